@@ -1,0 +1,45 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Lathund",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "lathund", targets: ["lathund"]),
+        .library(name: "LathundKit", targets: ["LathundKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CCMarkGFM",
+            pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        .target(name: "CLathundSystem"),
+        .target(
+            name: "LathundKit",
+            dependencies: [
+                "CCMarkGFM",
+                "CLathundSystem",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .executableTarget(
+            name: "lathund",
+            dependencies: [
+                "LathundKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "LathundKitTests",
+            dependencies: ["LathundKit"],
+            exclude: ["Fixtures", "Golden"]
+        ),
+    ]
+)

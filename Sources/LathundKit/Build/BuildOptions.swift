@@ -1,0 +1,59 @@
+import Foundation
+
+/// What to build and how; the command line fills this in.
+public struct BuildOptions: Sendable {
+    /// Folder the relative paths below are resolved against and printed relative to.
+    public var projectRoot: URL
+    public var contentDirectory = "content"
+    public var layoutsDirectory = "layouts"
+    public var outputDirectory = "site"
+    public var configFile = "lathund.yml"
+    public var strict = false
+    public var includeDrafts = false
+    public var baseURL: String?
+    public var jobs = ProcessInfo.processInfo.activeProcessorCount
+    /// False for `lathund check`: run every stage but write nothing.
+    public var write = true
+    public var directives = DirectiveRegistry()
+    /// Test hook: make the output stage fail after this many files.
+    public var failAfterWrites: Int?
+    /// Called with (stage, done, total) while a build runs.
+    public var progress: (@Sendable (String, Int, Int) -> Void)?
+
+    public init(projectRoot: URL) {
+        self.projectRoot = projectRoot
+    }
+
+    func resolve(_ path: String) -> URL {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path) : projectRoot.appendingPathComponent(path)
+    }
+
+    /// How a path is printed in diagnostics: as given when relative, else relative to the project if inside.
+    func display(_ path: String) -> String {
+        let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
+        guard trimmed.hasPrefix("/") else { return trimmed }
+        let root = projectRoot.standardizedFileURL.path
+        return trimmed.hasPrefix(root + "/") ? String(trimmed.dropFirst(root.count + 1)) : trimmed
+    }
+}
+
+/// What a build did.
+public struct BuildResult: Sendable {
+    public var diagnostics: [Diagnostic]
+    public var pageCount: Int
+    public var assetCount: Int
+    public var outputPath: String
+    /// Seconds per stage, in pipeline order.
+    public var timings: [(stage: String, seconds: Double)]
+    public var pages: [PageSummary]
+    /// True when the site was written (or, for a check, would have been).
+    public var succeeded: Bool
+    public var totalSeconds: Double { timings.reduce(0) { $0 + $1.seconds } }
+
+    public struct PageSummary: Sendable, Codable {
+        public var url: String
+        public var file: String
+        public var title: String
+        public var words: Int
+    }
+}

@@ -1,0 +1,123 @@
+import Foundation
+import Yams
+
+/// The site's configuration from `lathund.yml`, with command-line overrides applied by the builder.
+public struct SiteConfig: Sendable {
+    public struct MenuItem: Sendable, Equatable {
+        public var title: String
+        public var url: String
+    }
+
+    public var title = "Lathund"
+    public var description = ""
+    public var language = "sv"
+    /// Absolute base URL, always ending in `/` (e.g. `https://kunskapsbanken.example/`).
+    public var baseURL = "http://localhost/"
+    public var unsafeHTML = false
+    /// Glossary file relative to the content folder, rendered at `/ordlista/`.
+    public var glossary: String? = "ordlista.yml"
+    /// File-name patterns (fnmatch) in `content/` that are neither pages nor assets.
+    public var exclude: [String] = ["README.md", ".*", "*~", "*.swp"]
+    public var feedLimit = 20
+    /// Pages with at least this many headings (level 2–3) get a table of contents.
+    public var tocMinHeadings = 3
+    public var menu: [MenuItem] = []
+
+    public init() {}
+
+    static let knownKeys: Set<String> = [
+        "title", "description", "language", "base_url", "unsafe_html", "glossary", "exclude", "feed_limit",
+        "toc_min_headings", "menu",
+    ]
+
+    /// The path part of the base URL (`/` or `/kb/`), which every internal link starts with.
+    public var basePath: String {
+        guard let components = URLComponents(string: baseURL), !components.path.isEmpty else { return "/" }
+        return components.path.hasSuffix("/") ? components.path : components.path + "/"
+    }
+
+    /// Reads `lathund.yml`. Problems with the file are configuration errors (exit code 2); unknown keys are
+    /// returned as warnings.
+    public static func load(file url: URL, displayPath: String) throws -> (SiteConfig, [Diagnostic]) {
+        let text: String
+        do {
+            let data = try Data(contentsOf: url)
+            guard let decoded = String(data: data, encoding: .utf8) else {
+                throw ConfigurationError(SourceLocation(file: displayPath), code: "config-utf8",
+                                         "configuration is not valid UTF-8")
+            }
+            text = decoded
+        } catch let error as ConfigurationError {
+            throw error
+        } catch {
+            throw ConfigurationError(SourceLocation(file: displayPath), code: "config-missing",
+                                     "cannot read configuration file: \(error.localizedDescription)")
+        }
+        return try parse(text, displayPath: displayPath)
+    }
+
+    public static func parse(_ text: String, displayPath: String) throws -> (SiteConfig, [Diagnostic]) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            throw ConfigurationError(diagnostic: YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0))
+        }
+        var config = SiteConfig()
+        guard let root else { return (config, []) }
+        guard case .mapping(let mapping) = root else {
+            throw ConfigurationError(SourceLocation(file: displayPath, line: 1, column: 1), code: "config-type",
+                                     "configuration must be a mapping of keys to values")
+        }
+        var fields = YAMLFields(mapping: mapping, file: displayPath, lineOffset: 0)
+        fields.warnAboutUnknownKeys(known: knownKeys, what: "configuration")
+        if let title = fields.nonEmptyString("title") { config.title = title }
+        if let description = fields.string("description") { config.description = description }
+        if let language = fields.nonEmptyString("language") { config.language = language }
+        if let base = fields.nonEmptyString("base_url") {
+            do { config.baseURL = try normalizedBaseURL(base) } catch let problem as BaseURLProblem {
+                fields.diagnostics.append(.error(fields.location(ofKey: "base_url"), code: "config-base-url",
+                                                 problem.message))
+            }
+        }
+        if let unsafe = fields.bool("unsafe_html") { config.unsafeHTML = unsafe }
+        if fields.has("glossary") { config.glossary = fields.string("glossary") }
+        if let exclude = fields.stringList("exclude") { config.exclude = exclude.map(\.value) }
+        if let limit = fields.int("feed_limit") { config.feedLimit = max(1, limit) }
+        if let minimum = fields.int("toc_min_headings") { config.tocMinHeadings = max(1, minimum) }
+        if let items = fields.mappingList("menu") {
+            for var item in items {
+                item.warnAboutUnknownKeys(known: ["title", "url"], what: "menu")
+                if let title = item.nonEmptyString("title"), let url = item.nonEmptyString("url") {
+                    config.menu.append(MenuItem(title: title, url: url))
+                } else if !item.has("title") || !item.has("url") {
+                    item.diagnostics.append(.error(item.location(ofKey: item.has("title") ? "title" : "url"),
+                                                   code: "config-menu", "a menu item needs 'title' and 'url'"))
+                }
+                fields.diagnostics += item.diagnostics
+            }
+        }
+        if let error = fields.diagnostics.first(where: { $0.severity == .error }) {
+            throw ConfigurationError(diagnostic: error)
+        }
+        return (config, fields.diagnostics)
+    }
+
+    struct BaseURLProblem: Error { var message: String }
+
+    /// Accepts `https://host/` or `https://host/path`; always returns it ending in `/`.
+    static func normalizedBaseURL(_ text: String) throws -> String {
+        guard let components = URLComponents(string: text), let scheme = components.scheme,
+              ["http", "https"].contains(scheme.lowercased()), components.host?.isEmpty == false,
+              components.query == nil, components.fragment == nil else {
+            throw BaseURLProblem(message: "base URL '\(text)' must be an absolute http(s) URL such as https://example.se/")
+        }
+        return text.hasSuffix("/") ? text : text + "/"
+    }
+}
+
+extension ConfigurationError {
+    init(diagnostic: Diagnostic) {
+        self.init(diagnostic.location, code: diagnostic.code, diagnostic.message)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// A Markdown file read from `content/`: checked to be UTF-8, BOM removed, line endings normalised, the front
+/// matter split from the body.
+struct MarkdownSource: Sendable {
+    /// Path relative to `content/`, with `/` separators (`regelverk/sgi.md`).
+    let relativePath: String
+    /// Path as printed in diagnostics (`content/regelverk/sgi.md`).
+    let displayPath: String
+    /// YAML between the `---` lines, or nil without front matter.
+    let frontMatter: String?
+    /// The Markdown after the front matter.
+    let body: String
+    /// Line number in the file of the body's first line, minus one (add a Markdown line number to get a file line).
+    let bodyLineOffset: Int
+
+    enum ReadError: Error {
+        case diagnostic(Diagnostic)
+    }
+
+    /// Splits a file's bytes; fails with a located diagnostic for invalid UTF-8 or unclosed front matter.
+    static func parse(bytes: [UInt8], relativePath: String, displayPath: String) -> Result<MarkdownSource, Diagnostic> {
+        var bytes = bytes
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
+        if let offset = firstInvalidUTF8Offset(bytes) {
+            let (line, column) = lineAndColumn(of: offset, in: bytes)
+            return .failure(.error(SourceLocation(file: displayPath, line: line, column: column), code: "utf8",
+                                   "file is not valid UTF-8 (byte 0x\(String(bytes[offset], radix: 16, uppercase: true)))"))
+        }
+        var text = String(decoding: bytes, as: UTF8.self)
+        if text.contains("\r") {
+            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
+        guard text.hasPrefix("---\n") || text == "---" else {
+            return .success(MarkdownSource(relativePath: relativePath, displayPath: displayPath, frontMatter: nil,
+                                           body: text, bodyLineOffset: 0))
+        }
+        // Find the closing line: `---` (or `...`) alone on a line.
+        var lineNumber = 1
+        var searchStart = text.index(text.startIndex, offsetBy: 4, limitedBy: text.endIndex) ?? text.endIndex
+        let yamlStart = searchStart
+        while searchStart < text.endIndex {
+            lineNumber += 1
+            let lineEnd = text[searchStart...].firstIndex(of: "\n") ?? text.endIndex
+            let line = text[searchStart..<lineEnd]
+            if line == "---" || line == "..." {
+                let yaml = String(text[yamlStart..<searchStart])
+                let bodyStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
+                return .success(MarkdownSource(relativePath: relativePath, displayPath: displayPath, frontMatter: yaml,
+                                               body: String(text[bodyStart...]), bodyLineOffset: lineNumber))
+            }
+            searchStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
+        }
+        return .failure(.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "front-matter-unclosed",
+                               "front matter opened here is never closed with '---'"))
+    }
+
+    /// Offset of the first byte that is not part of valid UTF-8, or nil.
+    static func firstInvalidUTF8Offset(_ bytes: [UInt8]) -> Int? {
+        var index = 0
+        let count = bytes.count
+        while index < count {
+            let byte = bytes[index]
+            if byte < 0x80 { index += 1; continue }
+            let length: Int
+            var minimum: UInt32
+            var scalar: UInt32
+            switch byte {
+            case 0xC2...0xDF: length = 2; minimum = 0x80; scalar = UInt32(byte & 0x1F)
+            case 0xE0...0xEF: length = 3; minimum = 0x800; scalar = UInt32(byte & 0x0F)
+            case 0xF0...0xF4: length = 4; minimum = 0x10000; scalar = UInt32(byte & 0x07)
+            default: return index
+            }
+            guard index + length <= count else { return index }
+            for next in 1..<length {
+                let continuation = bytes[index + next]
+                guard continuation & 0xC0 == 0x80 else { return index }
+                scalar = scalar << 6 | UInt32(continuation & 0x3F)
+            }
+            if scalar < minimum || scalar > 0x10FFFF || (0xD800...0xDFFF).contains(scalar) { return index }
+            index += length
+        }
+        return nil
+    }
+
+    static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (Int, Int) {
+        var line = 1
+        var lineStart = 0
+        for index in 0..<offset where bytes[index] == 0x0A {
+            line += 1
+            lineStart = index + 1
+        }
+        return (line, offset - lineStart + 1)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The Content stage: walks `content/`, reads every Markdown file once, types its front matter and derives
+/// its URL. Everything else becomes an asset.
+public struct ContentCatalog: Sendable {
+    public var pages: [Page]
+    public var assets: [Asset]
+    /// Absolute path of the glossary file, when present.
+    public var glossaryPath: String?
+    public var diagnostics: [Diagnostic]
+}
+
+struct ContentLoader {
+    let contentDirectory: URL
+    /// How `content/` is printed in diagnostics (`content`).
+    let displayRoot: String
+    let config: SiteConfig
+    let includeDrafts: Bool
+    let jobs: Int
+
+    func load() -> ContentCatalog {
+        var diagnostics: [Diagnostic] = []
+        var markdownFiles: [(relative: String, absolute: String)] = []
+        var assets: [Asset] = []
+        var glossaryPath: String?
+        let root = contentDirectory.resolvingSymlinksInPath().path
+        walk(directory: root, relative: "", root: root, diagnostics: &diagnostics) { relative, absolute in
+            if relative == config.glossary {
+                glossaryPath = absolute
+            } else if relative.hasSuffix(".md") {
+                markdownFiles.append((relative, absolute))
+            } else {
+                assets.append(Asset(relativePath: relative, displayPath: display(relative), absolutePath: absolute))
+            }
+        }
+        let results = Parallel.map(markdownFiles, jobs: jobs) { file in
+            loadPage(relative: file.relative, absolute: file.absolute)
+        }
+        var pages: [Page] = []
+        for (page, pageDiagnostics) in results {
+            diagnostics += pageDiagnostics
+            if let page, includeDrafts || !page.frontMatter.draft { pages.append(page) }
+        }
+        return ContentCatalog(pages: pages, assets: assets, glossaryPath: glossaryPath, diagnostics: diagnostics)
+    }
+
+    func display(_ relative: String) -> String { displayRoot + "/" + relative }
+
+    private func isExcluded(name: String, relative: String) -> Bool {
+        config.exclude.contains { pattern in
+            fnmatch(pattern, name, 0) == 0 || fnmatch(pattern, relative, FNM_PATHNAME) == 0
+        }
+    }
+
+    /// Depth-first in sorted order; symlinks are followed only while they stay inside `content/`.
+    private func walk(directory: String, relative: String, root: String, diagnostics: inout [Diagnostic],
+                      visit: (String, String) -> Void) {
+        let names: [String]
+        do {
+            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        } catch {
+            diagnostics.append(.error(SourceLocation(file: relative.isEmpty ? displayRoot : display(relative)),
+                                      code: "content-read", "cannot read folder: \(error.localizedDescription)"))
+            return
+        }
+        for name in names {
+            let childRelative = relative.isEmpty ? name : relative + "/" + name
+            if isExcluded(name: name, relative: childRelative) { continue }
+            let path = directory + "/" + name
+            var info = stat()
+            guard lstat(path, &info) == 0 else { continue }
+            var resolved = path
+            if (info.st_mode & S_IFMT) == S_IFLNK {
+                resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+                guard resolved == root || resolved.hasPrefix(root + "/") else {
+                    diagnostics.append(.error(SourceLocation(file: display(childRelative)), code: "symlink-outside",
+                                              "symbolic link points outside the content folder; refused"))
+                    continue
+                }
+                guard stat(resolved, &info) == 0 else {
+                    diagnostics.append(.error(SourceLocation(file: display(childRelative)), code: "symlink-broken",
+                                              "symbolic link points to nothing"))
+                    continue
+                }
+            }
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR:
+                if resolved != path, path.hasPrefix(resolved + "/") { continue }  // a link to an ancestor: a loop
+                walk(directory: resolved, relative: childRelative, root: root, diagnostics: &diagnostics, visit: visit)
+            case S_IFREG:
+                visit(childRelative, resolved)
+            default:
+                diagnostics.append(.warning(SourceLocation(file: display(childRelative)), code: "content-special-file",
+                                            "not a regular file or folder; skipped"))
+            }
+        }
+    }
+
+    private func loadPage(relative: String, absolute: String) -> (Page?, [Diagnostic]) {
+        let displayPath = display(relative)
+        guard let data = FileManager.default.contents(atPath: absolute) else {
+            return (nil, [.error(SourceLocation(file: displayPath), code: "content-read", "cannot read file")])
+        }
+        let source: MarkdownSource
+        switch MarkdownSource.parse(bytes: [UInt8](data), relativePath: relative, displayPath: displayPath) {
+        case .success(let parsed): source = parsed
+        case .failure(let diagnostic): return (nil, [diagnostic])
+        }
+        var components = relative.split(separator: "/").map(String.init)
+        let fileName = components.removeLast()
+        let section = components.first.map(Slug.make) ?? ""
+        let (parsed, frontMatterDiagnostics) = FrontMatter.parse(yaml: source.frontMatter, file: displayPath, lineOffset: 1,
+                                                      section: section)
+        var diagnostics = frontMatterDiagnostics
+        guard let frontMatter = parsed else { return (nil, diagnostics) }
+        var urlComponents: [String] = []
+        for folder in components {
+            let slug = Slug.make(folder)
+            if slug.isEmpty {
+                diagnostics.append(.error(SourceLocation(file: displayPath), code: "bad-slug",
+                                          "folder name '\(folder)' gives an empty URL part"))
+                return (nil, diagnostics)
+            }
+            urlComponents.append(slug)
+        }
+        let kind: PageKind
+        if fileName == "_index.md" {
+            kind = components.isEmpty ? .home : .section
+        } else {
+            kind = .page
+            var base = String(fileName.dropLast(3))
+            var location = SourceLocation(file: displayPath)
+            if let slug = frontMatter.slug {
+                base = slug.value
+                location = slug.location
+                if slug.value.contains("/") || slug.value.contains("\\") || slug.value.contains("..") {
+                    diagnostics.append(.error(location, code: "bad-slug",
+                                              "slug '\(slug.value)' must be one URL part, without '/' or '..'"))
+                    return (nil, diagnostics)
+                }
+            }
+            let slug = Slug.make(base)
+            if slug.isEmpty {
+                diagnostics.append(.error(location, code: "bad-slug", "'\(base)' gives an empty slug"))
+                return (nil, diagnostics)
+            }
+            urlComponents.append(slug)
+        }
+        let url = urlComponents.isEmpty ? "/" : "/" + urlComponents.joined(separator: "/") + "/"
+        let page = Page(relativePath: relative, displayPath: displayPath, kind: kind, section: section, url: url,
+                        frontMatter: frontMatter, body: source.body, bodyLineOffset: source.bodyLineOffset)
+        return (page, diagnostics)
+    }
+}

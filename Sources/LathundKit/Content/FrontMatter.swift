@@ -1,0 +1,124 @@
+import Yams
+
+/// A source a page's facts come from.
+public struct SourceReference: Sendable, Equatable {
+    public var title: String
+    public var url: String?
+}
+
+/// Keys of FAQ entries (`content/faq/*.md`).
+public struct FAQFields: Sendable {
+    public var question: String
+    public var category: String?
+    /// Content paths relative to `content/` (`regelverk/sgi.md`), with where they were written.
+    public var related: [Located<String>]
+}
+
+/// Keys of project reports (`content/rapporter/*.md`).
+public struct ReportFields: Sendable {
+    public var region: String?
+    public var period: String?
+    public var owners: [String]
+    public var budgetSEK: Int?
+    public var kind: String?
+    public var status: String?
+}
+
+/// Typed front matter, see DESIGN.md's content model.
+public struct FrontMatter: Sendable {
+    public var title: String
+    public var description: String?
+    public var date: Day?
+    public var updated: Day?
+    public var reviewed: Day?
+    public var sources: [SourceReference] = []
+    public var tags: [String] = []
+    public var weight: Int?
+    public var draft = false
+    public var slug: Located<String>?
+    public var aliases: [Located<String>] = []
+    public var layout: Located<String>?
+    public var faq: FAQFields?
+    public var report: ReportFields?
+
+    static let commonKeys: Set<String> = [
+        "title", "description", "date", "updated", "reviewed", "sources", "tags", "weight", "draft", "slug",
+        "aliases", "layout",
+    ]
+    static let faqKeys: Set<String> = ["question", "category", "related"]
+    static let reportKeys: Set<String> = ["region", "period", "owners", "budget_sek", "kind", "status"]
+
+    /// The folder (first path component) whose pages use section-specific keys.
+    static let faqSection = "faq"
+    static let reportSection = "rapporter"
+
+    /// Parses and types front matter. Returns nil (with errors) when the page cannot be built.
+    static func parse(yaml: String?, file: String, lineOffset: Int, section: String) -> (FrontMatter?, [Diagnostic]) {
+        let start = SourceLocation(file: file, line: 1, column: 1)
+        guard let yaml else {
+            return (nil, [.error(start, code: "missing-title", "page has no front matter; 'title' is required")])
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            return (nil, [YAMLFields.diagnostic(for: error, file: file, lineOffset: lineOffset)])
+        }
+        guard let root, case .mapping(let mapping) = root else {
+            if root == nil {
+                return (nil, [.error(start, code: "missing-title", "front matter is empty; 'title' is required")])
+            }
+            return (nil, [.error(SourceLocation(file: file, line: lineOffset + 1, column: 1), code: "front-matter-type",
+                                 "front matter must be a mapping of keys to values")])
+        }
+        var fields = YAMLFields(mapping: mapping, file: file, lineOffset: lineOffset)
+        let isFAQ = section == faqSection
+        let isReport = section == reportSection
+        var known = commonKeys
+        var misplaced: [String: String] = [:]
+        if isFAQ { known.formUnion(faqKeys) } else { faqKeys.forEach { misplaced[$0] = "in faq/ entries" } }
+        if isReport { known.formUnion(reportKeys) } else { reportKeys.forEach { misplaced[$0] = "in rapporter/ pages" } }
+        fields.warnAboutUnknownKeys(known: known, misplaced: misplaced, what: "front matter")
+
+        let title = fields.nonEmptyString("title")
+        if !fields.has("title") {
+            fields.diagnostics.append(.error(start, code: "missing-title", "'title' is required"))
+        }
+        var matter = FrontMatter(title: title ?? "")
+        matter.description = fields.string("description")
+        matter.date = fields.day("date")
+        matter.updated = fields.day("updated")
+        matter.reviewed = fields.day("reviewed")
+        matter.tags = fields.stringList("tags")?.map(\.value) ?? []
+        matter.weight = fields.int("weight")
+        matter.draft = fields.bool("draft") ?? false
+        if let slug = fields.stringList("slug")?.first { matter.slug = slug }
+        matter.aliases = fields.stringList("aliases") ?? []
+        if let layout = fields.stringList("layout")?.first { matter.layout = layout }
+        if let sources = fields.mappingList("sources") {
+            for var source in sources {
+                source.warnAboutUnknownKeys(known: ["title", "url"], what: "source")
+                if let sourceTitle = source.nonEmptyString("title") {
+                    matter.sources.append(SourceReference(title: sourceTitle, url: source.nonEmptyString("url")))
+                } else if !source.has("title") {
+                    source.diagnostics.append(.error(source.location(ofKey: source.has("url") ? "url" : "title"),
+                                                     code: "source-title", "every source needs a 'title'"))
+                }
+                fields.diagnostics += source.diagnostics
+            }
+        }
+        if isFAQ {
+            let question = fields.nonEmptyString("question")
+            matter.faq = FAQFields(question: question ?? matter.title, category: fields.nonEmptyString("category"),
+                                   related: fields.stringList("related") ?? [])
+        }
+        if isReport {
+            matter.report = ReportFields(region: fields.string("region"), period: fields.string("period"),
+                                         owners: fields.stringList("owners")?.map(\.value) ?? [],
+                                         budgetSEK: fields.int("budget_sek"), kind: fields.string("kind"),
+                                         status: fields.string("status"))
+        }
+        let failed = fields.diagnostics.contains { $0.severity == .error }
+        return (failed ? nil : matter, fields.diagnostics)
+    }
+}

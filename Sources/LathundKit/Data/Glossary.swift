@@ -1,0 +1,70 @@
+import Foundation
+import Yams
+
+/// A glossary entry from `content/ordlista.yml`.
+public struct GlossaryTerm: Sendable, Equatable {
+    public var term: String
+    /// What an abbreviation stands for ("sjukpenninggrundande inkomst" for SGI).
+    public var expansion: String?
+    public var definition: String
+    /// Anchor on `/ordlista/`.
+    public var id: String
+}
+
+/// Loads the glossary: a YAML list of `{term, expansion, definition}`.
+enum GlossaryLoader {
+    static func load(path: String, displayPath: String) -> ([GlossaryTerm], [Diagnostic]) {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            return ([], [.error(SourceLocation(file: displayPath), code: "glossary-read", "cannot read glossary")])
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            return ([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "utf8",
+                                "glossary is not valid UTF-8")])
+        }
+        return parse(text, displayPath: displayPath)
+    }
+
+    static func parse(_ text: String, displayPath: String) -> ([GlossaryTerm], [Diagnostic]) {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch {
+            return ([], [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
+        }
+        guard let root else { return ([], []) }
+        guard case .sequence(let sequence) = root else {
+            return ([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "glossary-type",
+                                "the glossary must be a list of {term, expansion, definition}")])
+        }
+        var terms: [GlossaryTerm] = []
+        var diagnostics: [Diagnostic] = []
+        var seen: [String: SourceLocation] = [:]
+        var usedIds = Set<String>()
+        for item in sequence {
+            guard case .mapping(let mapping) = item else {
+                let mark = item.mark
+                diagnostics.append(.error(SourceLocation(file: displayPath, line: mark?.line ?? 0, column: mark?.column ?? 0),
+                                          code: "glossary-type", "each glossary entry must be a mapping"))
+                continue
+            }
+            var fields = YAMLFields(mapping: mapping, file: displayPath, lineOffset: 0)
+            fields.warnAboutUnknownKeys(known: ["term", "expansion", "definition"], what: "glossary")
+            let entryLocation = fields.location(of: item)
+            let term = fields.nonEmptyString("term")
+            let definition = fields.nonEmptyString("definition")
+            for key in ["term", "definition"] where !fields.has(key) {
+                fields.diagnostics.append(.error(entryLocation, code: "glossary-entry", "glossary entry needs '\(key)'"))
+            }
+            diagnostics += fields.diagnostics
+            guard let term, let definition else { continue }
+            if let earlier = seen[term.lowercased()] {
+                diagnostics.append(.warning(entryLocation, code: "glossary-duplicate",
+                                            "'\(term)' is already defined at line \(earlier.line)"))
+            }
+            seen[term.lowercased()] = entryLocation
+            let id = MarkdownRenderer.uniqueId(Slug.make(term), used: &usedIds)
+            terms.append(GlossaryTerm(term: term, expansion: fields.string("expansion"), definition: definition, id: id))
+        }
+        return (terms, diagnostics)
+    }
+}

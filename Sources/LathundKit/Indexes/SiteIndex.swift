@@ -1,0 +1,200 @@
+import Foundation
+
+/// A page after the Markdown stage.
+public struct RenderedPage: Sendable {
+    public let page: Page
+    public let markdown: RenderedMarkdown
+
+    public var title: String { page.frontMatter.title }
+    public var url: String { page.url }
+
+    /// The description, or the start of the first paragraph.
+    public var summary: String {
+        if let description = page.frontMatter.description, !description.isEmpty { return description }
+        return Summary.shorten(markdown.firstParagraph, limit: 200)
+    }
+}
+
+/// A page the engine makes itself (the glossary, the 404 page).
+public struct GeneratedPage: Sendable {
+    public enum Content: Sendable {
+        case glossary([GlossaryTerm])
+        case notFound
+    }
+
+    public let url: String
+    public let title: String
+    public let description: String
+    /// Layouts tried in order.
+    public let layouts: [String]
+    public let content: Content
+    /// Written to this path instead of `url` + `index.html` (the 404 page is `404.html`).
+    public let outputPath: String
+    /// Listed in the sitemap and menus.
+    public let isListed: Bool
+}
+
+enum Summary {
+    static func shorten(_ text: String, limit: Int) -> String {
+        let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard collapsed.count > limit else { return collapsed }
+        let cut = collapsed.prefix(limit)
+        let end = cut.lastIndex(of: " ") ?? cut.endIndex
+        return cut[..<end].trimmingCharacters(in: .punctuationCharacters) + " …"
+    }
+}
+
+/// The Indexes stage: whole-site views built from every page. Sections and their children, breadcrumbs,
+/// previous/next, backlinks; duplicate URLs and broken links and anchors are found here.
+public struct SiteIndex: Sendable {
+    public let pages: [RenderedPage]
+    public let generated: [GeneratedPage]
+    public let indexByURL: [String: Int]
+    /// Indexes into `pages` of each page's children, ordered by weight, then title.
+    public let children: [Int: [Int]]
+    public let parent: [Int: Int]
+    public let previous: [Int: Int]
+    public let next: [Int: Int]
+    public let backlinks: [Int: [Int]]
+    public let diagnostics: [Diagnostic]
+
+    static func parentURL(of url: String) -> String? {
+        guard url != "/" else { return nil }
+        let trimmed = url.dropLast()
+        guard let slash = trimmed.lastIndex(of: "/") else { return "/" }
+        return String(trimmed[...slash])
+    }
+
+    static let swedish = Locale(identifier: "sv_SE")
+
+    static func ordered(_ a: RenderedPage, _ b: RenderedPage) -> Bool {
+        let weightA = a.page.frontMatter.weight ?? Int.max
+        let weightB = b.page.frontMatter.weight ?? Int.max
+        if weightA != weightB { return weightA < weightB }
+        let byTitle = a.title.compare(b.title, options: [.caseInsensitive], range: nil, locale: swedish)
+        if byTitle != .orderedSame { return byTitle == .orderedAscending }
+        return a.url < b.url
+    }
+
+    init(pages inputPages: [RenderedPage], generated: [GeneratedPage], assets: [Asset]) {
+        var diagnostics: [Diagnostic] = []
+        // Claimed output paths, to find two files that would write the same file.
+        var claimed: [String: String] = [:]
+        func claim(_ outputPath: String, by owner: String, at location: SourceLocation) -> Bool {
+            if let other = claimed[outputPath] {
+                diagnostics.append(.error(location, code: "duplicate-url",
+                                          "\(owner) and \(other) both produce /\(outputPath)"))
+                return false
+            }
+            claimed[outputPath] = owner
+            return true
+        }
+        var pages: [RenderedPage] = []
+        for page in inputPages.sorted(by: { $0.page.relativePath < $1.page.relativePath })
+        where claim(page.page.outputPath, by: page.page.displayPath, at: SourceLocation(file: page.page.displayPath)) {
+            pages.append(page)
+        }
+        var kept: [GeneratedPage] = []
+        for page in generated where claim(page.outputPath, by: "the generated page \(page.url)",
+                                          at: SourceLocation(file: page.url)) {
+            kept.append(page)
+        }
+        for asset in assets {
+            _ = claim(asset.relativePath, by: asset.displayPath, at: SourceLocation(file: asset.displayPath))
+        }
+        pages.sort { $0.url < $1.url }
+        var indexByURL: [String: Int] = [:]
+        for (index, page) in pages.enumerated() { indexByURL[page.url] = index }
+
+        var children: [Int: [Int]] = [:]
+        var parent: [Int: Int] = [:]
+        for (index, page) in pages.enumerated() {
+            var candidate = Self.parentURL(of: page.url)
+            while let url = candidate, indexByURL[url] == nil { candidate = Self.parentURL(of: url) }
+            if let url = candidate, let parentIndex = indexByURL[url] {
+                parent[index] = parentIndex
+                children[parentIndex, default: []].append(index)
+            }
+        }
+        var previous: [Int: Int] = [:]
+        var next: [Int: Int] = [:]
+        for (key, list) in children {
+            let sorted = list.sorted { Self.ordered(pages[$0], pages[$1]) }
+            children[key] = sorted
+            let leaves = sorted.filter { pages[$0].page.kind == .page }
+            for (position, index) in leaves.enumerated() {
+                if position > 0 { previous[index] = leaves[position - 1] }
+                if position + 1 < leaves.count { next[index] = leaves[position + 1] }
+            }
+        }
+
+        // Links: check targets and anchors, collect backlinks.
+        var idsByURL: [String: Set<String>] = [:]
+        for page in pages { idsByURL[page.url] = Set(page.markdown.headings.map(\.id)) }
+        var knownURLs = Set(indexByURL.keys)
+        for page in kept { knownURLs.insert(page.url) }
+        let assetURLs = Set(assets.map(\.url))
+        var backlinkSets: [Int: Set<Int>] = [:]
+        for (index, page) in pages.enumerated() {
+            for link in page.markdown.links {
+                let what = link.isImage ? "image" : "link"
+                func checkAnchor(_ fragment: String?, on url: String) {
+                    guard let fragment, !fragment.isEmpty, let ids = idsByURL[url] else { return }
+                    let decoded = fragment.removingPercentEncoding ?? fragment
+                    if !ids.contains(decoded), !decoded.hasPrefix("fn") {
+                        diagnostics.append(.warning(link.location, code: "broken-anchor",
+                                                    "\(what) '\(link.destination)': no heading with id '#\(decoded)' on \(url)\(DidYouMean.hint(for: decoded, among: ids))"))
+                    }
+                }
+                switch link.target {
+                case .page(let url, let fragment):
+                    checkAnchor(fragment, on: url)
+                    if let target = indexByURL[url], target != index { backlinkSets[target, default: []].insert(index) }
+                case .samePage(let fragment):
+                    checkAnchor(fragment, on: page.url)
+                case .siteURL(let path, let fragment):
+                    let asPage = path.hasSuffix("/") ? path : (path.hasSuffix("index.html") ? String(path.dropLast(10)) : path + "/")
+                    if knownURLs.contains(asPage) {
+                        checkAnchor(fragment, on: asPage)
+                        if let target = indexByURL[asPage], target != index { backlinkSets[target, default: []].insert(index) }
+                    } else if !assetURLs.contains(path) && !Self.siteFiles.contains(path) {
+                        diagnostics.append(.warning(link.location, code: "broken-link",
+                                                    "\(what) '\(link.destination)' points to no page or file of this site"))
+                    }
+                case .missing(let path):
+                    let suggestion = DidYouMean.hint(for: path, among: pages.map { $0.page.relativePath })
+                    diagnostics.append(.warning(link.location, code: "broken-link",
+                                                "\(what) '\(link.destination)' names no page or file in content/\(suggestion)"))
+                case .asset, .external:
+                    break
+                }
+            }
+        }
+        var backlinks: [Int: [Int]] = [:]
+        for (target, sources) in backlinkSets { backlinks[target] = sources.sorted { Self.ordered(pages[$0], pages[$1]) } }
+
+        self.pages = pages
+        self.generated = kept
+        self.indexByURL = indexByURL
+        self.children = children
+        self.parent = parent
+        self.previous = previous
+        self.next = next
+        self.backlinks = backlinks
+        self.diagnostics = diagnostics
+    }
+
+    /// Files the engine writes that content may link to.
+    static let siteFiles: Set<String> = ["/sitemap.xml", "/feed.xml", "/robots.txt", "/404.html"]
+
+    /// The chain of ancestors of a page, outermost first.
+    func ancestors(of index: Int) -> [Int] {
+        var chain: [Int] = []
+        var current = parent[index]
+        while let value = current {
+            chain.insert(value, at: 0)
+            current = parent[value]
+        }
+        return chain
+    }
+}

@@ -1,0 +1,52 @@
+/// A fenced block whose info string names a registered directive (```` ```faq ````, ```` ```chart ````): the
+/// Markdown stage replaces it with the directive's HTML. The statistics and FAQ features plug in here.
+public protocol Directive: Sendable {
+    /// The info-string word that selects this directive.
+    var name: String { get }
+    func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput
+}
+
+/// One use of a directive in a page.
+public struct DirectiveBlock: Sendable {
+    public let name: String
+    /// The rest of the info string after the name.
+    public let arguments: String
+    /// The block's text.
+    public let body: String
+    /// Where the fence starts; the body starts on the next line.
+    public let location: SourceLocation
+}
+
+/// What a directive may look at: the page it is in and every page of the site.
+public struct DirectiveContext: Sendable {
+    public let page: Page
+    public let pages: [Page]
+    public let links: SiteLinks
+}
+
+public struct DirectiveOutput: Sendable {
+    /// Trusted HTML: the directive must escape what it takes from content (see `HTML.escape`).
+    public var html: String
+    public var diagnostics: [Diagnostic]
+
+    public init(html: String, diagnostics: [Diagnostic] = []) {
+        self.html = html
+        self.diagnostics = diagnostics
+    }
+}
+
+/// The directives a build knows, by name.
+public struct DirectiveRegistry: Sendable {
+    private var directives: [String: any Directive] = [:]
+
+    public init(_ directives: [any Directive] = []) {
+        for directive in directives { register(directive) }
+    }
+
+    public mutating func register(_ directive: any Directive) {
+        directives[directive.name] = directive
+    }
+
+    public func directive(named name: String) -> (any Directive)? { directives[name] }
+    public var names: [String] { directives.keys.sorted() }
+}

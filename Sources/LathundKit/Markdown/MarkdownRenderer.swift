@@ -1,0 +1,260 @@
+import CCMarkGFM
+import Foundation
+
+/// A heading of a page with its id.
+public struct Heading: Sendable, Equatable {
+    public let level: Int
+    public let text: String
+    public let id: String
+    public let location: SourceLocation
+}
+
+/// A link or image written in a page, with what it resolved to.
+public struct LinkReference: Sendable {
+    public let destination: String
+    public let target: SiteLinks.Target
+    public let isImage: Bool
+    public let location: SourceLocation
+}
+
+/// The Markdown stage's result for one page.
+public struct RenderedMarkdown: Sendable {
+    public var html: String
+    public var headings: [Heading]
+    public var links: [LinkReference]
+    /// The page's text without markup: for summaries, search and readability.
+    public var plainText: String
+    /// Text of the first paragraph.
+    public var firstParagraph: String
+    public var diagnostics: [Diagnostic]
+}
+
+/// Parses Markdown with cmark-gfm (table, strikethrough, autolink, tagfilter, tasklist, footnotes), walks the
+/// tree once and renders HTML.
+public struct MarkdownRenderer: Sendable {
+    public let unsafeHTML: Bool
+    public let directives: DirectiveRegistry
+
+    public init(unsafeHTML: Bool = false, directives: DirectiveRegistry = DirectiveRegistry()) {
+        self.unsafeHTML = unsafeHTML
+        self.directives = directives
+    }
+
+    /// Registered once per process: the library's guard is a plain flag.
+    private static let registerExtensions: Void = { cmark_gfm_core_extensions_ensure_registered() }()
+    /// cmark-gfm 0.29 keeps the extensions' special characters in one process-wide table that every parser
+    /// changes during inline parsing (`cmark_parser_finish`), so that step runs one page at a time.
+    private static let inlineParsingLock = NSLock()
+    static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+
+    var options: Int32 {
+        var options = CMARK_OPT_DEFAULT | CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
+            | CMARK_OPT_TABLE_PREFER_STYLE_ATTRIBUTES
+        if unsafeHTML { options |= CMARK_OPT_UNSAFE }
+        return options
+    }
+
+    public func render(_ page: Page, context: DirectiveContext) -> RenderedMarkdown {
+        render(markdown: page.body, relativePath: page.relativePath, displayPath: page.displayPath,
+               lineOffset: page.bodyLineOffset, context: context)
+    }
+
+    func render(markdown: String, relativePath: String, displayPath: String, lineOffset: Int,
+                context: DirectiveContext) -> RenderedMarkdown {
+        _ = Self.registerExtensions
+        let options = self.options
+        guard let parser = cmark_parser_new(options) else { fatalError("cmark_parser_new failed") }
+        defer { cmark_parser_free(parser) }
+        for name in Self.extensionNames {
+            if let syntaxExtension = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, syntaxExtension)
+            }
+        }
+        var markdown = markdown
+        markdown.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { chars in
+                cmark_parser_feed(parser, chars.baseAddress, chars.count)
+            }
+        }
+        Self.inlineParsingLock.lock()
+        let documentOrNil = cmark_parser_finish(parser)
+        Self.inlineParsingLock.unlock()
+        guard let document = documentOrNil else { fatalError("cmark_parser_finish failed") }
+        defer { cmark_node_free(document) }
+
+        var walk = TreeWalk(displayPath: displayPath, lineOffset: lineOffset)
+        walk.run(document)
+
+        var diagnostics: [Diagnostic] = []
+        var headings: [Heading] = []
+        var usedIds = Set<String>()
+        var detached: [OpaquePointer] = []
+        defer { detached.forEach { cmark_node_free($0) } }
+
+        for found in walk.headings {
+            let id = Self.uniqueId(Slug.make(found.text), used: &usedIds)
+            headings.append(Heading(level: found.level, text: found.text, id: id, location: found.location))
+            guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            cmark_node_set_on_enter(block, "<h\(found.level) id=\"\(id)\">")
+            cmark_node_set_on_exit(block, "</h\(found.level)>")
+            while let child = cmark_node_first_child(found.node) { cmark_node_append_child(block, child) }
+            cmark_node_insert_before(found.node, block)
+            cmark_node_unlink(found.node)
+            detached.append(found.node)
+        }
+
+        var links: [LinkReference] = []
+        for found in walk.links {
+            let (target, href) = context.links.resolve(found.destination, from: relativePath)
+            if let href { cmark_node_set_url(found.node, href) }
+            links.append(LinkReference(destination: found.destination, target: target, isImage: found.isImage,
+                                       location: found.location))
+        }
+
+        for found in walk.fences {
+            guard let directive = directives.directive(named: found.name) else { continue }
+            let block = DirectiveBlock(name: found.name, arguments: found.arguments, body: found.body,
+                                       location: found.location)
+            let output = directive.render(block, context: context)
+            diagnostics += output.diagnostics
+            guard let replacement = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            cmark_node_set_on_enter(replacement, output.html)
+            cmark_node_set_on_exit(replacement, "")
+            cmark_node_insert_before(found.node, replacement)
+            cmark_node_unlink(found.node)
+            detached.append(found.node)
+        }
+
+        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+            fatalError("cmark_render_html failed")
+        }
+        var html = String(cString: rendered)
+        free(rendered)
+        html = Self.localize(html)
+        return RenderedMarkdown(html: html, headings: headings, links: links, plainText: walk.plainText,
+                                firstParagraph: walk.firstParagraph ?? "", diagnostics: diagnostics)
+    }
+
+    static func uniqueId(_ base: String, used: inout Set<String>) -> String {
+        let stem = base.isEmpty ? "rubrik" : base
+        var candidate = stem
+        var counter = 2
+        while used.contains(candidate) {
+            candidate = "\(stem)-\(counter)"
+            counter += 1
+        }
+        used.insert(candidate)
+        return candidate
+    }
+
+    /// cmark-gfm writes English labels and alignment as style attributes (blocked by a strict CSP); swap both.
+    static func localize(_ html: String) -> String {
+        guard html.contains("aria-label=\"Back to content\"") || html.contains(" style=\"text-align: ") else {
+            return html
+        }
+        return html
+            .replacingOccurrences(of: "aria-label=\"Back to content\"", with: "aria-label=\"Tillbaka till texten\"")
+            .replacingOccurrences(of: " style=\"text-align: left\"", with: " class=\"align-left\"")
+            .replacingOccurrences(of: " style=\"text-align: center\"", with: " class=\"align-center\"")
+            .replacingOccurrences(of: " style=\"text-align: right\"", with: " class=\"align-right\"")
+    }
+}
+
+/// One pass over the cmark tree that collects headings, links, directive candidates and plain text.
+/// The tree is changed only after the walk.
+private struct TreeWalk {
+    struct FoundHeading { let node: OpaquePointer; let level: Int; let text: String; let location: SourceLocation }
+    struct FoundLink { let node: OpaquePointer; let destination: String; let isImage: Bool; let location: SourceLocation }
+    struct FoundFence { let node: OpaquePointer; let name: String; let arguments: String; let body: String; let location: SourceLocation }
+
+    let displayPath: String
+    let lineOffset: Int
+    var headings: [FoundHeading] = []
+    var links: [FoundLink] = []
+    var fences: [FoundFence] = []
+    var plainText = ""
+    var firstParagraph: String?
+
+    init(displayPath: String, lineOffset: Int) {
+        self.displayPath = displayPath
+        self.lineOffset = lineOffset
+    }
+
+    mutating func run(_ document: OpaquePointer) {
+        guard let iterator = cmark_iter_new(document) else { return }
+        defer { cmark_iter_free(iterator) }
+        var headingText: String?
+        var paragraphText: String?
+        var blockLine = 0
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            if event == CMARK_EVENT_EXIT {
+                switch type {
+                case CMARK_NODE_HEADING:
+                    let text = (headingText ?? "").trimmingCharacters(in: .whitespaces)
+                    headings.append(FoundHeading(node: node, level: Int(cmark_node_get_heading_level(node)), text: text,
+                                                 location: location(node)))
+                    headingText = nil
+                    plainText += "\n"
+                case CMARK_NODE_PARAGRAPH:
+                    if firstParagraph == nil, let paragraphText { firstParagraph = paragraphText }
+                    paragraphText = nil
+                    plainText += "\n"
+                case CMARK_NODE_ITEM, CMARK_NODE_BLOCK_QUOTE:
+                    plainText += "\n"
+                default:
+                    if cmark_node_get_type_string(node).map({ String(cString: $0) }) == "table_cell" { plainText += " " }
+                }
+                continue
+            }
+            let line = Int(cmark_node_get_start_line(node))
+            if line > 0, type.rawValue & 0xC000 == 0x8000 {  // a block node
+                blockLine = line
+            }
+            switch type {
+            case CMARK_NODE_HEADING:
+                headingText = ""
+            case CMARK_NODE_PARAGRAPH:
+                if firstParagraph == nil { paragraphText = "" }
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                plainText += literal
+                headingText? += literal
+                paragraphText? += literal
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                plainText += " "
+                headingText? += " "
+                paragraphText? += " "
+            case CMARK_NODE_CODE_BLOCK:
+                let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+                let words = info.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+                if let name = words.first {
+                    fences.append(FoundFence(node: node, name: String(name),
+                                             arguments: words.count > 1 ? String(words[1]) : "", body: literal,
+                                             location: location(node)))
+                }
+                plainText += literal + "\n"
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+                var nodeLocation = location(node)
+                if nodeLocation.line == lineOffset {  // autolinks have no position: use the enclosing block's
+                    nodeLocation = SourceLocation(file: displayPath, line: blockLine + lineOffset, column: 0)
+                }
+                links.append(FoundLink(node: node, destination: url, isImage: type == CMARK_NODE_IMAGE,
+                                       location: nodeLocation))
+            default:
+                break
+            }
+        }
+    }
+
+    func location(_ node: OpaquePointer) -> SourceLocation {
+        let line = Int(cmark_node_get_start_line(node))
+        let column = Int(cmark_node_get_start_column(node))
+        return SourceLocation(file: displayPath, line: line + lineOffset, column: line > 0 ? column : 0)
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+
+/// Everything needed to turn a link written in content into a URL of the built site: which content paths
+/// are pages (and their URLs), which are assets, and the base URL.
+public struct SiteLinks: Sendable {
+    public let pageURLs: [String: String]
+    public let assetPaths: Set<String>
+    /// `/` or the base URL's path (`/kb/`).
+    public let basePath: String
+    /// The absolute base URL ending in `/`.
+    public let baseURL: String
+
+    public init(pageURLs: [String: String], assetPaths: Set<String>, basePath: String, baseURL: String) {
+        self.pageURLs = pageURLs
+        self.assetPaths = assetPaths
+        self.basePath = basePath
+        self.baseURL = baseURL
+    }
+
+    /// A site-relative URL (`/regelverk/sgi/`) as an href that respects the base path (`/kb/regelverk/sgi/`).
+    public func href(_ siteURL: String) -> String {
+        basePath == "/" ? siteURL : basePath + siteURL.dropFirst()
+    }
+
+    /// A site-relative URL as an absolute URL for feeds and sitemaps.
+    public func absolute(_ siteURL: String) -> String {
+        baseURL + siteURL.dropFirst()
+    }
+
+    /// Where a link points, for rewriting and for the link check.
+    public enum Target: Sendable, Equatable {
+        /// A page, by its URL, with an optional `#fragment`.
+        case page(url: String, fragment: String?)
+        /// An asset file by its site-relative URL.
+        case asset(url: String)
+        /// `#fragment` on the same page.
+        case samePage(fragment: String)
+        /// A URL on this site written with a leading `/`, checked against pages and assets later.
+        case siteURL(path: String, fragment: String?)
+        /// A relative path that names no page or asset.
+        case missing(path: String)
+        /// Another site or scheme; left alone.
+        case external
+    }
+
+    /// Resolves `destination` written in the page at `relativePath` (`regelverk/sgi.md`).
+    /// Returns the target and, for internal links, the href to write instead.
+    public func resolve(_ destination: String, from relativePath: String) -> (target: Target, href: String?) {
+        let trimmed = destination.trimmingCharacters(in: .whitespaces)
+        if trimmed.isEmpty || Self.hasScheme(trimmed) || trimmed.hasPrefix("//") { return (.external, nil) }
+        var rest = Substring(trimmed)
+        var fragment: String?
+        if let hash = rest.firstIndex(of: "#") {
+            fragment = String(rest[rest.index(after: hash)...])
+            rest = rest[..<hash]
+        }
+        var query = ""
+        if let mark = rest.firstIndex(of: "?") {
+            query = String(rest[mark...])
+            rest = rest[..<mark]
+        }
+        let suffix = query + (fragment.map { "#" + $0 } ?? "")
+        let path = String(rest).removingPercentEncoding ?? String(rest)
+        if path.isEmpty {
+            return (fragment.map { .samePage(fragment: $0) } ?? .external, nil)
+        }
+        if path.hasPrefix("/") {
+            return (.siteURL(path: path, fragment: fragment), href(path) + suffix)
+        }
+        let folder = relativePath.split(separator: "/").dropLast().map(String.init)
+        guard let normalized = Self.normalize(folder + path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)) else {
+            return (.missing(path: path), nil)
+        }
+        if let url = pageURLs[normalized] {
+            return (.page(url: url, fragment: fragment), href(url) + suffix)
+        }
+        if assetPaths.contains(normalized) {
+            return (.asset(url: "/" + normalized), href("/" + normalized) + suffix)
+        }
+        if normalized.hasSuffix("/") || normalized.isEmpty, let url = pageURLs[normalized + "_index.md"] {
+            return (.page(url: url, fragment: fragment), href(url) + suffix)
+        }
+        return (.missing(path: path), nil)
+    }
+
+    static func hasScheme(_ text: String) -> Bool {
+        var sawLetter = false
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "a"..."z", "A"..."Z": sawLetter = true
+            case "0"..."9", "+", "-", ".": if !sawLetter { return false }
+            case ":": return sawLetter
+            default: return false
+            }
+        }
+        return false
+    }
+
+    /// Joins path parts, resolving `.` and `..`; nil when the path climbs out of `content/`.
+    static func normalize(_ parts: [String]) -> String? {
+        var stack: [String] = []
+        for (index, part) in parts.enumerated() {
+            switch part {
+            case ".": continue
+            case "": if index == parts.count - 1 { stack.append("") }
+            case "..":
+                guard !stack.isEmpty else { return nil }
+                stack.removeLast()
+            default: stack.append(part)
+            }
+        }
+        return stack.joined(separator: "/")
+    }
+}

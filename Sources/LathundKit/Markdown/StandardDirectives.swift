@@ -1,0 +1,4 @@
+/// The directives every build registers. The FAQ and statistics features add theirs here.
+public enum StandardDirectives {
+    public static var registry: DirectiveRegistry { DirectiveRegistry([]) }
+}

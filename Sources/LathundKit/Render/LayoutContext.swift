@@ -1,0 +1,162 @@
+/// Builds the dictionaries the layouts render. Every key is always present (empty text, `false` or an empty
+/// list when a page has no value), so `{{#page.reviewed}}` works and the layout check knows every name.
+/// `layouts/README.md` documents these keys; `vocabulary` lists them for the layout check.
+struct LayoutContext {
+    let index: SiteIndex
+    let config: SiteConfig
+    let links: SiteLinks
+    /// Site-wide values, built once.
+    let site: [String: Any]
+
+    static let vocabulary: Set<String> = [
+        // top level
+        "site", "page", "menu", "terms",
+        // site
+        "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url",
+        // page
+        "url", "permalink", "kind", "section", "is_home", "is_section", "is_page", "date", "updated", "reviewed",
+        "sources", "has_sources", "tags", "has_tags", "content", "summary", "toc", "has_toc", "breadcrumbs",
+        "has_breadcrumbs", "prev", "next", "backlinks", "has_backlinks", "children", "has_children", "faq", "report",
+        // items
+        "name", "id", "text", "level", "current", "question", "category", "related", "has_related", "region",
+        "period", "owners", "budget", "status", "expansion", "definition", "term",
+    ]
+
+    init(index: SiteIndex, config: SiteConfig, links: SiteLinks) {
+        self.index = index
+        self.config = config
+        self.links = links
+        site = [
+            "title": config.title,
+            "description": config.description,
+            "language": config.language,
+            "base_url": config.baseURL,
+            "home_url": links.href("/"),
+            "feed_url": links.href("/feed.xml"),
+            "assets_url": links.href("/assets/"),
+        ]
+    }
+
+    func menu(currentURL: String) -> [[String: Any]] {
+        config.menu.map { item in
+            let isCurrent = currentURL == item.url || (item.url != "/" && currentURL.hasPrefix(item.url))
+            return ["title": item.title, "url": item.url.hasPrefix("/") ? links.href(item.url) : item.url,
+                    "current": isCurrent]
+        }
+    }
+
+    private func link(_ index: Int) -> [String: Any] {
+        let page = self.index.pages[index]
+        return ["title": page.title, "url": links.href(page.url), "description": page.page.frontMatter.description ?? "",
+                "summary": page.summary, "date": page.page.frontMatter.date?.description ?? ""]
+    }
+
+    private static func day(_ day: Day?) -> String { day?.description ?? "" }
+
+    func pageContext(_ position: Int) -> [String: Any] {
+        let rendered = index.pages[position]
+        let page = rendered.page
+        let matter = page.frontMatter
+        let toc = Self.tableOfContents(rendered.markdown.headings, minimum: config.tocMinHeadings)
+        let breadcrumbs = index.ancestors(of: position).map(link)
+        let children = (index.children[position] ?? []).map(link)
+        let backlinks = (index.backlinks[position] ?? []).map(link)
+        let sources: [[String: Any]] = matter.sources.map { ["title": $0.title, "url": $0.url ?? ""] }
+        var faq: Any = false
+        if let fields = matter.faq {
+            let related: [[String: Any]] = fields.related.compactMap { item in
+                guard let url = links.pageURLs[item.value], let target = index.indexByURL[url] else { return nil }
+                return link(target)
+            }
+            faq = ["question": fields.question, "category": fields.category ?? "", "related": related,
+                   "has_related": !related.isEmpty] as [String: Any]
+        }
+        var report: Any = false
+        if let fields = matter.report {
+            report = ["region": fields.region ?? "", "period": fields.period ?? "",
+                      "owners": fields.owners.map { ["name": $0] },
+                      "budget": fields.budgetSEK.map { SwedishFormat.integer($0) + SwedishFormat.noBreakSpace + "kr" } ?? "",
+                      "kind": fields.kind ?? "", "status": fields.status ?? ""] as [String: Any]
+        }
+        let values: [String: Any] = [
+            "title": matter.title,
+            "description": matter.description ?? "",
+            "summary": rendered.summary,
+            "url": links.href(page.url),
+            "permalink": links.absolute(page.url),
+            "kind": page.kind.rawValue,
+            "section": page.section,
+            "is_home": page.kind == .home,
+            "is_section": page.kind == .section,
+            "is_page": page.kind == .page,
+            "date": Self.day(matter.date),
+            "updated": Self.day(matter.updated),
+            "reviewed": Self.day(matter.reviewed),
+            "sources": sources,
+            "has_sources": !sources.isEmpty,
+            "tags": matter.tags.map { ["name": $0] },
+            "has_tags": !matter.tags.isEmpty,
+            "content": rendered.markdown.html,
+            "toc": toc,
+            "has_toc": !toc.isEmpty,
+            "breadcrumbs": breadcrumbs,
+            "has_breadcrumbs": !breadcrumbs.isEmpty,
+            "prev": index.previous[position].map(link) ?? false,
+            "next": index.next[position].map(link) ?? false,
+            "backlinks": backlinks,
+            "has_backlinks": !backlinks.isEmpty,
+            "children": children,
+            "has_children": !children.isEmpty,
+            "faq": faq,
+            "report": report,
+        ]
+        return ["site": site, "page": values, "menu": menu(currentURL: page.url), "terms": [[String: Any]]()]
+    }
+
+    func generatedContext(_ page: GeneratedPage) -> [String: Any] {
+        var terms: [[String: Any]] = []
+        if case .glossary(let list) = page.content {
+            terms = list.map { ["term": $0.term, "expansion": $0.expansion ?? "", "definition": $0.definition, "id": $0.id] }
+        }
+        let home = index.indexByURL["/"].map { [link($0)] } ?? []
+        let values: [String: Any] = [
+            "title": page.title, "description": page.description, "summary": page.description,
+            "url": links.href(page.url), "permalink": links.absolute(page.url), "kind": "generated", "section": "",
+            "is_home": false, "is_section": false, "is_page": true, "date": "", "updated": "", "reviewed": "",
+            "sources": [[String: Any]](), "has_sources": false, "tags": [[String: Any]](), "has_tags": false,
+            "content": "", "toc": [[String: Any]](), "has_toc": false,
+            "breadcrumbs": page.isListed ? home : [], "has_breadcrumbs": page.isListed && !home.isEmpty,
+            "prev": false, "next": false, "backlinks": [[String: Any]](), "has_backlinks": false,
+            "children": [[String: Any]](), "has_children": false, "faq": false, "report": false,
+        ]
+        return ["site": site, "page": values, "menu": menu(currentURL: page.url), "terms": terms]
+    }
+
+    /// Level-2 headings with their level-3 headings as children, when a page has enough headings.
+    static func tableOfContents(_ headings: [Heading], minimum: Int) -> [[String: Any]] {
+        let relevant = headings.filter { $0.level == 2 || $0.level == 3 }
+        guard relevant.count >= minimum else { return [] }
+        var items: [[String: Any]] = []
+        var children: [[String: Any]] = []
+        var current: Heading?
+        func flush() {
+            if let current {
+                items.append(["id": current.id, "text": current.text, "level": current.level, "children": children,
+                              "has_children": !children.isEmpty])
+            } else {
+                items += children.map { var item = $0; item["children"] = [[String: Any]](); item["has_children"] = false; return item }
+            }
+            children = []
+        }
+        for heading in relevant {
+            if heading.level == 2 {
+                flush()
+                current = heading
+            } else {
+                children.append(["id": heading.id, "text": heading.text, "level": heading.level, "has_children": false])
+            }
+        }
+        flush()
+        return items
+    }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import Mustache
+
+/// The Mustache layouts of `layouts/`, loaded and checked: a template that does not parse, names a partial
+/// or parent that does not exist or a variable no context has is an error at `layouts/…:line:col`.
+public struct Layouts: Sendable {
+    let library: MustacheLibrary
+    public let names: Set<String>
+
+    /// Layouts every site needs.
+    static let required = ["page", "section", "home", "404"]
+
+    /// Loads every `*.mustache` under `directory` (names keep subfolders: `partials/header`).
+    static func load(directory: URL, displayRoot: String) -> (Layouts?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        var templates: [String: MustacheTemplate] = [:]
+        var sources: [String: String] = [:]
+        let root = directory.resolvingSymlinksInPath().path
+        let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
+            .filter { $0.hasSuffix(".mustache") }.sorted()
+        for file in files {
+            let name = String(file.dropLast(".mustache".count))
+            let display = displayRoot + "/" + file
+            guard let data = FileManager.default.contents(atPath: root + "/" + file),
+                  let text = String(data: data, encoding: .utf8) else {
+                diagnostics.append(.error(SourceLocation(file: display), code: "layout-read",
+                                          "cannot read layout as UTF-8 text"))
+                continue
+            }
+            do {
+                templates[name] = try MustacheTemplate(string: text)
+                sources[name] = text
+            } catch let error as MustacheTemplate.ParserError {
+                diagnostics.append(.error(SourceLocation(file: display, line: error.context.lineNumber,
+                                                         column: error.context.columnNumber),
+                                          code: "layout-syntax", "Mustache syntax error: \(error.error)"))
+            } catch {
+                diagnostics.append(.error(SourceLocation(file: display), code: "layout-syntax", "\(error)"))
+            }
+        }
+        for name in required where templates[name] == nil && sources[name] == nil
+            && !diagnostics.contains(where: { $0.location.file == displayRoot + "/" + name + ".mustache" }) {
+            diagnostics.append(.error(SourceLocation(file: displayRoot + "/" + name + ".mustache"),
+                                      code: "layout-missing", "required layout '\(name)' does not exist"))
+        }
+        for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
+            diagnostics += check(text, file: displayRoot + "/" + name + ".mustache", known: Set(sources.keys))
+        }
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
+        return (Layouts(library: MustacheLibrary(templates: templates), names: Set(templates.keys)), diagnostics)
+    }
+
+    static func check(_ text: String, file: String, known: Set<String>) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for tag in TemplateTag.scan(text) {
+            let location = SourceLocation(file: file, line: tag.line, column: tag.column)
+            switch tag.kind {
+            case .partial, .parent:
+                if tag.name.hasPrefix("*") { continue }
+                if !known.contains(tag.name) {
+                    let what = tag.kind == .partial ? "partial" : "parent layout"
+                    diagnostics.append(.error(location, code: "layout-missing-partial",
+                                              "\(what) '\(tag.name)' does not exist\(DidYouMean.hint(for: tag.name, among: known))"))
+                }
+            case .variable, .unescaped, .section, .inverted:
+                for name in tag.lookedUpNames where !LayoutContext.vocabulary.contains(name) {
+                    diagnostics.append(.error(location, code: "layout-unknown-variable",
+                                              "no layout context has '\(name)'\(DidYouMean.hint(for: name, among: LayoutContext.vocabulary))"))
+                    break
+                }
+            case .setDelimiter:
+                diagnostics.append(.error(location, code: "layout-delimiters",
+                                          "changing delimiters is not supported in layouts"))
+            case .close, .block, .comment:
+                break
+            }
+        }
+        return diagnostics
+    }
+
+    /// The first of `candidates` that exists.
+    func resolve(_ candidates: [String]) -> String? { candidates.first(where: names.contains) }
+
+    func render(_ context: [String: Any], layout: String) -> String {
+        library.render(context, withTemplate: layout) ?? ""
+    }
+}

@@ -1,0 +1,186 @@
+import Foundation
+import Yams
+
+/// Reads a YAML mapping into typed values, reporting every problem as a diagnostic at the key's or value's
+/// position. One mechanism for `lathund.yml`, front matter and data metadata: unknown keys are warnings with a
+/// did-you-mean, wrong types are errors.
+struct YAMLFields {
+    let file: String
+    /// Added to Yams' 1-based line numbers (front matter starts on line 2 of a page).
+    let lineOffset: Int
+    private(set) var values: [String: Node] = [:]
+    private(set) var keyLocations: [String: SourceLocation] = [:]
+    private(set) var orderedKeys: [String] = []
+    var diagnostics: [Diagnostic] = []
+
+    init(mapping: Node.Mapping, file: String, lineOffset: Int) {
+        self.file = file
+        self.lineOffset = lineOffset
+        for (keyNode, value) in mapping {
+            let location = self.location(of: keyNode)
+            guard let key = keyNode.scalar?.string else {
+                diagnostics.append(.error(location, code: "yaml-key", "keys must be plain names"))
+                continue
+            }
+            if values[key] != nil {
+                diagnostics.append(.error(location, code: "duplicate-key", "key '\(key)' appears twice"))
+            }
+            values[key] = value
+            keyLocations[key] = location
+            orderedKeys.append(key)
+        }
+    }
+
+    func location(of node: Node) -> SourceLocation {
+        guard let mark = node.mark else { return SourceLocation(file: file, line: lineOffset + 1, column: 1) }
+        return SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column)
+    }
+
+    func location(ofKey key: String) -> SourceLocation {
+        keyLocations[key] ?? SourceLocation(file: file, line: lineOffset + 1, column: 1)
+    }
+
+    /// Warns about every key not in `known` (plus `alsoAllowed`, keys that are valid elsewhere and get a
+    /// tailored message).
+    mutating func warnAboutUnknownKeys(known: Set<String>, misplaced: [String: String] = [:], what: String) {
+        for key in orderedKeys where !known.contains(key) {
+            if let place = misplaced[key] {
+                diagnostics.append(.warning(location(ofKey: key), code: "misplaced-key",
+                                            "key '\(key)' is only used \(place)"))
+            } else {
+                diagnostics.append(.warning(location(ofKey: key), code: "unknown-key",
+                                            "unknown \(what) key '\(key)'\(DidYouMean.hint(for: key, among: known))"))
+            }
+        }
+    }
+
+    func has(_ key: String) -> Bool { values[key] != nil }
+
+    private mutating func typeError(_ key: String, _ node: Node, expected: String) {
+        diagnostics.append(.error(location(of: node), code: "front-matter-type", "'\(key)' must be \(expected)"))
+    }
+
+    mutating func string(_ key: String) -> String? {
+        guard let node = values[key] else { return nil }
+        if node.null != nil { return nil }
+        if case .scalar(let scalar) = node { return scalar.string }
+        typeError(key, node, expected: "text")
+        return nil
+    }
+
+    mutating func nonEmptyString(_ key: String) -> String? {
+        guard let value = string(key) else { return nil }
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty {
+            diagnostics.append(.error(location(of: values[key]!), code: "front-matter-empty", "'\(key)' must not be empty"))
+            return nil
+        }
+        return trimmed
+    }
+
+    mutating func bool(_ key: String) -> Bool? {
+        guard let node = values[key] else { return nil }
+        if let value = node.bool { return value }
+        typeError(key, node, expected: "true or false")
+        return nil
+    }
+
+    mutating func int(_ key: String) -> Int? {
+        guard let node = values[key] else { return nil }
+        if let value = node.int { return value }
+        typeError(key, node, expected: "a whole number")
+        return nil
+    }
+
+    mutating func day(_ key: String) -> Day? {
+        guard let node = values[key] else { return nil }
+        guard case .scalar(let scalar) = node else {
+            typeError(key, node, expected: "a date ÅÅÅÅ-MM-DD")
+            return nil
+        }
+        guard let day = Day(scalar.string) else {
+            diagnostics.append(.error(location(of: node), code: "bad-date",
+                                      "'\(key)' is '\(scalar.string)', not a valid date ÅÅÅÅ-MM-DD"))
+            return nil
+        }
+        return day
+    }
+
+    /// A list of texts; a single text is accepted as a list of one.
+    mutating func stringList(_ key: String) -> [Located<String>]? {
+        guard let node = values[key] else { return nil }
+        switch node {
+        case .scalar(let scalar):
+            return scalar.string.isEmpty ? [] : [Located(value: scalar.string, location: location(of: node))]
+        case .sequence(let sequence):
+            var items: [Located<String>] = []
+            for item in sequence {
+                guard case .scalar(let scalar) = item else {
+                    typeError(key, item, expected: "a list of texts")
+                    continue
+                }
+                items.append(Located(value: scalar.string, location: location(of: item)))
+            }
+            return items
+        default:
+            typeError(key, node, expected: "a list of texts")
+            return nil
+        }
+    }
+
+    /// A list of mappings, each read with its own `YAMLFields`.
+    mutating func mappingList(_ key: String) -> [YAMLFields]? {
+        guard let node = values[key] else { return nil }
+        guard case .sequence(let sequence) = node else {
+            typeError(key, node, expected: "a list")
+            return nil
+        }
+        var items: [YAMLFields] = []
+        for item in sequence {
+            guard case .mapping(let mapping) = item else {
+                typeError(key, item, expected: "a list of mappings")
+                continue
+            }
+            items.append(YAMLFields(mapping: mapping, file: file, lineOffset: lineOffset))
+        }
+        return items
+    }
+
+    mutating func mapping(_ key: String) -> YAMLFields? {
+        guard let node = values[key] else { return nil }
+        guard case .mapping(let mapping) = node else {
+            typeError(key, node, expected: "a mapping")
+            return nil
+        }
+        return YAMLFields(mapping: mapping, file: file, lineOffset: lineOffset)
+    }
+
+    /// Converts a Yams error into a diagnostic at the right line and column.
+    static func diagnostic(for error: Error, file: String, lineOffset: Int) -> Diagnostic {
+        if let yamlError = error as? YamlError {
+            switch yamlError {
+            case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+                 .composer(let context, let problem, let mark, _):
+                let detail = context.map { "\(problem) \($0.text)" } ?? problem
+                return .error(SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column),
+                              code: "yaml-syntax", "YAML syntax error: \(detail)")
+            case .duplicatedKeysInMapping(let duplicates, let context):
+                return .error(SourceLocation(file: file, line: context.mark.line + lineOffset, column: context.mark.column),
+                              code: "duplicate-key", "key '\(duplicates.joined(separator: "', '"))' appears twice")
+            default:
+                break
+            }
+        }
+        return .error(SourceLocation(file: file, line: lineOffset + 1, column: 1), code: "yaml-syntax",
+                      "YAML error: \(error)")
+    }
+}
+
+/// A value with the place it came from.
+public struct Located<Value: Sendable>: Sendable {
+    public var value: Value
+    public var location: SourceLocation
+}
+
+extension Located: Equatable where Value: Equatable {}
+extension Located: Hashable where Value: Hashable {}
