@@ -82,7 +82,7 @@ public struct MarkdownRenderer: Sendable {
         guard let document = documentOrNil else { fatalError("cmark_parser_finish failed") }
         defer { cmark_node_free(document) }
 
-        var walk = TreeWalk(displayPath: displayPath, lineOffset: lineOffset)
+        var walk = TreeWalk(displayPath: displayPath, lineOffset: lineOffset, markdown: markdown)
         walk.run(document)
 
         var diagnostics: [Diagnostic] = []
@@ -169,15 +169,19 @@ private struct TreeWalk {
 
     let displayPath: String
     let lineOffset: Int
+    /// The Markdown's bytes, to turn cmark's byte columns into character columns.
+    let markdown: [UInt8]
+    var lineStarts: [Int] = []
     var headings: [FoundHeading] = []
     var links: [FoundLink] = []
     var fences: [FoundFence] = []
     var plainText = ""
     var firstParagraph: String?
 
-    init(displayPath: String, lineOffset: Int) {
+    init(displayPath: String, lineOffset: Int, markdown: String) {
         self.displayPath = displayPath
         self.lineOffset = lineOffset
+        self.markdown = Array(markdown.utf8)
     }
 
     mutating func run(_ document: OpaquePointer) {
@@ -252,9 +256,22 @@ private struct TreeWalk {
         }
     }
 
-    func location(_ node: OpaquePointer) -> SourceLocation {
+    mutating func location(_ node: OpaquePointer) -> SourceLocation {
         let line = Int(cmark_node_get_start_line(node))
-        let column = Int(cmark_node_get_start_column(node))
-        return SourceLocation(file: displayPath, line: line + lineOffset, column: line > 0 ? column : 0)
+        let byteColumn = Int(cmark_node_get_start_column(node))
+        return SourceLocation(file: displayPath, line: line + lineOffset,
+                              column: line > 0 ? characterColumn(line: line, byteColumn: byteColumn) : 0)
+    }
+
+    /// cmark counts columns in bytes; diagnostics count characters, as the YAML ones do.
+    mutating func characterColumn(line: Int, byteColumn: Int) -> Int {
+        if lineStarts.isEmpty {
+            lineStarts.append(0)
+            for (offset, byte) in markdown.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
+        }
+        guard byteColumn > 1, line - 1 < lineStarts.count else { return byteColumn }
+        let start = lineStarts[line - 1]
+        let end = min(start + byteColumn - 1, markdown.count)
+        return String(decoding: markdown[start..<end], as: UTF8.self).count + 1
     }
 }

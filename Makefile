@@ -1,0 +1,37 @@
+# Lathund — build the site and run the tests on a fresh Debian machine with Swift 6.
+# `make site` and `make test` install the Debian packages they need first.
+
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm
+LATHUND := .build/release/lathund
+
+.PHONY: deps build site check test clean
+
+## Install the Debian packages that are missing (nothing when all are there).
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build -c release --product lathund
+
+## Build the site into site/.
+site: build
+	$(LATHUND) build
+
+## Run every check without writing.
+check: build
+	$(LATHUND) check --strict
+
+## Run all tests.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+clean:
+	rm -rf .build site .lathund-cache

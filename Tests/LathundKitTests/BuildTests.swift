@@ -1,0 +1,180 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let testsFolder = packageRoot.appendingPathComponent("Tests/LathundKitTests")
+
+/// Copies a fixture project to a temporary folder.
+func fixture(_ name: String) throws -> URL {
+    let target = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-fixture-\(UUID().uuidString)")
+    try FileManager.default.copyItem(at: testsFolder.appendingPathComponent("Fixtures/\(name)"), to: target)
+    return target
+}
+
+@Suite struct GoldenBuildTests {
+    /// The fixture site builds to exactly the reviewed files in `Golden/basic`.
+    /// Run with LATHUND_UPDATE_GOLDEN=1 to rewrite them after a reviewed change.
+    @Test func basicFixtureMatchesGolden() throws {
+        let root = try fixture("basic")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var options = BuildOptions(projectRoot: root)
+        options.jobs = 3
+        let result = try Builder(options: options).build()
+        #expect(result.succeeded, "\(result.diagnostics)")
+        #expect(result.diagnostics.map(\.description) == [
+            "content/regelverk/sgi.md:11:31: warning: link 'sjukpenning.md#dag-190': no heading with id '#dag-190' on /regelverk/sjukpenning/; did you mean 'dag-1-90'? [broken-anchor]",
+        ])
+        let built = TestSite.snapshot(of: root.appendingPathComponent("site"))
+        let goldenFolder = testsFolder.appendingPathComponent("Golden/basic")
+        if ProcessInfo.processInfo.environment["LATHUND_UPDATE_GOLDEN"] == "1" {
+            try? FileManager.default.removeItem(at: goldenFolder)
+            for (path, data) in built {
+                let url = goldenFolder.appendingPathComponent(path)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                try data.write(to: url)
+            }
+        }
+        let golden = TestSite.snapshot(of: goldenFolder)
+        #expect(Set(built.keys) == Set(golden.keys))
+        for (path, data) in golden.sorted(by: { $0.key < $1.key }) {
+            #expect(built[path] == data, "\(path) differs from Golden/basic/\(path)")
+        }
+    }
+
+    @Test func fixtureShowsNavigationTOCBacklinksAndSiteFiles() throws {
+        let root = try fixture("basic")
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try Builder(options: BuildOptions(projectRoot: root)).build()
+        func read(_ path: String) throws -> String {
+            String(decoding: try Data(contentsOf: root.appendingPathComponent("site/" + path)), as: UTF8.self)
+        }
+        let sjukpenning = try read("regelverk/sjukpenning/index.html")
+        #expect(sjukpenning.contains("<html lang=\"sv\">"))
+        #expect(sjukpenning.contains("<a href=\"#dag-1-90\">Dag 1–90</a><ol><li><a href=\"#undantag\">Undantag</a></li></ol>"))
+        #expect(sjukpenning.contains("Senast granskad <time datetime=\"2026-11-23\">2026-11-23</time>"))
+        #expect(sjukpenning.contains("<a class=\"next\" href=\"/regelverk/sgi/\" rel=\"next\">SGI och SGI-skydd →</a>"))
+        #expect(sjukpenning.contains("<h2 id=\"lankar_hit\">Sidor som länkar hit</h2>"))
+        #expect(sjukpenning.contains("<li><a href=\"/regelverk/sgi/\">SGI och SGI-skydd</a></li>"))
+        let sgi = try read("regelverk/sgi/index.html")
+        #expect(sgi.contains("<h2 id=\"sgi-skydd\">") && sgi.contains("<h2 id=\"sgi-skydd-2\">"))
+        #expect(!sgi.contains("<b>"))
+        let faq = try read("faq/sgi/index.html")
+        #expect(faq.contains("<h2 id=\"relaterat\">Relaterat</h2>"))
+        let sitemap = try read("sitemap.xml")
+        #expect(sitemap.contains("<url><loc>https://fixtur.example/regelverk/sgi/</loc><lastmod>2026-11-20</lastmod></url>"))
+        #expect(sitemap.contains("<loc>https://fixtur.example/ordlista/</loc>"))
+        #expect(!sitemap.contains("404"))
+        let feed = try read("feed.xml")
+        #expect(feed.contains("<updated>2026-11-20T00:00:00Z</updated>"))
+        let entries = feed.components(separatedBy: "<entry>").dropFirst().map { $0.components(separatedBy: "<title>")[1].components(separatedBy: "</title>")[0] }
+        #expect(entries == ["SGI och SGI-skydd", "Vad händer med SGI:n?", "Sjukpenning i korthet"])
+        #expect(try read("robots.txt") == "User-agent: *\nAllow: /\nSitemap: https://fixtur.example/sitemap.xml\n")
+        #expect(try read("404.html").contains("Sidan finns inte"))
+        #expect(try read("sjukpenning/index.html").contains("url=/regelverk/sjukpenning/"))
+        #expect(try read("regelverk/bild.png") == "PNG-fake-bytes\n")
+    }
+}
+
+@Suite struct DeterminismTests {
+    /// A site with what cmark-gfm's extensions drop when they race: tables, strikethrough, autolinks.
+    static func generatedSite(pages: Int) throws -> TestSite {
+        var files: [String: String] = ["_index.md": page("Start")]
+        for section in 0..<4 { files["avsnitt-\(section)/_index.md"] = page("Avsnitt \(section)") }
+        for number in 0..<pages {
+            let section = number % 4
+            files["avsnitt-\(section)/sida-\(number).md"] = page("Sida \(number)", """
+            ## Rubrik \(number)
+
+            Text med ~~struket \(number)~~ och www.exempel\(number).se och [nästa](sida-\(number + 4).md).
+
+            | Kolumn | Värde |
+            |--------|------:|
+            | a\(number) | \(number),5 |
+
+            ## Rubrik \(number)
+            """, extra: "weight: \(number % 7)\ndate: 2026-01-\(String(format: "%02d", number % 28 + 1))\n")
+        }
+        return try TestSite(files: files)
+    }
+
+    @Test func sameInputSameBytesWhateverJobs() throws {
+        let site = try Self.generatedSite(pages: 240)
+        defer { site.cleanUp() }
+        try site.build { $0.jobs = 1 }
+        let serial = site.snapshot()
+        try site.build { $0.jobs = 4 }
+        let parallel = site.snapshot()
+        try site.build { $0.jobs = 4 }
+        let again = site.snapshot()
+        #expect(serial.count > 240)
+        let differing = serial.keys.filter { serial[$0] != parallel[$0] }.sorted()
+        #expect(differing.isEmpty, "parallel build differs in \(differing.prefix(5))")
+        #expect(parallel == again)
+        let sample = String(decoding: parallel["avsnitt-1/sida-5/index.html"]!, as: UTF8.self)
+        #expect(sample.contains("<del>struket 5</del>"))
+        #expect(sample.contains("<td class=\"align-right\">5,5</td>"))
+        #expect(sample.contains("<a href=\"http://www.exempel5.se\">"))
+    }
+}
+
+@Suite struct AtomicOutputTests {
+    @Test func failingAfterSomeWritesLeavesTheOldSiteIntact() throws {
+        let site = try DeterminismTests.generatedSite(pages: 40)
+        defer { site.cleanUp() }
+        try site.build()
+        let before = site.snapshot()
+        try site.write("content/avsnitt-0/ny.md", page("Ny sida"))
+        let result = try site.build { $0.failAfterWrites = 20 }
+        #expect(!result.succeeded)
+        #expect(result.messages("output-write").first?.message.contains("previous site is unchanged") == true)
+        #expect(site.snapshot() == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.hasPrefix(".site.staging-") }
+        #expect(leftovers.isEmpty)
+    }
+
+    @Test func contentErrorsLeaveTheOldSiteIntact() throws {
+        let site = try TestSite(files: ["a.md": page("A", "Gammal")])
+        defer { site.cleanUp() }
+        try site.build()
+        let before = site.snapshot()
+        try site.write("content/a.md", "---\ntitle: [trasig\n---\nNy")
+        let result = try site.build()
+        #expect(!result.succeeded)
+        #expect(site.snapshot() == before)
+    }
+
+    @Test func leftoverStagingFoldersAreCleanedByTheNextBuild() throws {
+        let site = try TestSite(files: ["a.md": page("A")])
+        defer { site.cleanUp() }
+        try site.write(".site.staging-99999/half/index.html", "halvfärdig")
+        try site.build()
+        #expect(!site.exists(".site.staging-99999"))
+        #expect(site.exists("site/a/index.html"))
+    }
+
+    @Test func aNewBuildReplacesTheOldCompletely() throws {
+        let site = try TestSite(files: ["a.md": page("A"), "b.md": page("B")])
+        defer { site.cleanUp() }
+        try site.build()
+        try site.remove("content/b.md")
+        try site.build()
+        #expect(site.exists("site/a/index.html"))
+        #expect(!site.exists("site/b/index.html"))
+    }
+
+    @Test func checkWritesNothing() throws {
+        let site = try TestSite(files: ["a.md": page("A")])
+        defer { site.cleanUp() }
+        let result = try site.build { $0.write = false }
+        #expect(result.succeeded)
+        #expect(!site.exists("site"))
+    }
+
+    @Test func stagedOutputRefusesPathsThatLeaveIt() {
+        for path in ["../x", "/etc/passwd", "a/../../x", "a//b", "", "a/./b"] {
+            #expect(!StagedOutput.isSafe(path), "\(path)")
+        }
+        #expect(StagedOutput.isSafe("regelverk/sgi/index.html"))
+    }
+}

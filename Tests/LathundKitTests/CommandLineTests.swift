@@ -1,0 +1,79 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+/// Runs the real `lathund` binary built beside the tests.
+struct CLI {
+    static var binary: URL {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("lathund")
+        if FileManager.default.isExecutableFile(atPath: beside.path) { return beside }
+        return packageRoot.appendingPathComponent(".build/debug/lathund")
+    }
+
+    static func run(_ arguments: [String], in folder: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    }
+}
+
+@Suite struct CommandLineTests {
+    @Test func exitCodesAndSummary() throws {
+        let site = try TestSite(files: ["a.md": page("A", "[x](saknas.md)")])
+        defer { site.cleanUp() }
+        let built = try CLI.run(["build", "--jobs", "2"], in: site.root)
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(built.stdout.hasPrefix("Built 2 pages, 1 assets, 1 warnings in "))
+        #expect(built.stdout.hasSuffix(" s → site/\n"))
+        #expect(built.stderr.contains("content/a.md:4:1: warning: link 'saknas.md' names no page or file in content/ [broken-link]"))
+
+        let strict = try CLI.run(["build", "--strict", "--quiet"], in: site.root)
+        #expect(strict.status == 1)
+        #expect(strict.stdout.isEmpty)
+        #expect(strict.stderr.contains("content/a.md:4:1: error: link 'saknas.md'"))
+
+        let usage = try CLI.run(["build", "--jobs", "0"], in: site.root)
+        #expect(usage.status == 2)
+        let unknownFlag = try CLI.run(["build", "--fast"], in: site.root)
+        #expect(unknownFlag.status == 2)
+        let badConfig = try CLI.run(["build", "--config", "saknas.yml"], in: site.root)
+        #expect(badConfig.status == 2)
+        #expect(badConfig.stderr.contains("saknas.yml: error: cannot read configuration file"))
+        let overlap = try CLI.run(["build", "--output", "content"], in: site.root)
+        #expect(overlap.status == 2)
+    }
+
+    @Test func checkPrintsDiagnosticsAndWritesNothing() throws {
+        let site = try TestSite(files: ["a.md": "---\ntitle: A\ndate: 2026-13-01\n---\n"])
+        defer { site.cleanUp() }
+        let checked = try CLI.run(["check"], in: site.root)
+        #expect(checked.status == 1)
+        #expect(checked.stderr.contains("content/a.md:3:7: error: 'date' is '2026-13-01', not a valid date ÅÅÅÅ-MM-DD [bad-date]"))
+        #expect(checked.stdout.hasPrefix("Check failed:"))
+        #expect(!site.exists("site"))
+    }
+
+    @Test func reportIsWritten() throws {
+        let site = try TestSite(files: ["a.md": page("A", "Ett två tre."), "b.md": "---\ntitle: B\nfärg: röd\n---\n"])
+        defer { site.cleanUp() }
+        let run = try CLI.run(["build", "--report", "rapport.json", "--content", "content", "--layouts", "layouts", "--output", "ut", "--base-url", "https://r.example/"], in: site.root)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(site.exists("ut/a/index.html"))
+        let data = try #require(try? Data(contentsOf: site.root.appendingPathComponent("rapport.json")))
+        let report = try JSONDecoder().decode(BuildReport.self, from: data)
+        #expect(report.succeeded)
+        #expect(report.warnings.map(\.code) == ["unknown-key"])
+        #expect(report.pages.first { $0.url == "/a/" }?.words == 3)
+        #expect(report.timings.map(\.stage) == ["config", "content", "markdown", "data", "indexes", "render", "output"])
+        #expect(site.read("ut/sitemap.xml")?.contains("https://r.example/a/") == true)
+    }
+}

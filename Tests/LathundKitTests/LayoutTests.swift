@@ -1,0 +1,106 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+@Suite struct LayoutTests {
+    func layoutDiagnostics(_ changes: [String: String?]) throws -> [String] {
+        var layouts = TestSite.layouts
+        for (name, text) in changes { layouts[name] = text }
+        let site = try TestSite(files: ["a.md": page("A")], layouts: layouts)
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(!site.exists("site"))
+        return result.diagnostics.map(\.description)
+    }
+
+    @Test func missingPartialIsAnErrorAtItsTag() throws {
+        let found = try layoutDiagnostics(["page.mustache": "{{<base}}{{$main}}\n  {{>partials/menyn}}{{/main}}{{/base}}"])
+        #expect(found == ["layouts/page.mustache:2:3: error: partial 'partials/menyn' does not exist; did you mean 'partials/menu'? [layout-missing-partial]"])
+    }
+
+    @Test func missingParentIsAnError() throws {
+        let found = try layoutDiagnostics(["page.mustache": "{{<bas}}{{$main}}x{{/main}}{{/bas}}"])
+        #expect(found == ["layouts/page.mustache:1:1: error: parent layout 'bas' does not exist; did you mean 'base'? [layout-missing-partial]"])
+    }
+
+    @Test func misspeltVariableIsAnError() throws {
+        let found = try layoutDiagnostics(["home.mustache": "{{<base}}{{$main}}<h1>{{page.titel}}</h1>\n{{#page.sources}}{{titl}}{{/page.sources}}{{/main}}{{/base}}"])
+        #expect(found == [
+            "layouts/home.mustache:1:23: error: no layout context has 'titel'; did you mean 'title'? [layout-unknown-variable]",
+            "layouts/home.mustache:2:18: error: no layout context has 'titl'; did you mean 'title'? [layout-unknown-variable]",
+        ])
+    }
+
+    @Test func syntaxErrorHasLineAndColumn() throws {
+        let found = try layoutDiagnostics(["404.mustache": "<p>\n{{#page.title}}x{{/page.tittle}}</p>"])
+        #expect(found.count == 1)
+        #expect(found[0].hasPrefix("layouts/404.mustache:2:"))
+        #expect(found[0].contains("[layout-syntax]"))
+    }
+
+    @Test func requiredLayoutMissing() throws {
+        let found = try layoutDiagnostics(["section.mustache": nil])
+        #expect(found == ["layouts/section.mustache: error: required layout 'section' does not exist [layout-missing]"])
+    }
+
+    @Test func projectLayoutsPassTheCheck() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let (layouts, diagnostics) = Layouts.load(directory: root.appendingPathComponent("layouts"), displayRoot: "layouts")
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(layouts != nil)
+    }
+
+    /// Keeps the layout check's vocabulary and the contexts in step: every key a context has is known.
+    @Test func everyContextKeyIsInTheVocabulary() throws {
+        let site = try TestSite(files: [
+            "_index.md": page("Start"),
+            "faq/_index.md": page("Frågor"),
+            "faq/a.md": page("A", "## X\n## Y\n### Z\n## W\n[b](../rapporter/b.md)", extra: "question: A?\ncategory: SGI\nrelated: [rapporter/b.md]\nsources: [{title: T, url: 'https://x.se'}]\ntags: [t]\nreviewed: 2026-01-01\n"),
+            "rapporter/b.md": page("B", "[a](../faq/a.md)", extra: "region: R\nowners: [FK]\nbudget_sek: 4800000\n"),
+            "ordlista.yml": "- term: SGI\n  definition: D\n",
+        ])
+        defer { site.cleanUp() }
+        let options = site.options()
+        let result = try Builder(options: options).build()
+        #expect(result.succeeded, "\(result.diagnostics)")
+        // Rebuild the index the same way the builder does and walk every context.
+        let (config, _) = try SiteConfig.load(file: site.root.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml")
+        let catalog = ContentLoader(contentDirectory: site.root.appendingPathComponent("content"), displayRoot: "content",
+                                    config: config, includeDrafts: false, jobs: 1).load()
+        var urls: [String: String] = [:]
+        for page in catalog.pages { urls[page.relativePath] = page.url }
+        let links = SiteLinks(pageURLs: urls, assetPaths: [], basePath: "/", baseURL: config.baseURL)
+        let rendered = catalog.pages.map { page in
+            RenderedPage(page: page, markdown: MarkdownRenderer().render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links)))
+        }
+        let terms = GlossaryLoader.parse("- term: SGI\n  expansion: E\n  definition: D\n", displayPath: "x").0
+        let index = SiteIndex(pages: rendered, generated: [GeneratedPage(url: "/ordlista/", title: "Ordlista", description: "", layouts: ["glossary"], content: .glossary(terms), outputPath: "ordlista/index.html", isListed: true)], assets: [])
+        let context = LayoutContext(index: index, config: config, links: links)
+        var keys = Set<String>()
+        func collect(_ value: Any) {
+            if let dictionary = value as? [String: Any] {
+                for (key, child) in dictionary { keys.insert(key); collect(child) }
+            } else if let list = value as? [Any] {
+                list.forEach(collect)
+            }
+        }
+        for position in index.pages.indices { collect(context.pageContext(position)) }
+        for page in index.generated { collect(context.generatedContext(page)) }
+        #expect(keys.subtracting(LayoutContext.vocabulary).isEmpty, "\(keys.subtracting(LayoutContext.vocabulary))")
+        #expect(keys.contains("budget") && keys.contains("related") && keys.contains("children") && keys.contains("expansion"))
+    }
+
+    @Test func tagScannerFindsKindsAndPositions() {
+        let tags = TemplateTag.scan("a {{x}}\n  {{{ y.z }}} {{#s}}{{/s}}{{! note }}{{> p/q }}{{&w}}")
+        #expect(tags == [
+            TemplateTag(kind: .variable, name: "x", line: 1, column: 3),
+            TemplateTag(kind: .unescaped, name: "y.z", line: 2, column: 3),
+            TemplateTag(kind: .section, name: "s", line: 2, column: 15),
+            TemplateTag(kind: .close, name: "s", line: 2, column: 21),
+            TemplateTag(kind: .comment, name: "note", line: 2, column: 27),
+            TemplateTag(kind: .partial, name: "p/q", line: 2, column: 38),
+            TemplateTag(kind: .unescaped, name: "w", line: 2, column: 48),
+        ])
+        #expect(TemplateTag(kind: .variable, name: "uppercased(page.title)", line: 1, column: 1).lookedUpNames == ["page", "title"])
+    }
+}

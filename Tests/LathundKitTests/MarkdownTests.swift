@@ -1,0 +1,130 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+@Suite struct MarkdownTests {
+    static let emptyLinks = SiteLinks(pageURLs: ["regelverk/sgi.md": "/regelverk/sgi/", "regelverk/sida.md": "/regelverk/sida/",
+                                                 "_index.md": "/", "regelverk/_index.md": "/regelverk/"],
+                                      assetPaths: ["regelverk/bild.png"], basePath: "/", baseURL: "https://x.se/")
+
+    func render(_ markdown: String, unsafe: Bool = false, directives: DirectiveRegistry = DirectiveRegistry(),
+                links: SiteLinks = MarkdownTests.emptyLinks) -> RenderedMarkdown {
+        let page = Page(relativePath: "regelverk/sida.md", displayPath: "content/regelverk/sida.md", kind: .page,
+                        section: "regelverk", url: "/regelverk/sida/", frontMatter: FrontMatter(title: "Sida"),
+                        body: markdown, bodyLineOffset: 3)
+        let renderer = MarkdownRenderer(unsafeHTML: unsafe, directives: directives)
+        return renderer.render(page, context: DirectiveContext(page: page, pages: [page], links: links))
+    }
+
+    @Test func gfmExtensions() {
+        let html = render("""
+        | a | b |
+        |---|--:|
+        | 1 | 2,5 |
+
+        ~~borta~~ och www.forsakringskassan.se
+
+        - [x] klar
+        - [ ] inte klar
+
+        Fotnot[^1].
+
+        [^1]: Källa.
+        """).html
+        #expect(html.contains("<table>"))
+        #expect(html.contains("<td class=\"align-right\">2,5</td>"))
+        #expect(!html.contains("style="))
+        #expect(html.contains("<del>borta</del>"))
+        #expect(html.contains("<a href=\"http://www.forsakringskassan.se\">www.forsakringskassan.se</a>"))
+        #expect(html.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\" />"))
+        #expect(html.contains("<section class=\"footnotes\""))
+        #expect(html.contains("aria-label=\"Tillbaka till texten\""))
+        #expect(!html.contains("Back to content"))
+    }
+
+    @Test func rawHTMLAndScriptURLsNeverReachTheOutput() {
+        let html = render("""
+        <script>alert(1)</script>
+
+        Text <img src=x onerror=alert(1)> [klick](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=)
+        """).html
+        #expect(!html.contains("<script"))
+        #expect(!html.contains("onerror"))
+        #expect(!html.contains("javascript:"))
+        #expect(!html.contains("data:text/html"))
+        #expect(html.contains("<!-- raw HTML omitted -->"))
+    }
+
+    @Test func unsafeHTMLIsPassedOnlyWhenConfigured() {
+        #expect(render("<div class=\"ruta\">x</div>", unsafe: true).html.contains("<div class=\"ruta\">x</div>"))
+        #expect(!render("<div class=\"ruta\">x</div>").html.contains("<div"))
+    }
+
+    @Test func headingsGetStableUniqueIdsAndPlainText() {
+        let result = render("""
+        ## Det viktigaste
+        Text med *betoning* och `kod`.
+
+        ### Det viktigaste
+        ## Sjukpenning – dag 1–90
+        """)
+        #expect(result.headings.map(\.id) == ["det-viktigaste", "det-viktigaste-2", "sjukpenning-dag-1-90"])
+        #expect(result.headings.map(\.level) == [2, 3, 2])
+        #expect(result.headings.map(\.location.line) == [4, 7, 8])
+        #expect(result.html.contains("<h2 id=\"det-viktigaste\">"))
+        #expect(result.html.contains("<h3 id=\"det-viktigaste-2\">"))
+        #expect(result.plainText.contains("Text med betoning och kod."))
+        #expect(result.firstParagraph == "Text med betoning och kod.")
+    }
+
+    @Test func linksAreRewrittenAndResolved() {
+        let result = render("""
+        [SGI](sgi.md#sgi-skydd) [start](../_index.md) [avsnitt](./) [bild](bild.png) [extern](https://fk.se/x.md)
+        [rot](/regelverk/sgi/) [här](#rubrik) [saknas](saknas.md) [utanför](../../../etc/passwd.md)
+        """)
+        #expect(result.html.contains("<a href=\"/regelverk/sgi/#sgi-skydd\">SGI</a>"))
+        #expect(result.html.contains("<a href=\"/\">start</a>"))
+        #expect(result.html.contains("<a href=\"/regelverk/\">avsnitt</a>"))
+        #expect(result.html.contains("<a href=\"/regelverk/bild.png\">bild</a>"))
+        #expect(result.html.contains("<a href=\"https://fk.se/x.md\">extern</a>"))
+        #expect(result.links.map(\.target) == [
+            .page(url: "/regelverk/sgi/", fragment: "sgi-skydd"), .page(url: "/", fragment: nil),
+            .page(url: "/regelverk/", fragment: nil), .asset(url: "/regelverk/bild.png"), .external,
+            .siteURL(path: "/regelverk/sgi/", fragment: nil), .samePage(fragment: "rubrik"),
+            .missing(path: "saknas.md"), .missing(path: "../../../etc/passwd.md"),
+        ])
+        #expect(result.links.first?.location == SourceLocation(file: "content/regelverk/sida.md", line: 4, column: 1))
+    }
+
+    struct Shout: Directive {
+        let name = "shout"
+        func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
+            var diagnostics: [Diagnostic] = []
+            if block.body.isEmpty {
+                diagnostics.append(.error(block.location, code: "shout-empty", "nothing to shout"))
+            }
+            return DirectiveOutput(html: "<p class=\"shout\">\(HTML.escape(block.body.uppercased()))</p>",
+                                   diagnostics: diagnostics)
+        }
+    }
+
+    @Test func registeredDirectivesReplaceTheirFencedBlocks() {
+        let result = render("""
+        Före.
+
+        ```shout högt
+        <hej>
+        ```
+
+        ```shout
+        ```
+
+        ```swift
+        let x = 1
+        ```
+        """, directives: DirectiveRegistry([Shout()]))
+        #expect(result.html.contains("<p class=\"shout\">&lt;HEJ&gt;\n</p>"))
+        #expect(result.html.contains("<pre><code class=\"language-swift\">let x = 1\n</code></pre>"))
+        #expect(result.diagnostics.map(\.description) == ["content/regelverk/sida.md:10:1: error: nothing to shout [shout-empty]"])
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+@Suite struct SlugTests {
+    @Test(arguments: [
+        ("SGI och SGI-skydd", "sgi-och-sgi-skydd"),
+        ("Återinsjuknande & högriskskydd", "aterinsjuknande-hogriskskydd"),
+        ("Läkarintyg för sjukpenning (FK 7804)", "lakarintyg-for-sjukpenning-fk-7804"),
+        ("Café på Överklagande", "cafe-pa-overklagande"),
+        ("  --Dag 1–90!!  ", "dag-1-90"),
+        ("ÅÄÖ åäö", "aao-aao"),
+        ("e\u{301}n", "en"),
+        ("!!!", ""),
+    ])
+    func slugRules(input: String, expected: String) {
+        #expect(Slug.make(input) == expected)
+    }
+
+    @Test func headingIdsAreUniquePerPage() {
+        var used = Set<String>()
+        #expect(MarkdownRenderer.uniqueId("exempel", used: &used) == "exempel")
+        #expect(MarkdownRenderer.uniqueId("exempel", used: &used) == "exempel-2")
+        #expect(MarkdownRenderer.uniqueId("exempel", used: &used) == "exempel-3")
+        #expect(MarkdownRenderer.uniqueId("", used: &used) == "rubrik")
+    }
+}
+
+@Suite struct URLRuleTests {
+    @Test func prettyURLsSectionsAndSlugs() throws {
+        let site = try TestSite(files: [
+            "_index.md": page("Start"),
+            "regelverk/_index.md": page("Regelverk"),
+            "regelverk/sgi.md": page("SGI"),
+            "regelverk/Återinsjuknande Högrisk.md": page("Återinsjuknande"),
+            "regelverk/gammal.md": page("Med slug", extra: "slug: \"Ny adress\"\n"),
+            "Rapporter 2019/_index.md": page("Rapporter"),
+            "bilder/logga.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        ])
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(result.succeeded, "\(result.diagnostics)")
+        for path in ["site/index.html", "site/regelverk/index.html", "site/regelverk/sgi/index.html",
+                     "site/regelverk/aterinsjuknande-hogrisk/index.html", "site/regelverk/ny-adress/index.html",
+                     "site/rapporter-2019/index.html", "site/bilder/logga.svg", "site/404.html",
+                     "site/assets/site.css", "site/sitemap.xml", "site/robots.txt", "site/feed.xml"] {
+            #expect(site.exists(path), "missing \(path)")
+        }
+        #expect(!site.exists("site/regelverk/gammal/index.html"))
+    }
+
+    @Test(arguments: ["../../utanfor", "a/b", "..", "./x"])
+    func slugsThatLeaveTheFolderAreRefused(slug: String) throws {
+        let site = try TestSite(files: ["x/sida.md": page("Sida", extra: "slug: \"\(slug)\"\n")])
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(!result.succeeded)
+        let error = try #require(result.messages("bad-slug").first)
+        #expect(error.location.file == "content/x/sida.md")
+        #expect(error.location.line == 3)
+        #expect(!site.exists("site"))
+        #expect(!FileManager.default.fileExists(atPath: site.root.deletingLastPathComponent().appendingPathComponent("utanfor").path))
+    }
+
+    @Test func twoFilesClaimingOneURLIsAnErrorNamingBoth() throws {
+        let site = try TestSite(files: [
+            "regelverk/sgi.md": page("SGI"),
+            "regelverk/annan.md": page("Annan", extra: "slug: sgi\n"),
+        ])
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(!result.succeeded)
+        let error = try #require(result.messages("duplicate-url").first)
+        #expect(error.message.contains("content/regelverk/annan.md"))
+        #expect(error.message.contains("content/regelverk/sgi.md"))
+        #expect(error.message.contains("regelverk/sgi/index.html"))
+    }
+
+    @Test func aliasesWriteRedirectPagesAndUnsafeAliasesAreRefused() throws {
+        let site = try TestSite(files: [
+            "regelverk/sgi.md": page("SGI", extra: "aliases: [/gammal/sgi/]\n"),
+            "regelverk/b.md": page("B", extra: "aliases: [\"/../../etc/\"]\n"),
+        ])
+        defer { site.cleanUp() }
+        var result = try site.build()
+        let error = try #require(result.messages("bad-alias").first)
+        #expect(error.location == SourceLocation(file: "content/regelverk/b.md", line: 3, column: 11))
+        try site.write("content/regelverk/b.md", page("B"))
+        result = try site.build()
+        #expect(result.succeeded, "\(result.diagnostics)")
+        let redirect = try #require(site.read("site/gammal/sgi/index.html"))
+        #expect(redirect.contains("<meta http-equiv=\"refresh\" content=\"0; url=/regelverk/sgi/\">"))
+        #expect(redirect.contains("<link rel=\"canonical\" href=\"https://test.example/regelverk/sgi/\">"))
+    }
+
+    @Test func draftsAreLeftOutUnlessAskedFor() throws {
+        let site = try TestSite(files: ["utkast.md": page("Utkast", extra: "draft: true\n")])
+        defer { site.cleanUp() }
+        try site.build()
+        #expect(!site.exists("site/utkast/index.html"))
+        try site.build { $0.includeDrafts = true }
+        #expect(site.exists("site/utkast/index.html"))
+    }
+
+    @Test func excludedFilesAndGlossary() throws {
+        let site = try TestSite(files: [
+            "README.md": "# Writers' guide, not a page",
+            ".hidden": "x",
+            "ordlista.yml": "- term: SGI\n  expansion: sjukpenninggrundande inkomst\n  definition: Inkomsten som sjukpenningen räknas från.\n",
+        ])
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(result.succeeded, "\(result.diagnostics)")
+        #expect(!site.exists("site/README/index.html"))
+        #expect(!site.exists("site/README.md"))
+        #expect(!site.exists("site/.hidden"))
+        #expect(!site.exists("site/ordlista.yml"))
+        let glossary = try #require(site.read("site/ordlista/index.html"))
+        #expect(glossary.contains("<dt id=\"sgi\">SGI</dt><dd>sjukpenninggrundande inkomst: Inkomsten som sjukpenningen räknas från.</dd>"))
+    }
+}
