@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+/// The knowledge base itself (issue: content): builds the real site under --strict and checks the counts,
+/// the front matter rules, the FAQ and the datasets against the seeds.
+@Suite struct ContentTests {
+    static let sharedFolder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+
+    static func loadCatalog() throws -> (ContentCatalog, SiteConfig) {
+        let (config, _) = try SiteConfig.load(file: packageRoot.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml")
+        let catalog = ContentLoader(contentDirectory: packageRoot.appendingPathComponent("content"), displayRoot: "content",
+                                    config: config, includeDrafts: false, jobs: 2).load()
+        return (catalog, config)
+    }
+
+    @Test func realSiteBuildsWithoutWarningsUnderStrict() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-real-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var options = BuildOptions(projectRoot: packageRoot)
+        options.outputDirectory = output.path
+        options.strict = true
+        let result = try Builder(options: options).build()
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.description).joined(separator: "\n"))")
+        #expect(result.succeeded)
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("regelverk/sgi/index.html").path))
+        #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("ordlista/index.html").path))
+    }
+
+    @Test func sectionsHaveTheRequiredPages() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        func pages(in section: String) -> [Page] { catalog.pages.filter { $0.section == section && $0.kind == .page } }
+        #expect(catalog.pages.contains { $0.kind == .home })
+        #expect(pages(in: "regelverk").count >= 12)
+        #expect(pages(in: "dfa").count >= 5)
+        #expect(pages(in: "kommunicering").count >= 4)
+        #expect(pages(in: "rapporter").count == 5)
+        #expect(pages(in: "faq").count >= 40)
+        for section in ["regelverk", "dfa", "kommunicering", "rapporter", "faq"] {
+            #expect(catalog.pages.contains { $0.section == section && $0.kind == .section }, "\(section)/_index.md")
+        }
+        let regelverk = Set(pages(in: "regelverk").map(\.relativePath))
+        for topic in ["sjukpenning", "rehabiliteringskedjan", "sjuklon-karens-sjukanmalan", "lakarintyg", "sgi",
+                      "forebyggande-sjukpenning", "aterinsjuknande-hogriskskydd", "sjukersattning-aktivitetsersattning",
+                      "arbetsskada", "graviditet", "omprovning-overklagande", "avstamningsmote", "afu", "koordinering"] {
+            #expect(regelverk.contains("regelverk/\(topic).md"), "regelverk/\(topic).md")
+        }
+    }
+
+    @Test func factPagesHaveDescriptionSourcesAndReviewDate() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        for page in catalog.pages where ["regelverk", "dfa", "kommunicering", "rapporter", "faq"].contains(page.section) {
+            let matter = page.frontMatter
+            #expect(!(matter.description ?? "").isEmpty, "\(page.displayPath): description")
+            #expect(matter.reviewed != nil, "\(page.displayPath): reviewed")
+            if page.kind == .page || page.section != "faq" {
+                #expect(!matter.sources.isEmpty, "\(page.displayPath): sources")
+            }
+            if ["regelverk", "dfa", "kommunicering"].contains(page.section) {
+                #expect(matter.sources.contains { ($0.url ?? "").hasPrefix("https://") }, "\(page.displayPath): a source URL")
+            }
+        }
+    }
+
+    @Test func faqEntriesHaveCategoriesAndExistingRelatedTargets() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        let paths = Set(catalog.pages.map(\.relativePath))
+        let entries = catalog.pages.filter { $0.section == "faq" && $0.kind == .page }
+        var categories = Set<String>()
+        for entry in entries {
+            let faq = try #require(entry.frontMatter.faq, "\(entry.displayPath)")
+            let category = try #require(faq.category, "\(entry.displayPath): category")
+            categories.insert(category)
+            #expect(!faq.question.isEmpty)
+            #expect(!faq.related.isEmpty, "\(entry.displayPath): related")
+            for target in faq.related {
+                #expect(paths.contains(target.value), "\(entry.displayPath): related '\(target.value)' does not exist")
+            }
+        }
+        #expect(categories.count >= 6)
+    }
+
+    @Test func reportsHaveStructuredFrontMatter() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        let reports = catalog.pages.filter { $0.section == "rapporter" && $0.kind == .page }
+        for report in reports {
+            let fields = try #require(report.frontMatter.report)
+            #expect(!(fields.region ?? "").isEmpty, "\(report.displayPath): region")
+            #expect(!(fields.period ?? "").isEmpty, "\(report.displayPath): period")
+            #expect(!fields.owners.isEmpty, "\(report.displayPath): owners")
+            #expect(!(fields.kind ?? "").isEmpty && !(fields.status ?? "").isEmpty, "\(report.displayPath): kind, status")
+        }
+    }
+
+    @Test func glossaryHasTheRequiredTerms() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        let path = try #require(catalog.glossaryPath)
+        let (terms, diagnostics) = GlossaryLoader.load(path: path, displayPath: "content/ordlista.yml")
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        #expect(terms.count >= 40)
+        let names = Set(terms.map { $0.term.lowercased() })
+        for required in ["FK", "HC", "VC", "PHL", "STR", "AFU", "DFA", "SGI", "AF", "AG", "FHV", "Finsam",
+                         "samordningsförbund", "sjukpenningtal"] {
+            #expect(names.contains(required.lowercased()), "glossary lacks \(required)")
+        }
+        for term in terms where term.term == term.term.uppercased() && term.term.count <= 5 {
+            #expect(!(term.expansion ?? "").isEmpty, "abbreviation \(term.term) has no expansion")
+        }
+    }
+
+    /// Privacy rules: no personnummer-like digit runs, no e-mail addresses, no names of the officials in the seeds.
+    @Test func contentHasNoPersonalData() throws {
+        let surnames = ["Reinholdsson", "Simonsson", "Landegren", "Olsson", "Christmanson", "Christmansson", "Gillberg",
+                        "Flodin", "Valtersson", "Hemström", "Sandlund", "Stenlund", "Ivarsson"]
+        let personnummer = try Regex(#"(?:^|[^0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])"#)
+        let email = try Regex(#"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
+        let root = packageRoot.appendingPathComponent("content")
+        for (relative, _) in Builder.files(under: root) where !relative.hasSuffix(".png") {
+            let text = try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
+            #expect(text.firstMatch(of: personnummer) == nil, "\(relative): looks like a personnummer")
+            #expect(text.firstMatch(of: email) == nil, "\(relative): e-mail address")
+            for surname in surnames { #expect(!text.contains(surname), "\(relative): names \(surname)") }
+        }
+    }
+
+    // MARK: datasets
+
+    static func rows(_ name: String) throws -> [[String: String]] {
+        let text = try String(contentsOf: packageRoot.appendingPathComponent("content/data/\(name).csv"), encoding: .utf8)
+        let lines = text.split(separator: "\n").map(String.init)
+        let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        return lines.dropFirst().map { line in
+            let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            #expect(cells.count == header.count, "\(name).csv: ragged row \(line)")
+            return Dictionary(uniqueKeysWithValues: zip(header, cells))
+        }
+    }
+
+    /// A dataset number as the seeds print it: 34 195 499; 7,4.
+    static func printed(_ value: String) -> String {
+        let parts = value.split(separator: ".", maxSplits: 1)
+        var integer = String(parts[0])
+        var grouped = ""
+        while integer.count > 3 {
+            grouped = " " + integer.suffix(3) + grouped
+            integer = String(integer.dropLast(3))
+        }
+        return integer + grouped + (parts.count > 1 ? "," + parts[1] : "")
+    }
+
+    static func seedText(_ number: String) throws -> String {
+        let folder = sharedFolder.appendingPathComponent("seeds")
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix(number + "_") })
+        let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+        return text.replacingOccurrences(of: "\u{00A0}", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    @Test func datasetFiguresAreTheSeedFigures() throws {
+        let villkor = try Self.rows("villkor-1-och-2-2018")
+        #expect(villkor.count == 21)
+        #expect(villkor.first { $0["lan"] == "Stockholms län" }?["villkor_1"] == "34195499")
+        let seed004 = try Self.seedText("004")
+        for row in villkor {
+            for column in ["villkor_1", "villkor_2", "summa"] {
+                let value = try #require(row[column])
+                #expect(seed004.contains(Self.printed(value)), "\(row["lan"] ?? "?") \(column) \(value) not in seed 004")
+            }
+        }
+
+        let sormland = try Self.rows("sormland-langa-sjukfall")
+        #expect(sormland.first { $0["sjukskrivningslangd"] == "1–2 år" }?["antal_individer"] == "951")
+        #expect(sormland.compactMap { Int($0["antal_individer"] ?? "") }.reduce(0, +) == 2669)
+        let seed002 = try Self.seedText("002")
+        for row in sormland { #expect(seed002.contains(row["antal_individer"]!)) }
+        #expect(seed002.contains("2 669") || seed002.contains("2669"))
+
+        let sjukpenningtal = try Self.rows("sjukpenningtal")
+        let jamtland2019 = sjukpenningtal.first { $0["omrade"] == "Jämtlands län" && $0["datum"] == "2019-12" }
+        #expect(jamtland2019?["sjukpenningtal"] == "7.4")
+        for row in sjukpenningtal {
+            let seed = try Self.seedText(String(row["kalla"]!.suffix(3)))
+            let value = Self.printed(row["sjukpenningtal"]!)
+            #expect(seed.contains(value), "sjukpenningtal \(value) (\(row["omrade"]!)) not in \(row["kalla"]!)")
+        }
+        let timra = try Self.rows("timra-sjukfall")
+        #expect(timra.map { $0["sjukfall_i_medeltal"] } == ["245", "103"])
+    }
+
+    @Test func everyDatasetHasMetadataForEveryColumn() throws {
+        let folder = packageRoot.appendingPathComponent("content/data")
+        let csvs = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".csv") }.sorted()
+        #expect(csvs.count >= 6)
+        for csv in csvs {
+            let name = String(csv.dropLast(4))
+            let meta = try String(contentsOf: folder.appendingPathComponent(name + ".yml"), encoding: .utf8)
+            let header = try #require(try Self.rows(name).first.map { Array($0.keys) })
+            for key in ["title:", "unit:", "source:", "period:", "columns:"] {
+                #expect(meta.contains(key), "\(name).yml lacks \(key)")
+            }
+            for column in header { #expect(meta.contains("  \(column): "), "\(name).yml does not type column \(column)") }
+        }
+    }
+}
