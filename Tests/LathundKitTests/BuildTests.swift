@@ -60,7 +60,7 @@ func fixture(_ name: String) throws -> URL {
         #expect(sgi.contains("<h2 id=\"sgi-skydd\">") && sgi.contains("<h2 id=\"sgi-skydd-2\">"))
         #expect(!sgi.contains("<b>"))
         let faq = try read("faq/sgi/index.html")
-        #expect(faq.contains("<h2 id=\"relaterat\">Relaterat</h2>"))
+        #expect(faq.contains("<h2 id=\"relaterat_lista\">Relaterat</h2>"))
         let sitemap = try read("sitemap.xml")
         #expect(sitemap.contains("<url><loc>https://fixtur.example/regelverk/sgi/</loc><lastmod>2026-11-20</lastmod></url>"))
         #expect(sitemap.contains("<loc>https://fixtur.example/ordlista/</loc>"))

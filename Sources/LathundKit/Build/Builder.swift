@@ -164,7 +164,7 @@ public struct Builder: Sendable {
 
         let summaries = index.pages.map {
             BuildResult.PageSummary(url: $0.url, file: $0.page.displayPath, title: $0.title,
-                                    words: $0.markdown.plainText.split(whereSeparator: \.isWhitespace).count)
+                                    words: Self.wordCount($0.markdown.plainText))
         }
         return BuildResult(diagnostics: diagnostics, pageCount: index.pages.count + index.generated.count,
                            assetCount: catalog.assets.count + layoutAssets.count,
@@ -212,6 +212,18 @@ public struct Builder: Sendable {
                                          "output folder '\(options.display(options.outputDirectory))' overlaps the \(name) folder; refusing to build there")
             }
         }
+    }
+
+    /// Words separated by ASCII white space, counted on bytes.
+    static func wordCount(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for byte in text.utf8 {
+            let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if !space && !inWord { count += 1 }
+            inWord = !space
+        }
+        return count
     }
 
     static func files(under folder: URL) -> [(relative: String, absolute: String)] {

@@ -27,32 +27,53 @@ struct MarkdownSource: Sendable {
             return .failure(.error(SourceLocation(file: displayPath, line: line, column: column), code: "utf8",
                                    "file is not valid UTF-8 (byte 0x\(String(bytes[offset], radix: 16, uppercase: true)))"))
         }
-        var text = String(decoding: bytes, as: UTF8.self)
-        if text.contains("\r") {
-            text = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        if bytes.contains(0x0D) { bytes = normalizeLineEndings(bytes) }
+        let dash = UInt8(ascii: "-"), dot = UInt8(ascii: "."), newline = UInt8(ascii: "\n")
+        func isFence(_ line: ArraySlice<UInt8>, _ mark: UInt8) -> Bool {
+            line.count == 3 && line.allSatisfy { $0 == mark }
         }
-        guard text.hasPrefix("---\n") || text == "---" else {
+        let firstEnd = bytes.firstIndex(of: newline) ?? bytes.count
+        guard isFence(bytes[0..<firstEnd], dash) else {
             return .success(MarkdownSource(relativePath: relativePath, displayPath: displayPath, frontMatter: nil,
-                                           body: text, bodyLineOffset: 0))
+                                           body: String(decoding: bytes, as: UTF8.self), bodyLineOffset: 0))
         }
         // Find the closing line: `---` (or `...`) alone on a line.
+        let yamlStart = min(firstEnd + 1, bytes.count)
+        var lineStart = yamlStart
         var lineNumber = 1
-        var searchStart = text.index(text.startIndex, offsetBy: 4, limitedBy: text.endIndex) ?? text.endIndex
-        let yamlStart = searchStart
-        while searchStart < text.endIndex {
+        while lineStart < bytes.count {
             lineNumber += 1
-            let lineEnd = text[searchStart...].firstIndex(of: "\n") ?? text.endIndex
-            let line = text[searchStart..<lineEnd]
-            if line == "---" || line == "..." {
-                let yaml = String(text[yamlStart..<searchStart])
-                let bodyStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
-                return .success(MarkdownSource(relativePath: relativePath, displayPath: displayPath, frontMatter: yaml,
-                                               body: String(text[bodyStart...]), bodyLineOffset: lineNumber))
+            let lineEnd = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
+            let line = bytes[lineStart..<lineEnd]
+            if isFence(line, dash) || isFence(line, dot) {
+                let bodyStart = min(lineEnd + 1, bytes.count)
+                return .success(MarkdownSource(relativePath: relativePath, displayPath: displayPath,
+                                               frontMatter: String(decoding: bytes[yamlStart..<lineStart], as: UTF8.self),
+                                               body: String(decoding: bytes[bodyStart...], as: UTF8.self),
+                                               bodyLineOffset: lineNumber))
             }
-            searchStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : lineEnd
+            lineStart = lineEnd + 1
         }
         return .failure(.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "front-matter-unclosed",
                                "front matter opened here is never closed with '---'"))
+    }
+
+    /// CRLF and lone CR become LF.
+    static func normalizeLineEndings(_ bytes: [UInt8]) -> [UInt8] {
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0D {
+                result.append(0x0A)
+                if index + 1 < bytes.count, bytes[index + 1] == 0x0A { index += 1 }
+            } else {
+                result.append(byte)
+            }
+            index += 1
+        }
+        return result
     }
 
     /// Offset of the first byte that is not part of valid UTF-8, or nil.

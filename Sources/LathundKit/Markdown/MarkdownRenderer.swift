@@ -128,9 +128,9 @@ public struct MarkdownRenderer: Sendable {
         guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             fatalError("cmark_render_html failed")
         }
-        var html = String(cString: rendered)
+        let html = Self.localize(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self),
+                                                     count: strlen(rendered)))
         free(rendered)
-        html = Self.localize(html)
         return RenderedMarkdown(html: html, headings: headings, links: links, plainText: walk.plainText,
                                 firstParagraph: walk.firstParagraph ?? "", diagnostics: diagnostics)
     }
@@ -148,15 +148,44 @@ public struct MarkdownRenderer: Sendable {
     }
 
     /// cmark-gfm writes English labels and alignment as style attributes (blocked by a strict CSP); swap both.
-    static func localize(_ html: String) -> String {
-        guard html.contains("aria-label=\"Back to content\"") || html.contains(" style=\"text-align: ") else {
-            return html
+    /// Works on the rendered bytes in one pass.
+    static let replacements: [(from: [UInt8], to: [UInt8])] = [
+        ("aria-label=\"Back to content\"", "aria-label=\"Tillbaka till texten\""),
+        (" style=\"text-align: left\"", " class=\"align-left\""),
+        (" style=\"text-align: center\"", " class=\"align-center\""),
+        (" style=\"text-align: right\"", " class=\"align-right\""),
+    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+
+    static func localize(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count + 64)
+        var index = 0
+        let count = bytes.count
+        scan: while index < count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "a") {
+                for (from, to) in replacements where from[0] == byte && index + from.count <= count {
+                    var matches = true
+                    for offset in 1..<from.count where bytes[index + offset] != from[offset] {
+                        matches = false
+                        break
+                    }
+                    if matches {
+                        output += to
+                        index += from.count
+                        continue scan
+                    }
+                }
+            }
+            output.append(byte)
+            index += 1
         }
-        return html
-            .replacingOccurrences(of: "aria-label=\"Back to content\"", with: "aria-label=\"Tillbaka till texten\"")
-            .replacingOccurrences(of: " style=\"text-align: left\"", with: " class=\"align-left\"")
-            .replacingOccurrences(of: " style=\"text-align: center\"", with: " class=\"align-center\"")
-            .replacingOccurrences(of: " style=\"text-align: right\"", with: " class=\"align-right\"")
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func localize(_ html: String) -> String {
+        var html = html
+        return html.withUTF8 { localize($0) }
     }
 }
 
