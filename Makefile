@@ -11,6 +11,7 @@ LATHUND := .build/release/lathund
 ## Install the Debian packages that are missing (nothing when all are there).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
@@ -28,10 +29,14 @@ site: build
 check: build
 	$(LATHUND) check --strict
 
-## Run all tests.
+## Run all tests: the Swift suites, then the search module's node suites on two built sites.
 test: deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
+	.build/debug/lathund build --quiet --output .build/test-site
+	.build/debug/lathund build --quiet --strict --content Tests/js/fixture/content \
+	  --config Tests/js/fixture/lathund.yml --output .build/js-fixture-site
+	LATHUND_SITE=.build/test-site LATHUND_JS_FIXTURE_SITE=.build/js-fixture-site node --test Tests/js/
 
 clean:
 	rm -rf .build site .lathund-cache

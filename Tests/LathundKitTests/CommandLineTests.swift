@@ -32,7 +32,7 @@ struct CLI {
         defer { site.cleanUp() }
         let built = try CLI.run(["build", "--jobs", "2"], in: site.root)
         #expect(built.status == 0, "\(built.stderr)")
-        #expect(built.stdout.hasPrefix("Built 2 pages, 1 assets, 1 warnings in "))
+        #expect(built.stdout.hasPrefix("Built 3 pages, 1 assets, 1 warnings in "), "a, 404 and sok")
         #expect(built.stdout.hasSuffix(" s → site/\n"))
         #expect(built.stderr.contains("content/a.md:4:1: warning: link 'saknas.md' names no page or file in content/ [broken-link]"))
 

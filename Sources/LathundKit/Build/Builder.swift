@@ -64,10 +64,15 @@ public struct Builder: Sendable {
             GeneratedPage(url: "/404/", title: "Sidan finns inte", description: "", layouts: ["404"],
                           content: .notFound, outputPath: "404.html", isListed: false),
         ]
+        generated.append(GeneratedPage(url: "/sok/", title: "Sök", description: "Sök i \(config.title).",
+                                       layouts: ["search", "page"], content: .search, outputPath: "sok/index.html",
+                                       isListed: false))
+        var glossary: [GlossaryTerm] = []
         if let glossaryPath = catalog.glossaryPath, let glossaryName = config.glossary {
             let (terms, glossaryDiagnostics) = GlossaryLoader.load(path: glossaryPath,
                                                                    displayPath: contentDisplay + "/" + glossaryName)
             diagnostics += glossaryDiagnostics
+            glossary = terms
             generated.append(GeneratedPage(url: "/ordlista/", title: "Ordlista",
                                            description: "Förkortningar och begrepp i sjukförsäkringen, förklarade.",
                                            layouts: ["glossary", "page"], content: .glossary(terms),
@@ -100,6 +105,8 @@ public struct Builder: Sendable {
                 }
             }
         }
+        let search = SearchIndex(documents: Self.searchDocuments(index, glossary: glossary, links: links),
+                                 synonyms: glossary, jobs: jobs)
         clock.lap("indexes")
 
         // 6. Render
@@ -132,6 +139,7 @@ public struct Builder: Sendable {
             outputs.append((path, SiteFiles.redirect(to: target.url, title: target.title, links: links,
                                                      language: config.language)))
         }
+        outputs += search.files
         outputs.append(("sitemap.xml", SiteFiles.sitemap(index: index, links: links)))
         outputs.append(("robots.txt", SiteFiles.robots(links: links)))
         outputs.append(("feed.xml", SiteFiles.feed(index: index, config: config, links: links)))
@@ -212,6 +220,22 @@ public struct Builder: Sendable {
                                          "output folder '\(options.display(options.outputDirectory))' overlaps the \(name) folder; refusing to build there")
             }
         }
+    }
+
+    /// What the search index holds: every page, and the glossary as one document.
+    static func searchDocuments(_ index: SiteIndex, glossary: [GlossaryTerm], links: SiteLinks) -> [SearchIndex.Document] {
+        var documents = index.pages.map { page in
+            SearchIndex.Document(url: links.href(page.url), title: page.title, section: page.page.section,
+                                 description: page.summary, headings: page.markdown.headings.map(\.text),
+                                 question: page.page.frontMatter.faq?.question, body: page.markdown.plainText)
+        }
+        if let page = index.generated.first(where: { if case .glossary = $0.content { return true } else { return false } }) {
+            let text = glossary.map { "\($0.term) \($0.expansion ?? "") \($0.definition)" }.joined(separator: "\n")
+            documents.append(SearchIndex.Document(url: links.href(page.url), title: page.title, section: "ordlista",
+                                                  description: page.description, headings: [],
+                                                  question: nil, body: text))
+        }
+        return documents
     }
 
     /// Words separated by ASCII white space, counted on bytes.

@@ -19,6 +19,7 @@ public struct RenderedPage: Sendable {
 public struct GeneratedPage: Sendable {
     public enum Content: Sendable {
         case glossary([GlossaryTerm])
+        case search
         case notFound
     }
 

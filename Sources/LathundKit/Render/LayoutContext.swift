@@ -1,6 +1,7 @@
-/// Builds the dictionaries the layouts render. Every key is always present (empty text, `false` or an empty
-/// list when a page has no value), so `{{#page.reviewed}}` works and the layout check knows every name.
-/// `layouts/README.md` documents these keys; `vocabulary` lists them for the layout check.
+/// Builds the dictionaries the layouts render. Text without a value is left out (swift-mustache treats an empty
+/// string as true in a section), so `{{#page.reviewed}}…{{/page.reviewed}}` shows only when there is a date;
+/// flags are booleans and lists may be empty. `layouts/README.md` documents the keys; `vocabulary` lists them
+/// for the layout check.
 struct LayoutContext {
     let index: SiteIndex
     let config: SiteConfig
@@ -12,7 +13,7 @@ struct LayoutContext {
         // top level
         "site", "page", "menu", "terms",
         // site
-        "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url",
+        "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url", "search_url",
         // page
         "url", "permalink", "kind", "section", "is_home", "is_section", "is_page", "date", "updated", "reviewed",
         "sources", "has_sources", "tags", "has_tags", "content", "summary", "toc", "has_toc", "breadcrumbs",
@@ -26,7 +27,7 @@ struct LayoutContext {
         self.index = index
         self.config = config
         self.links = links
-        site = [
+        site = Self.compact([
             "title": config.title,
             "description": config.description,
             "language": config.language,
@@ -34,7 +35,13 @@ struct LayoutContext {
             "home_url": links.href("/"),
             "feed_url": links.href("/feed.xml"),
             "assets_url": links.href("/assets/"),
-        ]
+            "search_url": links.href("/sok/"),
+        ])
+    }
+
+    /// Drops text values that are empty.
+    static func compact(_ values: [String: Any]) -> [String: Any] {
+        values.filter { !(($0.value as? String)?.isEmpty ?? false) }
     }
 
     func menu(currentURL: String) -> [[String: Any]] {
@@ -47,8 +54,9 @@ struct LayoutContext {
 
     private func link(_ index: Int) -> [String: Any] {
         let page = self.index.pages[index]
-        return ["title": page.title, "url": links.href(page.url), "description": page.page.frontMatter.description ?? "",
-                "summary": page.summary, "date": page.page.frontMatter.date?.description ?? ""]
+        return Self.compact(["title": page.title, "url": links.href(page.url),
+                             "description": page.page.frontMatter.description ?? "", "summary": page.summary,
+                             "date": page.page.frontMatter.date?.description ?? ""])
     }
 
     private static func day(_ day: Day?) -> String { day?.description ?? "" }
@@ -61,22 +69,22 @@ struct LayoutContext {
         let breadcrumbs = index.ancestors(of: position).map(link)
         let children = (index.children[position] ?? []).map(link)
         let backlinks = (index.backlinks[position] ?? []).map(link)
-        let sources: [[String: Any]] = matter.sources.map { ["title": $0.title, "url": $0.url ?? ""] }
+        let sources: [[String: Any]] = matter.sources.map { Self.compact(["title": $0.title, "url": $0.url ?? ""]) }
         var faq: Any = false
         if let fields = matter.faq {
             let related: [[String: Any]] = fields.related.compactMap { item in
                 guard let url = links.pageURLs[item.value], let target = index.indexByURL[url] else { return nil }
                 return link(target)
             }
-            faq = ["question": fields.question, "category": fields.category ?? "", "related": related,
-                   "has_related": !related.isEmpty] as [String: Any]
+            faq = Self.compact(["question": fields.question, "category": fields.category ?? "", "related": related,
+                                "has_related": !related.isEmpty])
         }
         var report: Any = false
         if let fields = matter.report {
-            report = ["region": fields.region ?? "", "period": fields.period ?? "",
+            report = Self.compact(["region": fields.region ?? "", "period": fields.period ?? "",
                       "owners": fields.owners.map { ["name": $0] },
                       "budget": fields.budgetSEK.map { SwedishFormat.integer($0) + SwedishFormat.noBreakSpace + "kr" } ?? "",
-                      "kind": fields.kind ?? "", "status": fields.status ?? ""] as [String: Any]
+                      "kind": fields.kind ?? "", "status": fields.status ?? ""])
         }
         let values: [String: Any] = [
             "title": matter.title,
@@ -110,13 +118,13 @@ struct LayoutContext {
             "faq": faq,
             "report": report,
         ]
-        return ["site": site, "page": values, "menu": menu(currentURL: page.url), "terms": [[String: Any]]()]
+        return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": [[String: Any]]()]
     }
 
     func generatedContext(_ page: GeneratedPage) -> [String: Any] {
         var terms: [[String: Any]] = []
         if case .glossary(let list) = page.content {
-            terms = list.map { ["term": $0.term, "expansion": $0.expansion ?? "", "definition": $0.definition, "id": $0.id] }
+            terms = list.map { Self.compact(["term": $0.term, "expansion": $0.expansion ?? "", "definition": $0.definition, "id": $0.id]) }
         }
         let home = index.indexByURL["/"].map { [link($0)] } ?? []
         let values: [String: Any] = [
@@ -129,7 +137,7 @@ struct LayoutContext {
             "prev": false, "next": false, "backlinks": [[String: Any]](), "has_backlinks": false,
             "children": [[String: Any]](), "has_children": false, "faq": false, "report": false,
         ]
-        return ["site": site, "page": values, "menu": menu(currentURL: page.url), "terms": terms]
+        return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": terms]
     }
 
     /// Level-2 headings with their level-3 headings as children, when a page has enough headings.

@@ -1,0 +1,197 @@
+import Foundation
+
+/// The search index written under `site/search/` (part of the Indexes stage).
+///
+/// - `search/index.json`: document count, shard keys, glossary synonyms.
+/// - `search/terms/KEY.json`: `{stem: [doc, score, doc, score, …]}` for every stem starting with KEY (the hex
+///   of its first two, or more when a shard grows large, letters). A score is `round(bm25 × 100) × 4 + flags`
+///   (flag 1: the document has the stem only inside a compound; flag 2: the stem is in an FAQ question).
+/// - `search/doc/N.json`: url, title, section, description and the plain text for excerpts.
+///
+/// Scores are BM25 term weights with weighted field frequencies (title > headings > FAQ question > body) plus a
+/// bonus for the best field a stem is in, computed at build time; the query side multiplies by the idf.
+public struct SearchIndex: Sendable {
+    public struct Document: Sendable {
+        public var url: String
+        public var title: String
+        public var section: String
+        public var description: String
+        public var headings: [String]
+        public var question: String?
+        public var body: String
+    }
+
+    static let titleWeight = 5.0
+    static let headingWeight = 3.0
+    static let questionWeight = 2.0
+    static let bodyWeight = 1.0
+    static let k1 = 1.2
+    static let b = 0.75
+    /// A stem found only as part of a compound scores this share of an exact match.
+    static let compoundShare = 0.5
+    /// Shards larger than this are split by one more letter.
+    static let shardLimit = 48_000
+    static let minimumPart = 4
+
+    public let files: [(path: String, text: String)]
+
+    struct Analysis {
+        var frequencies: [String: Double] = [:]
+        /// The best field bonus of each stem: BM25 saturates, so a title match would otherwise count no more
+        /// than many body matches.
+        var bonus: [String: Double] = [:]
+        var questionStems: Set<String> = []
+        var length = 0
+    }
+
+    static let titleBonus = 2.5
+    static let headingBonus = 0.6
+    static let questionBonus = 0.4
+
+    static func analyse(_ document: Document) -> Analysis {
+        var analysis = Analysis()
+        var cache: [String: String] = [:]
+        func add(_ text: String, weight: Double, bonus: Double = 0, question: Bool = false) {
+            Tokenizer.forEachWord(in: text) { word in
+                let stem: String
+                if let known = cache[word] { stem = known } else {
+                    stem = SwedishStemmer.stem(word)
+                    cache[word] = stem
+                }
+                analysis.frequencies[stem, default: 0] += weight
+                analysis.length += 1
+                if bonus > analysis.bonus[stem] ?? 0 { analysis.bonus[stem] = bonus }
+                if question { analysis.questionStems.insert(stem) }
+            }
+        }
+        add(document.title, weight: titleWeight, bonus: titleBonus)
+        for heading in document.headings { add(heading, weight: headingWeight, bonus: headingBonus) }
+        if let question = document.question {
+            add(question, weight: questionWeight, bonus: questionBonus, question: true)
+        }
+        add(document.description, weight: bodyWeight)
+        add(document.body, weight: bodyWeight)
+        return analysis
+    }
+
+    public init(documents: [Document], synonyms: [GlossaryTerm], jobs: Int) {
+        let analyses = Parallel.map(documents, jobs: jobs, Self.analyse)
+        let averageLength = max(1, Double(analyses.reduce(0) { $0 + $1.length }) / Double(max(1, analyses.count)))
+        // stem → doc → (score, flags)
+        var postings: [String: [Int: (Double, Int)]] = [:]
+        for (doc, analysis) in analyses.enumerated() {
+            let norm = Self.k1 * (1 - Self.b + Self.b * Double(analysis.length) / averageLength)
+            for (stem, frequency) in analysis.frequencies {
+                let score = frequency * (Self.k1 + 1) / (frequency + norm) + (analysis.bonus[stem] ?? 0)
+                postings[stem, default: [:]][doc] = (score, analysis.questionStems.contains(stem) ? 2 : 0)
+            }
+        }
+        Self.addCompoundParts(to: &postings)
+
+        var shards: [String: [String]] = [:]
+        for stem in postings.keys { shards[Self.key(stem, length: 2), default: []].append(stem) }
+        var files: [(String, String)] = []
+        var keys: [String] = []
+        func write(key: String, text: String) {
+            keys.append(key)
+            files.append(("search/terms/\(Self.hex(key)).json", text))
+        }
+        /// Writes one shard, or splits it by one more letter when it is too large; stems no longer than the
+        /// key stay in the key's own shard.
+        func emit(key: String, stems: [String], length: Int) {
+            let text = Self.shardJSON(stems.sorted(), postings)
+            let longer = stems.filter { $0.unicodeScalars.count > length }
+            guard text.utf8.count > Self.shardLimit, !longer.isEmpty, length < 8 else {
+                return write(key: key, text: text)
+            }
+            let short = stems.filter { $0.unicodeScalars.count <= length }
+            if !short.isEmpty { write(key: key, text: Self.shardJSON(short.sorted(), postings)) }
+            var groups: [String: [String]] = [:]
+            for stem in longer { groups[Self.key(stem, length: length + 1), default: []].append(stem) }
+            for (subkey, group) in groups { emit(key: subkey, stems: group, length: length + 1) }
+        }
+        for (key, stems) in shards { emit(key: key, stems: stems, length: 2) }
+
+        let synonymList = synonyms.compactMap { term -> String? in
+            guard let expansion = term.expansion else { return nil }
+            let abbreviation = Tokenizer.words(term.term).map(SwedishStemmer.stem)
+            let expanded = Tokenizer.words(expansion).map(SwedishStemmer.stem)
+            guard !abbreviation.isEmpty, !expanded.isEmpty, abbreviation != expanded else { return nil }
+            return JSONText.object([("a", JSONText.array(abbreviation.map(JSONText.string))),
+                                    ("e", JSONText.array(expanded.map(JSONText.string)))])
+        }
+        files.append(("search/index.json", JSONText.object([
+            ("version", "1"),
+            ("documents", String(documents.count)),
+            ("keys", JSONText.array(keys.sorted().map(JSONText.string))),
+            ("synonyms", JSONText.array(synonymList)),
+        ]) + "\n"))
+        for (doc, document) in documents.enumerated() {
+            files.append(("search/doc/\(doc).json", JSONText.object([
+                ("url", JSONText.string(document.url)),
+                ("title", JSONText.string(document.title)),
+                ("section", JSONText.string(document.section)),
+                ("description", JSONText.string(document.description)),
+                ("faq", document.question == nil ? "false" : "true"),
+                ("text", JSONText.string(String(document.body.prefix(20_000)))),
+            ]) + "\n"))
+        }
+        self.files = files.sorted { $0.0 < $1.0 }
+    }
+
+    /// Makes a stem that is the start or end of a longer stem ("brev" in "kommuniceringsbrev", "sjukpenning" in
+    /// "sjukpenninggrund") find the longer word's documents, at a lower score.
+    static func addCompoundParts(to postings: inout [String: [Int: (Double, Int)]]) {
+        let vocabulary = Set(postings.keys)
+        var additions: [String: [Int: Double]] = [:]
+        for (stem, docs) in postings {
+            let scalars = Array(stem.unicodeScalars)
+            guard scalars.count >= minimumPart * 2 - 1 else { continue }
+            var parts = Set<String>()
+            for cut in minimumPart...(scalars.count - 3) {
+                let head = String(String.UnicodeScalarView(scalars[..<cut]))
+                if vocabulary.contains(head) { parts.insert(head) }
+                if scalars[cut - 1] == "s", cut - 1 >= minimumPart {
+                    let linked = String(String.UnicodeScalarView(scalars[..<(cut - 1)]))
+                    if vocabulary.contains(linked) { parts.insert(linked) }
+                }
+            }
+            for cut in 3...(scalars.count - minimumPart) {
+                let tail = String(String.UnicodeScalarView(scalars[cut...]))
+                if vocabulary.contains(tail) { parts.insert(tail) }
+            }
+            for part in parts where part != stem {
+                for (doc, (score, _)) in docs {
+                    let partScore = score * compoundShare
+                    if partScore > additions[part, default: [:]][doc] ?? 0 { additions[part, default: [:]][doc] = partScore }
+                }
+            }
+        }
+        for (part, docs) in additions {
+            for (doc, score) in docs where postings[part]?[doc] == nil {
+                postings[part, default: [:]][doc] = (score, 1)
+            }
+        }
+    }
+
+    static func key(_ stem: String, length: Int) -> String { String(String.UnicodeScalarView(stem.unicodeScalars.prefix(length))) }
+
+    static func hex(_ key: String) -> String {
+        key.utf8.map { byte in
+            let digits = String(byte, radix: 16)
+            return digits.count == 1 ? "0" + digits : digits
+        }.joined()
+    }
+
+    static func shardJSON(_ stems: [String], _ postings: [String: [Int: (Double, Int)]]) -> String {
+        var text = "{"
+        for (position, stem) in stems.enumerated() {
+            if position > 0 { text += "," }
+            text += JSONText.string(stem) + ":["
+            let docs = postings[stem]!.sorted { $0.key < $1.key }
+            text += docs.map { "\($0.key),\(Int(($0.value.0 * 100).rounded()) * 4 + $0.value.1)" }.joined(separator: ",")
+            text += "]"
+        }
+        return text + "}\n"
+    }
+}

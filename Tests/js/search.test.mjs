@@ -1,0 +1,149 @@
+// node --test suites for the search module (site/assets/search.js), run by `make test` on two built sites:
+// the small fixture in Tests/js/fixture (LATHUND_JS_FIXTURE_SITE) and the real content (LATHUND_SITE).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import path from "node:path";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, "../..");
+const fixtureSite = path.resolve(process.env.LATHUND_JS_FIXTURE_SITE || path.join(root, ".build/js-fixture-site"));
+const realSite = path.resolve(process.env.LATHUND_SITE || path.join(root, "site"));
+
+async function open(site) {
+  const module = await import(path.join(site, "assets/search.js"));
+  const fetched = [];
+  const search = await module.createSearch({
+    load: async (file) => {
+      try {
+        const text = await readFile(path.join(site, file), "utf8");
+        fetched.push([file, Buffer.byteLength(text)]);
+        return JSON.parse(text);
+      } catch {
+        return null;
+      }
+    },
+  });
+  return { module, search, fetched };
+}
+
+const urls = (results) => results.map((result) => result.url);
+
+test("the module exports stem and createSearch", async () => {
+  const { module } = await open(fixtureSite);
+  assert.equal(typeof module.stem, "function");
+  assert.equal(typeof module.createSearch, "function");
+  assert.equal(module.stem("sjukpenningen"), "sjukpenning");
+});
+
+test("a part of a compound finds the compound, ranked below the exact word", async () => {
+  const { search } = await open(fixtureSite);
+  assert.deepEqual(urls(await search.search("brev ", 5)), ["/brev/", "/kommunicering/"]);
+  assert.ok(urls(await search.search("sjukpenning ", 5)).includes("/inkomsten/"));
+});
+
+test("one typo is tolerated in words of five letters or more", async () => {
+  const { search } = await open(fixtureSite);
+  assert.ok(urls(await search.search("omprövnig", 5)).includes("/omprovning/"));
+  assert.ok(urls(await search.search("karensavdarg", 5)).includes("/karens/"));
+  assert.deepEqual(await search.search("bref ", 5), [], "four letters: no typo tolerance");
+});
+
+test("glossary abbreviations and expansions are synonyms", async () => {
+  const { search } = await open(fixtureSite);
+  const bySGI = urls(await search.search("SGI", 5));
+  assert.ok(bySGI.includes("/inkomsten/"), `SGI → ${bySGI}`);
+  assert.ok(bySGI.includes("/skydd/"));
+  const byExpansion = urls(await search.search("sjukpenninggrundande inkomst", 5));
+  assert.ok(byExpansion.includes("/skydd/"), `expansion → ${byExpansion}`);
+  assert.ok(byExpansion.includes("/inkomsten/"));
+});
+
+test("a matching FAQ question gets a boost over the same text on a page", async () => {
+  const { search } = await open(fixtureSite);
+  const results = urls(await search.search("omprövning ", 5));
+  assert.ok(results.indexOf("/faq/omprovning/") < results.indexOf("/omprovning/"), `${results}`);
+});
+
+test("excerpts show the matched words, also deep in a page", async () => {
+  const { search } = await open(fixtureSite);
+  const [first] = await search.search("högriskskydd", 1);
+  assert.equal(first.url, "/karens/");
+  assert.match(first.excerpt, /högriskskydd/);
+  assert.ok(first.excerpt.startsWith("… "), "the excerpt starts mid-text");
+  const [letter] = await search.search("kommuniceringsbrev", 1);
+  assert.match(letter.excerpt, /kommuniceringsbrev/);
+  assert.deepEqual(Object.keys(letter).sort(), ["excerpt", "section", "title", "url"]);
+});
+
+test("empty queries, limits and unknown words", async () => {
+  const { search } = await open(fixtureSite);
+  assert.deepEqual(await search.search("", 5), []);
+  assert.deepEqual(await search.search("  !? ", 5), []);
+  assert.deepEqual(await search.search("xyzzyqq", 5), []);
+  assert.equal((await search.search("om", 2)).length <= 2, true);
+});
+
+test("a query fetches only the shards and documents it needs", async () => {
+  const { search, fetched } = await open(fixtureSite);
+  await search.search("brev", 3);
+  const files = fetched.map(([file]) => file);
+  assert.equal(files[0], "search/index.json");
+  assert.ok(files.every((file) => file === "search/index.json" || file.startsWith("search/terms/") || file.startsWith("search/doc/")));
+  assert.ok(files.filter((file) => file.startsWith("search/doc/")).length <= 3);
+});
+
+// Queries staff type, over the real content, with a page that must be in the top 3.
+const realQueries = [
+  ["sjukpenning i korthet", "/regelverk/sjukpenning/"],
+  ["varför komplettering", "/faq/varfor-komplettering/"],
+  ["kompletteringar", "/faq/varfor-komplettering/"],
+  ["kommuniceringsbrev", "/faq/kommuniceringsbrev-vad-betyder/"],
+  ["svara på kommuniceringsbrev", "/kommunicering/svara-steg-for-steg/"],
+  ["brev", "/kommunicering/vad-ar-kommuniceringsbrev/"],
+  ["SGI", "/faq/vad-ar-sgi/"],
+  ["sjukpenninggrundande inkomst", "/faq/vad-ar-sgi/"],
+  ["omprövnig", "/faq/begara-omprovning/"],
+  ["överklaga", "/regelverk/omprovning-overklagande/"],
+  ["DFA", "/dfa/dfa-kedjan/"],
+  ["diagnos funktionsnedsättning aktivitetsbegränsning", "/dfa/dfa-kedjan/"],
+  ["aktivitetsbegränsning", "/dfa/aktivitetsbegransning/"],
+  ["funktionsnedsättningar", "/dfa/funktionsnedsattning/"],
+  ["läkarintyget", "/dfa/fk7804/"],
+  ["FK 7804", "/dfa/fk7804/"],
+  ["karensavdrag", "/faq/karensavdrag/"],
+  ["sjuklön", "/regelverk/sjuklon-karens-sjukanmalan/"],
+  ["sjukanmälan", "/regelverk/sjuklon-karens-sjukanmalan/"],
+  ["högriskskydd", "/faq/hogriskskydd/"],
+  ["återinsjuknande", "/regelverk/aterinsjuknande-hogriskskydd/"],
+  ["förebyggande sjukpenning", "/faq/vad-ar-forebyggande-sjukpenning/"],
+  ["graviditetspenning", "/faq/vad-ar-graviditetspenning/"],
+  ["gravid", "/faq/sjukskriven-under-graviditet/"],
+  ["arbetsskada", "/faq/vad-ar-arbetsskada/"],
+  ["sjukersättning", "/faq/vad-kravs-for-sjukersattning/"],
+  ["aktivitetsersättning", "/faq/aktivitetsersattning/"],
+  ["avstämningsmöte", "/regelverk/avstamningsmote/"],
+  ["AFU", "/regelverk/afu/"],
+  ["försäkringsmedicinsk utredning", "/faq/forsakringsmedicinsk-utredning/"],
+  ["rehabkoordinator", "/faq/vad-gor-rehabkoordinatorn/"],
+  ["rehabiliteringskedjan", "/regelverk/rehabiliteringskedjan/"],
+  ["dag 180", "/faq/indrag-efter-dag-180/"],
+  ["indragen sjukpenning", "/faq/avslag-eller-indrag/"],
+  ["avslag", "/faq/avslag-eller-indrag/"],
+  ["samordningsförbund", "/faq/vad-ar-samordningsforbund/"],
+  ["Sörmland långa sjukfall", "/rapporter/langa-sjukfall-sormland/"],
+  ["Timrå", "/rapporter/timra-samarbete/"],
+  ["villkor 1 och 2", "/rapporter/villkor-1-och-2-2018/"],
+];
+
+test(`${realQueries.length} real queries find the expected page in the top 3`, async () => {
+  const { search } = await open(realSite);
+  const misses = [];
+  for (const [query, expected] of realQueries) {
+    const top = urls(await search.search(query, 3));
+    if (!top.includes(expected)) misses.push(`${query} → ${top.join(", ")} (expected ${expected})`);
+  }
+  assert.ok(realQueries.length >= 30);
+  assert.deepEqual(misses, []);
+});
