@@ -3,8 +3,9 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm
+APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm chromium chromium-driver
 LATHUND := .build/release/lathund
+E2E_VENV := .build/e2e-venv
 
 .PHONY: deps build site check test clean
 
@@ -30,13 +31,19 @@ check: build
 	$(LATHUND) check --strict
 
 ## Run all tests: the Swift suites, then the search module's node suites on two built sites.
-test: deps
+test: deps $(E2E_VENV)/bin/python
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	.build/debug/lathund build --quiet --output .build/test-site
 	.build/debug/lathund build --quiet --strict --content Tests/js/fixture/content \
 	  --config Tests/js/fixture/lathund.yml --output .build/js-fixture-site
 	LATHUND_SITE=.build/test-site LATHUND_JS_FIXTURE_SITE=.build/js-fixture-site node --test Tests/js/
+	PYTHONDONTWRITEBYTECODE=1 LATHUND_E2E_SITE=.build/test-site $(E2E_VENV)/bin/python -m pytest Tests/e2e -q
+
+## Selenium and pytest for the browser tests, in a virtual environment (Debian's Python refuses global pip installs).
+$(E2E_VENV)/bin/python:
+	python3 -m venv $(E2E_VENV) || { $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(E2E_VENV); }
+	$(E2E_VENV)/bin/pip install -q selenium pytest
 
 clean:
 	rm -rf .build site .lathund-cache

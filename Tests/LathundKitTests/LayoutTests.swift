@@ -75,7 +75,7 @@ import Testing
         }
         let terms = GlossaryLoader.parse("- term: SGI\n  expansion: E\n  definition: D\n", displayPath: "x").0
         let index = SiteIndex(pages: rendered, generated: [GeneratedPage(url: "/ordlista/", title: "Ordlista", description: "", layouts: ["glossary"], content: .glossary(terms), outputPath: "ordlista/index.html", isListed: true)], assets: [])
-        let context = LayoutContext(index: index, config: config, links: links)
+        let context = LayoutContext(index: index, faq: FAQIndex(pages: catalog.pages), config: config, links: links)
         var keys = Set<String>()
         func collect(_ value: Any) {
             if let dictionary = value as? [String: Any] {

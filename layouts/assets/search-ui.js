@@ -114,7 +114,9 @@ function setUpBox(form) {
     } else if (event.key === "ArrowUp" && current.length > 0) {
       event.preventDefault();
       activate(Math.max(active - 1, -1));
-    } else if (event.key === "Escape") {
+    } else if (event.key === "Escape" && !list.hidden) {
+      // The first Escape only closes the list (the browser would also empty a search box); a second may clear it.
+      event.preventDefault();
       close();
     } else if (event.key === "Enter" && active >= 0 && current[active]) {
       event.preventDefault();

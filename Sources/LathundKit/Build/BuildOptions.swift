@@ -14,7 +14,7 @@ public struct BuildOptions: Sendable {
     public var jobs = ProcessInfo.processInfo.activeProcessorCount
     /// False for `lathund check`: run every stage but write nothing.
     public var write = true
-    public var directives = DirectiveRegistry()
+    public var directives = StandardDirectives.registry
     /// Test hook: make the output stage fail after this many files.
     public var failAfterWrites: Int?
     /// Called with (stage, done, total) while a build runs.

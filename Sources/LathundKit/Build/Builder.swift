@@ -114,7 +114,7 @@ public struct Builder: Sendable {
         diagnostics += layoutDiagnostics
         var outputs: [(path: String, text: String)] = []
         if let layouts = layoutsOrNil {
-            let contexts = LayoutContext(index: index, config: config, links: links)
+            let contexts = LayoutContext(index: index, faq: FAQIndex(pages: catalog.pages), config: config, links: links)
             let pageOutputs = Parallel.map(Array(index.pages.indices), jobs: jobs) { position -> (String, String, Diagnostic?) in
                 let page = index.pages[position].page
                 var candidates: [String] = []

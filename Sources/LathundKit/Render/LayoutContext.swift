@@ -4,6 +4,7 @@
 /// for the layout check.
 struct LayoutContext {
     let index: SiteIndex
+    let faq: FAQIndex
     let config: SiteConfig
     let links: SiteLinks
     /// Site-wide values, built once.
@@ -11,7 +12,7 @@ struct LayoutContext {
 
     static let vocabulary: Set<String> = [
         // top level
-        "site", "page", "menu", "terms",
+        "site", "page", "menu", "terms", "faq_categories", "faq_letters",
         // site
         "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url", "search_url",
         // page
@@ -20,11 +21,12 @@ struct LayoutContext {
         "has_breadcrumbs", "prev", "next", "backlinks", "has_backlinks", "children", "has_children", "faq", "report",
         // items
         "name", "id", "text", "level", "current", "question", "category", "related", "has_related", "region",
-        "period", "owners", "budget", "status", "expansion", "definition", "term",
+        "period", "owners", "budget", "status", "expansion", "definition", "term", "entries", "anchor", "jsonld",
     ]
 
-    init(index: SiteIndex, config: SiteConfig, links: SiteLinks) {
+    init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks) {
         self.index = index
+        self.faq = faq
         self.config = config
         self.links = links
         site = Self.compact([
@@ -118,7 +120,28 @@ struct LayoutContext {
             "faq": faq,
             "report": report,
         ]
-        return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": [[String: Any]]()]
+        var context: [String: Any] = ["site": site, "menu": menu(currentURL: page.url), "terms": [[String: Any]]()]
+        var pageValues = values
+        if page.section == FrontMatter.faqSection {
+            let isList = page.kind == .section
+            context["faq_categories"] = isList ? self.faq.categories.map(groupContext) : []
+            context["faq_letters"] = isList ? self.faq.letters.map(groupContext) : []
+            let entries = isList ? self.faq.entries : self.faq.entries.filter { $0.url == page.url }
+            pageValues["jsonld"] = entries.isEmpty ? "" : FAQIndex.jsonLD(entries.map { entry in
+                (entry.question, index.indexByURL[entry.url].map { Summary.shorten(index.pages[$0].markdown.plainText, limit: 600) } ?? "")
+            })
+        } else {
+            context["faq_categories"] = [[String: Any]]()
+            context["faq_letters"] = [[String: Any]]()
+        }
+        context["page"] = Self.compact(pageValues)
+        return context
+    }
+
+    private func groupContext(_ group: FAQIndex.Group) -> [String: Any] {
+        ["name": group.name, "anchor": group.anchor, "entries": group.entries.map { entry in
+            ["question": entry.question, "url": links.href(entry.url), "anchor": entry.anchor, "category": entry.category]
+        }]
     }
 
     func generatedContext(_ page: GeneratedPage) -> [String: Any] {
@@ -137,7 +160,8 @@ struct LayoutContext {
             "prev": false, "next": false, "backlinks": [[String: Any]](), "has_backlinks": false,
             "children": [[String: Any]](), "has_children": false, "faq": false, "report": false,
         ]
-        return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": terms]
+        return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": terms,
+                "faq_categories": [[String: Any]](), "faq_letters": [[String: Any]]()]
     }
 
     /// Level-2 headings with their level-3 headings as children, when a page has enough headings.
