@@ -106,3 +106,13 @@ import Testing
         #expect(parsed["title"] as? String == "<script>alert(1)</script>")
     }
 }
+
+@Suite struct JSONTextTests {
+    @Test(arguments: ["plain svensk text åäö", "citat \"så\"", "a\\b", "rad\nny", "<b>&</b>", "\u{2028}x\u{2029}", "tab\t", "\u{01}", "€ 2 669"])
+    func stringsRoundTripThroughAJSONParser(text: String) throws {
+        let encoded = JSONText.string(text)
+        let decoded = try JSONSerialization.jsonObject(with: Data("[\(encoded)]".utf8)) as? [String]
+        #expect(decoded == [text])
+        #expect(!encoded.contains("<") && !encoded.contains(">") && !encoded.contains("&") && !encoded.contains("\u{2028}"))
+    }
+}

@@ -3,6 +3,7 @@
 enum JSONText {
     /// A JSON string literal. `<`, `>` and `&` are escaped too, so the text is inert even if pasted into HTML.
     static func string(_ text: String) -> String {
+        if !needsEscaping(text) { return "\"" + text + "\"" }
         var result = "\""
         result.reserveCapacity(text.utf8.count + 2)
         for scalar in text.unicodeScalars {
@@ -28,6 +29,22 @@ enum JSONText {
         }
         result += "\""
         return result
+    }
+
+    /// Checks the bytes once; most text needs no escaping at all.
+    static func needsEscaping(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            switch byte {
+            case 0..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
+                return true
+            case 0xA8, 0xA9 where previous == 0x80:  // U+2028, U+2029 are E2 80 A8/A9
+                return true
+            default:
+                previous = byte
+            }
+        }
+        return false
     }
 
     static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
