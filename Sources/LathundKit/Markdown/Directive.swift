@@ -48,5 +48,4 @@ public struct DirectiveRegistry: Sendable {
     }
 
     public func directive(named name: String) -> (any Directive)? { directives[name] }
-    public var names: [String] { directives.keys.sorted() }
 }

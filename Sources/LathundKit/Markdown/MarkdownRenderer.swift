@@ -182,11 +182,6 @@ public struct MarkdownRenderer: Sendable {
         }
         return String(decoding: output, as: UTF8.self)
     }
-
-    static func localize(_ html: String) -> String {
-        var html = html
-        return html.withUTF8 { localize($0) }
-    }
 }
 
 /// One pass over the cmark tree that collects headings, links, directive candidates and plain text.

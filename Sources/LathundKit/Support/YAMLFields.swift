@@ -146,15 +146,6 @@ struct YAMLFields {
         return items
     }
 
-    mutating func mapping(_ key: String) -> YAMLFields? {
-        guard let node = values[key] else { return nil }
-        guard case .mapping(let mapping) = node else {
-            typeError(key, node, expected: "a mapping")
-            return nil
-        }
-        return YAMLFields(mapping: mapping, file: file, lineOffset: lineOffset)
-    }
-
     /// Converts a Yams error into a diagnostic at the right line and column.
     static func diagnostic(for error: Error, file: String, lineOffset: Int) -> Diagnostic {
         if let yamlError = error as? YamlError {
