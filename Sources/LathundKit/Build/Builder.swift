@@ -46,12 +46,13 @@ public struct Builder: Sendable {
         for page in catalog.pages { pageURLs[page.relativePath] = page.url }
         let links = SiteLinks(pageURLs: pageURLs, assetPaths: Set(catalog.assets.map(\.relativePath)),
                               basePath: config.basePath, baseURL: config.baseURL)
+        let faq = FAQIndex(pages: catalog.pages)
         let renderer = MarkdownRenderer(unsafeHTML: config.unsafeHTML, directives: options.directives)
         let progress = options.progress
         let done = AtomicCounter()
         let total = catalog.pages.count
         let rendered = Parallel.map(catalog.pages, jobs: jobs) { page -> RenderedPage in
-            let context = DirectiveContext(page: page, pages: catalog.pages, links: links)
+            let context = DirectiveContext(page: page, pages: catalog.pages, links: links, faq: faq)
             let result = RenderedPage(page: page, markdown: renderer.render(page, context: context))
             if let progress { progress("markdown", done.increment() + 1, total) }
             return result
@@ -114,7 +115,7 @@ public struct Builder: Sendable {
         diagnostics += layoutDiagnostics
         var outputs: [(path: String, text: String)] = []
         if let layouts = layoutsOrNil {
-            let contexts = LayoutContext(index: index, faq: FAQIndex(pages: catalog.pages), config: config, links: links)
+            let contexts = LayoutContext(index: index, faq: faq, config: config, links: links)
             let pageOutputs = Parallel.map(Array(index.pages.indices), jobs: jobs) { position -> (String, String, Diagnostic?) in
                 let page = index.pages[position].page
                 var candidates: [String] = []

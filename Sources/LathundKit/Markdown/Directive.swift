@@ -17,11 +17,19 @@ public struct DirectiveBlock: Sendable {
     public let location: SourceLocation
 }
 
-/// What a directive may look at: the page it is in and every page of the site.
+/// What a directive may look at: the page it is in, every page of the site and the FAQ built from them once.
 public struct DirectiveContext: Sendable {
     public let page: Page
     public let pages: [Page]
     public let links: SiteLinks
+    public let faq: FAQIndex
+
+    public init(page: Page, pages: [Page], links: SiteLinks, faq: FAQIndex? = nil) {
+        self.page = page
+        self.pages = pages
+        self.links = links
+        self.faq = faq ?? FAQIndex(pages: pages)
+    }
 }
 
 public struct DirectiveOutput: Sendable {

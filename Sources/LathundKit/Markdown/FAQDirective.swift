@@ -21,7 +21,7 @@ public struct FAQDirective: Directive {
         }
         var fields = YAMLFields(mapping: mapping, file: block.location.file, lineOffset: block.location.line)
         fields.warnAboutUnknownKeys(known: ["category", "title"], what: "faq block")
-        let index = FAQIndex(pages: context.pages)
+        let index = context.faq
         guard let category = fields.nonEmptyString("category") else {
             if !fields.has("category") {
                 fields.diagnostics.append(.error(block.location, code: "faq-directive", "the faq block needs 'category: NAME'"))
