@@ -1,6 +1,6 @@
 import Foundation
 
-/// Runs the pipeline: Config → Content → Markdown → Data → Indexes → Render → Output. Data flows one way;
+/// Runs the pipeline: Config → Content → Data → Markdown → Indexes → Render → Output. Data flows one way;
 /// per-page stages run on `jobs` threads with results kept in input order.
 public struct Builder: Sendable {
     public let options: BuildOptions
@@ -41,26 +41,9 @@ public struct Builder: Sendable {
         options.progress?("content", catalog.pages.count, catalog.pages.count)
         clock.lap("content")
 
-        // 3. Markdown
-        var pageURLs: [String: String] = [:]
-        for page in catalog.pages { pageURLs[page.relativePath] = page.url }
-        let links = SiteLinks(pageURLs: pageURLs, assetPaths: Set(catalog.assets.map(\.relativePath)),
-                              basePath: config.basePath, baseURL: config.baseURL)
-        let faq = FAQIndex(pages: catalog.pages)
-        let renderer = MarkdownRenderer(unsafeHTML: config.unsafeHTML, directives: options.directives)
-        let progress = options.progress
-        let done = AtomicCounter()
-        let total = catalog.pages.count
-        let rendered = Parallel.map(catalog.pages, jobs: jobs) { page -> RenderedPage in
-            let context = DirectiveContext(page: page, pages: catalog.pages, links: links, faq: faq)
-            let result = RenderedPage(page: page, markdown: renderer.render(page, context: context))
-            if let progress { progress("markdown", done.increment() + 1, total) }
-            return result
-        }
-        for page in rendered { diagnostics += page.markdown.diagnostics }
-        clock.lap("markdown")
-
-        // 4. Data
+        // 3. Data: datasets and the glossary, read before Markdown because directives draw on them.
+        let (datasets, datasetDiagnostics) = DatasetLoader.load(assets: catalog.assets)
+        diagnostics += datasetDiagnostics
         var generated: [GeneratedPage] = [
             GeneratedPage(url: "/404/", title: "Sidan finns inte", description: "", layouts: ["404"],
                           content: .notFound, outputPath: "404.html", isListed: false),
@@ -68,6 +51,7 @@ public struct Builder: Sendable {
         generated.append(GeneratedPage(url: "/sok/", title: "Sök", description: "Sök i \(config.title).",
                                        layouts: ["search", "page"], content: .search, outputPath: "sok/index.html",
                                        isListed: false))
+        generated += StatisticsPages.pages(datasets)
         var glossary: [GlossaryTerm] = []
         if let glossaryPath = catalog.glossaryPath, let glossaryName = config.glossary {
             let (terms, glossaryDiagnostics) = GlossaryLoader.load(path: glossaryPath,
@@ -80,6 +64,26 @@ public struct Builder: Sendable {
                                            outputPath: "ordlista/index.html", isListed: true))
         }
         clock.lap("data")
+
+        // 4. Markdown
+        var pageURLs: [String: String] = [:]
+        for page in catalog.pages { pageURLs[page.relativePath] = page.url }
+        let links = SiteLinks(pageURLs: pageURLs, assetPaths: Set(catalog.assets.map(\.relativePath)),
+                              basePath: config.basePath, baseURL: config.baseURL)
+        let faq = FAQIndex(pages: catalog.pages)
+        let renderer = MarkdownRenderer(unsafeHTML: config.unsafeHTML, directives: options.directives)
+        let progress = options.progress
+        let done = AtomicCounter()
+        let total = catalog.pages.count
+        let rendered = Parallel.map(catalog.pages, jobs: jobs) { page -> RenderedPage in
+            let context = DirectiveContext(page: page, pages: catalog.pages, links: links, faq: faq,
+                                           datasets: datasets)
+            let result = RenderedPage(page: page, markdown: renderer.render(page, context: context))
+            if let progress { progress("markdown", done.increment() + 1, total) }
+            return result
+        }
+        for page in rendered { diagnostics += page.markdown.diagnostics }
+        clock.lap("markdown")
 
         // 5. Indexes
         let index = SiteIndex(pages: rendered, generated: generated, assets: catalog.assets)
@@ -140,6 +144,7 @@ public struct Builder: Sendable {
             outputs.append((path, SiteFiles.redirect(to: target.url, title: target.title, links: links,
                                                      language: config.language)))
         }
+        outputs += datasets.datasets.map { ("data/\($0.name).json", StatisticsPages.json($0)) }
         outputs += search.files
         outputs.append(("sitemap.xml", SiteFiles.sitemap(index: index, links: links)))
         outputs.append(("robots.txt", SiteFiles.robots(links: links)))

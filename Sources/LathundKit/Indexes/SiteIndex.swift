@@ -21,6 +21,10 @@ public struct GeneratedPage: Sendable {
         case glossary([GlossaryTerm])
         case search
         case notFound
+        /// `/statistik/`: every dataset with a small chart.
+        case statistics([DatasetPage])
+        /// One dataset's page.
+        case dataset(DatasetPage)
     }
 
     public let url: String
@@ -33,6 +37,20 @@ public struct GeneratedPage: Sendable {
     public let outputPath: String
     /// Listed in the sitemap and menus.
     public let isListed: Bool
+    /// The page above this one in the breadcrumbs, below the home page.
+    public let parent: (title: String, url: String)?
+
+    public init(url: String, title: String, description: String, layouts: [String], content: Content,
+                outputPath: String, isListed: Bool, parent: (title: String, url: String)? = nil) {
+        self.url = url
+        self.title = title
+        self.description = description
+        self.layouts = layouts
+        self.content = content
+        self.outputPath = outputPath
+        self.isListed = isListed
+        self.parent = parent
+    }
 }
 
 enum Summary {

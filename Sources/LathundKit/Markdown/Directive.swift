@@ -17,18 +17,21 @@ public struct DirectiveBlock: Sendable {
     public let location: SourceLocation
 }
 
-/// What a directive may look at: the page it is in, every page of the site and the FAQ built from them once.
+/// What a directive may look at: the page it is in, every page of the site, the FAQ built from them once, and
+/// the datasets.
 public struct DirectiveContext: Sendable {
     public let page: Page
     public let pages: [Page]
     public let links: SiteLinks
     public let faq: FAQIndex
+    public let datasets: DatasetCatalog
 
-    public init(page: Page, pages: [Page], links: SiteLinks, faq: FAQIndex? = nil) {
+    public init(page: Page, pages: [Page], links: SiteLinks, faq: FAQIndex? = nil, datasets: DatasetCatalog = DatasetCatalog([])) {
         self.page = page
         self.pages = pages
         self.links = links
         self.faq = faq ?? FAQIndex(pages: pages)
+        self.datasets = datasets
     }
 }
 

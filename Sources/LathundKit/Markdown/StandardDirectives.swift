@@ -1,4 +1,4 @@
 /// The directives every build registers. The FAQ and statistics features add theirs here.
 public enum StandardDirectives {
-    public static var registry: DirectiveRegistry { DirectiveRegistry([FAQDirective()]) }
+    public static var registry: DirectiveRegistry { DirectiveRegistry([FAQDirective(), ChartDirective(), TableDirective()]) }
 }

@@ -22,6 +22,9 @@ struct LayoutContext {
         // items
         "name", "id", "text", "level", "current", "question", "category", "related", "has_related", "region",
         "period", "owners", "budget", "status", "expansion", "definition", "term", "entries", "anchor", "jsonld",
+        // statistics
+        "datasets", "dataset", "unit", "source", "note", "chart", "table", "figures", "has_figures", "label", "value",
+        "csv_url", "json_url",
     ]
 
     init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks) {
@@ -120,7 +123,8 @@ struct LayoutContext {
             "faq": faq,
             "report": report,
         ]
-        var context: [String: Any] = ["site": site, "menu": menu(currentURL: page.url), "terms": [[String: Any]]()]
+        var context: [String: Any] = ["site": site, "menu": menu(currentURL: page.url), "terms": [[String: Any]](),
+                                      "datasets": [[String: Any]](), "dataset": false]
         var pageValues = values
         if page.section == FrontMatter.faqSection {
             let isList = page.kind == .section
@@ -146,22 +150,47 @@ struct LayoutContext {
 
     func generatedContext(_ page: GeneratedPage) -> [String: Any] {
         var terms: [[String: Any]] = []
-        if case .glossary(let list) = page.content {
+        var datasets: [[String: Any]] = []
+        var dataset: Any = false
+        switch page.content {
+        case .glossary(let list):
             terms = list.map { Self.compact(["term": $0.term, "expansion": $0.expansion ?? "", "definition": $0.definition, "id": $0.id]) }
+        case .statistics(let pages):
+            datasets = pages.map { Self.compact(["title": $0.dataset.title, "url": links.href($0.dataset.url),
+                                                 "description": $0.dataset.description, "period": $0.dataset.period,
+                                                 "chart": $0.compactChart]) }
+        case .dataset(let page):
+            dataset = datasetContext(page)
+        case .search, .notFound:
+            break
         }
-        let home = index.indexByURL["/"].map { [link($0)] } ?? []
+        var breadcrumbs = index.indexByURL["/"].map { [link($0)] } ?? []
+        if let parent = page.parent { breadcrumbs.append(["title": parent.title, "url": links.href(parent.url)]) }
+        if !page.isListed { breadcrumbs = [] }
         let values: [String: Any] = [
             "title": page.title, "description": page.description, "summary": page.description,
-            "url": links.href(page.url), "permalink": links.absolute(page.url), "kind": "generated", "section": "",
+            "url": links.href(page.url), "permalink": links.absolute(page.url), "kind": "generated",
+            "section": page.url.split(separator: "/").first.map(String.init) ?? "",
             "is_home": false, "is_section": false, "is_page": true, "date": "", "updated": "", "reviewed": "",
             "sources": [[String: Any]](), "has_sources": false, "tags": [[String: Any]](), "has_tags": false,
             "content": "", "toc": [[String: Any]](), "has_toc": false,
-            "breadcrumbs": page.isListed ? home : [], "has_breadcrumbs": page.isListed && !home.isEmpty,
+            "breadcrumbs": breadcrumbs, "has_breadcrumbs": !breadcrumbs.isEmpty,
             "prev": false, "next": false, "backlinks": [[String: Any]](), "has_backlinks": false,
             "children": [[String: Any]](), "has_children": false, "faq": false, "report": false,
         ]
         return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": terms,
-                "faq_categories": [[String: Any]](), "faq_letters": [[String: Any]]()]
+                "faq_categories": [[String: Any]](), "faq_letters": [[String: Any]](), "datasets": datasets,
+                "dataset": dataset]
+    }
+
+    private func datasetContext(_ page: DatasetPage) -> [String: Any] {
+        let dataset = page.dataset
+        return Self.compact([
+            "title": dataset.title, "description": dataset.description, "unit": dataset.unit, "source": dataset.source,
+            "period": dataset.period, "note": dataset.note ?? "", "chart": page.chart, "table": page.table,
+            "figures": page.figures.map { ["label": $0.label, "value": $0.value] }, "has_figures": !page.figures.isEmpty,
+            "csv_url": links.href(dataset.csvURL), "json_url": links.href(dataset.jsonURL),
+        ])
     }
 
     /// Level-2 headings with their level-3 headings as children, when a page has enough headings.

@@ -38,7 +38,7 @@ enum JSONText {
             switch byte {
             case 0..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
                 return true
-            case 0xA8, 0xA9 where previous == 0x80:  // U+2028, U+2029 are E2 80 A8/A9
+            case 0xA8 where previous == 0x80, 0xA9 where previous == 0x80:  // U+2028, U+2029 are E2 80 A8/A9
                 return true
             default:
                 previous = byte

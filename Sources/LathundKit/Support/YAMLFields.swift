@@ -128,6 +128,16 @@ struct YAMLFields {
         }
     }
 
+    /// A nested mapping, read with its own `YAMLFields`.
+    mutating func mapping(_ key: String) -> YAMLFields? {
+        guard let node = values[key] else { return nil }
+        guard case .mapping(let mapping) = node else {
+            typeError(key, node, expected: "a mapping")
+            return nil
+        }
+        return YAMLFields(mapping: mapping, file: file, lineOffset: lineOffset)
+    }
+
     /// A list of mappings, each read with its own `YAMLFields`.
     mutating func mappingList(_ key: String) -> [YAMLFields]? {
         guard let node = values[key] else { return nil }

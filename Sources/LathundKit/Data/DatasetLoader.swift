@@ -1,0 +1,425 @@
+import CSV
+import Foundation
+import Yams
+
+/// Loads `content/data/NAME.csv` + `NAME.yml` pairs. The CSV is read with CSV.swift; this type checks it against
+/// the metadata and reports every problem at `file:line:column`: ragged rows, a non-number in a number column, a
+/// bad date, a column the metadata names that the CSV lacks (and the other way round), an unknown chart type.
+enum DatasetLoader {
+    static let folder = "data/"
+    static let metadataKeys: Set<String> = ["title", "description", "unit", "source", "period", "columns", "chart", "note"]
+
+    /// Finds the pairs among the content folder's assets (files directly in `data/`).
+    static func load(assets: [Asset]) -> (DatasetCatalog, [Diagnostic]) {
+        var csvFiles: [String: Asset] = [:]
+        var metaFiles: [String: Asset] = [:]
+        for asset in assets where asset.relativePath.hasPrefix(folder) {
+            let file = asset.relativePath.dropFirst(folder.count)
+            guard !file.contains("/") else { continue }
+            if file.hasSuffix(".csv") { csvFiles[String(file.dropLast(4))] = asset }
+            if file.hasSuffix(".yml") { metaFiles[String(file.dropLast(4))] = asset }
+        }
+        var datasets: [Dataset] = []
+        var diagnostics: [Diagnostic] = []
+        for name in Set(csvFiles.keys).union(metaFiles.keys).sorted() {
+            guard let csv = csvFiles[name] else {
+                diagnostics.append(.error(SourceLocation(file: metaFiles[name]!.displayPath, line: 1, column: 1),
+                                          code: "dataset-missing-csv", "metadata without data: add \(name).csv beside it"))
+                continue
+            }
+            guard let meta = metaFiles[name] else {
+                diagnostics.append(.error(SourceLocation(file: csv.displayPath, line: 1, column: 1),
+                                          code: "dataset-missing-metadata",
+                                          "dataset without metadata: add \(name).yml beside it (see content/data/README.md)"))
+                continue
+            }
+            let (dataset, problems) = parse(name: name, csv: read(csv), csvDisplay: csv.displayPath,
+                                            metadata: read(meta), metadataDisplay: meta.displayPath)
+            diagnostics += problems
+            if let dataset { datasets.append(dataset) }
+        }
+        return (DatasetCatalog(datasets), diagnostics)
+    }
+
+    private static func read(_ asset: Asset) -> Result<String, Diagnostic> {
+        guard let data = FileManager.default.contents(atPath: asset.absolutePath) else {
+            return .failure(.error(SourceLocation(file: asset.displayPath), code: "dataset-read", "cannot read the file"))
+        }
+        if let text = String(data: data, encoding: .utf8) {
+            return .success(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        }
+        var line = 1
+        for chunk in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            if String(data: Data(chunk), encoding: .utf8) == nil { break }
+            line += 1
+        }
+        return .failure(.error(SourceLocation(file: asset.displayPath, line: line, column: 1), code: "utf8",
+                               "the file is not valid UTF-8"))
+    }
+
+    static func parse(name: String, csv: Result<String, Diagnostic>, csvDisplay: String,
+                      metadata: Result<String, Diagnostic>, metadataDisplay: String) -> (Dataset?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        if Slug.make(name) != name {
+            diagnostics.append(.error(SourceLocation(file: csvDisplay, line: 1, column: 1), code: "dataset-name",
+                                      "dataset name '\(name)' must be lower case letters a–z, digits and hyphens"))
+        }
+        let table: CSVTable?
+        switch csv {
+        case .success(let text):
+            let (parsed, problems) = CSVTable.read(text, file: csvDisplay)
+            table = parsed
+            diagnostics += problems
+        case .failure(let problem):
+            table = nil
+            diagnostics.append(problem)
+        }
+        let meta: Metadata?
+        switch metadata {
+        case .success(let text):
+            let (parsed, problems) = Metadata.read(text, file: metadataDisplay)
+            meta = parsed
+            diagnostics += problems
+        case .failure(let problem):
+            meta = nil
+            diagnostics.append(problem)
+        }
+        guard let table, let meta else { return (nil, diagnostics) }
+
+        // Columns: the metadata must describe exactly the CSV's columns.
+        var columns: [Dataset.Column] = []
+        var declared = Dictionary(uniqueKeysWithValues: meta.columns.map { ($0.column.name, $0) })
+        for (position, header) in table.header.enumerated() {
+            guard let column = declared.removeValue(forKey: header) else {
+                diagnostics.append(.error(table.location(row: 0, field: position), code: "dataset-column",
+                                          "column '\(header)' is not described under 'columns' in \(metadataDisplay)\(DidYouMean.hint(for: header, among: declared.keys))"))
+                continue
+            }
+            columns.append(column.column)
+        }
+        for column in meta.columns where declared[column.column.name] != nil {
+            diagnostics.append(.error(column.location, code: "dataset-unknown-column",
+                                      "column '\(column.column.name)' is not in the header of \(csvDisplay)\(DidYouMean.hint(for: column.column.name, among: table.header))"))
+        }
+        guard columns.count == table.header.count else { return (nil, diagnostics) }
+
+        // Rows: typed values, every problem at its line and column.
+        var rows: [[Dataset.Value]] = []
+        for rowNumber in 1..<table.rows.count {
+            let fields = table.rows[rowNumber]
+            if fields.count != columns.count {
+                let field = min(fields.count, columns.count)
+                diagnostics.append(.error(table.location(row: rowNumber, field: field), code: "dataset-ragged-row",
+                                          "row has \(fields.count) \(fields.count == 1 ? "field" : "fields"), the header has \(columns.count)"))
+                continue
+            }
+            var values: [Dataset.Value] = []
+            for (position, (field, column)) in zip(fields, columns).enumerated() {
+                switch Self.value(field, type: column.type) {
+                case .success(let value): values.append(value)
+                case .failure(let problem):
+                    diagnostics.append(.error(table.location(row: rowNumber, field: position), code: problem.code,
+                                              "'\(field)' in column '\(column.name)' \(problem.message)"))
+                    values.append(.missing)
+                }
+            }
+            rows.append(values)
+        }
+        var spec: ChartSpec?
+        if let chart = meta.chart {
+            var fields = chart
+            spec = ChartSpecReader.read(&fields, columns: columns, defaults: nil)
+            diagnostics += fields.diagnostics
+        }
+        guard let spec, !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
+        return (Dataset(name: name, title: meta.title, description: meta.description, unit: meta.unit,
+                        source: meta.source, period: meta.period, note: meta.note, columns: columns, rows: rows,
+                        chart: spec, csvDisplayPath: csvDisplay), diagnostics)
+    }
+
+    struct ValueProblem: Error {
+        let code: String
+        let message: String
+    }
+
+    /// An empty cell is a missing value; numbers are written with a dot and no thousands separator (`7.4`).
+    static func value(_ field: String, type: Dataset.ColumnType) -> Result<Dataset.Value, ValueProblem> {
+        if field.isEmpty { return type == .date ? .failure(ValueProblem(code: "dataset-bad-date", message: "is empty; a date column needs a date")) : .success(.missing) }
+        switch type {
+        case .text:
+            return .success(.text(field))
+        case .date:
+            guard let date = DatasetDate(field) else {
+                return .failure(ValueProblem(code: "dataset-bad-date", message: "is not a date (ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM or ÅÅÅÅ)"))
+            }
+            return .success(.date(date))
+        case .number:
+            guard let value = MachineNumber.parse(field) else {
+                let hint = field.contains(",") ? " (write decimals with a dot: 7.4)"
+                    : field.contains(" ") || field.contains("\u{00A0}") ? " (write it without spaces: 34195499)" : ""
+                return .failure(ValueProblem(code: "dataset-not-a-number", message: "is not a number\(hint)"))
+            }
+            return .success(.number(value, text: field))
+        }
+    }
+
+    /// The metadata file, checked key by key.
+    struct Metadata {
+        struct DeclaredColumn {
+            let column: Dataset.Column
+            let location: SourceLocation
+        }
+
+        var title = "", description = "", unit = "", source = "", period = ""
+        var note: String?
+        var columns: [DeclaredColumn] = []
+        var chart: YAMLFields?
+
+        static func read(_ text: String, file: String) -> (Metadata?, [Diagnostic]) {
+            let root: Node?
+            do {
+                root = try Yams.compose(yaml: text)
+            } catch {
+                return (nil, [YAMLFields.diagnostic(for: error, file: file, lineOffset: 0)])
+            }
+            guard case .mapping(let mapping)? = root else {
+                return (nil, [.error(SourceLocation(file: file, line: 1, column: 1), code: "dataset-metadata",
+                                     "the metadata must be a mapping with title, description, unit, source, period, columns and chart")])
+            }
+            var fields = YAMLFields(mapping: mapping, file: file, lineOffset: 0)
+            fields.warnAboutUnknownKeys(known: metadataKeys, what: "dataset")
+            var meta = Metadata()
+            for key in ["title", "description", "unit", "source", "period", "columns", "chart"] where !fields.has(key) {
+                fields.diagnostics.append(.error(SourceLocation(file: file, line: 1, column: 1), code: "dataset-metadata",
+                                                 "the metadata needs '\(key)'"))
+            }
+            meta.title = fields.nonEmptyString("title") ?? ""
+            meta.description = fields.nonEmptyString("description") ?? ""
+            meta.unit = fields.nonEmptyString("unit") ?? ""
+            meta.source = fields.nonEmptyString("source") ?? ""
+            meta.period = fields.nonEmptyString("period") ?? ""
+            meta.note = fields.nonEmptyString("note")
+            if var columns = fields.mapping("columns") {
+                for name in columns.orderedKeys {
+                    guard let node = columns.values[name] else { continue }
+                    var type: String?
+                    var label: String?
+                    var typeLocation = columns.location(of: node)
+                    switch node {
+                    case .scalar(let scalar):
+                        type = scalar.string
+                    case .mapping(let mapping):
+                        var column = YAMLFields(mapping: mapping, file: file, lineOffset: 0)
+                        column.warnAboutUnknownKeys(known: ["type", "label"], what: "column")
+                        type = column.nonEmptyString("type")
+                        label = column.nonEmptyString("label")
+                        if column.has("type") { typeLocation = column.location(of: column.values["type"]!) }
+                        else { column.diagnostics.append(.error(columns.location(ofKey: name), code: "dataset-column-type", "column '\(name)' needs a type: date, number or text")) }
+                        columns.diagnostics += column.diagnostics
+                    default:
+                        columns.diagnostics.append(.error(typeLocation, code: "dataset-column-type",
+                                                          "column '\(name)' must be a type (date, number, text) or {type, label}"))
+                    }
+                    guard let type else { continue }
+                    guard let columnType = Dataset.ColumnType(rawValue: type) else {
+                        columns.diagnostics.append(.error(typeLocation, code: "dataset-column-type",
+                                                          "unknown column type '\(type)'; use date, number or text\(DidYouMean.hint(for: type, among: Dataset.ColumnType.allCases.map(\.rawValue)))"))
+                        continue
+                    }
+                    meta.columns.append(DeclaredColumn(column: Dataset.Column(name: name, type: columnType, label: label ?? defaultLabel(name)),
+                                                       location: columns.location(ofKey: name)))
+                }
+                fields.diagnostics += columns.diagnostics
+            }
+            meta.chart = fields.mapping("chart")
+            let failed = fields.diagnostics.contains { $0.severity == .error }
+            return (failed ? nil : meta, fields.diagnostics)
+        }
+
+        /// `antal_individer` → "Antal individer".
+        static func defaultLabel(_ name: String) -> String {
+            let spaced = name.replacingOccurrences(of: "_", with: " ")
+            return spaced.prefix(1).uppercased() + spaced.dropFirst()
+        }
+    }
+}
+
+/// Reads `type`, `x`, `y`, `series` and `title` of a chart (from a dataset's metadata or a ```` ```chart ```` block)
+/// and checks them against the dataset's columns.
+enum ChartSpecReader {
+    static let keys: Set<String> = ["type", "x", "y", "series", "title"]
+
+    static func read(_ fields: inout YAMLFields, columns: [Dataset.Column], defaults: ChartSpec?) -> ChartSpec? {
+        let names = columns.map(\.name)
+        func column(_ key: String, _ name: String, location: SourceLocation) -> Dataset.Column? {
+            guard let column = columns.first(where: { $0.name == name }) else {
+                fields.diagnostics.append(.error(location, code: "chart-unknown-column",
+                                                 "'\(key)' names the column '\(name)', which the dataset does not have\(DidYouMean.hint(for: name, among: names))"))
+                return nil
+            }
+            return column
+        }
+        var spec = defaults ?? ChartSpec(kind: .bar, x: "", y: [])
+        var failed = false
+        if let type = fields.nonEmptyString("type") {
+            if let kind = ChartSpec.Kind(rawValue: type) {
+                spec.kind = kind
+            } else {
+                fields.diagnostics.append(.error(fields.location(of: fields.values["type"]!), code: "chart-type",
+                                                 "unknown chart type '\(type)'; use line, bar, grouped-bar or stacked-bar\(DidYouMean.hint(for: type, among: ChartSpec.Kind.allCases.map(\.rawValue)))"))
+                failed = true
+            }
+        } else if defaults == nil, !fields.has("type") {
+            fields.diagnostics.append(.error(fields.location(ofKey: "chart"), code: "chart-type", "the chart needs 'type'"))
+            failed = true
+        }
+        if let x = fields.nonEmptyString("x") {
+            if let found = column("x", x, location: fields.location(of: fields.values["x"]!)) {
+                if found.type == .number {
+                    fields.diagnostics.append(.error(fields.location(of: fields.values["x"]!), code: "chart-column-type",
+                                                     "'x' must be a date or text column; '\(x)' holds numbers"))
+                    failed = true
+                }
+                spec.x = x
+            } else { failed = true }
+        } else if spec.x.isEmpty {
+            fields.diagnostics.append(.error(fields.location(ofKey: "chart"), code: "chart-x", "the chart needs 'x', the column along the axis"))
+            failed = true
+        }
+        if let ys = fields.stringList("y") {
+            var chosen: [String] = []
+            for y in ys {
+                guard let found = column("y", y.value, location: y.location) else { failed = true; continue }
+                if found.type != .number {
+                    fields.diagnostics.append(.error(y.location, code: "chart-column-type",
+                                                     "'y' must name number columns; '\(y.value)' is a \(found.type.rawValue) column"))
+                    failed = true
+                }
+                chosen.append(y.value)
+            }
+            if chosen.isEmpty, !failed {
+                fields.diagnostics.append(.error(fields.location(ofKey: "y"), code: "chart-y", "'y' must name at least one number column"))
+                failed = true
+            }
+            spec.y = chosen
+        } else if spec.y.isEmpty {
+            fields.diagnostics.append(.error(fields.location(ofKey: "chart"), code: "chart-y", "the chart needs 'y', the number column to draw"))
+            failed = true
+        }
+        if fields.has("series") {
+            if let series = fields.nonEmptyString("series") {
+                if column("series", series, location: fields.location(of: fields.values["series"]!)) == nil { failed = true }
+                spec.series = series
+            } else {
+                spec.series = nil
+            }
+        }
+        if spec.series != nil, spec.y.count > 1 {
+            fields.diagnostics.append(.error(fields.location(ofKey: fields.has("series") ? "series" : "y"), code: "chart-series",
+                                             "use either 'series' (one y column split by a text column) or several 'y' columns, not both"))
+            failed = true
+        }
+        if let title = fields.nonEmptyString("title") { spec.title = title }
+        return failed ? nil : spec
+    }
+}
+
+/// A number as datasets write it: an optional minus, digits, and optionally a dot and more digits.
+enum MachineNumber {
+    static func parse(_ text: String) -> Double? {
+        var bytes = Substring(text).utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        guard let whole = parts.first, !whole.isEmpty, whole.allSatisfy(isDigit) else { return nil }
+        if parts.count == 2 { guard !parts[1].isEmpty, parts[1].allSatisfy(isDigit) else { return nil } }
+        return Double(text)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+
+    /// The text as a JSON number: leading zeros dropped (`007` → `7`).
+    static func json(_ text: String) -> String {
+        var sign = ""
+        var rest = Substring(text)
+        if rest.hasPrefix("-") { sign = "-"; rest = rest.dropFirst() }
+        while rest.count > 1, rest.hasPrefix("0"), !rest.dropFirst().hasPrefix(".") { rest = rest.dropFirst() }
+        return sign + rest
+    }
+}
+
+/// A CSV file as rows of fields (the header is row 0), with where each row starts, so problems can be
+/// reported at a line and column. Rows that are only an empty line are skipped.
+struct CSVTable {
+    var rows: [[String]] = []
+    var header: [String] { rows.first ?? [] }
+    private var lines: [Int] = []
+    private var rawLines: [Substring] = []
+    private let file: String
+
+    private init(file: String) { self.file = file }
+
+    static func read(_ text: String, file: String) -> (CSVTable?, [Diagnostic]) {
+        var table = CSVTable(file: file)
+        table.rawLines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+        let quotes = text.unicodeScalars.reduce(0) { $0 + ($1 == "\"" ? 1 : 0) }
+        if quotes % 2 == 1 {
+            // CSV.swift reads an unclosed quote to the end of the file; say where it opened instead.
+            let line = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+                .last { $0.element.contains("\"") }?.offset ?? 0
+            let column = (table.rawLines.indices.contains(line) ? table.rawLines[line].firstIndex(of: "\"").map { table.rawLines[line].distance(from: table.rawLines[line].startIndex, to: $0) } : nil) ?? 0
+            return (nil, [.error(SourceLocation(file: file, line: line + 1, column: column + 1), code: "dataset-quote",
+                                 "a quoted field is not closed (a \" is missing)")])
+        }
+        let reader: CSVReader
+        do {
+            reader = try CSVReader(string: text, hasHeaderRow: false)
+        } catch {
+            return (nil, [.error(SourceLocation(file: file, line: 1, column: 1), code: "dataset-empty",
+                                 "the file is empty; it needs a header row")])
+        }
+        var line = 1
+        while let row = reader.next() {
+            let breaks = row.reduce(0) { $0 + lineBreaks(in: $1) }
+            if !(row.count == 1 && row[0].isEmpty) {
+                table.rows.append(row)
+                table.lines.append(line)
+            }
+            line += 1 + breaks
+        }
+        if table.rows.isEmpty {
+            return (nil, [.error(SourceLocation(file: file, line: 1, column: 1), code: "dataset-empty",
+                                 "the file is empty; it needs a header row")])
+        }
+        var diagnostics: [Diagnostic] = []
+        var seen = Set<String>()
+        for (position, name) in table.header.enumerated() where !seen.insert(name).inserted || name.isEmpty {
+            diagnostics.append(.error(table.location(row: 0, field: position), code: "dataset-header",
+                                      name.isEmpty ? "a column has no name" : "column '\(name)' appears twice in the header"))
+        }
+        return (diagnostics.isEmpty ? table : nil, diagnostics)
+    }
+
+    private static func lineBreaks(in field: String) -> Int {
+        field.reduce(0) { $0 + ($1.isNewline ? 1 : 0) }
+    }
+
+    /// Where field `field` of row `row` starts (one past the last field when the row is short). Columns count
+    /// characters; a quoted field is recognised in the raw line.
+    func location(row: Int, field: Int) -> SourceLocation {
+        let line = lines[row]
+        let fields = rows[row]
+        guard rawLines.indices.contains(line - 1) else { return SourceLocation(file: file, line: line, column: 1) }
+        let raw = Array(rawLines[line - 1])
+        if field >= fields.count { return SourceLocation(file: file, line: line, column: raw.count + 1) }
+        var column = 0
+        for position in 0..<field {
+            if column < raw.count, raw[column] == "\"" {
+                column += fields[position].count + 2 + fields[position].filter { $0 == "\"" }.count
+            } else {
+                column += fields[position].count
+            }
+            column += 1
+        }
+        return SourceLocation(file: file, line: line, column: min(column, raw.count) + 1)
+    }
+}
