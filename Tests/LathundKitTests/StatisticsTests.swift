@@ -320,13 +320,13 @@ enum ContrastRatio {
         #expect(villkor.contains("<caption id=\"tabell-villkor-1-och-2-2018-caption\">"))
         let sormland = try read("statistik/sormland-langa-sjukfall/index.html")
         #expect(sormland.contains("<tr><th scope=\"row\">1–2 år</th><td class=\"num\">951</td></tr>"))
-        #expect(sormland.contains("<dt>Summa av raderna</dt><dd>2\(nbsp)669</dd>"))
+        #expect(sormland.contains("<span class=\"figure-label\">Summa av raderna</span> <span class=\"figure-value\">2\(nbsp)669</span>"))
         let sjukpenningtal = try read("statistik/sjukpenningtal/index.html")
         #expect(sjukpenningtal.contains("<tr><th scope=\"row\">Jämtlands län</th><td>län</td><td>2019-12</td><td class=\"num\">7,4</td>"))
-        #expect(sjukpenningtal.contains("<dt>Senaste värde, Jämtlands län</dt><dd>7,4 (2019-12)</dd>"))
-        #expect(sjukpenningtal.contains("<dt>Förändring 2015–2019-12, Jämtlands län</dt><dd>\u{2212}6,4 (\u{2212}46,4\(nbsp)%)</dd>"))
+        #expect(sjukpenningtal.contains("<span class=\"figure-label\">Senaste värde, Jämtlands län</span> <span class=\"figure-value\">7,4 (2019-12)</span>"))
+        #expect(sjukpenningtal.contains("<span class=\"figure-label\">Förändring 2015–2019-12, Jämtlands län</span> <span class=\"figure-value\">\u{2212}6,4 (\u{2212}46,4\(nbsp)%)</span>"))
         let timra = try read("statistik/timra-sjukfall/index.html")
-        #expect(timra.contains("<dt>Förändring 2017–2019</dt><dd>\u{2212}142 (\u{2212}58,0\(nbsp)%)</dd>"))
+        #expect(timra.contains("<span class=\"figure-label\">Förändring 2017–2019</span> <span class=\"figure-value\">\u{2212}142 (\u{2212}58,0\(nbsp)%)</span>"))
         // Downloads: the CSV as written, the JSON with numbers as numbers.
         #expect(try read("data/villkor-1-och-2-2018.csv") == String(contentsOf: packageRoot.appendingPathComponent("content/data/villkor-1-och-2-2018.csv"), encoding: .utf8))
         let json = try JSONSerialization.jsonObject(with: Data(try read("data/villkor-1-och-2-2018.json").utf8)) as! [String: Any]
