@@ -18,11 +18,6 @@ public struct Dataset: Sendable {
         case text(String)
         /// An empty cell.
         case missing
-
-        public var number: Double? {
-            if case .number(let value, _) = self { return value }
-            return nil
-        }
     }
 
     /// The file stem: the dataset's name in directives and its URL `/statistik/NAME/`.
@@ -37,8 +32,6 @@ public struct Dataset: Sendable {
     public let rows: [[Value]]
     /// The chart the dataset's page shows.
     public let chart: ChartSpec
-    /// `content/data/NAME.csv`, for diagnostics.
-    public let csvDisplayPath: String
 
     public var url: String { "/statistik/\(name)/" }
     public var csvURL: String { "/data/\(name).csv" }

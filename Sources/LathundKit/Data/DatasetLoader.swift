@@ -134,7 +134,7 @@ enum DatasetLoader {
         guard let spec, !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
         return (Dataset(name: name, title: meta.title, description: meta.description, unit: meta.unit,
                         source: meta.source, period: meta.period, note: meta.note, columns: columns, rows: rows,
-                        chart: spec, csvDisplayPath: csvDisplay), diagnostics)
+                        chart: spec), diagnostics)
     }
 
     struct ValueProblem: Error {
