@@ -82,7 +82,9 @@ function gzipSize(file, buffer) {
 // ---------------------------------------------------------------------------
 // Lathund
 
-const lathund = await import(pathToFileURL(path.join(site, "assets/search.js")).href);
+// Layout assets are fingerprinted (assets/search.1a2b3c4d.js); assets/manifest.json maps the names.
+const assetManifest = JSON.parse(await readFile(path.join(site, "assets/manifest.json"), "utf8"));
+const lathund = await import(pathToFileURL(path.join(site, "assets", assetManifest["search.js"])).href);
 
 async function lathundQuery(query) {
   const fetched = [];
@@ -317,7 +319,7 @@ console.log(`  Pagefind site/pagefind: ${mb(pagefindSize.bytes)} MB in ${pagefin
   ` (index/ ${mb(pagefindIndexOnly.index.bytes)} MB in ${pagefindIndexOnly.index.files}, fragment/ ${mb(pagefindIndexOnly.fragment.bytes)} MB in ${pagefindIndexOnly.fragment.files})`);
 
 const jsSizes = {};
-for (const file of ["assets/search.js", "assets/search-ui.js", "pagefind/pagefind.js", "pagefind/pagefind-ui.js"]) {
+for (const file of ["assets/" + assetManifest["search.js"], "assets/" + assetManifest["search-ui.js"], "pagefind/pagefind.js", "pagefind/pagefind-ui.js"]) {
   try {
     const buffer = await readFile(path.join(site, file));
     jsSizes[file] = { bytes: buffer.length, gzip: gzipSync(buffer).length };

@@ -45,7 +45,9 @@ import Testing
 
     @Test func projectLayoutsPassTheCheck() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let (layouts, diagnostics) = Layouts.load(directory: root.appendingPathComponent("layouts"), displayRoot: "layouts")
+        let assets = Set(Builder.files(under: root.appendingPathComponent("layouts/assets")).map(\.relative))
+        let (layouts, diagnostics) = Layouts.load(directory: root.appendingPathComponent("layouts"), displayRoot: "layouts",
+                                                  assets: assets)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         #expect(layouts != nil)
     }

@@ -1,4 +1,4 @@
-// node --test suites for the search module (site/assets/search.js), run by `make test` on two built sites:
+// node --test suites for the search module (site/assets/search.HASH.js), run by `make test` on two built sites:
 // the small fixture in Tests/js/fixture (LATHUND_JS_FIXTURE_SITE) and the real content (LATHUND_SITE).
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -11,8 +11,15 @@ const root = path.resolve(here, "../..");
 const fixtureSite = path.resolve(process.env.LATHUND_JS_FIXTURE_SITE || path.join(root, ".build/js-fixture-site"));
 const realSite = path.resolve(process.env.LATHUND_SITE || path.join(root, "site"));
 
+/** A layout asset's path in a built site: assets are fingerprinted (assets/search.1a2b3c4d.js), see assets/manifest.json. */
+async function assetPath(site, name) {
+  const manifest = JSON.parse(await readFile(path.join(site, "assets/manifest.json"), "utf8"));
+  assert.ok(manifest[name], `${name} is not in ${site}/assets/manifest.json`);
+  return path.join(site, "assets", manifest[name]);
+}
+
 async function open(site) {
-  const module = await import(path.join(site, "assets/search.js"));
+  const module = await import(await assetPath(site, "search.js"));
   const fetched = [];
   const search = await module.createSearch({
     load: async (file) => {

@@ -115,11 +115,16 @@ public struct Builder: Sendable {
         clock.lap("indexes")
 
         // 6. Render
-        let (layoutsOrNil, layoutDiagnostics) = Layouts.load(directory: layoutsURL, displayRoot: layoutsDisplay)
+        let (assets, assetDiagnostics) = FingerprintedAssets.load(
+            Self.files(under: layoutsURL.appendingPathComponent("assets")), displayRoot: layoutsDisplay + "/assets")
+        diagnostics += assetDiagnostics
+        let (layoutsOrNil, layoutDiagnostics) = Layouts.load(directory: layoutsURL, displayRoot: layoutsDisplay,
+                                                             assets: Set(assets.outputNames.keys))
         diagnostics += layoutDiagnostics
         var outputs: [(path: String, text: String)] = []
         if let layouts = layoutsOrNil {
-            let contexts = LayoutContext(index: index, faq: faq, config: config, links: links)
+            let contexts = LayoutContext(index: index, faq: faq, config: config, links: links, assets: assets,
+                                         abbreviations: AbbreviationMarker(glossary: glossary))
             let pageOutputs = Parallel.map(Array(index.pages.indices), jobs: jobs) { position -> (String, String, Diagnostic?) in
                 let page = index.pages[position].page
                 var candidates: [String] = []
@@ -149,6 +154,7 @@ public struct Builder: Sendable {
         outputs.append(("sitemap.xml", SiteFiles.sitemap(index: index, links: links)))
         outputs.append(("robots.txt", SiteFiles.robots(links: links)))
         outputs.append(("feed.xml", SiteFiles.feed(index: index, config: config, links: links)))
+        if !assets.files.isEmpty { outputs.append(("assets/manifest.json", assets.manifest)) }
         clock.lap("render")
 
         // 7. Output
@@ -156,13 +162,12 @@ public struct Builder: Sendable {
             diagnostics = diagnostics.map { var promoted = $0; promoted.severity = .error; return promoted }
         }
         diagnostics = diagnostics.sortedForOutput()
-        let layoutAssets = Self.files(under: layoutsURL.appendingPathComponent("assets"))
         var succeeded = diagnostics.errorCount == 0
         if succeeded && options.write {
             do {
                 let staged = try StagedOutput(output: outputURL, failAfterWrites: options.failAfterWrites)
                 do {
-                    try writeAll(outputs, catalog.assets, layoutAssets, to: staged, jobs: jobs)
+                    try writeAll(outputs, catalog.assets, assets.files, to: staged, jobs: jobs)
                     try staged.commit()
                 } catch {
                     staged.abandon()
@@ -181,23 +186,24 @@ public struct Builder: Sendable {
                                     words: Self.wordCount($0.markdown.plainText))
         }
         return BuildResult(diagnostics: diagnostics, pageCount: index.pages.count + index.generated.count,
-                           assetCount: catalog.assets.count + layoutAssets.count,
+                           assetCount: catalog.assets.count + assets.files.count,
                            outputPath: options.display(options.outputDirectory), timings: clock.laps,
                            pages: summaries, succeeded: succeeded)
     }
 
     private func writeAll(_ outputs: [(path: String, text: String)], _ assets: [Asset],
-                          _ layoutAssets: [(relative: String, absolute: String)], to staged: StagedOutput,
+                          _ layoutAssets: [FingerprintedAssets.File], to staged: StagedOutput,
                           jobs: Int) throws {
-        enum Job { case text(String, String), copy(String, String) }
+        enum Job { case text(String, String), copy(String, String), data(Data, String) }
         var work: [Job] = outputs.map { .text($0.path, $0.text) }
         work += assets.map { .copy($0.absolutePath, $0.relativePath) }
-        work += layoutAssets.map { .copy($0.absolute, "assets/" + $0.relative) }
+        work += layoutAssets.map { .data($0.contents, "assets/" + $0.outputName) }
         let errors = Parallel.map(work, jobs: jobs) { job -> Error? in
             do {
                 switch job {
                 case .text(let path, let text): try staged.write(text, to: path)
                 case .copy(let source, let path): try staged.copy(from: source, to: path)
+                case .data(let data, let path): try staged.write(data, to: path)
                 }
                 return nil
             } catch {

@@ -84,9 +84,13 @@ public final class StagedOutput: @unchecked Sendable {
     }
 
     public func write(_ text: String, to relativePath: String) throws {
+        try write(Data(text.utf8), to: relativePath)
+    }
+
+    public func write(_ data: Data, to relativePath: String) throws {
         let target = try prepare(relativePath)
         do {
-            try Data(text.utf8).write(to: target)
+            try data.write(to: target)
         } catch {
             throw WriteError(path: relativePath, reason: error.localizedDescription)
         }

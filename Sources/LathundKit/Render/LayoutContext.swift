@@ -1,3 +1,5 @@
+import Mustache
+
 /// Builds the dictionaries the layouts render. Text without a value is left out (swift-mustache treats an empty
 /// string as true in a section), so `{{#page.reviewed}}…{{/page.reviewed}}` shows only when there is a date;
 /// flags are booleans and lists may be empty. `layouts/README.md` documents the keys; `vocabulary` lists them
@@ -9,10 +11,12 @@ struct LayoutContext {
     let links: SiteLinks
     /// Site-wide values, built once.
     let site: [String: Any]
+    /// `{{#asset}}style.css{{/asset}}` → the href of the fingerprinted file (`/assets/style.3f2a9c1e.css`).
+    let asset: MustacheLambda
 
     static let vocabulary: Set<String> = [
         // top level
-        "site", "page", "menu", "terms", "faq_categories", "faq_letters",
+        "site", "page", "menu", "terms", "faq_categories", "faq_letters", "asset",
         // site
         "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url", "search_url",
         // page
@@ -27,8 +31,13 @@ struct LayoutContext {
         "csv_url", "json_url",
     ]
 
-    init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks) {
+    /// Marks the glossary's abbreviations in `page.content`.
+    let abbreviations: AbbreviationMarker
+
+    init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
+         abbreviations: AbbreviationMarker = .none) {
         self.index = index
+        self.abbreviations = abbreviations
         self.faq = faq
         self.config = config
         self.links = links
@@ -42,6 +51,11 @@ struct LayoutContext {
             "assets_url": links.href("/assets/"),
             "search_url": links.href("/sok/"),
         ])
+        // The layout check makes sure every name is a layout asset; an unknown one keeps its name.
+        asset = MustacheLambda { [outputNames = assets.outputNames, links] name in
+            let name = name.trimmingWhitespace()
+            return HTML.escape(links.href("/assets/" + (outputNames[name] ?? name)))
+        }
     }
 
     /// Drops text values that are empty.
@@ -109,7 +123,7 @@ struct LayoutContext {
             "has_sources": !sources.isEmpty,
             "tags": matter.tags.map { ["name": $0] },
             "has_tags": !matter.tags.isEmpty,
-            "content": rendered.markdown.html,
+            "content": abbreviations.mark(rendered.markdown.html),
             "toc": toc,
             "has_toc": !toc.isEmpty,
             "breadcrumbs": breadcrumbs,
@@ -124,7 +138,7 @@ struct LayoutContext {
             "report": report,
         ]
         var context: [String: Any] = ["site": site, "menu": menu(currentURL: page.url), "terms": [[String: Any]](),
-                                      "datasets": [[String: Any]](), "dataset": false]
+                                      "datasets": [[String: Any]](), "dataset": false, "asset": asset]
         var pageValues = values
         if page.section == FrontMatter.faqSection {
             let isList = page.kind == .section
@@ -178,7 +192,7 @@ struct LayoutContext {
             "prev": false, "next": false, "backlinks": [[String: Any]](), "has_backlinks": false,
             "children": [[String: Any]](), "has_children": false, "faq": false, "report": false,
         ]
-        return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": terms,
+        return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": terms, "asset": asset,
                 "faq_categories": [[String: Any]](), "faq_letters": [[String: Any]](), "datasets": datasets,
                 "dataset": dataset]
     }

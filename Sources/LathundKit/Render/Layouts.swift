@@ -10,8 +10,9 @@ public struct Layouts: Sendable {
     /// Layouts every site needs.
     static let required = ["page", "section", "home", "404"]
 
-    /// Loads every `*.mustache` under `directory` (names keep subfolders: `partials/header`).
-    static func load(directory: URL, displayRoot: String) -> (Layouts?, [Diagnostic]) {
+    /// Loads every `*.mustache` under `directory` (names keep subfolders: `partials/header`). `assets` are the
+    /// names `{{#asset}}…{{/asset}}` may use (the files of `layouts/assets/`).
+    static func load(directory: URL, displayRoot: String, assets: Set<String> = []) -> (Layouts?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
         var templates: [String: MustacheTemplate] = [:]
         var sources: [String: String] = [:]
@@ -44,16 +45,22 @@ public struct Layouts: Sendable {
                                       code: "layout-missing", "required layout '\(name)' does not exist"))
         }
         for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
-            diagnostics += check(text, file: displayRoot + "/" + name + ".mustache", known: Set(sources.keys))
+            diagnostics += check(text, file: displayRoot + "/" + name + ".mustache", known: Set(sources.keys), assets: assets)
         }
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
         return (Layouts(library: MustacheLibrary(templates: templates), names: Set(templates.keys)), diagnostics)
     }
 
-    static func check(_ text: String, file: String, known: Set<String>) -> [Diagnostic] {
+    static func check(_ text: String, file: String, known: Set<String>, assets: Set<String> = []) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
-        for tag in TemplateTag.scan(text) {
+        let tags = TemplateTag.scan(text)
+        for (position, tag) in tags.enumerated() {
             let location = SourceLocation(file: file, line: tag.line, column: tag.column)
+            if tag.kind == .section && tag.name == "asset" {
+                diagnostics += checkAsset(tag, next: position + 1 < tags.count ? tags[position + 1] : nil, text: text,
+                                          location: location, assets: assets)
+                continue
+            }
             switch tag.kind {
             case .partial, .parent:
                 if tag.name.hasPrefix("*") { continue }
@@ -76,6 +83,21 @@ public struct Layouts: Sendable {
             }
         }
         return diagnostics
+    }
+
+    /// `{{#asset}}NAME{{/asset}}` must hold exactly the name of a file in `layouts/assets/`.
+    static func checkAsset(_ tag: TemplateTag, next: TemplateTag?, text: String, location: SourceLocation,
+                           assets: Set<String>) -> [Diagnostic] {
+        guard let next, next.kind == .close, next.name == "asset" else {
+            return [.error(location, code: "layout-asset", "write an asset as {{#asset}}style.css{{/asset}}, with only the file name inside")]
+        }
+        let bytes = Array(text.utf8)[tag.bytes.upperBound..<next.bytes.lowerBound]
+        let name = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
+        guard assets.contains(name) else {
+            return [.error(location, code: "layout-asset",
+                           "no file '\(name)' in layouts/assets/\(DidYouMean.hint(for: name, among: assets))")]
+        }
+        return []
     }
 
     /// The first of `candidates` that exists.

@@ -9,6 +9,13 @@ struct TemplateTag: Equatable {
     let name: String
     let line: Int
     let column: Int
+    /// Byte offsets of the tag in the template, `{{` to `}}` inclusive.
+    var bytes: Range<Int> = 0..<0
+
+    /// Tags are equal by kind, name and position; `bytes` follows from those.
+    static func == (a: TemplateTag, b: TemplateTag) -> Bool {
+        a.kind == b.kind && a.name == b.name && a.line == b.line && a.column == b.column
+    }
 
     static func scan(_ template: String) -> [TemplateTag] {
         let bytes = Array(template.utf8)
@@ -47,7 +54,7 @@ struct TemplateTag: Equatable {
                     body = String(body.dropFirst()).trimmingWhitespace()
                 }
             }
-            tags.append(TemplateTag(kind: kind, name: body, line: line, column: column))
+            tags.append(TemplateTag(kind: kind, name: body, line: line, column: column, bytes: index..<end + closing.count))
             for byte in bytes[index..<end] where byte == 0x0A { line += 1 }
             if let lastNewline = bytes[index..<end].lastIndex(of: 0x0A) { lineStart = lastNewline + 1 }
             index = end + closing.count
