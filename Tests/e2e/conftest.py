@@ -1,17 +1,20 @@
-"""Fixtures for Lathund's real-browser tests of the search UI.
+"""Fixtures for Lathund's real-browser tests.
 
-The built site (LATHUND_E2E_SITE, default .build/test-site) is served from this
-process on 127.0.0.1 with a strict Content-Security-Policy, and driven with
-headless Chromium from Debian (/usr/bin/chromium, /usr/bin/chromedriver) through
-Selenium. Every test fails if the browser console shows a SEVERE entry (a script
-error, a CSP violation, a failed request).
+The built site (LATHUND_E2E_SITE, default .build/test-site) is served by nginx with the server
+configuration the README documents, deploy/nginx/lathund.conf, unchanged except for its `listen` (a free
+port on 127.0.0.1) and `root` lines: nginx runs as the test user from a temporary prefix. The site is
+driven with headless Chromium from Debian (/usr/bin/chromium, /usr/bin/chromedriver) through Selenium.
+Every test fails if the browser console shows a SEVERE entry (a script error, a CSP violation, a failed
+request).
 """
 
-import functools
-import http.server
 import os
 import re
-import threading
+import shutil
+import socket
+import subprocess
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -22,36 +25,125 @@ REPO = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("LATHUND_E2E_SITE", REPO / ".build" / "test-site")).resolve()
 CHROMIUM = os.environ.get("LATHUND_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("LATHUND_E2E_CHROMEDRIVER", "/usr/bin/chromedriver")
-
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' data:; object-src 'none'; base-uri 'self'"
-)
+NGINX = os.environ.get("LATHUND_E2E_NGINX") or shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_CONFIG = REPO / "deploy" / "nginx" / "lathund.conf"
+MIME_TYPES = Path("/etc/nginx/mime.types")
 
 # Never let Selenium Manager look for or download a driver: we give it one.
 os.environ.setdefault("SE_OFFLINE", "true")
 
 
-class SiteHandler(http.server.SimpleHTTPRequestHandler):
-    """Serves the built site (directory=…, `/sok/` → `/sok/index.html`) with a strict CSP."""
+def config_csp():
+    """The Content-Security-Policy deploy/nginx/lathund.conf sends."""
+    match = re.search(r'add_header\s+Content-Security-Policy\s+"([^"]+)"', NGINX_CONFIG.read_text(encoding="utf-8"))
+    assert match, f"{NGINX_CONFIG} sets no Content-Security-Policy"
+    return match.group(1)
 
-    extensions_map = {
-        **http.server.SimpleHTTPRequestHandler.extensions_map,
-        ".js": "text/javascript",
-        ".mjs": "text/javascript",
-        ".json": "application/json",
-        ".css": "text/css",
-        ".html": "text/html; charset=utf-8",
-        ".xml": "application/xml",
-    }
 
-    def end_headers(self):
-        self.send_header("Content-Security-Policy", CSP)
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
+CSP = config_csp()
 
-    def log_message(self, format, *args):  # keep pytest output quiet
-        pass
+
+def site_server_config(root, port):
+    """deploy/nginx/lathund.conf with its one `listen` and one `root` line pointed at 127.0.0.1:port and root."""
+    text = NGINX_CONFIG.read_text(encoding="utf-8")
+    text, listens = re.subn(r"^(\s*)listen\s+[^;]+;", rf"\g<1>listen 127.0.0.1:{port};", text, flags=re.M)
+    text, roots = re.subn(r"^(\s*)root\s+[^;]+;", lambda m: f"{m.group(1)}root {root};", text, flags=re.M)
+    assert listens == 1 and roots == 1, f"{NGINX_CONFIG} must have exactly one listen and one root line"
+    return text
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Nginx:
+    """nginx serving `root` with deploy/nginx/lathund.conf from a temporary prefix, on 127.0.0.1 only."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+        self.prefix = Path(tempfile.mkdtemp(prefix="lathund-nginx-"))
+        self.process = None
+        self.port = None
+
+    @property
+    def url(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def _write_config(self):
+        for folder in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.prefix / folder).mkdir(exist_ok=True)
+        (self.prefix / "lathund.conf").write_text(site_server_config(self.root, self.port), encoding="utf-8")
+        # nginx started as root hands requests to workers running as `user` (nobody by default), which could
+        # not read a site under a private temporary folder; as any other user it runs as that user.
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        (self.prefix / "nginx.conf").write_text(
+            f"""{user}worker_processes 1;
+pid {self.prefix}/nginx.pid;
+error_log {self.prefix}/error.log warn;
+events {{ worker_connections 64; }}
+http {{
+    include {MIME_TYPES};
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path {self.prefix}/client_body;
+    proxy_temp_path {self.prefix}/proxy;
+    fastcgi_temp_path {self.prefix}/fastcgi;
+    uwsgi_temp_path {self.prefix}/uwsgi;
+    scgi_temp_path {self.prefix}/scgi;
+    include {self.prefix}/lathund.conf;
+}}
+""",
+            encoding="utf-8",
+        )
+
+    def start(self):
+        for path in (NGINX, MIME_TYPES):
+            if not Path(path).is_file():
+                pytest.fail(f"{path} is missing: apt-get install -y nginx (make deps does)")
+        for _attempt in range(5):  # another process may take the free port before nginx binds it
+            self.port = free_port()
+            self._write_config()
+            command = [NGINX, "-p", str(self.prefix), "-c", str(self.prefix / "nginx.conf"),
+                       "-e", str(self.prefix / "error.log"), "-g", "daemon off;"]
+            self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline and self.process.poll() is None:
+                try:
+                    with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                        return self
+                except OSError:
+                    time.sleep(0.05)
+            output = self.process.stdout.read().decode() if self.process.poll() is not None else ""
+            self.stop()
+            if "Address already in use" not in output + self.error_log():
+                break
+        pytest.fail(f"nginx did not start:\n{output}\n{self.error_log()}")
+
+    def error_log(self):
+        log = self.prefix / "error.log"
+        return log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def close(self):
+        self.stop()
+        shutil.rmtree(self.prefix, ignore_errors=True)
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 @pytest.fixture(scope="session")
@@ -66,17 +158,8 @@ def site_dir():
 
 @pytest.fixture(scope="session")
 def base_url(site_dir):
-    handler = functools.partial(SiteHandler, directory=str(site_dir))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, name="e2e-site", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with Nginx(site_dir) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="session")
@@ -120,11 +203,19 @@ def is_missing_favicon(entry):
     return entry.get("source") == "network" and re.search(r"/favicon\.ico - .* 404\b", entry.get("message", ""))
 
 
+# Tests open URLs under this path on purpose to get the 404 page; the browser logs that status.
+UNKNOWN_PATH = "/finns-inte/"
+
+
+def is_deliberate_404(entry):
+    return entry.get("source") == "network" and re.search(re.escape(UNKNOWN_PATH) + r"\S* - .* 404\b", entry.get("message", ""))
+
+
 def severe_entries(driver):
     return [
         entry
         for entry in driver.get_log("browser")
-        if entry.get("level") == "SEVERE" and not is_missing_favicon(entry)
+        if entry.get("level") == "SEVERE" and not is_missing_favicon(entry) and not is_deliberate_404(entry)
     ]
 
 
@@ -143,6 +234,7 @@ def driver(_browser, base_url, request):
     """The shared browser, on a blank page, with an empty console; the test fails on SEVERE console entries.
     When a test fails, a screenshot and the page's DOM are saved in Tests/e2e/screenshots/."""
     _browser.get("about:blank")
+    _browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "", "features": []})
     _browser.get_log("browser")  # drop what earlier tests left
     yield _browser
     report = getattr(request.node, "report_call", None)
