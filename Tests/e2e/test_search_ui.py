@@ -121,6 +121,13 @@ class PageScan(HTMLParser):
                 self.labels_for.add(attrs["for"])
         if tag == "script" and "src" not in attrs and attrs.get("type") not in ("application/ld+json", "application/json"):
             self.inline_scripts += 1
+        if tag == "style":
+            self.inline_handlers.append("<style> element")
+        # Nothing is loaded from another host: no third-party scripts, styles, fonts, images or frames.
+        for name in ("src", "srcset", "data", "poster") + (("href",) if tag == "link" and attrs.get("rel") != "canonical" and attrs.get("rel") != "alternate" else ()):
+            value = (attrs.get(name) or "").strip().lower()
+            if value.startswith(("http:", "https:", "//")):
+                self.inline_handlers.append(f"<{tag} {name}={value[:40]}> loads from another host")
         for name, value in attrs.items():
             if name.startswith("on") or name == "style" or (value or "").strip().lower().startswith("javascript:"):
                 self.inline_handlers.append(f"<{tag} {name}=…>")
