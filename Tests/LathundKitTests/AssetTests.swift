@@ -96,7 +96,7 @@ import Testing
 
     @Test func unknownAssetInALayoutIsAnErrorWithASuggestion() throws {
         var layouts = TestSite.layouts
-        layouts["base.mustache"] = "<html><head>\n  <link href=\"{{#asset}}sit.css{{/asset}}\">{{#asset}}{{page.title}}{{/asset}}</head>{{$main}}{{/main}}</html>\n"
+        layouts["base.mustache"] = "<html><head>\n  <link href=\"{{#asset}}sit.css{{/asset}}\">{{#asset}}{{page.title}}{{/asset}}</head>{{$main}}{{/main}}{{asset}}</html>\n"
         let site = try TestSite(files: ["a.md": page("A")], layouts: layouts)
         defer { site.cleanUp() }
         let result = try site.build()
@@ -104,6 +104,7 @@ import Testing
         #expect(result.diagnostics.map(\.description) == [
             "layouts/base.mustache:2:15: error: no file 'sit.css' in layouts/assets/; did you mean 'site.css'? [layout-asset]",
             "layouts/base.mustache:2:44: error: write an asset as {{#asset}}style.css{{/asset}}, with only the file name inside [layout-asset]",
+            "layouts/base.mustache:2:103: error: write an asset as {{#asset}}style.css{{/asset}}, with only the file name inside [layout-asset]",
         ])
     }
 }

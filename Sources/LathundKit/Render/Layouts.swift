@@ -61,6 +61,11 @@ public struct Layouts: Sendable {
                                           location: location, assets: assets)
                 continue
             }
+            if tag.name == "asset" && [.variable, .unescaped, .inverted].contains(tag.kind) {
+                diagnostics.append(.error(location, code: "layout-asset",
+                                          "write an asset as {{#asset}}style.css{{/asset}}, with only the file name inside"))
+                continue
+            }
             switch tag.kind {
             case .partial, .parent:
                 if tag.name.hasPrefix("*") { continue }
