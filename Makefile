@@ -53,4 +53,4 @@ $(E2E_VENV)/installed: Makefile
 	touch $@
 
 clean:
-	rm -rf .build site .lathund-cache
+	rm -rf .build site .lathund-cache .lathund-preview

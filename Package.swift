@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.0"),
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         .systemLibrary(
@@ -33,10 +34,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "LathundServe",
+            dependencies: ["LathundKit", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         .executableTarget(
             name: "lathund",
             dependencies: [
                 "LathundKit",
+                "LathundServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -45,5 +51,6 @@ let package = Package(
             dependencies: ["LathundKit"],
             exclude: ["Fixtures", "Golden"]
         ),
+        .testTarget(name: "LathundServeTests", dependencies: ["LathundServe", "LathundKit"]),
     ]
 )

@@ -1,15 +1,16 @@
 import ArgumentParser
 import Foundation
 import LathundKit
+import LathundServe
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Options shared by `build` and `check`.
+/// Options shared by `build`, `check` and `serve`.
 struct PipelineOptions: ParsableArguments {
     @Option(help: "Content folder.") var content = "content"
     @Option(help: "Layouts folder.") var layouts = "layouts"
-    @Option(help: "Output folder.") var output = "site"
+    @Option(help: "Output folder (default: site; for serve: .lathund-preview).") var output: String?
     @Option(help: "Configuration file.") var config = "lathund.yml"
     @Flag(help: "Treat warnings as errors (the nightly build uses this).") var strict = false
     @Flag(help: "Include pages with draft: true.") var drafts = false
@@ -22,11 +23,11 @@ struct PipelineOptions: ParsableArguments {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
-    func buildOptions(write: Bool) -> BuildOptions {
+    func buildOptions(write: Bool, defaultOutput: String = "site") -> BuildOptions {
         var options = BuildOptions(projectRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         options.contentDirectory = content
         options.layoutsDirectory = layouts
-        options.outputDirectory = output
+        options.outputDirectory = output ?? defaultOutput
         options.configFile = config
         options.strict = strict
         options.includeDrafts = drafts
@@ -72,18 +73,21 @@ func runPipeline(_ options: PipelineOptions, write: Bool) -> Int32 {
             return 2
         }
     }
-    if !options.quiet {
-        let seconds = String(format: "%.2f", result.totalSeconds)
-        let errors = result.diagnostics.errorCount
-        let warnings = result.diagnostics.warningCount
-        let verb = write ? (result.succeeded ? "Built" : "Build failed:") : (result.succeeded ? "Checked" : "Check failed:")
-        var line = "\(verb) \(result.pageCount) pages, \(result.assetCount) assets, \(warnings) warnings"
-        if errors > 0 { line += ", \(errors) errors" }
-        line += " in \(seconds) s"
-        if write { line += result.succeeded ? " → \(result.outputPath)/" : "; \(result.outputPath)/ left unchanged" }
-        print(line)
-    }
+    if !options.quiet { print(summary(result, write: write)) }
     return result.succeeded ? 0 : 1
+}
+
+/// The last line of a build: `Built 92 pages, 13 assets, 0 warnings in 0.21 s → site/`.
+func summary(_ result: BuildResult, write: Bool) -> String {
+    let seconds = String(format: "%.2f", result.totalSeconds)
+    let errors = result.diagnostics.errorCount
+    let warnings = result.diagnostics.warningCount
+    let verb = write ? (result.succeeded ? "Built" : "Build failed:") : (result.succeeded ? "Checked" : "Check failed:")
+    var line = "\(verb) \(result.pageCount) pages, \(result.assetCount) assets, \(warnings) warnings"
+    if errors > 0 { line += ", \(errors) errors" }
+    line += " in \(seconds) s"
+    if write { line += result.succeeded ? " → \(result.outputPath)/" : "; \(result.outputPath)/ left unchanged" }
+    return line
 }
 
 struct Build: ParsableCommand {
@@ -98,20 +102,148 @@ struct Check: ParsableCommand {
     func run() throws { throw ExitCode(runPipeline(pipeline, write: false)) }
 }
 
-struct Lathund: ParsableCommand {
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build, serve and rebuild on every change, reloading the open pages.",
+        discussion: """
+        Builds into .lathund-preview/ (not site/) with the base URL set to the server's address, serves it on \
+        127.0.0.1 and watches content/, layouts/ and lathund.yml. Drafts are left out unless --drafts. A failed \
+        build keeps the last good site and shows the errors on every page. Stop with Ctrl-C.
+        """
+    )
+    @OptionGroup var pipeline: PipelineOptions
+    @Option(help: "Port to listen on (0: any free port).") var port: UInt16 = 8080
+    @Option(help: "Address to listen on. Anything but 127.0.0.1 or ::1 lets other machines read the preview.")
+    var bind = "127.0.0.1"
+
+    func validate() throws {
+        if pipeline.baseURL != nil { throw ValidationError("serve sets the base URL to its own address; leave out --base-url") }
+        if pipeline.report != nil { throw ValidationError("--report is for build and check") }
+    }
+
+    func run() async throws {
+        if bind != "127.0.0.1" && bind != "::1" {
+            FileHandle.standardError.write(Data("warning: listening on \(bind): other machines on the network can read the preview, drafts included\n".utf8))
+        }
+        var options = pipeline.buildOptions(write: true, defaultOutput: ".lathund-preview")
+        options.progress = nil
+        var settings = PreviewSession.Settings()
+        settings.host = bind
+        settings.port = port
+        let quiet = pipeline.quiet
+        let session = PreviewSession(options: options, settings: settings) { outcome in
+            if !outcome.changes.isEmpty, !quiet {
+                let shown = outcome.changes.prefix(3).joined(separator: ", ")
+                say("Changed: \(shown)" + (outcome.changes.count > 3 ? " and \(outcome.changes.count - 3) more" : ""))
+            }
+            switch outcome.result {
+            case .success(let result):
+                for diagnostic in result.diagnostics {
+                    FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+                }
+                if !quiet || !result.succeeded { say(summary(result, write: true)) }
+            case .failure(let error):
+                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            }
+        }
+        let url: URL
+        do {
+            url = try await session.start()
+        } catch {
+            FileHandle.standardError.write(Data("error: cannot serve on \(bind):\(port): \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        say("Serving \(options.outputDirectory)/ at \(url.absoluteString) (Ctrl-C stops)")
+        let watching = Task { await session.watch() }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+            let terminate = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
+            signal(SIGINT, SIG_IGN)
+            signal(SIGTERM, SIG_IGN)
+            let once = OnceFlag()
+            for source in [interrupt, terminate] {
+                source.setEventHandler { if once.claim() { done.resume() } }
+                source.resume()
+            }
+            SignalSources.keep = [interrupt, terminate]
+        }
+        watching.cancel()
+        await session.stop()
+    }
+}
+
+/// A line on standard output, unbuffered (`print` holds lines back when the output is not a terminal).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Keeps the signal sources alive while serving.
+enum SignalSources {
+    nonisolated(unsafe) static var keep: [DispatchSourceSignal] = []
+}
+
+final class OnceFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var claimed = false
+    func claim() -> Bool { lock.withLock { defer { claimed = true }; return !claimed } }
+}
+
+struct New: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a new page with the front matter its kind needs, as a draft.",
+        discussion: """
+        faq: content/faq/SLUG.md with question and category; page: content/[SECTION/]SLUG.md; report: \
+        content/rapporter/SLUG.md with the report fields. The file name is the title's slug. The page is a \
+        draft (see it with lathund serve --drafts; remove draft: true to publish). An existing file is never \
+        replaced (exit code 2).
+        """
+    )
+    @Argument(help: "faq, page or report.") var kind: NewPage.Kind
+    @Argument(help: "The page's title (for faq: the question).") var title: String
+    @Option(help: "Section folder for a page, e.g. regelverk.") var section: String?
+    @Option(help: "FAQ category (default: Övrigt).") var category: String?
+    @Option(help: "Content folder.") var content = "content"
+
+    func run() throws {
+        if category != nil && kind != .faq { throw ValidationError("--category is for faq entries") }
+        let page = NewPage(kind: kind, title: title, section: section, category: category)
+        let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(content)
+        do {
+            let path = try page.write(into: folder)
+            print("Wrote \(content)/\(path) (a draft: lathund serve --drafts shows it; remove draft: true to publish)")
+        } catch let problem as NewPage.Problem {
+            FileHandle.standardError.write(Data("error: \(problem.description)\n".utf8))
+            throw ExitCode(2)
+        }
+    }
+}
+
+extension NewPage.Kind: ExpressibleByArgument {}
+
+struct Lathund: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lathund",
         abstract: "Builds Kunskapsbanken om sjukförsäkringen from Markdown into a static site.",
         discussion: "Exit codes: 0 built, 1 content errors, 2 usage or configuration error.",
-        subcommands: [Build.self, Check.self],
+        subcommands: [Build.self, Check.self, Serve.self, New.self],
         defaultSubcommand: Build.self
     )
+}
+
+/// Runs an async command (its synchronous `run` only prints help).
+func runAsync(_ command: some AsyncParsableCommand) async throws {
+    var command = command
+    try await command.run()
 }
 
 // Usage errors exit with 2 (argument-parser's default is 64).
 do {
     var command = try Lathund.parseAsRoot()
-    try command.run()
+    if let asynchronous = command as? AsyncParsableCommand {
+        try await runAsync(asynchronous)
+    } else {
+        try command.run()
+    }
 } catch {
     let code = Lathund.exitCode(for: error)
     if code == .success || error is ExitCode {

@@ -1,0 +1,131 @@
+import Foundation
+import LathundKit
+
+/// `lathund serve`: builds the site, serves it, and rebuilds and reloads the open pages whenever a watched
+/// file changes. A failed build keeps the last good site in place and shows its errors on every page.
+public final class PreviewSession: @unchecked Sendable {
+    public struct Settings: Sendable {
+        public var host = "127.0.0.1"
+        public var port: UInt16 = 8080
+        /// How often the watched files are compared.
+        public var pollInterval: Duration = .milliseconds(250)
+        /// A change is built once the files have been quiet this long (editors write in several steps).
+        public var quietPeriod: Duration = .milliseconds(100)
+        public init() {}
+    }
+
+    /// One finished build, for the command line to print.
+    public struct Outcome: Sendable {
+        /// Watched paths that changed, relative to the project; empty for the first build.
+        public var changes: [String]
+        public var result: Result<BuildResult, ConfigurationError>
+    }
+
+    private let options: BuildOptions
+    private let settings: Settings
+    private let report: @Sendable (Outcome) -> Void
+    private let server: PreviewServer
+    private let watcher: FileWatcher
+    private let instance = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    private var builds = 0
+    public private(set) var url: URL?
+
+    /// - Parameters:
+    ///   - options: the build; its output folder is what is served. The base URL is set to the server's own
+    ///     address.
+    ///   - report: called after every build.
+    public init(options: BuildOptions, settings: Settings = Settings(),
+                report: @escaping @Sendable (Outcome) -> Void = { _ in }) {
+        self.options = options
+        self.settings = settings
+        self.report = report
+        server = PreviewServer(folder: Self.resolve(options.outputDirectory, in: options.projectRoot),
+                               generation: instance + "-0")
+        watcher = FileWatcher(paths: [options.contentDirectory, options.layoutsDirectory, options.configFile]
+            .map { Self.resolve($0, in: options.projectRoot).path })
+    }
+
+    /// Starts listening and runs the first build; returns the address pages are served at.
+    public func start() async throws -> URL {
+        let port = try await server.start(host: settings.host, port: settings.port)
+        let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        let url = URL(string: "http://\(host):\(port)/")!
+        self.url = url
+        await build(changes: [])
+        return url
+    }
+
+    /// Watches until the task is cancelled, building after every change.
+    public func watch() async {
+        var last = watcher.snapshot()
+        while !Task.isCancelled {
+            do { try await Task.sleep(for: settings.pollInterval) } catch { return }
+            var current = watcher.snapshot()
+            var changed = FileWatcher.changes(from: last, to: current)
+            guard !changed.isEmpty else { continue }
+            // Wait until the files are quiet, collecting every change.
+            while true {
+                do { try await Task.sleep(for: settings.quietPeriod) } catch { return }
+                let next = watcher.snapshot()
+                let more = FileWatcher.changes(from: current, to: next)
+                current = next
+                if more.isEmpty { break }
+                changed = Array(Set(changed).union(more)).sorted()
+            }
+            last = current
+            await build(changes: changed.map(display))
+        }
+    }
+
+    public func stop() async {
+        await server.stop()
+    }
+
+    /// Builds once and tells the open pages.
+    public func build(changes: [String]) async {
+        var options = self.options
+        if let url { options.baseURL = url.absoluteString }
+        let builder = Builder(options: options)
+        let configFile = options.configFile
+        let result: Result<BuildResult, ConfigurationError> = await withCheckedContinuation { continuation in
+            // A thread of its own: a build blocks for as long as it takes, and must not hold up the server.
+            Thread {
+                do {
+                    continuation.resume(returning: .success(try builder.build()))
+                } catch let error as ConfigurationError {
+                    continuation.resume(returning: .failure(error))
+                } catch {
+                    let problem = ConfigurationError(SourceLocation(file: configFile), code: "build", "\(error)")
+                    continuation.resume(returning: .failure(problem))
+                }
+            }.start()
+        }
+        builds += 1
+        let generation = "\(instance)-\(builds)"
+        server.update { status in
+            status.generation = generation
+            switch result {
+            case .success(let built) where built.succeeded:
+                status.phase = .built
+                status.hasSite = true
+            case .success(let built):
+                status.phase = .failed(built.diagnostics)
+            case .failure(let problem):
+                status.phase = .failed([problem.diagnostic])
+            }
+        }
+        report(Outcome(changes: changes, result: result))
+    }
+
+    /// Number of pages listening for reloads (for tests).
+    var listeners: Int { server.hub.subscriberCount }
+
+    private func display(_ path: String) -> String {
+        let root = options.projectRoot.standardizedFileURL.path
+        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
+    }
+
+    static func resolve(_ path: String, in root: URL) -> URL {
+        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)).standardizedFileURL
+    }
+}

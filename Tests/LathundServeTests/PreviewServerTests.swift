@@ -1,0 +1,197 @@
+import Foundation
+import Testing
+@testable import LathundServe
+
+@Suite struct PreviewServerTests {
+    static let files: [String: String] = [
+        "_index.md": page("Start", "Välkommen."),
+        "regelverk/_index.md": page("Regelverk"),
+        "regelverk/sgi.md": page("SGI", "Sjukpenninggrundande inkomst."),
+        "regelverk/bild.png": "\u{89}PNG fake",
+        "regelverk/figur.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        "data/tal.csv": "år,tal\n2024,11,1\n",
+    ]
+
+    @Test func servesFilesWithTheirContentTypes() async throws {
+        let project = try ServedProject(files: Self.files)
+        try await project.start()
+        defer { Task { await project.stop() } }
+
+        let expected: [(String, String)] = [
+            ("/", "text/html; charset=utf-8"),
+            ("/regelverk/sgi/", "text/html; charset=utf-8"),
+            ("/assets/site.css", "text/css; charset=utf-8"),
+            ("/_lathund/reload.js", "text/javascript; charset=utf-8"),
+            ("/search/index.json", "application/json; charset=utf-8"),
+            ("/sitemap.xml", "application/xml; charset=utf-8"),
+            ("/feed.xml", "application/xml; charset=utf-8"),
+            ("/robots.txt", "text/plain; charset=utf-8"),
+            ("/regelverk/bild.png", "image/png"),
+            ("/regelverk/figur.svg", "image/svg+xml"),
+            ("/data/tal.csv", "text/csv; charset=utf-8"),
+        ]
+        for (path, type) in expected {
+            let response = try await project.get(path)
+            #expect(response.status == 200, "\(path)")
+            #expect(response.headers["content-type"] == type, "\(path)")
+            #expect(response.headers["cache-control"] == "no-store", "\(path)")
+        }
+        let sgi = try await project.get("/regelverk/sgi/")
+        #expect(sgi.body.contains("Sjukpenninggrundande inkomst."))
+        #expect(sgi.body.contains("<script src=\"/_lathund/reload.js\" data-generation=\""))
+        #expect(sgi.headers["content-security-policy"]?.contains("default-src 'self'") == true)
+        #expect(try await project.get("/data/tal.csv").body == "år,tal\n2024,11,1\n")
+
+        // The reload script is added to served pages only, never to the built files.
+        let built = try String(contentsOf: project.root.appendingPathComponent(".lathund-preview/regelverk/sgi/index.html"), encoding: .utf8)
+        #expect(built.contains("Sjukpenninggrundande inkomst."))
+        #expect(!built.contains("_lathund"))
+
+        let head = try await project.get("/regelverk/sgi/", method: "HEAD")
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        #expect(try await project.get("/regelverk/sgi/", method: "POST").status == 405)
+    }
+
+    @Test func prettyURLsAndThe404Page() async throws {
+        let project = try ServedProject(files: Self.files)
+        try await project.start()
+        defer { Task { await project.stop() } }
+
+        let redirect = try await project.get("/regelverk/sgi?x=1")
+        #expect(redirect.status == 301)
+        #expect(redirect.headers["location"] == "/regelverk/sgi/?x=1")
+        #expect(try await project.get("/regelverk/sgi/index.html").status == 200)
+
+        for path in ["/finns-inte/", "/finns-inte", "/regelverk/sgi.md", "/regelverk/bild.png/", "/.lathund-preview.lock"] {
+            let missing = try await project.get(path)
+            #expect(missing.status == 404, "\(path)")
+            #expect(missing.body.contains("<h1>Sidan finns inte</h1>"), "\(path)")
+            #expect(missing.headers["content-type"] == "text/html; charset=utf-8")
+        }
+    }
+
+    @Test func refusesEveryPathOutOfTheSite() async throws {
+        let project = try ServedProject(files: Self.files)
+        try project.write("hemlig.txt", "HEMLIGT")
+        try await project.start()
+        defer { Task { await project.stop() } }
+        let site = project.root.appendingPathComponent(".lathund-preview")
+        // Symlinks inside the served folder that lead out of it: to a file and to a folder.
+        try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent("ut.txt").path,
+                                                   withDestinationPath: project.root.appendingPathComponent("hemlig.txt").path)
+        try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent("projekt").path,
+                                                   withDestinationPath: project.root.path)
+        try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent("relativ").path,
+                                                   withDestinationPath: "../")
+
+        let attempts = [
+            "/../hemlig.txt", "/../../hemlig.txt", "/regelverk/../../hemlig.txt", "/./../hemlig.txt",
+            "/%2e%2e/hemlig.txt", "/%2E%2E/hemlig.txt", "/regelverk/%2e%2e/%2e%2e/hemlig.txt",
+            "/..%2fhemlig.txt", "/..%2Fhemlig.txt", "/regelverk%2F..%2F..%2Fhemlig.txt", "/%2e%2e%2fhemlig.txt",
+            "/..%5chemlig.txt", "/%252e%252e/hemlig.txt", "/hemlig.txt%00.html",
+            "/ut.txt", "/projekt/hemlig.txt", "/projekt/", "/relativ/hemlig.txt", "/relativ/lathund.yml",
+            "..%2fhemlig.txt",
+        ]
+        for path in attempts {
+            let response = try await project.get(path)
+            #expect([400, 403, 404].contains(response.status), "\(path) gave \(response.status)")
+            #expect(!response.body.contains("HEMLIGT"), "\(path)")
+            #expect(!response.body.contains("base_url"), "\(path)")
+        }
+        #expect(try await project.get("/../hemlig.txt").status == 403)
+        #expect(try await project.get("/%2e%2e/hemlig.txt").status == 403)
+        #expect(try await project.get("/ut.txt").status == 403)
+        // A symlink that stays inside the site is followed.
+        try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent("kopia.css").path,
+                                                   withDestinationPath: "assets/site.css")
+        #expect(try await project.get("/kopia.css").status == 200)
+    }
+
+    @Test func anEditReloadsTheOpenPages() async throws {
+        let project = try ServedProject(files: Self.files)
+        try await project.start(watch: true)
+        defer { Task { await project.stop() } }
+
+        let events = try await EventStream(port: project.port)
+        let hello = try #require(try await events.next { $0.name == "hello" })
+        let first = try #require(generation(of: hello))
+        #expect(hello.data.contains("\"ok\":true"))
+
+        try project.write("content/regelverk/sgi.md", page("SGI", "Ny text om SGI-skydd."))
+        let build = try #require(try await events.next { $0.name == "build" }, "no build event after the edit")
+        #expect(generation(of: build) != first)
+        #expect(build.data.contains("\"ok\":true"))
+        #expect(try await project.get("/regelverk/sgi/").body.contains("Ny text om SGI-skydd."))
+
+        // A page served now carries the new generation, so its script does not reload it again.
+        let served = try await project.get("/regelverk/sgi/").body
+        #expect(served.contains("data-generation=\"\(generation(of: build)!)\""))
+    }
+
+    @Test func aBrokenEditShowsTheErrorsOverTheLastGoodSite() async throws {
+        let project = try ServedProject(files: Self.files)
+        try await project.start(watch: true)
+        defer { Task { await project.stop() } }
+        let events = try await EventStream(port: project.port)
+        _ = try #require(try await events.next { $0.name == "hello" })
+
+        try project.write("content/regelverk/sgi.md", page("SGI", "Trasig sida.", extra: "date: \"<script>alert(1)</script>\"\n"))
+        let failed = try #require(try await events.next { $0.name == "build" }, "no build event after the broken edit")
+        #expect(failed.data.contains("\"ok\":false"))
+
+        let shown = try await project.get("/regelverk/sgi/")
+        #expect(shown.status == 200)
+        #expect(shown.body.contains("Sjukpenninggrundande inkomst."), "the last good page is still served")
+        #expect(!shown.body.contains("Trasig sida."))
+        #expect(shown.body.contains("Bygget misslyckades: 1 fel"))
+        #expect(shown.body.contains("content/regelverk/sgi.md:3:7: error: &#39;date&#39; is &#39;&lt;script&gt;alert(1)&lt;/script&gt;&#39;"))
+        #expect(!shown.body.contains("<script>alert(1)"))
+        #expect(shown.body.contains("<link rel=\"stylesheet\" href=\"/_lathund/reload.css\">"))
+        #expect(try await project.get("/").body.contains("Bygget misslyckades"), "every page shows the errors")
+        #expect(try await project.get("/finns-inte/").body.contains("Bygget misslyckades"))
+
+        try project.write("content/regelverk/sgi.md", page("SGI", "Lagad sida."))
+        let fixed = try #require(try await events.next { $0.name == "build" }, "no build event after the fix")
+        #expect(fixed.data.contains("\"ok\":true"))
+        let after = try await project.get("/regelverk/sgi/")
+        #expect(after.body.contains("Lagad sida."))
+        #expect(!after.body.contains("Bygget misslyckades"))
+    }
+
+    @Test func aFirstBuildThatFailsShowsAnErrorPage() async throws {
+        let project = try ServedProject(files: ["_index.md": "---\ntitle: [\n---\n"])
+        try await project.start()
+        defer { Task { await project.stop() } }
+        let response = try await project.get("/")
+        #expect(response.status == 500)
+        #expect(response.body.contains("Bygget misslyckades"))
+        #expect(response.body.contains("content/_index.md:"))
+        #expect(response.body.contains("<script src=\"/_lathund/reload.js\""))
+    }
+}
+
+@Suite struct PreviewPartsTests {
+    @Test func injectsBeforeTheLastClosingBody() {
+        let page = Data("<html><body><p>&lt;/body&gt;</p></BODY></html>".utf8)
+        let result = String(decoding: PreviewHTML.inject("<x>", into: page), as: UTF8.self)
+        #expect(result == "<html><body><p>&lt;/body&gt;</p><x></BODY></html>")
+        #expect(String(decoding: PreviewHTML.inject("<x>", into: Data("text".utf8)), as: UTF8.self) == "text<x>")
+    }
+
+    @Test func watcherSeesAddedChangedAndRemovedFiles() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-watch-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("a"), withIntermediateDirectories: true)
+        try Data("1".utf8).write(to: root.appendingPathComponent("a/x.md"))
+        try Data("1".utf8).write(to: root.appendingPathComponent("a/y.md"))
+        let watcher = FileWatcher(paths: [root.path])
+        let before = watcher.snapshot()
+        try Data("22".utf8).write(to: root.appendingPathComponent("a/x.md"))
+        try FileManager.default.removeItem(at: root.appendingPathComponent("a/y.md"))
+        try Data("1".utf8).write(to: root.appendingPathComponent("a/z.md"))
+        try Data("1".utf8).write(to: root.appendingPathComponent("a/.x.md.swp"))
+        try Data("1".utf8).write(to: root.appendingPathComponent("a/x.md~"))
+        #expect(FileWatcher.changes(from: before, to: watcher.snapshot()) == ["x.md", "y.md", "z.md"].map { root.path + "/a/" + $0 })
+    }
+}
