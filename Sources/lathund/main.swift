@@ -209,7 +209,7 @@ struct New: ParsableCommand {
         let page = NewPage(kind: kind, title: title, section: section, category: category)
         let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(content)
         do {
-            let path = try page.write(into: folder)
+            let path = try page.write(into: folder, displayRoot: content)
             print("Wrote \(content)/\(path) (a draft: lathund serve --drafts shows it; remove draft: true to publish)")
         } catch let problem as NewPage.Problem {
             FileHandle.standardError.write(Data("error: \(problem.description)\n".utf8))

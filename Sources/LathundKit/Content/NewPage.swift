@@ -109,9 +109,10 @@ public struct NewPage: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Writes the file under `contentDirectory`; never replaces an existing file. Returns the relative path.
+    /// Writes the file under `contentDirectory` (named `displayRoot` in messages); never replaces an existing
+    /// file. Returns the path relative to `contentDirectory`.
     @discardableResult
-    public func write(into contentDirectory: URL) throws -> String {
+    public func write(into contentDirectory: URL, displayRoot: String = "content") throws -> String {
         let relative = try relativePath()
         let text = try text()
         var isFolder: ObjCBool = false
@@ -127,7 +128,7 @@ public struct NewPage: Sendable {
                         return !name.hasPrefix(".") && FileManager.default.fileExists(
                             atPath: contentDirectory.appendingPathComponent(name).path, isDirectory: &folder) && folder.boolValue
                     }.sorted()
-                throw Problem(description: "no section '\(folder)' in content/; sections: \(sections.joined(separator: ", "))")
+                throw Problem(description: "no section '\(folder)' in \(displayRoot)/; sections: \(sections.joined(separator: ", "))")
             }
         }
         let target = contentDirectory.appendingPathComponent(relative)
@@ -136,9 +137,9 @@ public struct NewPage: Sendable {
             try Data(text.utf8).write(to: target, options: .withoutOverwriting)
         } catch {
             if FileManager.default.fileExists(atPath: target.path) {
-                throw Problem(description: "\(relative) already exists; refusing to overwrite it (choose another title or edit that file)")
+                throw Problem(description: "\(displayRoot)/\(relative) already exists; refusing to overwrite it (choose another title or edit that file)")
             }
-            throw Problem(description: "cannot write \(relative): \(error.localizedDescription)")
+            throw Problem(description: "cannot write \(displayRoot)/\(relative): \(error.localizedDescription)")
         }
         return relative
     }
