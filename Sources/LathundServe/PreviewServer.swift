@@ -15,7 +15,6 @@ final class PreviewServer: @unchecked Sendable {
     private let lock = NSLock()
     private var currentStatus: BuildStatus
     private var server: HTTPServer?
-    private var runTask: Task<Void, Never>?
     private var runError: Error?
     private var keepAliveTask: Task<Void, Never>?
 
@@ -40,12 +39,9 @@ final class PreviewServer: @unchecked Sendable {
         let address: any SocketAddress = host.contains(":")
             ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
         let server = HTTPServer(config: .init(address: address, timeout: 30, logger: .disabled), handler: self)
-        let task = Task { [weak self] in
+        lock.withLock { self.server = server }
+        Task { [weak self] in
             do { try await server.run() } catch { self?.failed(error) }
-        }
-        lock.withLock {
-            self.server = server
-            runTask = task
         }
         for _ in 0..<1_000 {
             if await server.isListening, let address = await server.listeningAddress {

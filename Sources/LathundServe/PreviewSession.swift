@@ -28,6 +28,8 @@ public final class PreviewSession: @unchecked Sendable {
     private let watcher: FileWatcher
     private let instance = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     private var builds = 0
+    /// The watched files as the last build saw them.
+    private var baseline: FileWatcher.Snapshot = [:]
     public private(set) var url: URL?
 
     /// - Parameters:
@@ -51,13 +53,15 @@ public final class PreviewSession: @unchecked Sendable {
         let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         let url = URL(string: "http://\(host):\(port)/")!
         self.url = url
+        baseline = watcher.snapshot()
         await build(changes: [])
         return url
     }
 
-    /// Watches until the task is cancelled, building after every change.
+    /// Watches until the task is cancelled, building after every change (also one made during the first
+    /// build). Call it once, after `start()`.
     public func watch() async {
-        var last = watcher.snapshot()
+        var last = baseline
         while !Task.isCancelled {
             do { try await Task.sleep(for: settings.pollInterval) } catch { return }
             var current = watcher.snapshot()

@@ -154,38 +154,14 @@ struct Serve: AsyncParsableCommand {
             throw ExitCode(2)
         }
         say("Serving \(options.outputDirectory)/ at \(url.absoluteString) (Ctrl-C stops)")
-        let watching = Task { await session.watch() }
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
-            let terminate = DispatchSource.makeSignalSource(signal: SIGTERM, queue: .global())
-            signal(SIGINT, SIG_IGN)
-            signal(SIGTERM, SIG_IGN)
-            let once = OnceFlag()
-            for source in [interrupt, terminate] {
-                source.setEventHandler { if once.claim() { done.resume() } }
-                source.resume()
-            }
-            SignalSources.keep = [interrupt, terminate]
-        }
-        watching.cancel()
-        await session.stop()
+        // Runs until Ctrl-C ends the process: a build cut short leaves the served folder as it was.
+        await session.watch()
     }
 }
 
 /// A line on standard output, unbuffered (`print` holds lines back when the output is not a terminal).
 func say(_ line: String) {
     FileHandle.standardOutput.write(Data((line + "\n").utf8))
-}
-
-/// Keeps the signal sources alive while serving.
-enum SignalSources {
-    nonisolated(unsafe) static var keep: [DispatchSourceSignal] = []
-}
-
-final class OnceFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var claimed = false
-    func claim() -> Bool { lock.withLock { defer { claimed = true }; return !claimed } }
 }
 
 struct New: ParsableCommand {
