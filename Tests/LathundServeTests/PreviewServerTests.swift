@@ -9,13 +9,13 @@ import Testing
         "regelverk/sgi.md": page("SGI", "Sjukpenninggrundande inkomst."),
         "regelverk/bild.png": "\u{89}PNG fake",
         "regelverk/figur.svg": "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
-        "data/tal.csv": "år,tal\n2024,11,1\n",
+        "regelverk/tal.csv": "år,tal\n2024,11,1\n",
     ]
 
     @Test func servesFilesWithTheirContentTypes() async throws {
         let project = try ServedProject(files: Self.files)
-        try await project.start()
         defer { Task { await project.stop() } }
+        try await project.start()
 
         let expected: [(String, String)] = [
             ("/", "text/html; charset=utf-8"),
@@ -28,7 +28,7 @@ import Testing
             ("/robots.txt", "text/plain; charset=utf-8"),
             ("/regelverk/bild.png", "image/png"),
             ("/regelverk/figur.svg", "image/svg+xml"),
-            ("/data/tal.csv", "text/csv; charset=utf-8"),
+            ("/regelverk/tal.csv", "text/csv; charset=utf-8"),
         ]
         for (path, type) in expected {
             let response = try await project.get(path)
@@ -40,7 +40,7 @@ import Testing
         #expect(sgi.body.contains("Sjukpenninggrundande inkomst."))
         #expect(sgi.body.contains("<script src=\"/_lathund/reload.js\" data-generation=\""))
         #expect(sgi.headers["content-security-policy"]?.contains("default-src 'self'") == true)
-        #expect(try await project.get("/data/tal.csv").body == "år,tal\n2024,11,1\n")
+        #expect(try await project.get("/regelverk/tal.csv").body == "år,tal\n2024,11,1\n")
 
         // The reload script is added to served pages only, never to the built files.
         let built = try String(contentsOf: project.root.appendingPathComponent(".lathund-preview/regelverk/sgi/index.html"), encoding: .utf8)
@@ -55,8 +55,8 @@ import Testing
 
     @Test func prettyURLsAndThe404Page() async throws {
         let project = try ServedProject(files: Self.files)
-        try await project.start()
         defer { Task { await project.stop() } }
+        try await project.start()
 
         let redirect = try await project.get("/regelverk/sgi?x=1")
         #expect(redirect.status == 301)
@@ -74,8 +74,8 @@ import Testing
     @Test func refusesEveryPathOutOfTheSite() async throws {
         let project = try ServedProject(files: Self.files)
         try project.write("hemlig.txt", "HEMLIGT")
-        try await project.start()
         defer { Task { await project.stop() } }
+        try await project.start()
         let site = project.root.appendingPathComponent(".lathund-preview")
         // Symlinks inside the served folder that lead out of it: to a file and to a folder.
         try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent("ut.txt").path,
@@ -110,8 +110,8 @@ import Testing
 
     @Test func anEditReloadsTheOpenPages() async throws {
         let project = try ServedProject(files: Self.files)
-        try await project.start(watch: true)
         defer { Task { await project.stop() } }
+        try await project.start(watch: true)
 
         let events = try await EventStream(port: project.port)
         let hello = try #require(try await events.next { $0.name == "hello" })
@@ -131,8 +131,8 @@ import Testing
 
     @Test func aBrokenEditShowsTheErrorsOverTheLastGoodSite() async throws {
         let project = try ServedProject(files: Self.files)
-        try await project.start(watch: true)
         defer { Task { await project.stop() } }
+        try await project.start(watch: true)
         let events = try await EventStream(port: project.port)
         _ = try #require(try await events.next { $0.name == "hello" })
 
@@ -161,8 +161,8 @@ import Testing
 
     @Test func aFirstBuildThatFailsShowsAnErrorPage() async throws {
         let project = try ServedProject(files: ["_index.md": "---\ntitle: [\n---\n"])
-        try await project.start()
         defer { Task { await project.stop() } }
+        try await project.start(requireBuilt: false)
         let response = try await project.get("/")
         #expect(response.status == 500)
         #expect(response.body.contains("Bygget misslyckades"))

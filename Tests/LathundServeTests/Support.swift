@@ -43,8 +43,9 @@ final class ServedProject: @unchecked Sendable {
         try data.write(to: url)
     }
 
-    /// Starts the server on a free port, builds, and (when `watch`) starts watching.
-    func start(watch: Bool = false) async throws {
+    /// Starts the server on a free port, builds (which must succeed when `requireBuilt`), and (when `watch`)
+    /// starts watching.
+    func start(watch: Bool = false, requireBuilt: Bool = true) async throws {
         var options = BuildOptions(projectRoot: root)
         options.outputDirectory = ".lathund-preview"
         options.jobs = 2
@@ -55,6 +56,10 @@ final class ServedProject: @unchecked Sendable {
         session = PreviewSession(options: options, settings: settings)
         let url = try await session.start()
         port = UInt16(url.port!)
+        if requireBuilt {
+            let status = try await get("/_lathund/status")
+            guard status.body.contains("\"ok\":true") else { throw Failure("the first build failed: \(status.body)") }
+        }
         if watch { watching = Task { [session] in await session!.watch() } }
     }
 
