@@ -5,10 +5,11 @@ import Foundation
 /// Serves the output folder over HTTP for the preview, with `/_lathund/` for live reload. Every response
 /// forbids caching; HTML gets the reload script, and the build errors while the last build is failed.
 final class PreviewServer: @unchecked Sendable {
-    /// The CSP of the published site: no inline scripts or styles. The preview sends it too, so a page that
-    /// breaks under it breaks in the preview, and the preview's own script and styles are files.
-    static let contentSecurityPolicy = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; "
-        + "form-action 'self'; frame-ancestors 'none'"
+    /// The CSP of the published site (`deploy/nginx/lathund.conf`; a test keeps the two equal): no inline
+    /// scripts or styles. The preview sends it too, so a page that breaks under it breaks in the preview, and
+    /// the preview's own script and styles are files.
+    static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
     let folder: SiteFolder
     let hub = ReloadHub()

@@ -14,7 +14,7 @@ final class ServedProject: @unchecked Sendable {
 
     static let layouts: [String: String] = [
         "base.mustache": """
-        <!DOCTYPE html><html lang="sv"><head><title>{{page.title}}</title><link rel="stylesheet" href="/assets/site.css"></head>
+        <!DOCTYPE html><html lang="sv"><head><title>{{page.title}}</title></head>
         <body>{{$main}}{{/main}}</body></html>
 
         """,
