@@ -22,12 +22,6 @@ final class ReloadHub: @unchecked Sendable {
         return stream
     }
 
-    var subscriberCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return subscribers.count
-    }
-
     func broadcast(_ data: Data) {
         lock.lock()
         let current = Array(subscribers.values)

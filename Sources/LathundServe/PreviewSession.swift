@@ -121,9 +121,6 @@ public final class PreviewSession: @unchecked Sendable {
         report(Outcome(changes: changes, result: result))
     }
 
-    /// Number of pages listening for reloads (for tests).
-    var listeners: Int { server.hub.subscriberCount }
-
     private func display(_ path: String) -> String {
         let root = options.projectRoot.standardizedFileURL.path
         return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
