@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        // Test-only: property-based tests of the parsers (Tests/LathundKitTests/PropertyTests.swift).
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -48,7 +50,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LathundKitTests",
-            dependencies: ["LathundKit"],
+            dependencies: ["LathundKit", .product(name: "PropertyBased", package: "swift-property-based")],
             exclude: ["Fixtures", "Golden"]
         ),
         .testTarget(name: "LathundServeTests", dependencies: ["LathundServe", "LathundKit"]),

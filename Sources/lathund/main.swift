@@ -18,9 +18,11 @@ struct PipelineOptions: ParsableArguments {
     @Option(help: "Worker threads (default: all cores).") var jobs: Int?
     @Flag(help: "Print only diagnostics.") var quiet = false
     @Option(help: "Write a JSON build report to this file.") var report: String?
+    @Option(help: "Date (ÅÅÅÅ-MM-DD) review intervals are measured against (default: today).") var today: String?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let today, Day(today) == nil { throw ValidationError("--today must be a date ÅÅÅÅ-MM-DD") }
     }
 
     func buildOptions(write: Bool, defaultOutput: String = "site") -> BuildOptions {
@@ -33,6 +35,7 @@ struct PipelineOptions: ParsableArguments {
         options.includeDrafts = drafts
         options.baseURL = baseURL
         if let jobs { options.jobs = jobs }
+        options.today = today.flatMap(Day.init)
         options.write = write
         options.directives = StandardDirectives.registry
         if !quiet, isatty(STDERR_FILENO) == 1 { options.progress = ProgressLine.update }
@@ -73,6 +76,7 @@ func runPipeline(_ options: PipelineOptions, write: Bool) -> Int32 {
             return 2
         }
     }
+<<<<<<< HEAD
     if !options.quiet { print(summary(result, write: write)) }
     return result.succeeded ? 0 : 1
 }
@@ -88,6 +92,33 @@ func summary(_ result: BuildResult, write: Bool) -> String {
     line += " in \(seconds) s"
     if write { line += result.succeeded ? " → \(result.outputPath)/" : "; \(result.outputPath)/ left unchanged" }
     return line
+=======
+    if !options.quiet && !write {
+        printReadability(result.pages)
+    }
+    if !options.quiet {
+        let seconds = String(format: "%.2f", result.totalSeconds)
+        let errors = result.diagnostics.errorCount
+        let warnings = result.diagnostics.warningCount
+        let verb = write ? (result.succeeded ? "Built" : "Build failed:") : (result.succeeded ? "Checked" : "Check failed:")
+        var line = "\(verb) \(result.pageCount) pages, \(result.assetCount) assets, \(warnings) warnings"
+        if errors > 0 { line += ", \(errors) errors" }
+        line += " in \(seconds) s"
+        if write { line += result.succeeded ? " → \(result.outputPath)/" : "; \(result.outputPath)/ left unchanged" }
+        print(line)
+    }
+    return result.succeeded ? 0 : 1
+}
+
+/// `lathund check`: one line per page with its LIX, by file.
+func printReadability(_ pages: [BuildResult.PageSummary]) {
+    var text = ""
+    for page in pages.sorted(by: { $0.file < $1.file }) {
+        guard let lix = page.lix, let band = page.lixBand else { continue }
+        text += "\(page.file): LIX \(Int(lix.rounded())) (\(band)), \(page.words) ord\n"
+    }
+    FileHandle.standardOutput.write(Data(text.utf8))
+>>>>>>> 840f81a (Checks stage: personnummer guard on raw content bytes, review intervals per section (--today), LIX per page with a per-section limit, related: targets and external images; report and check output show them)
 }
 
 struct Build: ParsableCommand {

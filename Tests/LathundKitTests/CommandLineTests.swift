@@ -62,18 +62,36 @@ struct CLI {
         #expect(!site.exists("site"))
     }
 
-    @Test func reportIsWritten() throws {
-        let site = try TestSite(files: ["a.md": page("A", "Ett två tre."), "b.md": "---\ntitle: B\nfärg: röd\n---\n"])
+    @Test func checkPrintsLIXPerPage() throws {
+        let site = try TestSite(files: ["b.md": page("B", "Ett två tre. Fyra fem sex."), "a.md": page("A", "Försäkringskassan.")])
         defer { site.cleanUp() }
-        let run = try CLI.run(["build", "--report", "rapport.json", "--content", "content", "--layouts", "layouts", "--output", "ut", "--base-url", "https://r.example/"], in: site.root)
+        let checked = try CLI.run(["check"], in: site.root)
+        #expect(checked.status == 0, "\(checked.stderr)")
+        #expect(checked.stdout.hasPrefix("content/a.md: LIX 101 (mycket svår), 1 ord\ncontent/b.md: LIX 3 (mycket lättläst), 6 ord\nChecked "))
+        #expect(try CLI.run(["check", "--quiet"], in: site.root).stdout.isEmpty)
+        #expect(try CLI.run(["check", "--today", "2026-13-01"], in: site.root).status == 2)
+    }
+
+    @Test func reportIsWritten() throws {
+        let site = try TestSite(files: ["a.md": page("A", "Ett två tre.", extra: "reviewed: 2025-01-01\n"),
+                                        "b.md": "---\ntitle: B\nfärg: röd\n---\n"],
+                                config: TestSite.config + "review: { default: 12 }\n")
+        defer { site.cleanUp() }
+        let run = try CLI.run(["build", "--report", "rapport.json", "--content", "content", "--layouts", "layouts", "--output", "ut", "--base-url", "https://r.example/", "--today", "2026-11-23"], in: site.root)
         #expect(run.status == 0, "\(run.stderr)")
         #expect(site.exists("ut/a/index.html"))
         let data = try #require(try? Data(contentsOf: site.root.appendingPathComponent("rapport.json")))
         let report = try JSONDecoder().decode(BuildReport.self, from: data)
         #expect(report.succeeded)
-        #expect(report.warnings.map(\.code) == ["unknown-key"])
-        #expect(report.pages.first { $0.url == "/a/" }?.words == 3)
-        #expect(report.timings.map(\.stage) == ["config", "content", "data", "markdown", "indexes", "render", "output"])
+        #expect(report.warnings.map(\.code) == ["review-overdue", "unknown-key"])
+        #expect(report.warnings.first?.location == SourceLocation(file: "content/a.md", line: 3, column: 1))
+        let a = try #require(report.pages.first { $0.url == "/a/" })
+        #expect(a.words == 3)
+        #expect(a.lix == 3.0 && a.lixBand == "mycket lättläst" && a.sentences == 1 && a.longWords == 0)
+        #expect(a.reviewed == "2025-01-01")
+        #expect(report.overdueReviews.map(\.file) == ["content/a.md"])
+        #expect(report.overdueReviews.first?.due == "2026-01-01")
+        #expect(report.timings.map(\.stage) == ["config", "content", "data", "markdown", "checks", "indexes", "render", "output"])
         #expect(site.read("ut/sitemap.xml")?.contains("https://r.example/a/") == true)
     }
 }

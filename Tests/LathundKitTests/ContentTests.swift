@@ -20,6 +20,7 @@ import Testing
         var options = BuildOptions(projectRoot: packageRoot)
         options.outputDirectory = output.path
         options.strict = true
+        options.today = Day("2026-11-23")  // the content's review dates; the nightly build uses the real date
         let result = try Builder(options: options).build()
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.description).joined(separator: "\n"))")
         #expect(result.succeeded)
@@ -108,16 +109,16 @@ import Testing
         }
     }
 
-    /// Privacy rules: no personnummer-like digit runs, no e-mail addresses, no names of the officials in the seeds.
+    /// Privacy rules: no personnummer (the build's guard), no e-mail addresses, no names of the officials in the seeds.
     @Test func contentHasNoPersonalData() throws {
         let surnames = ["Reinholdsson", "Simonsson", "Landegren", "Olsson", "Christmanson", "Christmansson", "Gillberg",
                         "Flodin", "Valtersson", "Hemström", "Sandlund", "Stenlund", "Ivarsson"]
-        let personnummer = try Regex(#"(?:^|[^0-9])(?:[0-9]{2})?[0-9]{6}[-+ ]?[0-9]{4}(?![0-9])"#)
+        let personnummer = PersonnummerGuard()
         let email = try Regex(#"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
         let root = packageRoot.appendingPathComponent("content")
         for (relative, _) in Builder.files(under: root) where !relative.hasSuffix(".png") {
             let text = try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
-            #expect(text.firstMatch(of: personnummer) == nil, "\(relative): looks like a personnummer")
+            #expect(personnummer.matches(in: Array(text.utf8)).isEmpty, "\(relative): looks like a personnummer")
             #expect(text.firstMatch(of: email) == nil, "\(relative): e-mail address")
             for surname in surnames { #expect(!text.contains(surname), "\(relative): names \(surname)") }
         }

@@ -15,6 +15,8 @@ public struct BuildOptions: Sendable {
     /// False for `lathund check`: run every stage but write nothing.
     public var write = true
     public var directives = StandardDirectives.registry
+    /// The date review intervals are measured against (`--today`); nil: today in Sweden.
+    public var today: Day?
     /// Test hook: make the output stage fail after this many files.
     public var failAfterWrites: Int?
     /// Called with (stage, done, total) while a build runs.
@@ -46,6 +48,8 @@ public struct BuildResult: Sendable {
     /// Seconds per stage, in pipeline order.
     public var timings: [(stage: String, seconds: Double)]
     public var pages: [PageSummary]
+    /// Pages whose review is overdue (or missing where the section requires one).
+    public var overdueReviews: [ReviewSchedule.Overdue]
     /// True when the site was written (or, for a check, would have been).
     public var succeeded: Bool
     public var totalSeconds: Double { timings.reduce(0) { $0 + $1.seconds } }
@@ -55,5 +59,26 @@ public struct BuildResult: Sendable {
         public var file: String
         public var title: String
         public var words: Int
+        /// LIX rounded to one decimal, its band and what it was computed from; nil for a page without words.
+        public var lix: Double?
+        public var lixBand: String?
+        public var sentences: Int?
+        public var longWords: Int?
+        public var reviewed: String?
+
+        public init(url: String, file: String, title: String, words: Int, readability: Readability? = nil,
+                    reviewed: Day? = nil) {
+            self.url = url
+            self.file = file
+            self.title = title
+            self.words = words
+            if let readability, let lix = readability.lix, let rounded = readability.roundedLIX {
+                self.lix = (lix * 10).rounded() / 10
+                lixBand = Readability.band(rounded)
+                sentences = readability.sentences
+                longWords = readability.longWords
+            }
+            self.reviewed = reviewed?.description
+        }
     }
 }

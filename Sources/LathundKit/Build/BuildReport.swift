@@ -13,6 +13,7 @@ public struct BuildReport: Codable, Sendable {
     public var assetCount: Int
     public var errors: [Diagnostic]
     public var warnings: [Diagnostic]
+    public var overdueReviews: [ReviewSchedule.Overdue]
     public var timings: [Timing]
     public var totalSeconds: Double
 
@@ -23,6 +24,7 @@ public struct BuildReport: Codable, Sendable {
         assetCount = result.assetCount
         errors = result.diagnostics.filter { $0.severity == .error }
         warnings = result.diagnostics.filter { $0.severity == .warning }
+        overdueReviews = result.overdueReviews
         timings = result.timings.map { Timing(stage: $0.stage, seconds: $0.seconds) }
         totalSeconds = result.totalSeconds
     }

@@ -85,6 +85,13 @@ public struct Builder: Sendable {
         for page in rendered { diagnostics += page.markdown.diagnostics }
         clock.lap("markdown")
 
+        // Checks (Sources/LathundKit/Checks): personnummer, review dates, readability, references.
+        let checks = ContentChecks(config: config, today: options.today ?? Day.today(), jobs: jobs)
+            .run(pages: rendered, contentRoot: contentURL, assets: catalog.assets,
+                 glossary: catalog.glossaryPath.map { ($0, contentDisplay + "/" + (config.glossary ?? "")) })
+        diagnostics += checks.diagnostics
+        clock.lap("checks")
+
         // 5. Indexes
         let index = SiteIndex(pages: rendered, generated: generated, assets: catalog.assets)
         diagnostics += index.diagnostics
@@ -183,12 +190,14 @@ public struct Builder: Sendable {
 
         let summaries = index.pages.map {
             BuildResult.PageSummary(url: $0.url, file: $0.page.displayPath, title: $0.title,
-                                    words: Self.wordCount($0.markdown.plainText))
+                                    words: Self.wordCount($0.markdown.plainText),
+                                    readability: checks.readability[$0.page.relativePath],
+                                    reviewed: $0.page.frontMatter.reviewed)
         }
         return BuildResult(diagnostics: diagnostics, pageCount: index.pages.count + index.generated.count,
                            assetCount: catalog.assets.count + assets.files.count,
                            outputPath: options.display(options.outputDirectory), timings: clock.laps,
-                           pages: summaries, succeeded: succeeded)
+                           pages: summaries, overdueReviews: checks.overdue, succeeded: succeeded)
     }
 
     private func writeAll(_ outputs: [(path: String, text: String)], _ assets: [Asset],

@@ -22,12 +22,20 @@ public struct SiteConfig: Sendable {
     /// Pages with at least this many headings (level 2–3) get a table of contents.
     public var tocMinHeadings = 3
     public var menu: [MenuItem] = []
+    /// `review:` months between reviews per section (`default` for the rest).
+    public var review = ReviewSchedule()
+    /// `lix_max:` the LIX above which a page of a section gets a warning (`default` for the rest).
+    public var lixMax: [String: Int] = [:]
+    public var lixMaxDefault: Int?
+    /// `personnummer_allow:` numbers the personnummer guard lets through (Skatteverket's test numbers), in
+    /// their 10-digit form.
+    public var personnummerAllow: Set<String> = []
 
     public init() {}
 
     static let knownKeys: Set<String> = [
         "title", "description", "language", "base_url", "unsafe_html", "glossary", "exclude", "feed_limit",
-        "toc_min_headings", "menu",
+        "toc_min_headings", "menu", "review", "lix_max", "personnummer_allow",
     ]
 
     /// The path part of the base URL (`/` or `/kb/`), which every internal link starts with.
@@ -95,6 +103,24 @@ public struct SiteConfig: Sendable {
                                                    code: "config-menu", "a menu item needs 'title' and 'url'"))
                 }
                 fields.diagnostics += item.diagnostics
+            }
+        }
+        if let items = fields.intMapping("review", range: 1...120) {
+            for (name, months) in items {
+                if name == "default" { config.review.defaultMonths = months } else { config.review.months[name] = months }
+            }
+        }
+        if let items = fields.intMapping("lix_max", range: 1...200) {
+            for (name, limit) in items {
+                if name == "default" { config.lixMaxDefault = limit } else { config.lixMax[name] = limit }
+            }
+        }
+        for item in fields.stringList("personnummer_allow") ?? [] {
+            if let digits = PersonnummerGuard.tenDigitForm(item.value) {
+                config.personnummerAllow.insert(digits)
+            } else {
+                fields.diagnostics.append(.error(item.location, code: "config-personnummer-allow",
+                                                 "'\(item.value)' in personnummer_allow is not written like a personnummer (ÅÅMMDD-NNNN or ÅÅÅÅMMDDNNNN)"))
             }
         }
         if let error = fields.diagnostics.first(where: { $0.severity == .error }) {

@@ -31,6 +31,8 @@ public struct FrontMatter: Sendable {
     public var date: Day?
     public var updated: Day?
     public var reviewed: Day?
+    /// Where `reviewed:` is written, for the review check's diagnostics.
+    public var reviewedLocation: SourceLocation?
     public var sources: [SourceReference] = []
     public var tags: [String] = []
     public var weight: Int?
@@ -89,6 +91,7 @@ public struct FrontMatter: Sendable {
         matter.date = fields.day("date")
         matter.updated = fields.day("updated")
         matter.reviewed = fields.day("reviewed")
+        if fields.has("reviewed") { matter.reviewedLocation = fields.location(ofKey: "reviewed") }
         matter.tags = fields.stringList("tags")?.map(\.value) ?? []
         matter.weight = fields.int("weight")
         matter.draft = fields.bool("draft") ?? false

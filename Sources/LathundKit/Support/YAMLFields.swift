@@ -138,6 +138,25 @@ struct YAMLFields {
         return YAMLFields(mapping: mapping, file: file, lineOffset: lineOffset)
     }
 
+    /// A mapping of names to whole numbers (`review: { default: 12, regelverk: 12 }`), in the order written.
+    mutating func intMapping(_ key: String, range: ClosedRange<Int>) -> [(name: String, value: Int)]? {
+        guard let node = values[key] else { return nil }
+        guard case .mapping(let mapping) = node else {
+            typeError(key, node, expected: "a mapping of section names to whole numbers")
+            return nil
+        }
+        var items: [(String, Int)] = []
+        for (name, value) in mapping {
+            guard let name = name.scalar?.string, let number = value.int, range.contains(number) else {
+                diagnostics.append(.error(location(of: value), code: "front-matter-type",
+                                          "'\(key)' values must be whole numbers from \(range.lowerBound) to \(range.upperBound)"))
+                continue
+            }
+            items.append((name, number))
+        }
+        return items
+    }
+
     /// A list of mappings, each read with its own `YAMLFields`.
     mutating func mappingList(_ key: String) -> [YAMLFields]? {
         guard let node = values[key] else { return nil }

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The writer's safety net, run after the Markdown stage on every page: personnummer in any content file,
+/// review dates, readability, `related:` targets and images that would load from another site.
+/// Each check is per page or per file and runs on all cores; results are in input order.
+struct ContentChecks {
+    let config: SiteConfig
+    let today: Day
+    let jobs: Int
+
+    /// Extensions of content files that are scanned as text for personnummer, besides pages and the glossary.
+    static let textExtensions: Set<String> = ["md", "csv", "tsv", "yml", "yaml", "json", "txt", "html", "htm", "xml", "svg"]
+    /// Pages shorter than this get a LIX but no readability warning: LIX says little about a few sentences.
+    static let minimumWordsForLIXWarning = 50
+
+    struct Result {
+        var diagnostics: [Diagnostic] = []
+        /// By the page's path relative to `content/`.
+        var readability: [String: Readability] = [:]
+        var overdue: [ReviewSchedule.Overdue] = []
+    }
+
+    func run(pages: [RenderedPage], contentRoot: URL, assets: [Asset], glossary: (path: String, display: String)?) -> Result {
+        var result = Result()
+        let guardian = PersonnummerGuard(allowed: config.personnummerAllow)
+
+        // Raw bytes of every text file: pages (front matter and body), the glossary, datasets and other text assets.
+        var files: [(absolute: String, display: String)] = pages.map {
+            (contentRoot.appendingPathComponent($0.page.relativePath).path, $0.page.displayPath)
+        }
+        if let glossary { files.append((glossary.path, glossary.display)) }
+        for asset in assets {
+            let ext = (asset.relativePath as NSString).pathExtension.lowercased()
+            if Self.textExtensions.contains(ext) { files.append((asset.absolutePath, asset.displayPath)) }
+        }
+        for found in Parallel.map(files, jobs: jobs, { file -> [Diagnostic] in
+            guard let data = FileManager.default.contents(atPath: file.absolute) else { return [] }
+            return guardian.diagnostics(in: [UInt8](data), file: file.display)
+        }) {
+            result.diagnostics += found
+        }
+
+        let paths = Set(pages.map(\.page.relativePath))
+        let perPage = Parallel.map(pages, jobs: jobs) { page -> (Readability, [Diagnostic], ReviewSchedule.Overdue?) in
+            var diagnostics: [Diagnostic] = []
+            var overdue: ReviewSchedule.Overdue?
+            if let (item, diagnostic) = config.review.check(page.page, today: today) {
+                overdue = item
+                diagnostics.append(diagnostic)
+            }
+            let readability = Readability(text: page.markdown.plainText)
+            if let limit = config.lixMax[page.page.section] ?? config.lixMaxDefault, let lix = readability.roundedLIX,
+               readability.words >= Self.minimumWordsForLIXWarning, lix > limit {
+                let section = page.page.section.isEmpty ? "the top of content/" : page.page.section + "/"
+                diagnostics.append(.warning(SourceLocation(file: page.page.displayPath), code: "lix",
+                                            "LIX is \(lix) (\(Readability.band(lix))), above \(limit) for \(section); shorter sentences and fewer long words lower it"))
+            }
+            for related in page.page.frontMatter.faq?.related ?? [] where !paths.contains(related.value) {
+                diagnostics.append(.warning(related.location, code: "broken-related",
+                                            "related '\(related.value)' names no page in content/\(DidYouMean.hint(for: related.value, among: paths))"))
+            }
+            for link in page.markdown.links where link.isImage && link.target == .external
+                && Self.loadsFromAnotherSite(link.destination) {
+                diagnostics.append(.warning(link.location, code: "external-image",
+                                            "image '\(link.destination)' would load from another site; put the file in content/ and link to it"))
+            }
+            return (readability, diagnostics, overdue)
+        }
+        for (page, (readability, diagnostics, overdue)) in zip(pages, perPage) {
+            result.readability[page.page.relativePath] = readability
+            result.diagnostics += diagnostics
+            if let overdue { result.overdue.append(overdue) }
+        }
+        return result
+    }
+
+    /// `http:`, `https:` and scheme-relative `//host/` URLs make the browser ask another server.
+    static func loadsFromAnotherSite(_ destination: String) -> Bool {
+        let lower = destination.trimmingCharacters(in: .whitespaces).lowercased()
+        return lower.hasPrefix("http:") || lower.hasPrefix("https:") || lower.hasPrefix("//")
+    }
+}

@@ -1,0 +1,213 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+@Suite struct PersonnummerGuardTests {
+    func found(_ text: String, allowed: Set<String> = []) -> [PersonnummerGuard.Match] {
+        PersonnummerGuard(allowed: allowed).matches(in: Array(text.utf8))
+    }
+
+    @Test func everyWrittenFormIsFound() {
+        // 640823-3234 is the worked example of domain-facts.md §7.3 (Luhn digit 4).
+        for written in ["640823-3234", "6408233234", "640823+3234", "640823 3234", "640823\u{00A0}3234",
+                        "19640823-3234", "196408233234", "19640823 3234"] {
+            let matches = found("Patienten \(written) ringde.")
+            #expect(matches.count == 1, "\(written)")
+            #expect(matches.first?.kind == .personnummer, "\(written)")
+            #expect(matches.first?.column == 11, "\(written)")
+        }
+        #expect(found("640823-3234").first?.masked == "640823-****")
+        #expect(found("196408233234").first?.masked == "19640823****")
+    }
+
+    @Test func samordningsnummerHasDayPlusSixty() {
+        // 1970-10-03 → day 63; check digit 1.
+        #expect(found("701063-2391").map(\.kind) == [.samordningsnummer])
+        #expect(found("19701063-2391").map(\.kind) == [.samordningsnummer])
+    }
+
+    @Test func numbersThatFailTheChecksAreNotFound() {
+        let text = """
+        Ring 0771-524 524 eller 070-123 45 67, 08-123 456 78, +46 70 123 45 67, +46701234567.
+        Beslutet kom 2026-11-23 (20261123), belopp 34 195 499 kr och 1 234 567 890 kr, 11,1 dagar.
+        Fel kontrollsiffra: 640823-3235. Ogiltigt datum: 641323-3234, 640832-3230, 010229-1234 (2001 är inget skottår).
+        För många siffror: 1640823-3234, 640823-32340, 12345678901234. Diarienummer 2026-123456.
+        """
+        #expect(found(text).isEmpty, "\(found(text))")
+    }
+
+    @Test func leapDayIsAValidDate() {
+        #expect(found("000229-1235").count == 1)
+    }
+
+    @Test func linesAndColumnsCountCharacters() {
+        let text = "---\ntitle: Åsa\n---\nÅäö 640823-3234\n"
+        let match = try? #require(found(text).first)
+        #expect(match?.line == 4)
+        #expect(match?.column == 5)
+    }
+
+    @Test func allowListTakesAnyWrittenForm() throws {
+        let (config, _) = try SiteConfig.parse("personnummer_allow: ['19121212-1212', '701063 2391']\n", displayPath: "lathund.yml")
+        #expect(config.personnummerAllow == ["1212121212", "7010632391"])
+        #expect(found("121212-1212 och 191212121212 och 7010632391", allowed: config.personnummerAllow).isEmpty)
+        #expect(found("640823-3234", allowed: config.personnummerAllow).count == 1)
+        #expect(throws: ConfigurationError.self) { try SiteConfig.parse("personnummer_allow: [hej]\n", displayPath: "lathund.yml") }
+    }
+
+    /// Pages (body and front matter), the glossary and datasets, each at file:line:column; the build fails.
+    @Test func theBuildRefusesNumbersInEveryKindOfFile() throws {
+        let site = try TestSite(files: [
+            "regelverk/sida.md": "---\ntitle: Sida\ndescription: \"Gäller 19640823-3234\"\n---\nText.\n\nPatient 701063-2391.\n",
+            "ordlista.yml": "- term: X\n  definition: Till exempel 640823 3234.\n",
+            "data/tabell.csv": "namn,nummer\nA,6408233234\n",
+            "data/tabell.yml": "title: Tabell\n",
+            "data/bild.png": "640823-3234",
+        ])
+        defer { site.cleanUp() }
+        try site.build()
+        let before = site.snapshot()
+        let result = try site.build()
+        #expect(!result.succeeded)
+        let tail = " looks like a real personnummer; remove it (Skatteverket's test numbers can be listed under personnummer_allow in lathund.yml) [personnummer]"
+        #expect(result.messages("personnummer").map(\.description) == [
+            "content/data/tabell.csv:2:3: error: '640823****'" + tail,
+            "content/ordlista.yml:2:28: error: '640823 ****'" + tail,
+            "content/regelverk/sida.md:3:22: error: '19640823-****'" + tail,
+            "content/regelverk/sida.md:7:9: error: '701063-****'" + tail.replacingOccurrences(of: "personnummer;", with: "samordningsnummer;"),
+        ])
+        #expect(site.snapshot() == before, "site/ unchanged")
+        // Binary files are not scanned.
+        #expect(!result.diagnostics.contains { $0.location.file.hasSuffix(".png") })
+    }
+}
+
+@Suite struct ReviewScheduleTests {
+    static let config = TestSite.config + "review:\n  default: 12\n  regelverk: 6\n  faq: 12\n"
+
+    @Test func monthsAreAddedCalendarWise() {
+        #expect(Day("2026-01-31")!.adding(months: 1).description == "2026-02-28")
+        #expect(Day("2024-02-29")!.adding(months: 12).description == "2025-02-28")
+        #expect(Day("2026-11-23")!.adding(months: 14).description == "2028-01-23")
+    }
+
+    @Test func overduePagesWarnAndAreErrorsUnderStrict() throws {
+        let site = try TestSite(files: [
+            "regelverk/gammal.md": page("Gammal", "Text.", extra: "reviewed: 2026-01-15\n"),
+            "regelverk/ny.md": page("Ny", "Text.", extra: "reviewed: 2026-06-01\n"),
+            "regelverk/ogranskad.md": page("Ogranskad", "Text."),
+            "annat/sida.md": page("Annat", "Text.", extra: "reviewed: 2025-11-22\n"),
+            "annat/utan.md": page("Utan datum", "Text."),
+        ], config: Self.config)
+        defer { site.cleanUp() }
+        let today = Day("2026-11-23")!
+        let result = try site.build { $0.today = today }
+        #expect(result.succeeded)
+        #expect(result.diagnostics.map(\.description) == [
+            "content/annat/sida.md:3:1: warning: review overdue: last reviewed 2025-11-22, due 2026-11-22 (every 12 months in annat/); check the facts and update 'reviewed' [review-overdue]",
+            "content/regelverk/gammal.md:3:1: warning: review overdue: last reviewed 2026-01-15, due 2026-07-15 (every 6 months in regelverk/); check the facts and update 'reviewed' [review-overdue]",
+            "content/regelverk/ogranskad.md:1:1: warning: page has no 'reviewed' date; pages in regelverk/ are reviewed every 6 months [review-missing]",
+        ])
+        #expect(Set(result.overdueReviews.map(\.file)) == ["content/annat/sida.md", "content/regelverk/gammal.md", "content/regelverk/ogranskad.md"])
+        #expect(result.overdueReviews.first { $0.file == "content/regelverk/gammal.md" }?.due == "2026-07-15")
+        // The day the review falls due is not yet overdue.
+        let dueDay = try site.build { $0.today = Day("2026-11-22")! }
+        #expect(!dueDay.diagnostics.contains { $0.location.file == "content/annat/sida.md" })
+        let strict = try site.build { $0.today = today; $0.strict = true }
+        #expect(!strict.succeeded)
+        #expect(strict.messages("review-overdue").allSatisfy { $0.severity == .error })
+        // The page still shows when it was reviewed.
+        #expect(site.read("site/regelverk/gammal/index.html")?.contains("Senast granskad 2026-01-15") == true)
+    }
+
+    @Test func withoutReviewConfigNothingIsChecked() throws {
+        let site = try TestSite(files: ["a.md": page("A", "Text.", extra: "reviewed: 2001-01-01\n")])
+        defer { site.cleanUp() }
+        #expect(try site.build { $0.today = Day("2026-11-23")! }.diagnostics.isEmpty)
+    }
+
+    @Test func badIntervalsAreConfigurationErrors() {
+        #expect(throws: ConfigurationError.self) { try SiteConfig.parse("review: { regelverk: tolv }\n", displayPath: "lathund.yml") }
+        #expect(throws: ConfigurationError.self) { try SiteConfig.parse("review: 12\n", displayPath: "lathund.yml") }
+        #expect(throws: ConfigurationError.self) { try SiteConfig.parse("lix_max: { default: 0 }\n", displayPath: "lathund.yml") }
+    }
+}
+
+@Suite struct ReadabilityTests {
+    /// A fixed sample, counted by hand: 3 sentences; 18 words (`t.ex.` is one word and ends no sentence);
+    /// long words (more than 6 letters): sjukpenning, Försäkringskassan, läkarintyget, sjukskrivningen,
+    /// bedömer, arbetsförmågan = 6.
+    @Test func fixedSample() {
+        let text = "Du kan få sjukpenning. Försäkringskassan läser läkarintyget, t.ex. om sjukskrivningen, och bedömer arbetsförmågan! Vad händer sedan med dig?"
+        let value = Readability(text: text)
+        #expect(value.words == 18)
+        #expect(value.sentences == 3)
+        #expect(value.longWords == 6)
+        // 18 / 3 + 6 × 100 / 18 = 6 + 33,33 = 39,33
+        #expect(abs(value.lix! - 39.333) < 0.001)
+        #expect(value.roundedLIX == 39)
+        #expect(Readability.band(39) == "lättläst")
+    }
+
+    @Test func tokenizerRules() {
+        // Hyphenated compound is one word of 8 letters; digits are words but not letters; a block end ends a sentence.
+        let value = Readability(text: "SGI-skydd gäller\nÅr 2019 var det 11,1 dagar")
+        #expect(value.words == 8)  // SGI-skydd, gäller, År, 2019, var, det, 11,1, dagar
+        #expect(value.sentences == 2)
+        #expect(value.longWords == 1)
+        #expect(Readability(text: "").lix == nil)
+        #expect(Readability(text: "Ord utan punkt").sentences == 1)
+    }
+
+    @Test func bands() {
+        #expect([12, 29, 30, 39, 40, 49, 50, 60, 61].map(Readability.band) == [
+            "mycket lättläst", "mycket lättläst", "lättläst", "lättläst", "medelsvår", "medelsvår", "svår", "svår", "mycket svår",
+        ])
+    }
+
+    static let longSentences = String(repeating: "Försäkringskassans handläggningsrutiner beträffande sjukpenningärenden förutsätter omfattande dokumentation från sjukskrivande läkare och arbetsgivare ", count: 6) + "."
+
+    @Test func thresholdPerSectionWarnsAndReportHasLIX() throws {
+        let site = try TestSite(files: [
+            "regelverk/svar.md": page("Svår", Self.longSentences),
+            "regelverk/kort.md": page("Kort", "Försäkringskassans handläggningsrutiner beträffande sjukpenningärenden."),
+            "annat/svar.md": page("Svår", Self.longSentences),
+        ], config: TestSite.config + "lix_max:\n  regelverk: 50\n")
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(result.succeeded)
+        let warnings = result.messages("lix")
+        #expect(warnings.count == 1, "short pages and sections without a limit are not warned about")
+        #expect(warnings.first?.location.file == "content/regelverk/svar.md")
+        #expect(warnings.first?.message.hasPrefix("LIX is ") == true)
+        #expect(warnings.first?.message.contains("(mycket svår), above 50 for regelverk/") == true)
+        let summary = try #require(result.pages.first { $0.url == "/regelverk/svar/" })
+        #expect(summary.lixBand == "mycket svår")
+        #expect(summary.sentences == 1)
+        #expect((summary.lix ?? 0) > 60)
+    }
+}
+
+@Suite struct ReferenceCheckTests {
+    @Test func relatedTargetsAndImagesResolve() throws {
+        let site = try TestSite(files: [
+            "regelverk/sgi.md": page("SGI", "## Skydd\n"),
+            "regelverk/bild.png": "png",
+            "faq/fraga.md": page("Fråga", """
+            ![Bild](../regelverk/bild.png) ![Saknas](../regelverk/saknas.png)
+            ![Rot](/regelverk/bild.png) ![Borta](/bilder/borta.png)
+            ![Extern](https://cdn.example/x.png) ![Data](data:image/png;base64,AAAA)
+            """, extra: "question: Fråga?\nrelated:\n  - regelverk/sgi.md\n  - regelverk/sgii.md\n"),
+        ])
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(result.diagnostics.map(\.description) == [
+            "content/faq/fraga.md:6:5: warning: related 'regelverk/sgii.md' names no page in content/; did you mean 'regelverk/sgi.md'? [broken-related]",
+            "content/faq/fraga.md:8:32: warning: image '../regelverk/saknas.png' names no page or file in content/ [broken-link]",
+            "content/faq/fraga.md:9:29: warning: image '/bilder/borta.png' points to no page or file of this site [broken-link]",
+            "content/faq/fraga.md:10:1: warning: image 'https://cdn.example/x.png' would load from another site; put the file in content/ and link to it [external-image]",
+        ])
+        let html = try #require(site.read("site/faq/fraga/index.html"))
+        #expect(html.contains("<img src=\"/regelverk/bild.png\" alt=\"Bild\" />"))
+    }
+}
