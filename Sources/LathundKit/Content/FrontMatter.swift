@@ -54,6 +54,13 @@ public struct FrontMatter: Sendable {
     static let faqSection = "faq"
     static let reportSection = "rapporter"
 
+    /// Source links are written into `href` as they are: only web addresses and site paths, never
+    /// `javascript:` or `data:`.
+    static func isSafeSourceURL(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        return lower.hasPrefix("https://") || lower.hasPrefix("http://") || (url.hasPrefix("/") && !url.hasPrefix("//"))
+    }
+
     /// Parses and types front matter. Returns nil (with errors) when the page cannot be built.
     static func parse(yaml: String?, file: String, lineOffset: Int, section: String) -> (FrontMatter?, [Diagnostic]) {
         let start = SourceLocation(file: file, line: 1, column: 1)
@@ -101,8 +108,13 @@ public struct FrontMatter: Sendable {
         if let sources = fields.mappingList("sources") {
             for var source in sources {
                 source.warnAboutUnknownKeys(known: ["title", "url"], what: "source")
+                let url = source.nonEmptyString("url")
+                if let url, !Self.isSafeSourceURL(url) {
+                    source.diagnostics.append(.error(source.location(ofKey: "url"), code: "source-url",
+                                                     "source url '\(url)' must start with https://, http:// or /"))
+                }
                 if let sourceTitle = source.nonEmptyString("title") {
-                    matter.sources.append(SourceReference(title: sourceTitle, url: source.nonEmptyString("url")))
+                    matter.sources.append(SourceReference(title: sourceTitle, url: url))
                 } else if !source.has("title") {
                     source.diagnostics.append(.error(source.location(ofKey: source.has("url") ? "url" : "title"),
                                                      code: "source-title", "every source needs a 'title'"))

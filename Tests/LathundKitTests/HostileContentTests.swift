@@ -1,0 +1,141 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+extension TestSite {
+    /// The project's own layouts (with their assets), as published.
+    static func realLayouts() -> [String: String] {
+        var layouts: [String: String] = [:]
+        for (relative, data) in TestSite.snapshot(of: packageRoot.appendingPathComponent("layouts")) where relative != "README.md" {
+            layouts[relative] = String(decoding: data, as: UTF8.self)
+        }
+        return layouts
+    }
+}
+
+/// Script tags, event handlers, `javascript:`/`data:` URLs and HTML in titles and front matter never become
+/// active markup: not in pages, the search index, the feed, the sitemap, JSON-LD or redirect pages.
+@Suite struct HostileContentTests {
+    static let script = "<script>alert(1)</script>"
+
+    static let files: [String: String] = [
+        "_index.md": page("Start", "Välkommen."),
+        "regelverk/_index.md": page("Regelverk"),
+        "regelverk/sgi.md": page("SGI", "## Skydd\nText."),
+        "faq/_index.md": page("Frågor", "```faq\ncategory: \"<b onclick=alert(1)>\"\n```\n"),
+        "faq/fientlig.md": """
+        ---
+        title: "<script>alert('titel')</script> & \\"citat\\""
+        description: "</script><script>alert(1)</script><img src=x onerror=alert(1)>"
+        question: "\\"><img src=x onerror=alert(1)>?"
+        category: "<b onclick=alert(1)>"
+        tags: ["<svg onload=alert(1)>", "javascript:alert(1)"]
+        date: 2026-11-20
+        reviewed: 2026-11-20
+        sources:
+          - { title: "<i onmouseover=alert(1)>källa</i>", url: "https://ok.example/?a=\\"><script>alert(1)</script>" }
+        aliases: ["/gammal-\\"><script>alert(1)</script>/"]
+        related: [regelverk/sgi.md]
+        ---
+        Stycke med <script>alert(1)</script> och <img src=x onerror="alert(1)"> och <iframe src="https://x.example"></iframe>.
+
+        <a href="javascript:alert(1)" onclick="alert(1)">rå länk</a> <svg onload=alert(1)></svg> <object data="x"></object>
+
+        [klick](javascript:alert(1)) [STOR](JaVaScRiPt:alert(1)) [tab](java	script:alert(1)) [vb](vbscript:msgbox(1))
+        [data](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==) ![bild](javascript:alert(1))
+        ![svg](data:image/svg+xml;base64,PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+) <javascript:alert(1)> [ref][r]
+
+        [r]: javascript:alert(1) "<script>"
+
+        ## <script>rubrik</script> & "citat" <img src=x onerror=alert(1)>
+
+        | <b onclick=x>cell</b> | `<script>` |
+        |---|---|
+        | <style>body{}</style> | <!-- kommentar --> |
+
+        Fotnot[^1].
+
+        [^1]: <script>alert(1)</script>
+        """,
+        "ordlista.yml": """
+        - term: "<script>alert(1)</script>"
+          expansion: "<img src=x onerror=alert(1)>"
+          definition: "javascript:alert(1) </dd><script>alert(1)</script>"
+
+        """,
+    ]
+
+    @Test func nothingBecomesActiveAnywhere() throws {
+        let config = """
+        title: "Banken <script>alert(1)</script>"
+        description: "\\"><img src=x onerror=alert(1)>"
+        base_url: "https://test.example/"
+        menu:
+          - { title: "<b onclick=alert(1)>Regelverk</b>", url: "/regelverk/" }
+
+        """
+        let site = try TestSite(files: Self.files, config: config, layouts: TestSite.realLayouts())
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(result.diagnostics.errorCount == 0, "\(result.diagnostics.map(\.description).joined(separator: "\n"))")
+        #expect(result.succeeded)
+        let problems = InertOutput.problems(in: site.root.appendingPathComponent("site"))
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+
+        // The text is still there, as text.
+        let html = try #require(site.read("site/faq/fientlig/index.html"))
+        #expect(html.contains("&lt;script&gt;alert(&#39;titel&#39;)&lt;/script&gt; &amp; &quot;citat&quot;"))
+        #expect(html.contains("<script type=\"application/ld+json\">"))
+        #expect(html.contains("\\u003cimg src=x onerror=alert(1)\\u003e?"), "question in JSON-LD, escaped")
+        #expect(!html.contains("<script>alert"))
+        let feed = try #require(site.read("site/feed.xml"))
+        #expect(feed.contains("<title>&lt;script&gt;alert(&#39;titel&#39;)&lt;/script&gt; &amp; &quot;citat&quot;</title>"))
+        let glossary = try #require(site.read("site/ordlista/index.html"))
+        #expect(glossary.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+        let searchFiles = site.snapshot("site/search")
+        #expect(!searchFiles.isEmpty)
+        #expect(searchFiles.values.contains { String(decoding: $0, as: UTF8.self).contains("\\u003cscript\\u003e") })
+        // The alias became a redirect page inside the site, pointing at the page.
+        let redirects = site.snapshot("site").filter { $0.key.hasPrefix("gammal-") }
+        #expect(redirects.count == 1)
+        #expect(redirects.values.first.map { String(decoding: $0, as: UTF8.self).contains("url=/faq/fientlig/") } == true)
+    }
+
+    /// The same content with `unsafe_html: true` (raw HTML passed through) is caught by the scanner.
+    @Test func rawHTMLWouldBeCaught() throws {
+        let site = try TestSite(files: Self.files, config: TestSite.config + "unsafe_html: true\n", layouts: TestSite.realLayouts())
+        defer { site.cleanUp() }
+        #expect(try site.build().succeeded)
+        let problems = InertOutput.problems(in: site.root.appendingPathComponent("site"))
+        #expect(problems.contains { $0.hasPrefix("faq/fientlig/index.html: active <script") })
+        #expect(problems.contains { $0.contains("event attribute onerror on <img>") })
+    }
+
+    @Test func theScannerSeesActiveMarkup() {
+        // The check above can fail: each of these is reported.
+        for active in ["<script>x</script>", "<img src=x onerror=alert(1)>", "<a href=\"javascript:alert(1)\">",
+                       "<a href=\"javascript&#x3A;x\">", "<a href=' JAVASCRIPT:x'>", "<iframe src=x>", "<a href=\"data:text/html,x\">",
+                       "<meta http-equiv=\"refresh\" content=\"0; url=javascript:alert(1)\">",
+                       "<script type=\"application/ld+json\">{\"a\":\"</script><script>x\"}</script>",
+                       "<svg onload=x>", "<img src=\"data:image/svg+xml;base64,AAAA\">"] {
+            #expect(!InertOutput.html(active).isEmpty, "\(active)")
+        }
+        for inert in ["<p>&lt;script&gt;</p>", "<img src=\"data:image/png;base64,AAAA\" alt=\"\">", "<a href=\"/x/\">",
+                      "<script type=\"module\" src=\"/assets/search-ui.js\"></script>", "<a href=\"\">x</a>"] {
+            #expect(InertOutput.html(inert).isEmpty, "\(inert)")
+        }
+    }
+
+    @Test func sourceURLsMustBeWebAddresses() throws {
+        let site = try TestSite(files: [
+            "a.md": page("A", extra: "sources:\n  - { title: Källa, url: \"javascript:alert(1)\" }\n  - { title: Bra, url: \"https://ok.example/\" }\n  - { title: Data, url: \"data:text/html,x\" }\n"),
+        ])
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(result.diagnostics.map(\.description) == [
+            "content/a.md:4:21: error: source url 'javascript:alert(1)' must start with https://, http:// or / [source-url]",
+            "content/a.md:6:20: error: source url 'data:text/html,x' must start with https://, http:// or / [source-url]",
+        ])
+        #expect(!site.exists("site"))
+    }
+}
