@@ -107,7 +107,8 @@ extension TestSite {
         defer { site.cleanUp() }
         #expect(try site.build().succeeded)
         let problems = InertOutput.problems(in: site.root.appendingPathComponent("site"))
-        #expect(problems.contains { $0.hasPrefix("faq/fientlig/index.html: active <script") })
+        // (GFM's tagfilter still turns <script> into text; the attributes and URLs are what get through.)
+        #expect(problems.contains { $0 == "faq/fientlig/index.html: href=javascript:alert(1) on <a>" })
         #expect(problems.contains { $0.contains("event attribute onerror on <img>") })
     }
 
