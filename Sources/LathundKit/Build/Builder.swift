@@ -135,7 +135,13 @@ public struct Builder: Sendable {
             let pageOutputs = Parallel.map(Array(index.pages.indices), jobs: jobs) { position -> (String, String, Diagnostic?) in
                 let page = index.pages[position].page
                 var candidates: [String] = []
-                if let layout = page.frontMatter.layout { candidates.append(layout.value) }
+                if let layout = page.frontMatter.layout {
+                    guard layouts.names.contains(layout.value) else {  // a misspelt layout is not silently replaced
+                        return (page.outputPath, "", .error(layout.location, code: "layout-missing",
+                                                           "no layout named '\(layout.value)' in \(layoutsDisplay)/\(DidYouMean.hint(for: layout.value, among: layouts.names))"))
+                    }
+                    candidates.append(layout.value)
+                }
                 candidates += ["\(page.section)/\(page.kind.rawValue)", page.kind.rawValue]
                 guard let layout = layouts.resolve(candidates) else {
                     let location = page.frontMatter.layout?.location ?? SourceLocation(file: page.displayPath)

@@ -32,6 +32,8 @@ public struct SearchIndex: Sendable {
     /// Shards larger than this are split by one more letter.
     static let shardLimit = 48_000
     static let minimumPart = 4
+    /// Stems longer than this are not split into compound parts.
+    static let maximumCompoundLength = 60
 
     public let files: [(path: String, text: String)]
 
@@ -146,7 +148,8 @@ public struct SearchIndex: Sendable {
         var additions: [String: [Int: Double]] = [:]
         for (stem, docs) in postings {
             let scalars = Array(stem.unicodeScalars)
-            guard scalars.count >= minimumPart * 2 - 1 else { continue }
+            // Longer "words" are not compounds (a 1 MB run of letters took hours: the cuts are quadratic).
+            guard scalars.count >= minimumPart * 2 - 1, scalars.count <= maximumCompoundLength else { continue }
             var parts = Set<String>()
             for cut in minimumPart...(scalars.count - 3) {
                 let head = String(String.UnicodeScalarView(scalars[..<cut]))
