@@ -91,12 +91,17 @@ import Testing
         }
     }
 
-    /// Inputs an earlier run found (each crashed or misbehaved before the fix named in the comment).
+    /// Edge cases kept as fixed inputs. The property runs (400 cases per property in `make test`, 50 000 in a
+    /// longer run) found no crash in these parsers; the huge page below found two quadratic paths.
     @Test(arguments: [
-        // placeholder replaced below by regressions found during the run
-        "---\ntitle: x\n---\n",
+        "---", "---\n", "---\n---", "---\n...\n", "\u{FEFF}", "\u{FEFF}---\r\n---\r\n", "---\ntitle: x\n---",
+        "---\ntitle: !!binary x\n---\n", "---\ntitle: *a\n---\n", "---\n? [a]\n: b\n---\n", "---\n&a [*a]\n---\n",
+        "---\ntitle: x\ndate: 2026-02-29\n---\n", "---\ntitle: x\n---\n```faq\n", "---\ntitle: x\n---\n```faq\ncategory: [\n```\n",
+        "---\ntitle: x\n---\n[^1]\n\n[^1]: [^1]\n", "---\ntitle: x\n---\n[a]: <>\n[a]\n", "---\ntitle: x\nrelated: {a: b}\n---\n",
+        "---\ntitle: x\nsources: [[a]]\n---\n", "---\ntitle: x\n---\n" + String(repeating: "[", count: 10_000),
+        "---\ntitle: x\n---\n" + String(repeating: "<", count: 10_000), "---\ntitle: \u{0}\n---\n\u{0}",
     ])
-    func regressions(_ document: String) {
+    func edgeCases(_ document: String) {
         Self.checkInvariants(Array(document.utf8))
     }
 
