@@ -49,7 +49,8 @@ public struct Readability: Sendable, Equatable, Codable {
         var words = 0, sentences = 0, longWords = 0
         var letters = 0
         var inWord = false
-        var wordText = ""  // lower-cased, for the abbreviation test; only kept while short
+        var wordText = ""  // the word so far, for the abbreviation test; only kept while short
+        var wordLength = 0
         var blockHasWords = false
         let scalars = Array(text.unicodeScalars)
         func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
@@ -67,9 +68,9 @@ public struct Readability: Sendable, Equatable, Codable {
         while index < scalars.count {
             let scalar = scalars[index]
             if isWordScalar(scalar) {
-                if !inWord { inWord = true; wordText = "" }
+                if !inWord { inWord = true; wordText = ""; wordLength = 0 }
                 if scalar.properties.isAlphabetic { letters += 1 }
-                if wordText.unicodeScalars.count < 12 { wordText.unicodeScalars.append(scalar) }
+                if wordLength < 12 { wordText.unicodeScalars.append(scalar); wordLength += 1 }
                 index += 1
                 continue
             }
@@ -85,11 +86,12 @@ public struct Readability: Sendable, Equatable, Codable {
                 continue
             }
             if inWord, nextIsWord, scalar == "." {  // an inner period: t.ex, 1.5
-                wordText.unicodeScalars.append(scalar)
+                if wordLength < 12 { wordText.unicodeScalars.append(scalar); wordLength += 1 }
                 index += 1
                 continue
             }
-            let previousWord = inWord ? wordText.lowercased() : ""
+            // Lower-cased only where it matters: before a period.
+            let previousWord = inWord && scalar == "." ? wordText.lowercased() : ""
             endWord()
             switch scalar {
             case ".", "!", "?", ":":
