@@ -76,7 +76,9 @@ func runPipeline(_ options: PipelineOptions, write: Bool) -> Int32 {
             return 2
         }
     }
-<<<<<<< HEAD
+    if !options.quiet && !write {
+        printReadability(result.pages)
+    }
     if !options.quiet { print(summary(result, write: write)) }
     return result.succeeded ? 0 : 1
 }
@@ -92,22 +94,6 @@ func summary(_ result: BuildResult, write: Bool) -> String {
     line += " in \(seconds) s"
     if write { line += result.succeeded ? " → \(result.outputPath)/" : "; \(result.outputPath)/ left unchanged" }
     return line
-=======
-    if !options.quiet && !write {
-        printReadability(result.pages)
-    }
-    if !options.quiet {
-        let seconds = String(format: "%.2f", result.totalSeconds)
-        let errors = result.diagnostics.errorCount
-        let warnings = result.diagnostics.warningCount
-        let verb = write ? (result.succeeded ? "Built" : "Build failed:") : (result.succeeded ? "Checked" : "Check failed:")
-        var line = "\(verb) \(result.pageCount) pages, \(result.assetCount) assets, \(warnings) warnings"
-        if errors > 0 { line += ", \(errors) errors" }
-        line += " in \(seconds) s"
-        if write { line += result.succeeded ? " → \(result.outputPath)/" : "; \(result.outputPath)/ left unchanged" }
-        print(line)
-    }
-    return result.succeeded ? 0 : 1
 }
 
 /// `lathund check`: one line per page with its LIX, by file.
@@ -118,7 +104,6 @@ func printReadability(_ pages: [BuildResult.PageSummary]) {
         text += "\(page.file): LIX \(Int(lix.rounded())) (\(band)), \(page.words) ord\n"
     }
     FileHandle.standardOutput.write(Data(text.utf8))
->>>>>>> 840f81a (Checks stage: personnummer guard on raw content bytes, review intervals per section (--today), LIX per page with a per-section limit, related: targets and external images; report and check output show them)
 }
 
 struct Build: ParsableCommand {

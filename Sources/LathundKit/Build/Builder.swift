@@ -86,7 +86,7 @@ public struct Builder: Sendable {
         clock.lap("markdown")
 
         // Checks (Sources/LathundKit/Checks): personnummer, review dates, readability, references.
-        let checks = ContentChecks(config: config, today: options.today ?? Day.today(), jobs: jobs)
+        let checks = ContentChecks(config: config, today: options.today ?? Day.todayInSweden(), jobs: jobs)
             .run(pages: rendered, contentRoot: contentURL, assets: catalog.assets,
                  glossary: catalog.glossaryPath.map { ($0, contentDisplay + "/" + (config.glossary ?? "")) })
         diagnostics += checks.diagnostics

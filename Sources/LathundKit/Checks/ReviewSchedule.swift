@@ -57,7 +57,7 @@ extension Day {
     }
 
     /// Today's date in Sweden.
-    public static func today() -> Day {
+    public static func todayInSweden() -> Day {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Stockholm") ?? .current
         let parts = calendar.dateComponents([.year, .month, .day], from: Date())
