@@ -16,6 +16,7 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Include pages with draft: true.") var drafts = false
     @Option(name: .customLong("base-url"), help: "Absolute base URL, overriding lathund.yml.") var baseURL: String?
     @Option(help: "Worker threads (default: all cores).") var jobs: Int?
+    @Flag(help: "Build everything anew, ignoring the build cache (.lathund-cache/); a fresh cache is still saved.") var clean = false
     @Flag(help: "Print only diagnostics.") var quiet = false
     @Option(help: "Write a JSON build report to this file.") var report: String?
 
@@ -34,6 +35,7 @@ struct PipelineOptions: ParsableArguments {
         options.baseURL = baseURL
         if let jobs { options.jobs = jobs }
         options.write = write
+        options.useCache = !clean
         options.directives = StandardDirectives.registry
         if !quiet, isatty(STDERR_FILENO) == 1 { options.progress = ProgressLine.update }
         return options

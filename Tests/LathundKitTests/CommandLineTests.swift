@@ -73,7 +73,7 @@ struct CLI {
         #expect(report.succeeded)
         #expect(report.warnings.map(\.code) == ["unknown-key"])
         #expect(report.pages.first { $0.url == "/a/" }?.words == 3)
-        #expect(report.timings.map(\.stage) == ["config", "content", "data", "markdown", "indexes", "render", "output"])
+        #expect(report.timings.map(\.stage) == ["config", "cache", "content", "data", "markdown", "indexes", "render", "output"])
         #expect(site.read("ut/sitemap.xml")?.contains("https://r.example/a/") == true)
     }
 }

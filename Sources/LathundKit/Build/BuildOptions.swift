@@ -15,6 +15,11 @@ public struct BuildOptions: Sendable {
     /// False for `lathund check`: run every stage but write nothing.
     public var write = true
     public var directives = StandardDirectives.registry
+    /// Reuse what earlier builds left in `cacheDirectory` (see `BuildCache`); false for `--clean`, which still
+    /// leaves a fresh cache for the next build.
+    public var useCache = true
+    /// Where the build cache lives, relative to `projectRoot` unless absolute; nil: no cache at all.
+    public var cacheDirectory: String? = ".lathund-cache"
     /// Test hook: make the output stage fail after this many files.
     public var failAfterWrites: Int?
     /// Called with (stage, done, total) while a build runs.

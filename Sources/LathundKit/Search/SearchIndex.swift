@@ -33,7 +33,31 @@ public struct SearchIndex: Sendable {
     static let shardLimit = 48_000
     static let minimumPart = 4
 
-    public let files: [(path: String, text: String)]
+    /// `search/index.json` and the term shards, sorted by path.
+    public let termFiles: [(path: String, text: String)]
+    /// The documents' files are made when written (`documentFile`), not kept.
+    let documents: [Document]
+    public var documentCount: Int { documents.count }
+
+    /// Every file of the index, sorted by path.
+    public var files: [(path: String, text: String)] {
+        (termFiles + documents.indices.map { (Self.documentPath($0), documentFile($0)) }).sorted { $0.path < $1.path }
+    }
+
+    static func documentPath(_ document: Int) -> String { "search/doc/\(document).json" }
+
+    /// `search/doc/N.json`.
+    func documentFile(_ position: Int) -> String {
+        let document = documents[position]
+        return JSONText.object([
+            ("url", JSONText.string(document.url)),
+            ("title", JSONText.string(document.title)),
+            ("section", JSONText.string(document.section)),
+            ("description", JSONText.string(document.description)),
+            ("faq", document.question == nil ? "false" : "true"),
+            ("text", JSONText.string(String(document.body.prefix(20_000)))),
+        ]) + "\n"
+    }
 
     struct Analysis {
         var frequencies: [String: Double] = [:]
@@ -126,17 +150,8 @@ public struct SearchIndex: Sendable {
             ("keys", JSONText.array(keys.sorted().map(JSONText.string))),
             ("synonyms", JSONText.array(synonymList)),
         ]) + "\n"))
-        for (doc, document) in documents.enumerated() {
-            files.append(("search/doc/\(doc).json", JSONText.object([
-                ("url", JSONText.string(document.url)),
-                ("title", JSONText.string(document.title)),
-                ("section", JSONText.string(document.section)),
-                ("description", JSONText.string(document.description)),
-                ("faq", document.question == nil ? "false" : "true"),
-                ("text", JSONText.string(String(document.body.prefix(20_000)))),
-            ]) + "\n"))
-        }
-        self.files = files.sorted { $0.0 < $1.0 }
+        termFiles = files.sorted { $0.0 < $1.0 }
+        self.documents = documents
     }
 
     /// Makes a stem that is the start or end of a longer stem ("brev" in "kommuniceringsbrev", "sjukpenning" in
