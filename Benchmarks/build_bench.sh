@@ -82,7 +82,7 @@ peak cmark-gfm "$cmark_cmd"
 echo "== hyperfine: full builds"
 args=(--runs "$runs" --export-json "$dir/full.json" -n lathund "$ours_cmd" -n cmark-gfm "$cmark_cmd")
 [[ -n "${HUGO:-}" ]] && args+=(-n hugo "$hugo_cmd")
-hyperfine --warmup 1 "${args[@]}"
+hyperfine "${args[@]}"  # the peak-memory runs above were the warm-up
 
 echo "== hyperfine: incremental builds (cache in $dir/.lathund-cache)"
 (cd "$dir" && "$lathund" build --quiet)

@@ -9,8 +9,8 @@ layouts to OUT_DIR/layouts/. The same arguments always give the same bytes.
 
 It also writes OUT_DIR/hugo/: an equivalent Hugo site that reads the same content/ (`contentDir = "../content"`)
 with layouts for the same pages: a single page with breadcrumbs, table of contents (h2–h3), tags, sources and
-previous/next in its section; section lists with each page's title and summary; a home page; tag pages (Hugo's
-taxonomy); a link render hook that resolves the `.md` links between pages, as Lathund does. Build it with
+previous/next in its section; section lists with each page's title and summary; a home page; the sitemap and one
+feed of 20 entries (no tag pages and no per-section feeds: Lathund makes neither); a link render hook that resolves the `.md` links between pages, as Lathund does. Build it with
 `hugo --source OUT_DIR/hugo --destination OUT_DIR/hugo-site`.
 """
 import argparse
@@ -119,8 +119,14 @@ HUGO_FILES = {
         title = "Korpus"
         contentDir = "../content"
         disableHugoGeneratorInject = true
-        [taxonomies]
-          tag = "tags"
+        # The same files as Lathund's build: pages, sections, home, sitemap and one feed of the 20 newest
+        # pages (Lathund's feed_limit), no tag pages (Lathund lists a page's tags on the page only).
+        disableKinds = ["taxonomy", "term"]
+        [outputs]
+          home = ["html", "rss"]
+          section = ["html"]
+        [services.rss]
+          limit = 20
         [markup.tableOfContents]
           startLevel = 2
           endLevel = 3
@@ -164,7 +170,7 @@ HUGO_FILES = {
         <div class="content">
         {{ .Content }}
         </div>
-        {{ with .GetTerms "tags" }}<ul class="tags">{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul>{{ end }}
+        {{ with .Params.tags }}<ul class="tags">{{ range . }}<li>{{ . }}</li>{{ end }}</ul>{{ end }}
         {{ with .Params.sources }}<section class="sources"><h2>Källor</h2><ul>{{ range . }}<li><a href="{{ .url }}">{{ .title }}</a></li>{{ end }}</ul></section>{{ end }}
         <nav class="prevnext">
         {{ with .PrevInSection }}<a rel="prev" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
