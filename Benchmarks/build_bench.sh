@@ -88,11 +88,13 @@ echo "== hyperfine: incremental builds (cache in $dir/.lathund-cache)"
 (cd "$dir" && "$lathund" build --quiet)
 page="$dir/content/avsnitt-07/sida-7.md"
 cp "$page" "$dir/page.orig"
-# One changed page: each run appends a line to the page (prepare restores it first, so every run changes it).
+# hyperfine takes one --prepare per command, in order. Nothing changed: the page as generated and a build, so the
+# cache is fresh. One changed page: the same, then a line appended, so every run changes the page once.
+restore="cp '$dir/page.orig' '$page' && (cd '$dir' && '$lathund' build --quiet)"
 hyperfine --runs "$runs" --export-json "$dir/incremental.json" \
+  --prepare "$restore" --prepare "$restore && echo 'Ändrad rad.' >> '$page'" \
   -n nothing-changed "cd '$dir' && '$lathund' build --quiet" \
-  -n one-page-changed --prepare "cp '$dir/page.orig' '$page' && (cd '$dir' && '$lathund' build --quiet) && echo 'Ändrad rad.' >> '$page'" \
-  "cd '$dir' && '$lathund' build --quiet"
+  -n one-page-changed "cd '$dir' && '$lathund' build --quiet"
 cp "$dir/page.orig" "$page"
 peak lathund-nothing-changed "cd '$dir' && '$lathund' build --quiet"
 
