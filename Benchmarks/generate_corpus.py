@@ -4,11 +4,18 @@
     python3 Benchmarks/generate_corpus.py OUT_DIR --pages 1000 [--seed 1]
 
 Writes OUT_DIR/lathund.yml, OUT_DIR/content/ (N pages of about 6 KB in 20 sections, with front matter,
-headings, lists, tables, strikethrough, autolinks and links between pages) and copies the project's
+headings, lists, tables, strikethrough, autolinks, tags and links between pages) and copies the project's
 layouts to OUT_DIR/layouts/. The same arguments always give the same bytes.
+
+It also writes OUT_DIR/hugo/: an equivalent Hugo site that reads the same content/ (`contentDir = "../content"`)
+with layouts for the same pages: a single page with breadcrumbs, table of contents (h2–h3), tags, sources and
+previous/next in its section; section lists with each page's title and summary; a home page; the sitemap and one
+feed of 20 entries (no tag pages and no per-section feeds: Lathund makes neither); a link render hook that resolves the `.md` links between pages, as Lathund does. Build it with
+`hugo --source OUT_DIR/hugo --destination OUT_DIR/hugo-site`.
 """
 import argparse
 import random
+import textwrap
 import shutil
 from pathlib import Path
 
@@ -100,6 +107,108 @@ def main():
         shutil.rmtree(layouts)
     shutil.copytree(project / "layouts", layouts)
     (args.out / "lathund.yml").write_text('title: "Korpus"\nbase_url: "https://korpus.example/"\nglossary: ""\n', encoding="utf-8")
+
+    write_hugo(args.out / "hugo")
+
+
+HUGO_FILES = {
+    "hugo.toml": """
+        baseURL = "https://korpus.example/"
+        languageCode = "sv"
+        defaultContentLanguage = "sv"
+        title = "Korpus"
+        contentDir = "../content"
+        disableHugoGeneratorInject = true
+        # The same files as Lathund's build: pages, sections, home, sitemap and one feed of the 20 newest
+        # pages (Lathund's feed_limit), no tag pages (Lathund lists a page's tags on the page only).
+        disableKinds = ["taxonomy", "term"]
+        [outputs]
+          home = ["html", "rss"]
+          section = ["html"]
+        [services.rss]
+          limit = 20
+        [markup.tableOfContents]
+          startLevel = 2
+          endLevel = 3
+        [markup.goldmark.renderer]
+          unsafe = false
+        [markup.goldmark.parser]
+          autoHeadingID = true
+        """,
+    "layouts/baseof.html": """
+        <!DOCTYPE html>
+        <html lang="sv">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>{{ .Title }} – {{ site.Title }}</title>
+        <meta name="description" content="{{ with .Description }}{{ . }}{{ else }}{{ .Summary | plainify | truncate 200 }}{{ end }}">
+        <link rel="canonical" href="{{ .Permalink }}">
+        <link rel="stylesheet" href="/assets/style.css">
+        </head>
+        <body>
+        <a class="skip-link" href="#sidans_innehall">Hoppa till innehållet</a>
+        <header class="site-header"><a href="/">{{ site.Title }}</a>
+        <nav><ul>{{ range site.Sections }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul></nav></header>
+        <main id="sidans_innehall" tabindex="-1">
+        <nav class="breadcrumbs"><ol>{{ range .Ancestors.Reverse }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ol></nav>
+        {{ block "main" . }}{{ end }}
+        </main>
+        <footer class="site-footer"><p>{{ site.Title }}</p></footer>
+        </body>
+        </html>
+        """,
+    "layouts/single.html": """
+        {{ define "main" }}
+        <article class="page">
+        <header class="page-header">
+        <h1>{{ .Title }}</h1>
+        {{ with .Description }}<p class="lead">{{ . }}</p>{{ end }}
+        {{ with .Params.reviewed }}<p class="reviewed">Senast granskad <time datetime="{{ . }}">{{ . }}</time></p>{{ end }}
+        </header>
+        {{ if ge (len .Fragments.HeadingsMap) 3 }}<nav class="toc" aria-label="Innehåll på sidan">{{ .TableOfContents }}</nav>{{ end }}
+        <div class="content">
+        {{ .Content }}
+        </div>
+        {{ with .Params.tags }}<ul class="tags">{{ range . }}<li>{{ . }}</li>{{ end }}</ul>{{ end }}
+        {{ with .Params.sources }}<section class="sources"><h2>Källor</h2><ul>{{ range . }}<li><a href="{{ .url }}">{{ .title }}</a></li>{{ end }}</ul></section>{{ end }}
+        <nav class="prevnext">
+        {{ with .PrevInSection }}<a rel="prev" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+        {{ with .NextInSection }}<a rel="next" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
+        </nav>
+        </article>
+        {{ end }}
+        """,
+    "layouts/list.html": """
+        {{ define "main" }}
+        <article class="section">
+        <header class="page-header"><h1>{{ .Title }}</h1></header>
+        <div class="content">{{ .Content }}</div>
+        {{ with .Pages }}<h2 id="sidor_i_avsnittet">Sidor i avsnittet</h2>
+        <ul class="card-list">{{ range .ByWeight }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a><p>{{ with .Description }}{{ . }}{{ else }}{{ .Summary | plainify | truncate 200 }}{{ end }}</p></li>{{ end }}</ul>{{ end }}
+        </article>
+        {{ end }}
+        """,
+    "layouts/_markup/render-link.html": """
+        {{- $url := urls.Parse .Destination -}}
+        {{- $href := .Destination -}}
+        {{- if and (not $url.IsAbs) (strings.HasSuffix $url.Path ".md") -}}
+          {{- with .PageInner.GetPage (strings.TrimSuffix ".md" $url.Path) -}}{{- $href = .RelPermalink -}}{{- end -}}
+        {{- end -}}
+        <a href="{{ $href | safeURL }}">{{ .Text }}</a>
+        {{- /* */ -}}
+        """,
+}
+
+
+def write_hugo(folder):
+    """The Hugo site equivalent to the Lathund one, reading the same content/."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    for name, text in HUGO_FILES.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 int lathund_rename_exchange(const char *from, const char *to) {
 #if defined(__linux__) && defined(SYS_renameat2)
@@ -15,4 +18,24 @@ int lathund_rename_exchange(const char *from, const char *to) {
     errno = ENOSYS;
     return -1;
 #endif
+}
+
+int lathund_remove_in_background(const char *path) {
+    pid_t child = fork();
+    if (child < 0) return -1;
+    if (child == 0) {
+        /* Only async-signal-safe calls between fork and exec: the parent has threads. */
+        setsid();
+        pid_t grandchild = fork();
+        if (grandchild == 0) {
+            execl("/bin/rm", "rm", "-rf", "--", path, (char *)NULL);
+            _exit(127);
+        }
+        _exit(grandchild < 0 ? 1 : 0);
+    }
+    int status = 0;
+    while (waitpid(child, &status, 0) < 0) {
+        if (errno != EINTR) return -1;
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }

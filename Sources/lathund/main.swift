@@ -16,6 +16,7 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Include pages with draft: true.") var drafts = false
     @Option(name: .customLong("base-url"), help: "Absolute base URL, overriding lathund.yml.") var baseURL: String?
     @Option(help: "Worker threads (default: all cores).") var jobs: Int?
+    @Flag(help: "Build everything anew, ignoring the build cache (.lathund-cache/); a fresh cache is still saved.") var clean = false
     @Flag(help: "Print only diagnostics.") var quiet = false
     @Option(help: "Write a JSON build report to this file.") var report: String?
     @Option(help: "Date (ÅÅÅÅ-MM-DD) review intervals are measured against (default: today).") var today: String?
@@ -37,6 +38,7 @@ struct PipelineOptions: ParsableArguments {
         if let jobs { options.jobs = jobs }
         options.today = today.flatMap(Day.init)
         options.write = write
+        options.useCache = !clean
         options.directives = StandardDirectives.registry
         if !quiet, isatty(STDERR_FILENO) == 1 { options.progress = ProgressLine.update }
         return options

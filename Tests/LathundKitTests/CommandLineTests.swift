@@ -91,7 +91,7 @@ struct CLI {
         #expect(a.reviewed == "2025-01-01")
         #expect(report.overdueReviews.map(\.file) == ["content/a.md"])
         #expect(report.overdueReviews.first?.due == "2026-01-01")
-        #expect(report.timings.map(\.stage) == ["config", "content", "data", "markdown", "checks", "indexes", "render", "output"])
+        #expect(report.timings.map(\.stage) == ["config", "cache", "content", "data", "markdown", "checks", "indexes", "render", "output"])
         #expect(site.read("ut/sitemap.xml")?.contains("https://r.example/a/") == true)
     }
 }

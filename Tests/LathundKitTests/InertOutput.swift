@@ -68,7 +68,7 @@ enum InertOutput {
             }
             if name == "link" {
                 let rel = attributes["rel"] ?? ""
-                if !["canonical", "stylesheet", "alternate"].contains(rel) { problems.append("<link rel=\(rel)>") }
+                if !["canonical", "stylesheet", "alternate", "icon"].contains(rel) { problems.append("<link rel=\(rel)>") }
             } else if forbiddenElements.contains(name) {
                 problems.append("<\(name)> element")
             }

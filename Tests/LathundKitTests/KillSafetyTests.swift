@@ -43,7 +43,7 @@ import Glibc
             try site.write("lathund.yml", Self.config(iteration % 2 == 0 ? "B" : "A"))
             let process = Process()
             process.executableURL = CLI.binary
-            process.arguments = ["build", "--quiet", "--jobs", "2"]
+            process.arguments = ["build", "--clean", "--quiet", "--jobs", "2"]  // a full build each time, as long as the timed one
             process.currentDirectoryURL = site.root
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice

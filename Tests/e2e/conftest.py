@@ -198,11 +198,6 @@ def _browser():
         driver.quit()
 
 
-def is_missing_favicon(entry):
-    """Chromium asks for /favicon.ico by itself; the site has none (no page links to one), which is not the UI's doing."""
-    return entry.get("source") == "network" and re.search(r"/favicon\.ico - .* 404\b", entry.get("message", ""))
-
-
 # Tests open URLs under this path on purpose to get the 404 page; the browser logs that status.
 UNKNOWN_PATH = "/finns-inte/"
 
@@ -215,7 +210,7 @@ def severe_entries(driver):
     return [
         entry
         for entry in driver.get_log("browser")
-        if entry.get("level") == "SEVERE" and not is_missing_favicon(entry) and not is_deliberate_404(entry)
+        if entry.get("level") == "SEVERE" and not is_deliberate_404(entry)
     ]
 
 

@@ -5,4 +5,8 @@
 /// Returns 0 on success, -1 with errno set otherwise (ENOSYS/EINVAL where unsupported).
 int lathund_rename_exchange(const char *from, const char *to);
 
+/// Removes a folder tree in a detached process (`rm -rf -- path` in a new session, reparented to init), so the
+/// caller neither waits for it nor leaves a zombie. Returns 0 when the process was started, -1 otherwise.
+int lathund_remove_in_background(const char *path);
+
 #endif

@@ -17,6 +17,11 @@ public struct BuildOptions: Sendable {
     public var directives = StandardDirectives.registry
     /// The date review intervals are measured against (`--today`); nil: today in Sweden.
     public var today: Day?
+    /// Reuse what earlier builds left in `cacheDirectory` (see `BuildCache`); false for `--clean`, which still
+    /// leaves a fresh cache for the next build.
+    public var useCache = true
+    /// Where the build cache lives, relative to `projectRoot` unless absolute; nil: no cache at all.
+    public var cacheDirectory: String? = ".lathund-cache"
     /// Test hook: make the output stage fail after this many files.
     public var failAfterWrites: Int?
     /// Called with (stage, done, total) while a build runs.

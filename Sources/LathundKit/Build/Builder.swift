@@ -33,6 +33,32 @@ public struct Builder: Sendable {
         let jobs = max(1, options.jobs)
         clock.lap("config")
 
+        // Cache: when no input changed since the last successful build and its site is still in place, that
+        // build's report is this build's.
+        var cache: BuildCache?
+        var fingerprint = ""
+        if options.write, let folder = options.cacheDirectory {
+            let built = BuildCache(folder: options.resolve(folder).standardizedFileURL, output: outputURL)
+            fingerprint = BuildCache.hex(BuildCache.fingerprint(folders: [contentURL, layoutsURL],
+                                                                files: [configURL.standardizedFileURL],
+                                                                settings: cacheSettings(content: contentURL,
+                                                                                        layouts: layoutsURL,
+                                                                                        output: outputURL),
+                                                                jobs: jobs))
+            if options.useCache, let record = built.loadRecord(), record.fingerprint == fingerprint,
+               record.outputIdentity == StagedOutput.identity(of: outputURL.path) {
+                // Nothing to write, but still remove what a killed build left beside the site (under the lock).
+                if let tidy = try? StagedOutput(output: outputURL) { tidy.abandon() }
+                clock.lap("cache")
+                return BuildResult(diagnostics: record.diagnostics, pageCount: record.pageCount,
+                                   assetCount: record.assetCount, outputPath: options.display(options.outputDirectory),
+                                   timings: clock.laps, pages: record.pages, overdueReviews: record.overdueReviews,
+                                   succeeded: true)
+            }
+            cache = built
+            clock.lap("cache")
+        }
+
         // 2. Content
         let loader = ContentLoader(contentDirectory: contentURL, displayRoot: contentDisplay, config: config,
                                    includeDrafts: options.includeDrafts, jobs: jobs)
@@ -121,67 +147,94 @@ public struct Builder: Sendable {
                                  synonyms: glossary, jobs: jobs)
         clock.lap("indexes")
 
-        // 6. Render
+        // 6. Render: which layout each file uses, and how to make its text. Rendering itself happens in the
+        // Output stage, file by file, so the finished pages are never all in memory at once.
         let (assets, assetDiagnostics) = FingerprintedAssets.load(
             Self.files(under: layoutsURL.appendingPathComponent("assets")), displayRoot: layoutsDisplay + "/assets")
         diagnostics += assetDiagnostics
         let (layoutsOrNil, layoutDiagnostics) = Layouts.load(directory: layoutsURL, displayRoot: layoutsDisplay,
                                                              assets: Set(assets.outputNames.keys))
         diagnostics += layoutDiagnostics
-        var outputs: [(path: String, text: String)] = []
+        var outputs: [OutputFile] = []
         if let layouts = layoutsOrNil {
             let contexts = LayoutContext(index: index, faq: faq, config: config, links: links, assets: assets,
                                          abbreviations: AbbreviationMarker(glossary: glossary))
-            let pageOutputs = Parallel.map(Array(index.pages.indices), jobs: jobs) { position -> (String, String, Diagnostic?) in
+            for position in index.pages.indices {
                 let page = index.pages[position].page
                 var candidates: [String] = []
                 if let layout = page.frontMatter.layout {
                     guard layouts.names.contains(layout.value) else {  // a misspelt layout is not silently replaced
-                        return (page.outputPath, "", .error(layout.location, code: "layout-missing",
-                                                           "no layout named '\(layout.value)' in \(layoutsDisplay)/\(DidYouMean.hint(for: layout.value, among: layouts.names))"))
+                        diagnostics.append(.error(layout.location, code: "layout-missing",
+                                                  "no layout named '\(layout.value)' in \(layoutsDisplay)/\(DidYouMean.hint(for: layout.value, among: layouts.names))"))
+                        continue
                     }
                     candidates.append(layout.value)
                 }
                 candidates += ["\(page.section)/\(page.kind.rawValue)", page.kind.rawValue]
                 guard let layout = layouts.resolve(candidates) else {
                     let location = page.frontMatter.layout?.location ?? SourceLocation(file: page.displayPath)
-                    return (page.outputPath, "", .error(location, code: "layout-missing",
-                                                       "no layout named '\(candidates[0])' in \(layoutsDisplay)/"))
+                    diagnostics.append(.error(location, code: "layout-missing",
+                                              "no layout named '\(candidates[0])' in \(layoutsDisplay)/"))
+                    continue
                 }
-                return (page.outputPath, layouts.render(contexts.pageContext(position), layout: layout), nil)
-            }
-            for (path, text, problem) in pageOutputs {
-                if let problem { diagnostics.append(problem) } else { outputs.append((path, text)) }
+                outputs.append(OutputFile(page.outputPath) { layouts.render(contexts.pageContext(position), layout: layout) })
             }
             for page in index.generated {
                 guard let layout = layouts.resolve(page.layouts) else { continue }
-                outputs.append((page.outputPath, layouts.render(contexts.generatedContext(page), layout: layout)))
+                outputs.append(OutputFile(page.outputPath) { layouts.render(contexts.generatedContext(page), layout: layout) })
             }
         }
         for (path, target) in aliases {
-            outputs.append((path, SiteFiles.redirect(to: target.url, title: target.title, links: links,
-                                                     language: config.language)))
+            outputs.append(OutputFile(path) {
+                SiteFiles.redirect(to: target.url, title: target.title, links: links, language: config.language)
+            })
         }
-        outputs += datasets.datasets.map { ("data/\($0.name).json", StatisticsPages.json($0)) }
-        outputs += search.files
-        outputs.append(("sitemap.xml", SiteFiles.sitemap(index: index, links: links)))
-        outputs.append(("robots.txt", SiteFiles.robots(links: links)))
-        outputs.append(("feed.xml", SiteFiles.feed(index: index, config: config, links: links)))
-        if !assets.files.isEmpty { outputs.append(("assets/manifest.json", assets.manifest)) }
+        for dataset in datasets.datasets {
+            outputs.append(OutputFile("data/\(dataset.name).json") { StatisticsPages.json(dataset) })
+        }
+        for (path, text) in search.termFiles { outputs.append(OutputFile(path) { text }) }
+        for document in 0..<search.documentCount {
+            outputs.append(OutputFile(SearchIndex.documentPath(document)) { search.documentFile(document) })
+        }
+        outputs.append(OutputFile("sitemap.xml") { SiteFiles.sitemap(index: index, links: links) })
+        outputs.append(OutputFile("robots.txt") { SiteFiles.robots(links: links) })
+        outputs.append(OutputFile("feed.xml") { SiteFiles.feed(index: index, config: config, links: links) })
+        if !assets.files.isEmpty { outputs.append(OutputFile("assets/manifest.json") { assets.manifest }) }
+        outputs += catalog.assets.map { OutputFile(copying: $0.absolutePath, to: $0.relativePath) }
+        outputs += assets.files.map { OutputFile("assets/" + $0.outputName, contents: $0.contents) }
         clock.lap("render")
 
-        // 7. Output
+        // 7. Output: render and write on `jobs` threads into the staging folder, then swap it in.
         if options.strict {
             diagnostics = diagnostics.map { var promoted = $0; promoted.severity = .error; return promoted }
         }
         diagnostics = diagnostics.sortedForOutput()
         var succeeded = diagnostics.errorCount == 0
+        let summaries = index.pages.map {
+            BuildResult.PageSummary(url: $0.url, file: $0.page.displayPath, title: $0.title,
+                                    words: Self.wordCount($0.markdown.plainText),
+                                    readability: checks.readability[$0.page.relativePath],
+                                    reviewed: $0.page.frontMatter.reviewed)
+        }
+        let pageCount = index.pages.count + index.generated.count
+        let assetCount = catalog.assets.count + assets.files.count
         if succeeded && options.write {
             do {
                 let staged = try StagedOutput(output: outputURL, failAfterWrites: options.failAfterWrites)
                 do {
-                    try writeAll(outputs, catalog.assets, assets.files, to: staged, jobs: jobs)
+                    // Read under the output's lock: the previous site cannot change until this build is done.
+                    let previous = options.useCache
+                        ? cache?.loadOutputs(outputIdentity: StagedOutput.identity(of: outputURL.path)) ?? [:] : [:]
+                    let written = try writeAll(outputs, previous: previous, to: staged, jobs: jobs)
+                    let identity = staged.stagingIdentity
                     try staged.commit()
+                    if let cache, let identity {
+                        cache.save(record: BuildCache.Record(version: BuildCache.version, fingerprint: fingerprint,
+                                                             outputIdentity: identity, pageCount: pageCount,
+                                                             assetCount: assetCount, diagnostics: diagnostics,
+                                                             pages: summaries, overdueReviews: checks.overdue),
+                                   outputs: written)
+                    }
                 } catch {
                     staged.abandon()
                     throw error
@@ -194,38 +247,75 @@ public struct Builder: Sendable {
         }
         clock.lap("output")
 
-        let summaries = index.pages.map {
-            BuildResult.PageSummary(url: $0.url, file: $0.page.displayPath, title: $0.title,
-                                    words: Self.wordCount($0.markdown.plainText),
-                                    readability: checks.readability[$0.page.relativePath],
-                                    reviewed: $0.page.frontMatter.reviewed)
-        }
-        return BuildResult(diagnostics: diagnostics, pageCount: index.pages.count + index.generated.count,
-                           assetCount: catalog.assets.count + assets.files.count,
+        return BuildResult(diagnostics: diagnostics, pageCount: pageCount, assetCount: assetCount,
                            outputPath: options.display(options.outputDirectory), timings: clock.laps,
                            pages: summaries, overdueReviews: checks.overdue, succeeded: succeeded)
     }
 
-    private func writeAll(_ outputs: [(path: String, text: String)], _ assets: [Asset],
-                          _ layoutAssets: [FingerprintedAssets.File], to staged: StagedOutput,
-                          jobs: Int) throws {
-        enum Job { case text(String, String), copy(String, String), data(Data, String) }
-        var work: [Job] = outputs.map { .text($0.path, $0.text) }
-        work += assets.map { .copy($0.absolutePath, $0.relativePath) }
-        work += layoutAssets.map { .data($0.contents, "assets/" + $0.outputName) }
-        let errors = Parallel.map(work, jobs: jobs) { job -> Error? in
+    /// One file of the site: text made when it is written, or a file copied.
+    struct OutputFile {
+        enum Source { case text(() -> String), copy(String), bytes(Data) }
+        let path: String
+        let source: Source
+
+        init(_ path: String, _ make: @escaping () -> String) {
+            self.path = path
+            source = .text(make)
+        }
+
+        init(_ path: String, contents: Data) {
+            self.path = path
+            source = .bytes(contents)
+        }
+
+        init(copying source: String, to path: String) {
+            self.path = path
+            self.source = .copy(source)
+        }
+    }
+
+    /// Makes and writes every file; a file with the same bytes as the previous build's (by hash) is linked
+    /// from the previous site instead. Returns each file's hash for the cache.
+    private func writeAll(_ outputs: [OutputFile], previous: [String: UInt64], to staged: StagedOutput,
+                          jobs: Int) throws -> [(path: String, hash: UInt64)] {
+        let results = Parallel.map(outputs, jobs: jobs) { file -> Result<UInt64, Error> in
+            func put(_ bytes: UnsafeRawBufferPointer) throws -> UInt64 {
+                let hash = XXH64.hash(bytes)
+                try staged.write(bytes, to: file.path, unchanged: previous[file.path] == hash)
+                return hash
+            }
             do {
-                switch job {
-                case .text(let path, let text): try staged.write(text, to: path)
-                case .copy(let source, let path): try staged.copy(from: source, to: path)
-                case .data(let data, let path): try staged.write(data, to: path)
+                switch file.source {
+                case .text(let make):
+                    var text = make()
+                    return .success(try text.withUTF8 { try put(UnsafeRawBufferPointer($0)) })
+                case .copy(let source):
+                    return .success(try Data(contentsOf: URL(fileURLWithPath: source)).withUnsafeBytes(put))
+                case .bytes(let contents):
+                    return .success(try contents.withUnsafeBytes(put))
                 }
-                return nil
             } catch {
-                return error
+                return .failure(error)
             }
         }
-        if let error = errors.compactMap({ $0 }).first { throw error }
+        var hashes: [(path: String, hash: UInt64)] = []
+        hashes.reserveCapacity(outputs.count)
+        for (file, result) in zip(outputs, results) {
+            switch result {
+            case .success(let hash): hashes.append((file.path, hash))
+            case .failure(let error): throw error
+            }
+        }
+        return hashes
+    }
+
+    /// Everything besides the files that decides what a build writes, for the cache's fingerprint. The day
+    /// is there for checks that depend on it (review dates).
+    private func cacheSettings(content: URL, layouts: URL, output: URL) -> [String] {
+        let day = "day=\((options.today ?? Day.todayInSweden()).description)"
+        return [content.path, layouts.path, output.path, options.resolve(options.configFile).path,
+                "strict=\(options.strict)", "drafts=\(options.includeDrafts)", "base=\(options.baseURL ?? "-")",
+                "fail=\(options.failAfterWrites.map(String.init) ?? "-")", options.directives.signature, day]
     }
 
     /// Refuses an output folder that is, contains or lies inside `content/` or `layouts/`.

@@ -64,26 +64,20 @@ enum DatasetLoader {
             diagnostics.append(.error(SourceLocation(file: csvDisplay, line: 1, column: 1), code: "dataset-name",
                                       "dataset name '\(name)' must be lower case letters a–z, digits and hyphens"))
         }
-        let table: CSVTable?
-        switch csv {
-        case .success(let text):
-            let (parsed, problems) = CSVTable.read(text, file: csvDisplay)
-            table = parsed
-            diagnostics += problems
-        case .failure(let problem):
-            table = nil
-            diagnostics.append(problem)
+        /// The file's text parsed, or nothing when it could not be read; problems go to `diagnostics` either way.
+        func parsed<Value>(_ file: Result<String, Diagnostic>, _ parse: (String) -> (Value?, [Diagnostic])) -> Value? {
+            switch file {
+            case .success(let text):
+                let (value, problems) = parse(text)
+                diagnostics += problems
+                return value
+            case .failure(let problem):
+                diagnostics.append(problem)
+                return nil
+            }
         }
-        let meta: Metadata?
-        switch metadata {
-        case .success(let text):
-            let (parsed, problems) = Metadata.read(text, file: metadataDisplay)
-            meta = parsed
-            diagnostics += problems
-        case .failure(let problem):
-            meta = nil
-            diagnostics.append(problem)
-        }
+        let table = parsed(csv) { CSVTable.read($0, file: csvDisplay) }
+        let meta = parsed(metadata) { Metadata.read($0, file: metadataDisplay) }
         guard let table, let meta else { return (nil, diagnostics) }
 
         // Columns: the metadata must describe exactly the CSV's columns.

@@ -59,4 +59,9 @@ public struct DirectiveRegistry: Sendable {
     }
 
     public func directive(named name: String) -> (any Directive)? { directives[name] }
+
+    /// Names and types of the registered directives, for the build cache's fingerprint.
+    var signature: String {
+        directives.keys.sorted().map { "\($0)=\(String(reflecting: type(of: directives[$0]!)))" }.joined(separator: ",")
+    }
 }

@@ -35,15 +35,48 @@ public struct SearchIndex: Sendable {
     /// Stems longer than this are not split into compound parts.
     static let maximumCompoundLength = 60
 
-    public let files: [(path: String, text: String)]
+    /// `search/index.json` and the term shards, sorted by path.
+    public let termFiles: [(path: String, text: String)]
+    /// The documents' files are made when written (`documentFile`), not kept.
+    let documents: [Document]
+    public var documentCount: Int { documents.count }
 
+    /// Every file of the index, sorted by path.
+    public var files: [(path: String, text: String)] {
+        (termFiles + documents.indices.map { (Self.documentPath($0), documentFile($0)) }).sorted { $0.path < $1.path }
+    }
+
+    static func documentPath(_ document: Int) -> String { "search/doc/\(document).json" }
+
+    /// `search/doc/N.json`.
+    func documentFile(_ position: Int) -> String {
+        let document = documents[position]
+        return JSONText.object([
+            ("url", JSONText.string(document.url)),
+            ("title", JSONText.string(document.title)),
+            ("section", JSONText.string(document.section)),
+            ("description", JSONText.string(document.description)),
+            ("faq", document.question == nil ? "false" : "true"),
+            ("text", JSONText.string(String(document.body.prefix(20_000)))),
+        ]) + "\n"
+    }
+
+    /// One document's stems, in first-seen order, with their weighted frequencies and best field bonus.
     struct Analysis {
-        var frequencies: [String: Double] = [:]
+        var stems: [String] = []
+        var frequencies: [Double] = []
         /// The best field bonus of each stem: BM25 saturates, so a title match would otherwise count no more
         /// than many body matches.
-        var bonus: [String: Double] = [:]
-        var questionStems: Set<String> = []
+        var bonus: [Double] = []
+        var inQuestion: [Bool] = []
         var length = 0
+    }
+
+    /// A document that has a stem: its BM25 score and flags (1: only inside a compound, 2: in the FAQ question).
+    struct Posting {
+        var doc: Int
+        var score: Double
+        var flags: Int
     }
 
     static let titleBonus = 2.5
@@ -52,18 +85,28 @@ public struct SearchIndex: Sendable {
 
     static func analyse(_ document: Document) -> Analysis {
         var analysis = Analysis()
-        var cache: [String: String] = [:]
+        // word → its stem's position in `analysis`: one dictionary look-up per word.
+        var slots: [String: Int] = [:]
+        var stemSlots: [String: Int] = [:]
         func add(_ text: String, weight: Double, bonus: Double = 0, question: Bool = false) {
             Tokenizer.forEachWord(in: text) { word in
-                let stem: String
-                if let known = cache[word] { stem = known } else {
-                    stem = SwedishStemmer.stem(word)
-                    cache[word] = stem
+                let slot: Int
+                if let known = slots[word] { slot = known } else {
+                    let stem = SwedishStemmer.stem(word)
+                    if let known = stemSlots[stem] { slot = known } else {
+                        slot = analysis.stems.count
+                        stemSlots[stem] = slot
+                        analysis.stems.append(stem)
+                        analysis.frequencies.append(0)
+                        analysis.bonus.append(0)
+                        analysis.inQuestion.append(false)
+                    }
+                    slots[word] = slot
                 }
-                analysis.frequencies[stem, default: 0] += weight
+                analysis.frequencies[slot] += weight
                 analysis.length += 1
-                if bonus > analysis.bonus[stem] ?? 0 { analysis.bonus[stem] = bonus }
-                if question { analysis.questionStems.insert(stem) }
+                if bonus > analysis.bonus[slot] { analysis.bonus[slot] = bonus }
+                if question { analysis.inQuestion[slot] = true }
             }
         }
         add(document.title, weight: titleWeight, bonus: titleBonus)
@@ -79,13 +122,14 @@ public struct SearchIndex: Sendable {
     public init(documents: [Document], synonyms: [GlossaryTerm], jobs: Int) {
         let analyses = Parallel.map(documents, jobs: jobs, Self.analyse)
         let averageLength = max(1, Double(analyses.reduce(0) { $0 + $1.length }) / Double(max(1, analyses.count)))
-        // stem → doc → (score, flags)
-        var postings: [String: [Int: (Double, Int)]] = [:]
+        // stem → postings in document order
+        var postings: [String: [Posting]] = [:]
         for (doc, analysis) in analyses.enumerated() {
             let norm = Self.k1 * (1 - Self.b + Self.b * Double(analysis.length) / averageLength)
-            for (stem, frequency) in analysis.frequencies {
-                let score = frequency * (Self.k1 + 1) / (frequency + norm) + (analysis.bonus[stem] ?? 0)
-                postings[stem, default: [:]][doc] = (score, analysis.questionStems.contains(stem) ? 2 : 0)
+            for (slot, stem) in analysis.stems.enumerated() {
+                let frequency = analysis.frequencies[slot]
+                let score = frequency * (Self.k1 + 1) / (frequency + norm) + analysis.bonus[slot]
+                postings[stem, default: []].append(Posting(doc: doc, score: score, flags: analysis.inQuestion[slot] ? 2 : 0))
             }
         }
         Self.addCompoundParts(to: &postings)
@@ -128,24 +172,14 @@ public struct SearchIndex: Sendable {
             ("keys", JSONText.array(keys.sorted().map(JSONText.string))),
             ("synonyms", JSONText.array(synonymList)),
         ]) + "\n"))
-        for (doc, document) in documents.enumerated() {
-            files.append(("search/doc/\(doc).json", JSONText.object([
-                ("url", JSONText.string(document.url)),
-                ("title", JSONText.string(document.title)),
-                ("section", JSONText.string(document.section)),
-                ("description", JSONText.string(document.description)),
-                ("faq", document.question == nil ? "false" : "true"),
-                ("text", JSONText.string(String(document.body.prefix(20_000)))),
-            ]) + "\n"))
-        }
-        self.files = files.sorted { $0.0 < $1.0 }
+        termFiles = files.sorted { $0.0 < $1.0 }
+        self.documents = documents
     }
 
     /// Makes a stem that is the start or end of a longer stem ("brev" in "kommuniceringsbrev", "sjukpenning" in
     /// "sjukpenninggrund") find the longer word's documents, at a lower score.
-    static func addCompoundParts(to postings: inout [String: [Int: (Double, Int)]]) {
-        let vocabulary = Set(postings.keys)
-        var additions: [String: [Int: Double]] = [:]
+    static func addCompoundParts(to postings: inout [String: [Posting]]) {
+        var additions: [String: [Posting]] = [:]
         for (stem, docs) in postings {
             let scalars = Array(stem.unicodeScalars)
             // Longer "words" are not compounds (a 1 MB run of letters took hours: the cuts are quadratic).
@@ -153,27 +187,40 @@ public struct SearchIndex: Sendable {
             var parts = Set<String>()
             for cut in minimumPart...(scalars.count - 3) {
                 let head = String(String.UnicodeScalarView(scalars[..<cut]))
-                if vocabulary.contains(head) { parts.insert(head) }
+                if postings[head] != nil { parts.insert(head) }
                 if scalars[cut - 1] == "s", cut - 1 >= minimumPart {
                     let linked = String(String.UnicodeScalarView(scalars[..<(cut - 1)]))
-                    if vocabulary.contains(linked) { parts.insert(linked) }
+                    if postings[linked] != nil { parts.insert(linked) }
                 }
             }
             for cut in 3...(scalars.count - minimumPart) {
                 let tail = String(String.UnicodeScalarView(scalars[cut...]))
-                if vocabulary.contains(tail) { parts.insert(tail) }
+                if postings[tail] != nil { parts.insert(tail) }
             }
             for part in parts where part != stem {
-                for (doc, (score, _)) in docs {
-                    let partScore = score * compoundShare
-                    if partScore > additions[part, default: [:]][doc] ?? 0 { additions[part, default: [:]][doc] = partScore }
-                }
+                additions[part, default: []] += docs.map { Posting(doc: $0.doc, score: $0.score * compoundShare, flags: 1) }
             }
         }
-        for (part, docs) in additions {
-            for (doc, score) in docs where postings[part]?[doc] == nil {
-                postings[part, default: [:]][doc] = (score, 1)
+        // Per part and document the best compound score, for documents that lack the part itself; both lists
+        // are in document order, so one merge.
+        for (part, list) in additions {
+            let candidates = list.sorted { $0.doc != $1.doc ? $0.doc < $1.doc : $0.score > $1.score }
+            let existing = postings[part] ?? []
+            var merged: [Posting] = []
+            merged.reserveCapacity(existing.count + candidates.count)
+            var position = 0
+            var previousDoc = -1
+            for candidate in candidates where candidate.doc != previousDoc {
+                previousDoc = candidate.doc
+                while position < existing.count && existing[position].doc < candidate.doc {
+                    merged.append(existing[position])
+                    position += 1
+                }
+                if position < existing.count && existing[position].doc == candidate.doc { continue }
+                merged.append(candidate)
             }
+            merged += existing[position...]
+            postings[part] = merged
         }
     }
 
@@ -186,13 +233,17 @@ public struct SearchIndex: Sendable {
         }.joined()
     }
 
-    static func shardJSON(_ stems: [String], _ postings: [String: [Int: (Double, Int)]]) -> String {
+    static func shardJSON(_ stems: [String], _ postings: [String: [Posting]]) -> String {
         var text = "{"
         for (position, stem) in stems.enumerated() {
             if position > 0 { text += "," }
             text += JSONText.string(stem) + ":["
-            let docs = postings[stem]!.sorted { $0.key < $1.key }
-            text += docs.map { "\($0.key),\(Int(($0.value.0 * 100).rounded()) * 4 + $0.value.1)" }.joined(separator: ",")
+            var first = true
+            for posting in postings[stem]! {
+                if !first { text += "," }
+                first = false
+                text += String(posting.doc) + "," + String(Int((posting.score * 100).rounded()) * 4 + posting.flags)
+            }
             text += "]"
         }
         return text + "}\n"

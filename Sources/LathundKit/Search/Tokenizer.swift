@@ -16,32 +16,70 @@ public enum Tokenizer {
         }
     }
 
-    @inline(__always)
-    static func appendLowercased(_ scalar: Unicode.Scalar, to word: inout String.UnicodeScalarView) {
-        let value = scalar.value
-        if value >= 0x41 && value <= 0x5A {
-            word.append(Unicode.Scalar(value + 0x20)!)
-        } else if value < 0x80 {
-            word.append(scalar)
-        } else if scalar.properties.changesWhenLowercased {
-            word.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
-        } else {
-            word.append(scalar)
-        }
-    }
-
-    /// Calls `visit` with every word of `text`, lower-cased.
+    /// Calls `visit` with every word of `text`, lower-cased. Works on the UTF-8 bytes: ASCII and the Latin-1
+    /// letters (å, ä, ö, é, …) without decoding, other scalars through their Unicode properties.
     public static func forEachWord(in text: String, _ visit: (String) -> Void) {
-        var word = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            if isWordScalar(scalar) {
-                appendLowercased(scalar, to: &word)
-            } else if !word.isEmpty {
-                visit(String(word))
-                word = String.UnicodeScalarView()
+        var text = text
+        text.withUTF8 { bytes in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 3 + 4) { word in
+                var length = 0
+                @inline(__always) func flush() {
+                    if length > 0 {
+                        visit(String(decoding: UnsafeBufferPointer(rebasing: word[0..<length]), as: UTF8.self))
+                        length = 0
+                    }
+                }
+                let count = bytes.count
+                var index = 0
+                while index < count {
+                    let byte = bytes[index]
+                    if byte < 0x80 {
+                        if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                            word[length] = byte; length += 1
+                        } else if byte >= 0x41 && byte <= 0x5A {
+                            word[length] = byte + 0x20; length += 1
+                        } else {
+                            flush()
+                        }
+                        index += 1
+                        continue
+                    }
+                    let size = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
+                    if byte == 0xC3, index + 1 < count {
+                        let next = bytes[index + 1]
+                        if next >= 0xA0 && next != 0xB7 {  // à…ÿ except ÷: lower-case letters
+                            word[length] = 0xC3; word[length + 1] = next; length += 2
+                            index += 2
+                            continue
+                        }
+                        if next <= 0x9E && next != 0x97 {  // À…Þ except ×: upper-case letters, + 0x20
+                            word[length] = 0xC3; word[length + 1] = next + 0x20; length += 2
+                            index += 2
+                            continue
+                        }
+                    }
+                    var value = UInt32(byte) & (size == 2 ? 0x1F : size == 3 ? 0x0F : 0x07)
+                    for offset in 1..<size where index + offset < count {
+                        value = value << 6 | (UInt32(bytes[index + offset]) & 0x3F)
+                    }
+                    if let scalar = Unicode.Scalar(value), isWordScalar(scalar) {
+                        if scalar.properties.changesWhenLowercased {
+                            for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                                for unit in UTF8.encode(lower)! { word[length] = unit; length += 1 }
+                            }
+                        } else {
+                            for offset in 0..<size where index + offset < count {
+                                word[length] = bytes[index + offset]; length += 1
+                            }
+                        }
+                    } else {
+                        flush()
+                    }
+                    index += size
+                }
+                flush()
             }
         }
-        if !word.isEmpty { visit(String(word)) }
     }
 
     public static func words(_ text: String) -> [String] {

@@ -4,31 +4,38 @@ enum JSONText {
     /// A JSON string literal. `<`, `>` and `&` are escaped too, so the text is inert even if pasted into HTML.
     static func string(_ text: String) -> String {
         if !needsEscaping(text) { return "\"" + text + "\"" }
-        var result = "\""
-        result.reserveCapacity(text.utf8.count + 2)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case "<": result += "\\u003c"
-            case ">": result += "\\u003e"
-            case "&": result += "\\u0026"
-            case "\u{2028}": result += "\\u2028"
-            case "\u{2029}": result += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    result.unicodeScalars.append(scalar)
+        var text = text
+        return text.withUTF8 { bytes in
+            var output: [UInt8] = []
+            output.reserveCapacity(bytes.count + bytes.count / 8 + 2)
+            output.append(UInt8(ascii: "\""))
+            let hex = Array("0123456789abcdef".utf8)
+            let count = bytes.count
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                switch byte {
+                case UInt8(ascii: "\""): output.append(0x5C); output.append(0x22)
+                case UInt8(ascii: "\\"): output.append(0x5C); output.append(0x5C)
+                case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
+                case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
+                case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
+                case UInt8(ascii: "<"): output += Array("\\u003c".utf8)
+                case UInt8(ascii: ">"): output += Array("\\u003e".utf8)
+                case UInt8(ascii: "&"): output += Array("\\u0026".utf8)
+                case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                    output += Array((bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                    index += 2
+                case 0..<0x20:
+                    output += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+                default:
+                    output.append(byte)
                 }
+                index += 1
             }
+            output.append(UInt8(ascii: "\""))
+            return String(decoding: output, as: UTF8.self)
         }
-        result += "\""
-        return result
     }
 
     /// Checks the bytes once; most text needs no escaping at all.

@@ -1,0 +1,162 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The incremental build's memory, in `.lathund-cache/` (ignored by git), one pair of files per output folder:
+///
+/// - `build-KEY.json`: the fingerprint of every input of the last successful build, the identity of the output
+///   folder it staged, and what the build reported (diagnostics, page counts). When the fingerprint and the
+///   output folder are unchanged, the next build writes nothing and reports the same again.
+/// - `build-KEY.outputs`: the XXH64 of every file that build wrote, by path. A build with changed inputs still
+///   renders everything, but a file whose bytes hash the same as the previous build's file at that path is hard
+///   linked from the previous site into the staging folder instead of written; removing the previous site then
+///   frees nothing for those files. The staged output and its atomic swap stay as they were.
+///
+/// Output reuse compares the new bytes with the old ones, so it cannot make a build differ from a clean build;
+/// the fingerprint covers every input (`content/` and `layouts/` file by file, byte by byte, the configuration,
+/// the options, the directives, the `lathund` binary and the day).
+struct BuildCache {
+    static let version = 2
+    let folder: URL
+    let key: String
+
+    struct Record: Codable {
+        var version: Int
+        var fingerprint: String
+        var outputIdentity: String
+        var pageCount: Int
+        var assetCount: Int
+        var diagnostics: [Diagnostic]
+        var pages: [BuildResult.PageSummary]
+        var overdueReviews: [ReviewSchedule.Overdue]
+    }
+
+    init(folder: URL, output: URL) {
+        self.folder = folder
+        key = Self.hex(XXH64.hash(output.standardizedFileURL.path))
+    }
+
+    var recordURL: URL { folder.appendingPathComponent("build-\(key).json") }
+    var outputsURL: URL { folder.appendingPathComponent("build-\(key).outputs") }
+
+    static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    func loadRecord() -> Record? {
+        guard let data = try? Data(contentsOf: recordURL),
+              let record = try? JSONDecoder().decode(Record.self, from: data), record.version == Self.version
+        else { return nil }
+        return record
+    }
+
+    /// The previous build's output hashes, when its site is still the output folder.
+    func loadOutputs(outputIdentity: String?) -> [String: UInt64] {
+        guard let outputIdentity, let record = loadRecord(), record.outputIdentity == outputIdentity,
+              let data = try? Data(contentsOf: outputsURL)
+        else { return [:] }
+        var hashes: [String: UInt64] = [:]
+        hashes.reserveCapacity(record.pages.count * 2 + 64)
+        data.withUnsafeBytes { raw in
+            let bytes = raw.bindMemory(to: UInt8.self)
+            var start = 0
+            for index in 0..<bytes.count where bytes[index] == 0x0A {
+                // "HHHHHHHHHHHHHHHH path"
+                if index - start > 17, let value = UInt64(String(decoding: bytes[start..<(start + 16)], as: UTF8.self), radix: 16) {
+                    hashes[String(decoding: bytes[(start + 17)..<index], as: UTF8.self)] = value
+                }
+                start = index + 1
+            }
+        }
+        return hashes
+    }
+
+    /// Saves what a successful build wrote. Written beside and renamed into place, so a killed build leaves the
+    /// previous record or none; the record is written last, as it is what makes the outputs trusted.
+    func save(record: Record, outputs: [(path: String, hash: UInt64)]) {
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try? FileManager.default.removeItem(at: recordURL)
+            var text = ""
+            text.reserveCapacity(outputs.count * 60)
+            for (path, hash) in outputs.sorted(by: { $0.path < $1.path }) {
+                text += Self.hex(hash) + " " + path + "\n"
+            }
+            try Data(text.utf8).write(to: outputsURL, options: .atomic)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            try encoder.encode(record).write(to: recordURL, options: .atomic)
+        } catch {
+            try? FileManager.default.removeItem(at: recordURL)  // a cache that cannot be written is no cache
+        }
+    }
+
+    /// One hash of every input of a build. Reads every file under the given folders (in parallel); symbolic
+    /// links are followed, as the content stage does.
+    static func fingerprint(folders: [URL], files: [URL], settings: [String], jobs: Int) -> UInt64 {
+        var paths: [String] = []
+        for folder in folders {
+            let root = folder.resolvingSymlinksInPath().path
+            paths.append(root + "/")
+            collect(root, into: &paths)
+        }
+        paths += files.map(\.path)
+        let hashes = Parallel.map(paths, jobs: jobs) { path -> UInt64 in
+            path.hasSuffix("/") ? XXH64.hash(path) : fileHash(path) ^ XXH64.hash(path)
+        }
+        var chain = HashChain()
+        chain.add(UInt64(version))
+        for setting in settings { chain.add(setting) }
+        chain.add(executableStamp())
+        for hash in hashes { chain.add(hash) }
+        return chain.value
+    }
+
+    /// Every file under a folder, depth first in sorted order.
+    private static func collect(_ folder: String, into paths: inout [String]) {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        for name in names.sorted() {
+            let path = folder + "/" + name
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                paths.append(path + "\u{0}missing")  // a dangling link is an input too
+                continue
+            }
+            if (info.st_mode & S_IFMT) == S_IFDIR {
+                paths.append(path + "/")
+                collect(path, into: &paths)
+            } else {
+                paths.append(path)
+            }
+        }
+    }
+
+    /// XXH64 of a file's bytes; a file that cannot be read hashes as its error.
+    static func fileHash(_ path: String) -> UInt64 {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return XXH64.hash("unreadable \(errno)") }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { return XXH64.hash("unreadable \(errno)") }
+        let size = Int(info.st_size)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 8)
+        defer { buffer.deallocate() }
+        var offset = 0
+        while offset < size {
+            let count = read(descriptor, buffer.baseAddress! + offset, size - offset)
+            if count < 0, errno == EINTR { continue }
+            guard count > 0 else { break }
+            offset += count
+        }
+        return XXH64.hash(UnsafeRawBufferPointer(rebasing: buffer[0..<offset]))
+    }
+
+    /// A different `lathund` binary may build differently: its size and modification time are an input.
+    private static func executableStamp() -> String {
+        var info = stat()
+        guard stat("/proc/self/exe", &info) == 0 else { return "unknown" }
+        return "\(info.st_size):\(info.st_mtim.tv_sec):\(info.st_mtim.tv_nsec)"
+    }
+}

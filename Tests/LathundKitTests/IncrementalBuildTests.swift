@@ -1,0 +1,172 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+/// Builds that use `.lathund-cache/` must write exactly what a clean build writes. Each test builds a copy of
+/// this project's own site (FAQ, glossary, datasets, reports, links between pages), changes one input, builds
+/// again with the cache and compares the site, file by file and byte by byte, with a clean build of the same
+/// input into another folder.
+@Suite struct IncrementalBuildTests {
+    /// A copy of `content/`, `layouts/` and `lathund.yml` of this repository.
+    static func projectCopy() throws -> TestSite {
+        let site = try TestSite(files: [:], config: "", layouts: [:])
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("content"))
+        try? FileManager.default.removeItem(at: site.root.appendingPathComponent("layouts"))
+        try? FileManager.default.removeItem(at: site.root.appendingPathComponent("lathund.yml"))
+        for name in ["content", "layouts", "lathund.yml"] {
+            try FileManager.default.copyItem(at: packageRoot.appendingPathComponent(name),
+                                            to: site.root.appendingPathComponent(name))
+        }
+        return site
+    }
+
+    /// Builds with the cache, applies `change`, builds with the cache again and expects the same files and
+    /// diagnostics as a clean build of the changed input.
+    func expectSameAsClean(_ site: TestSite, _ change: () throws -> Void) throws {
+        let first = try site.build()
+        #expect(first.succeeded, "\(first.diagnostics.prefix(3))")
+        try change()
+        let incremental = try site.build()
+        let clean = try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        #expect(incremental.succeeded == clean.succeeded)
+        #expect(incremental.diagnostics.map(\.description) == clean.diagnostics.map(\.description))
+        let built = site.snapshot("site")
+        let expected = site.snapshot("clean-site")
+        #expect(built.count > 100)
+        let differing = Set(built.keys).union(expected.keys).filter { built[$0] != expected[$0] }.sorted()
+        #expect(differing.isEmpty, "differs from a clean build: \(differing.prefix(8))")
+    }
+
+    func edit(_ site: TestSite, _ path: String, _ transform: (String) -> String) throws {
+        let text = try #require(site.read(path))
+        let changed = transform(text)
+        #expect(changed != text, "the edit of \(path) changed nothing")
+        try site.write(path, changed)
+    }
+
+    @Test func nothingChangedWritesNothingAndReportsTheSame() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        let first = try site.build()
+        #expect(first.succeeded)
+        let identity = StagedOutput.identity(of: site.root.appendingPathComponent("site").path)
+        let again = try site.build()
+        #expect(again.succeeded)
+        #expect(again.timings.map(\.stage) == ["config", "cache"])
+        #expect(again.diagnostics == first.diagnostics)
+        #expect(again.pageCount == first.pageCount)
+        #expect(again.pages.map(\.url) == first.pages.map(\.url))
+        #expect(StagedOutput.identity(of: site.root.appendingPathComponent("site").path) == identity)
+        // --clean builds everything again.
+        let clean = try site.build { $0.useCache = false }
+        #expect(clean.timings.map(\.stage).contains("markdown"))
+    }
+
+    @Test func editingAPageOthersLinkTo() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        // Its title shows in other pages' backlinks, section lists and previous/next links; a heading id is
+        // an anchor other pages may link to.
+        try expectSameAsClean(site) {
+            try edit(site, "content/regelverk/sjukpenning.md") { text in
+                var lines = text.components(separatedBy: "\n")
+                let title = lines.firstIndex { $0.hasPrefix("title:") }!
+                lines[title] = "title: \"Sjukpenning, ändrad titel\""
+                if let heading = lines.firstIndex(where: { $0.hasPrefix("## ") }) { lines[heading] += " (ändrad)" }
+                return lines.joined(separator: "\n")
+            }
+        }
+    }
+
+    @Test func editingALayout() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        try expectSameAsClean(site) {
+            try edit(site, "layouts/partials/footer.mustache") { $0 + "<!-- ändrad sidfot -->\n" }
+        }
+    }
+
+    @Test func editingADataset() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        try expectSameAsClean(site) {
+            try edit(site, "content/data/sjukpenningtal.csv") { $0.replacingOccurrences(of: "13.8", with: "14.1") }
+        }
+    }
+
+    @Test func editingTheGlossary() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        try expectSameAsClean(site) {
+            try edit(site, "content/ordlista.yml") {
+                $0.replacingOccurrences(of: "expansion: \"Arbetsförmedlingen\"", with: "expansion: \"Arbetsförmedlingen (myndigheten)\"")
+            }
+        }
+    }
+
+    @Test func editingTheConfiguration() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        try expectSameAsClean(site) {
+            try edit(site, "lathund.yml") { $0.replacingOccurrences(of: "title: \"Kunskapsbanken", with: "title: \"Nya kunskapsbanken") }
+        }
+    }
+
+    @Test func deletingAPage() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        try expectSameAsClean(site) { try site.remove("content/kommunicering/efter-beslutet.md") }
+    }
+
+    @Test func renamingAPage() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        try expectSameAsClean(site) {
+            let text = try #require(site.read("content/regelverk/sjukpenning.md"))
+            try site.remove("content/regelverk/sjukpenning.md")
+            try site.write("content/regelverk/sjukpenning-ny.md", text)
+        }
+    }
+
+    @Test func addingAPage() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        try expectSameAsClean(site) {
+            try site.write("content/regelverk/ny-sida.md", page("Ny sida", "Se [sjukpenning](sjukpenning.md).\n"))
+        }
+    }
+
+    /// Files whose bytes did not change are the previous site's files, linked, not written again.
+    @Test func unchangedFilesAreReusedFromThePreviousSite() throws {
+        let site = try DeterminismTests.generatedSite(pages: 40)
+        defer { site.cleanUp() }
+        try site.build()
+        func inode(_ path: String) throws -> UInt64 {
+            let attributes = try FileManager.default.attributesOfItem(atPath: site.root.appendingPathComponent(path).path)
+            return try #require(attributes[.systemFileNumber] as? UInt64)
+        }
+        let unchanged = try inode("site/avsnitt-2/sida-10/index.html")
+        let changed = try inode("site/avsnitt-1/sida-9/index.html")
+        try edit(site, "content/avsnitt-1/sida-9.md") { $0 + "\nEn ny mening.\n" }
+        #expect(try site.build().succeeded)
+        #expect(try inode("site/avsnitt-2/sida-10/index.html") == unchanged)
+        #expect(try inode("site/avsnitt-1/sida-9/index.html") != changed)
+        #expect(site.read("site/avsnitt-1/sida-9/index.html")?.contains("En ny mening.") == true)
+        // A clean build writes every file anew.
+        try site.build { $0.useCache = false }
+        #expect(try inode("site/avsnitt-2/sida-10/index.html") != unchanged)
+    }
+
+    /// A site changed by hand is not the one the cache describes: nothing is skipped or reused.
+    @Test func aReplacedOutputFolderIsNotTrusted() throws {
+        let site = try DeterminismTests.generatedSite(pages: 8)
+        defer { site.cleanUp() }
+        try site.build()
+        let before = site.snapshot()
+        try FileManager.default.removeItem(at: site.root.appendingPathComponent("site"))
+        try site.write("site/stray.html", "kvar")
+        let result = try site.build()
+        #expect(result.timings.map(\.stage).contains("output"))
+        #expect(site.snapshot() == before)
+    }
+}
