@@ -86,7 +86,7 @@ import Testing
                 list.forEach(collect)
             }
         }
-        for position in index.pages.indices { collect(context.pageContext(position)) }
+        for position in index.pages.indices { collect(context.pageContext(position, html: "<p>x</p>")) }
         for page in index.generated { collect(context.generatedContext(page)) }
         #expect(keys.subtracting(LayoutContext.vocabulary).isEmpty, "\(keys.subtracting(LayoutContext.vocabulary))")
         #expect(keys.contains("budget") && keys.contains("related") && keys.contains("children") && keys.contains("expansion"))

@@ -9,7 +9,7 @@ import Testing
 
     func files(_ documents: [SearchIndex.Document], synonyms: [GlossaryTerm] = []) -> [String: Any] {
         var result: [String: Any] = [:]
-        for (path, text) in SearchIndex(documents: documents, synonyms: synonyms, jobs: 2).files {
+        for (path, text) in BuiltSearchIndex(documents: documents, synonyms: synonyms, jobs: 2).files {
             result[path] = try? JSONSerialization.jsonObject(with: Data(text.utf8))
         }
         return result
@@ -69,7 +69,7 @@ import Testing
             let words = (0..<30).map { "sjuk\(String(UnicodeScalar(UInt8(97 + ($0 + number) % 26))))ord\(number % 50)x\($0)" }
             documents.append(document("/d\(number)/", title: "Sida \(number)", body: words.joined(separator: " ")))
         }
-        let index = SearchIndex(documents: documents, synonyms: [], jobs: 2)
+        let index = BuiltSearchIndex(documents: documents, synonyms: [], jobs: 2)
         let meta = try #require(index.files.first { $0.path == "search/index.json" })
         let parsed = try #require(try JSONSerialization.jsonObject(with: Data(meta.text.utf8)) as? [String: Any])
         let keys = try #require(parsed["keys"] as? [String])
@@ -90,13 +90,13 @@ import Testing
 
     @Test func synonymsComeFromTheGlossary() throws {
         let terms = GlossaryLoader.parse("- term: SGI\n  expansion: sjukpenninggrundande inkomst\n  definition: D\n- term: Karens\n  definition: D\n", displayPath: "g").0
-        let index = SearchIndex(documents: [document("/a/", title: "A", body: "B")], synonyms: terms, jobs: 1)
+        let index = BuiltSearchIndex(documents: [document("/a/", title: "A", body: "B")], synonyms: terms, jobs: 1)
         let meta = try #require(index.files.first { $0.path == "search/index.json" })
         #expect(meta.text.contains(#""synonyms":[{"a":["sgi"],"e":["sjukpenninggrund","inkomst"]}]"#))
     }
 
     @Test func hostileTextStaysInertInTheIndex() throws {
-        let index = SearchIndex(documents: [document("/x/", title: "<script>alert(1)</script>", body: "</script><img src=x onerror=alert(1)> \u{2028}")],
+        let index = BuiltSearchIndex(documents: [document("/x/", title: "<script>alert(1)</script>", body: "</script><img src=x onerror=alert(1)> \u{2028}")],
                                 synonyms: [], jobs: 1)
         let doc = try #require(index.files.first { $0.path == "search/doc/0.json" })
         #expect(!doc.text.contains("<"))
@@ -114,5 +114,16 @@ import Testing
         let decoded = try JSONSerialization.jsonObject(with: Data("[\(encoded)]".utf8)) as? [String]
         #expect(decoded == [text])
         #expect(!encoded.contains("<") && !encoded.contains(">") && !encoded.contains("&") && !encoded.contains("\u{2028}"))
+    }
+}
+
+/// Every file of a search index over `documents`, sorted by path, made as the build makes them.
+struct BuiltSearchIndex {
+    let files: [(path: String, text: String)]
+
+    init(documents: [SearchIndex.Document], synonyms: [GlossaryTerm], jobs: Int) {
+        let index = SearchIndex(analyses: Parallel.map(documents, jobs: jobs, SearchIndex.analyse), synonyms: synonyms)
+        files = (index.termFiles + documents.enumerated().map { (SearchIndex.documentPath($0.offset), SearchIndex.documentFile($0.element)) })
+            .sorted { $0.path < $1.path }
     }
 }

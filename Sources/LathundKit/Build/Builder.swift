@@ -101,14 +101,29 @@ public struct Builder: Sendable {
         let progress = options.progress
         let done = AtomicCounter()
         let total = catalog.pages.count
-        let rendered = Parallel.map(catalog.pages, jobs: jobs) { page -> RenderedPage in
-            let context = DirectiveContext(page: page, pages: catalog.pages, links: links, faq: faq,
-                                           datasets: datasets)
-            let result = RenderedPage(page: page, markdown: renderer.render(page, context: context))
-            if let progress { progress("markdown", done.increment() + 1, total) }
-            return result
+        /// The same in this stage and the Output stage, which renders each page again instead of keeping every
+        /// page's HTML and plain text in memory.
+        func markdown(of page: Page) -> RenderedMarkdown {
+            renderer.render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links, faq: faq,
+                                                            datasets: datasets))
         }
-        for page in rendered { diagnostics += page.markdown.diagnostics }
+        // Each page's words for the search index, by file, until the index is built.
+        var analyses: [String: SearchIndex.Analysis] = [:]
+        let rendered: [RenderedPage]
+        do {
+            let results = Parallel.map(catalog.pages, jobs: jobs) { page -> (RenderedPage, SearchIndex.Analysis, [Diagnostic]) in
+                let markdown = markdown(of: page)
+                let analysis = SearchIndex.analyse(RenderedPage.searchDocument(page: page, markdown: markdown, url: page.url))
+                if let progress { progress("markdown", done.increment() + 1, total) }
+                return (RenderedPage(page: page, markdown: markdown), analysis, markdown.diagnostics)
+            }
+            analyses.reserveCapacity(results.count)
+            for (page, analysis, pageDiagnostics) in results {
+                analyses[page.page.relativePath] = analysis
+                diagnostics += pageDiagnostics
+            }
+            rendered = results.map(\.0)
+        }
         clock.lap("markdown")
 
         // Checks (Sources/LathundKit/Checks): personnummer, review dates, readability, references.
@@ -143,8 +158,12 @@ public struct Builder: Sendable {
                 }
             }
         }
-        let search = SearchIndex(documents: Self.searchDocuments(index, glossary: glossary, links: links),
-                                 synonyms: glossary, jobs: jobs)
+        // Documents 0..<index.pages.count are the pages, in order; the glossary, when there is one, is last.
+        let glossaryDocument = Self.glossaryDocument(index, glossary: glossary, links: links)
+        let search = SearchIndex(analyses: index.pages.map { analyses[$0.page.relativePath]! }
+                                     + (glossaryDocument.map { [SearchIndex.analyse($0)] } ?? []),
+                                 synonyms: glossary)
+        analyses = [:]
         clock.lap("indexes")
 
         // 6. Render: which layout each file uses, and how to make its text. Rendering itself happens in the
@@ -177,7 +196,14 @@ public struct Builder: Sendable {
                                               "no layout named '\(candidates[0])' in \(layoutsDisplay)/"))
                     continue
                 }
-                outputs.append(OutputFile(page.outputPath) { layouts.render(contexts.pageContext(position), layout: layout) })
+                // The page and its search document, made from one rendering of its Markdown.
+                let documentPath = SearchIndex.documentPath(position)
+                outputs.append(OutputFile([page.outputPath, documentPath]) {
+                    let markdown = markdown(of: page)
+                    let document = RenderedPage.searchDocument(page: page, markdown: markdown, url: links.href(page.url))
+                    return [layouts.render(contexts.pageContext(position, html: markdown.html), layout: layout),
+                            SearchIndex.documentFile(document)]
+                })
             }
             for page in index.generated {
                 guard let layout = layouts.resolve(page.layouts) else { continue }
@@ -193,8 +219,10 @@ public struct Builder: Sendable {
             outputs.append(OutputFile("data/\(dataset.name).json") { StatisticsPages.json(dataset) })
         }
         for (path, text) in search.termFiles { outputs.append(OutputFile(path) { text }) }
-        for document in 0..<search.documentCount {
-            outputs.append(OutputFile(SearchIndex.documentPath(document)) { search.documentFile(document) })
+        if let glossaryDocument {
+            outputs.append(OutputFile(SearchIndex.documentPath(index.pages.count)) {
+                SearchIndex.documentFile(glossaryDocument)
+            })
         }
         outputs.append(OutputFile("sitemap.xml") { SiteFiles.sitemap(index: index, links: links) })
         outputs.append(OutputFile("robots.txt") { SiteFiles.robots(links: links) })
@@ -212,7 +240,7 @@ public struct Builder: Sendable {
         var succeeded = diagnostics.errorCount == 0
         let summaries = index.pages.map {
             BuildResult.PageSummary(url: $0.url, file: $0.page.displayPath, title: $0.title,
-                                    words: Self.wordCount($0.markdown.plainText),
+                                    words: $0.wordCount,
                                     readability: checks.readability[$0.page.relativePath],
                                     reviewed: $0.page.frontMatter.reviewed)
         }
@@ -253,23 +281,29 @@ public struct Builder: Sendable {
     }
 
     /// One file of the site: text made when it is written, or a file copied.
+    /// Several files can be made together (a page and its search document share one Markdown rendering).
     struct OutputFile {
-        enum Source { case text(() -> String), copy(String), bytes(Data) }
-        let path: String
+        enum Source { case texts(() -> [String]), copy(String), bytes(Data) }
+        let paths: [String]
         let source: Source
 
         init(_ path: String, _ make: @escaping () -> String) {
-            self.path = path
-            source = .text(make)
+            paths = [path]
+            source = .texts { [make()] }
+        }
+
+        init(_ paths: [String], _ make: @escaping () -> [String]) {
+            self.paths = paths
+            source = .texts(make)
         }
 
         init(_ path: String, contents: Data) {
-            self.path = path
+            paths = [path]
             source = .bytes(contents)
         }
 
         init(copying source: String, to path: String) {
-            self.path = path
+            paths = [path]
             self.source = .copy(source)
         }
     }
@@ -278,21 +312,25 @@ public struct Builder: Sendable {
     /// from the previous site instead. Returns each file's hash for the cache.
     private func writeAll(_ outputs: [OutputFile], previous: [String: UInt64], to staged: StagedOutput,
                           jobs: Int) throws -> [(path: String, hash: UInt64)] {
-        let results = Parallel.map(outputs, jobs: jobs) { file -> Result<UInt64, Error> in
-            func put(_ bytes: UnsafeRawBufferPointer) throws -> UInt64 {
+        let results = Parallel.map(outputs, jobs: jobs) { file -> Result<[UInt64], Error> in
+            func put(_ bytes: UnsafeRawBufferPointer, to path: String) throws -> UInt64 {
                 let hash = XXH64.hash(bytes)
-                try staged.write(bytes, to: file.path, unchanged: previous[file.path] == hash)
+                try staged.write(bytes, to: path, unchanged: previous[path] == hash)
                 return hash
             }
             do {
                 switch file.source {
-                case .text(let make):
-                    var text = make()
-                    return .success(try text.withUTF8 { try put(UnsafeRawBufferPointer($0)) })
+                case .texts(let make):
+                    var hashes: [UInt64] = []
+                    for (path, text) in zip(file.paths, make()) {
+                        var text = text
+                        hashes.append(try text.withUTF8 { try put(UnsafeRawBufferPointer($0), to: path) })
+                    }
+                    return .success(hashes)
                 case .copy(let source):
-                    return .success(try Data(contentsOf: URL(fileURLWithPath: source)).withUnsafeBytes(put))
+                    return .success([try Data(contentsOf: URL(fileURLWithPath: source)).withUnsafeBytes { try put($0, to: file.paths[0]) }])
                 case .bytes(let contents):
-                    return .success(try contents.withUnsafeBytes(put))
+                    return .success([try contents.withUnsafeBytes { try put($0, to: file.paths[0]) }])
                 }
             } catch {
                 return .failure(error)
@@ -302,7 +340,7 @@ public struct Builder: Sendable {
         hashes.reserveCapacity(outputs.count)
         for (file, result) in zip(outputs, results) {
             switch result {
-            case .success(let hash): hashes.append((file.path, hash))
+            case .success(let fileHashes): hashes += zip(file.paths, fileHashes).map { ($0, $1) }
             case .failure(let error): throw error
             }
         }
@@ -339,32 +377,13 @@ public struct Builder: Sendable {
         }
     }
 
-    /// What the search index holds: every page, and the glossary as one document.
-    static func searchDocuments(_ index: SiteIndex, glossary: [GlossaryTerm], links: SiteLinks) -> [SearchIndex.Document] {
-        var documents = index.pages.map { page in
-            SearchIndex.Document(url: links.href(page.url), title: page.title, section: page.page.section,
-                                 description: page.summary, headings: page.markdown.headings.map(\.text),
-                                 question: page.page.frontMatter.faq?.question, body: page.markdown.plainText)
-        }
-        if let page = index.generated.first(where: { if case .glossary = $0.content { return true } else { return false } }) {
-            let text = glossary.map { "\($0.term) \($0.expansion ?? "") \($0.definition)" }.joined(separator: "\n")
-            documents.append(SearchIndex.Document(url: links.href(page.url), title: page.title, section: "ordlista",
-                                                  description: page.description, headings: [],
-                                                  question: nil, body: text))
-        }
-        return documents
-    }
-
-    /// Words separated by ASCII white space, counted on bytes.
-    static func wordCount(_ text: String) -> Int {
-        var count = 0
-        var inWord = false
-        for byte in text.utf8 {
-            let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
-            if !space && !inWord { count += 1 }
-            inWord = !space
-        }
-        return count
+    /// The glossary as one search document, after the pages' documents.
+    static func glossaryDocument(_ index: SiteIndex, glossary: [GlossaryTerm], links: SiteLinks) -> SearchIndex.Document? {
+        guard let page = index.generated.first(where: { if case .glossary = $0.content { return true } else { return false } })
+        else { return nil }
+        let text = glossary.map { "\($0.term) \($0.expansion ?? "") \($0.definition)" }.joined(separator: "\n")
+        return SearchIndex.Document(url: links.href(page.url), title: page.title, section: "ordlista",
+                                    description: page.description, headings: [], question: nil, body: text)
     }
 
     static func files(under folder: URL) -> [(relative: String, absolute: String)] {

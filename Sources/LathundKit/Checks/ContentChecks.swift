@@ -48,7 +48,7 @@ struct ContentChecks {
                 overdue = item
                 diagnostics.append(diagnostic)
             }
-            let readability = Readability(text: page.markdown.plainText)
+            let readability = page.readability
             if let limit = config.lixMax[page.page.section] ?? config.lixMaxDefault, let lix = readability.roundedLIX,
                readability.words >= Self.minimumWordsForLIXWarning, lix > limit {
                 let section = page.page.section.isEmpty ? "the top of content/" : page.page.section + "/"
@@ -59,7 +59,7 @@ struct ContentChecks {
                 diagnostics.append(.warning(related.location, code: "broken-related",
                                             "related '\(related.value)' names no page in content/\(DidYouMean.hint(for: related.value, among: paths))"))
             }
-            for link in page.markdown.links where link.isImage && link.target == .external
+            for link in page.links where link.isImage && link.target == .external
                 && Self.loadsFromAnotherSite(link.destination) {
                 diagnostics.append(.warning(link.location, code: "external-image",
                                             "image '\(link.destination)' would load from another site; put the file in content/ and link to it"))

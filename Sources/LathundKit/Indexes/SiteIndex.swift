@@ -1,9 +1,20 @@
 import Foundation
 
-/// A page after the Markdown stage.
+/// A page after the Markdown stage: what the whole-site views need. The HTML and plain text are not kept
+/// (they would make memory grow with the content); the Output stage renders the Markdown again when it writes
+/// the page.
 public struct RenderedPage: Sendable {
     public let page: Page
-    public let markdown: RenderedMarkdown
+    public let headings: [Heading]
+    public let links: [LinkReference]
+    /// Text of the first paragraph.
+    public let firstParagraph: String
+    /// Words of the plain text.
+    public let wordCount: Int
+    /// The start of the plain text, for the FAQ's structured data; empty for pages that are not FAQ entries.
+    public let answer: String
+    /// Words, sentences and long words of the plain text, for the readability check.
+    public let readability: Readability
 
     public var title: String { page.frontMatter.title }
     public var url: String { page.url }
@@ -11,7 +22,38 @@ public struct RenderedPage: Sendable {
     /// The description, or the start of the first paragraph.
     public var summary: String {
         if let description = page.frontMatter.description, !description.isEmpty { return description }
-        return Summary.shorten(markdown.firstParagraph, limit: 200)
+        return Summary.shorten(firstParagraph, limit: 200)
+    }
+
+    public init(page: Page, markdown: RenderedMarkdown) {
+        self.page = page
+        headings = markdown.headings
+        links = markdown.links
+        firstParagraph = markdown.firstParagraph
+        wordCount = Self.wordCount(markdown.plainText)
+        answer = page.frontMatter.faq == nil ? "" : Summary.shorten(markdown.plainText, limit: 600)
+        readability = Readability(text: markdown.plainText)
+    }
+
+    /// The search index's document for this page; `url` is the page's address as the site links it.
+    static func searchDocument(page: Page, markdown: RenderedMarkdown, url: String) -> SearchIndex.Document {
+        let description = page.frontMatter.description.flatMap { $0.isEmpty ? nil : $0 }
+            ?? Summary.shorten(markdown.firstParagraph, limit: 200)
+        return SearchIndex.Document(url: url, title: page.frontMatter.title, section: page.section,
+                                    description: description, headings: markdown.headings.map(\.text),
+                                    question: page.frontMatter.faq?.question, body: markdown.plainText)
+    }
+
+    /// Words separated by ASCII white space, counted on bytes.
+    static func wordCount(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for byte in text.utf8 {
+            let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if !space && !inWord { count += 1 }
+            inWord = !space
+        }
+        return count
     }
 }
 
@@ -149,13 +191,13 @@ public struct SiteIndex: Sendable {
 
         // Links: check targets and anchors, collect backlinks.
         var idsByURL: [String: Set<String>] = [:]
-        for page in pages { idsByURL[page.url] = Set(page.markdown.headings.map(\.id)) }
+        for page in pages { idsByURL[page.url] = Set(page.headings.map(\.id)) }
         var knownURLs = Set(indexByURL.keys)
         for page in kept { knownURLs.insert(page.url) }
         let assetURLs = Set(assets.map(\.url))
         var backlinkSets: [Int: Set<Int>] = [:]
         for (index, page) in pages.enumerated() {
-            for link in page.markdown.links {
+            for link in page.links {
                 let what = link.isImage ? "image" : "link"
                 func checkAnchor(_ fragment: String?, on url: String) {
                     guard let fragment, !fragment.isEmpty, let ids = idsByURL[url] else { return }

@@ -80,11 +80,13 @@ struct LayoutContext {
 
     private static func day(_ day: Day?) -> String { day?.description ?? "" }
 
-    func pageContext(_ position: Int) -> [String: Any] {
+    /// The context of `index.pages[position]`, whose Markdown rendered to `html` (made again when the page is
+    /// written, not kept from the Markdown stage).
+    func pageContext(_ position: Int, html: String) -> [String: Any] {
         let rendered = index.pages[position]
         let page = rendered.page
         let matter = page.frontMatter
-        let toc = Self.tableOfContents(rendered.markdown.headings, minimum: config.tocMinHeadings)
+        let toc = Self.tableOfContents(rendered.headings, minimum: config.tocMinHeadings)
         let breadcrumbs = index.ancestors(of: position).map(link)
         let children = (index.children[position] ?? []).map(link)
         let backlinks = (index.backlinks[position] ?? []).map(link)
@@ -123,7 +125,7 @@ struct LayoutContext {
             "has_sources": !sources.isEmpty,
             "tags": matter.tags.map { ["name": $0] },
             "has_tags": !matter.tags.isEmpty,
-            "content": abbreviations.mark(rendered.markdown.html),
+            "content": abbreviations.mark(html),
             "toc": toc,
             "has_toc": !toc.isEmpty,
             "breadcrumbs": breadcrumbs,
@@ -146,7 +148,7 @@ struct LayoutContext {
             context["faq_letters"] = isList ? self.faq.letters.map(groupContext) : []
             let entries = isList ? self.faq.entries : self.faq.entries.filter { $0.url == page.url }
             pageValues["jsonld"] = entries.isEmpty ? "" : FAQIndex.jsonLD(entries.map { entry in
-                (entry.question, index.indexByURL[entry.url].map { Summary.shorten(index.pages[$0].markdown.plainText, limit: 600) } ?? "")
+                (entry.question, index.indexByURL[entry.url].map { index.pages[$0].answer } ?? "")
             })
         } else {
             context["faq_categories"] = [[String: Any]]()

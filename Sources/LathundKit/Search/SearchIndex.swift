@@ -6,7 +6,8 @@ import Foundation
 /// - `search/terms/KEY.json`: `{stem: [doc, score, doc, score, …]}` for every stem starting with KEY (the hex
 ///   of its first two, or more when a shard grows large, letters). A score is `round(bm25 × 100) × 4 + flags`
 ///   (flag 1: the document has the stem only inside a compound; flag 2: the stem is in an FAQ question).
-/// - `search/doc/N.json`: url, title, section, description and the plain text for excerpts.
+/// - `search/doc/N.json`: url, title, section, description and the plain text for excerpts (`documentFile`, made
+///   by the Output stage when it writes the page, so the index never holds the pages' text).
 ///
 /// Scores are BM25 term weights with weighted field frequencies (title > headings > FAQ question > body) plus a
 /// bonus for the best field a stem is in, computed at build time; the query side multiplies by the idf.
@@ -37,21 +38,12 @@ public struct SearchIndex: Sendable {
 
     /// `search/index.json` and the term shards, sorted by path.
     public let termFiles: [(path: String, text: String)]
-    /// The documents' files are made when written (`documentFile`), not kept.
-    let documents: [Document]
-    public var documentCount: Int { documents.count }
-
-    /// Every file of the index, sorted by path.
-    public var files: [(path: String, text: String)] {
-        (termFiles + documents.indices.map { (Self.documentPath($0), documentFile($0)) }).sorted { $0.path < $1.path }
-    }
 
     static func documentPath(_ document: Int) -> String { "search/doc/\(document).json" }
 
-    /// `search/doc/N.json`.
-    func documentFile(_ position: Int) -> String {
-        let document = documents[position]
-        return JSONText.object([
+    /// `search/doc/N.json`: made when it is written, from the document's text at that time.
+    static func documentFile(_ document: Document) -> String {
+        JSONText.object([
             ("url", JSONText.string(document.url)),
             ("title", JSONText.string(document.title)),
             ("section", JSONText.string(document.section)),
@@ -119,8 +111,8 @@ public struct SearchIndex: Sendable {
         return analysis
     }
 
-    public init(documents: [Document], synonyms: [GlossaryTerm], jobs: Int) {
-        let analyses = Parallel.map(documents, jobs: jobs, Self.analyse)
+    /// The index of documents already analysed (`analyse`), in document order.
+    init(analyses: [Analysis], synonyms: [GlossaryTerm]) {
         let averageLength = max(1, Double(analyses.reduce(0) { $0 + $1.length }) / Double(max(1, analyses.count)))
         // stem → postings in document order
         var postings: [String: [Posting]] = [:]
@@ -168,12 +160,11 @@ public struct SearchIndex: Sendable {
         }
         files.append(("search/index.json", JSONText.object([
             ("version", "1"),
-            ("documents", String(documents.count)),
+            ("documents", String(analyses.count)),
             ("keys", JSONText.array(keys.sorted().map(JSONText.string))),
             ("synonyms", JSONText.array(synonymList)),
         ]) + "\n"))
         termFiles = files.sorted { $0.0 < $1.0 }
-        self.documents = documents
     }
 
     /// Makes a stem that is the start or end of a longer stem ("brev" in "kommuniceringsbrev", "sjukpenning" in
