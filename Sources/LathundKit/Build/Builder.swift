@@ -160,10 +160,10 @@ public struct Builder: Sendable {
         }
         // Documents 0..<index.pages.count are the pages, in order; the glossary, when there is one, is last.
         let glossaryDocument = Self.glossaryDocument(index, glossary: glossary, links: links)
-        let search = SearchIndex(analyses: index.pages.map { analyses[$0.page.relativePath]! }
-                                     + (glossaryDocument.map { [SearchIndex.analyse($0)] } ?? []),
-                                 synonyms: glossary)
+        var documents = index.pages.map { analyses.removeValue(forKey: $0.page.relativePath)! }
         analyses = [:]
+        if let glossaryDocument { documents.append(SearchIndex.analyse(glossaryDocument)) }
+        let search = SearchIndex(analyses: consume documents, synonyms: glossary)
         clock.lap("indexes")
 
         // 6. Render: which layout each file uses, and how to make its text. Rendering itself happens in the

@@ -111,12 +111,16 @@ public struct SearchIndex: Sendable {
         return analysis
     }
 
-    /// The index of documents already analysed (`analyse`), in document order.
-    init(analyses: [Analysis], synonyms: [GlossaryTerm]) {
-        let averageLength = max(1, Double(analyses.reduce(0) { $0 + $1.length }) / Double(max(1, analyses.count)))
+    /// The index of documents already analysed (`analyse`), in document order. Each analysis is released as
+    /// soon as its postings are made, so the two are not both in memory for the whole site.
+    init(analyses: consuming [Analysis], synonyms: [GlossaryTerm]) {
+        let documentCount = analyses.count
+        let averageLength = max(1, Double(analyses.reduce(0) { $0 + $1.length }) / Double(max(1, documentCount)))
         // stem → postings in document order
         var postings: [String: [Posting]] = [:]
-        for (doc, analysis) in analyses.enumerated() {
+        for doc in analyses.indices {
+            let analysis = analyses[doc]
+            analyses[doc] = Analysis()
             let norm = Self.k1 * (1 - Self.b + Self.b * Double(analysis.length) / averageLength)
             for (slot, stem) in analysis.stems.enumerated() {
                 let frequency = analysis.frequencies[slot]
@@ -160,7 +164,7 @@ public struct SearchIndex: Sendable {
         }
         files.append(("search/index.json", JSONText.object([
             ("version", "1"),
-            ("documents", String(analyses.count)),
+            ("documents", String(documentCount)),
             ("keys", JSONText.array(keys.sorted().map(JSONText.string))),
             ("synonyms", JSONText.array(synonymList)),
         ]) + "\n"))
