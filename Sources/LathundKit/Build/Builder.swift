@@ -31,6 +31,7 @@ public struct Builder: Sendable {
         }
         try checkFolders(content: contentURL, layouts: layoutsURL, output: outputURL)
         let jobs = max(1, options.jobs)
+        let today = options.today ?? Day.today
         clock.lap("config")
 
         // Cache: when no input changed since the last successful build and its site is still in place, that
@@ -43,7 +44,7 @@ public struct Builder: Sendable {
                                                                 files: [configURL.standardizedFileURL],
                                                                 settings: cacheSettings(content: contentURL,
                                                                                         layouts: layoutsURL,
-                                                                                        output: outputURL),
+                                                                                        output: outputURL, today: today),
                                                                 jobs: jobs))
             if options.useCache, let record = built.loadRecord(), record.fingerprint == fingerprint,
                record.outputIdentity == StagedOutput.identity(of: outputURL.path) {
@@ -127,7 +128,7 @@ public struct Builder: Sendable {
         clock.lap("markdown")
 
         // Checks (Sources/LathundKit/Checks): personnummer, review dates, readability, references.
-        let checks = ContentChecks(config: config, today: options.today ?? Day.todayInSweden(), jobs: jobs)
+        let checks = ContentChecks(config: config, today: today, jobs: jobs)
             .run(pages: rendered, contentRoot: contentURL, assets: catalog.assets,
                  glossary: catalog.glossaryPath.map { ($0, contentDisplay + "/" + (config.glossary ?? "")) })
         diagnostics += checks.diagnostics
@@ -349,8 +350,8 @@ public struct Builder: Sendable {
 
     /// Everything besides the files that decides what a build writes, for the cache's fingerprint. The day
     /// is there for checks that depend on it (review dates).
-    private func cacheSettings(content: URL, layouts: URL, output: URL) -> [String] {
-        let day = "day=\((options.today ?? Day.todayInSweden()).description)"
+    private func cacheSettings(content: URL, layouts: URL, output: URL, today: Day) -> [String] {
+        let day = "day=\(today.description)"
         return [content.path, layouts.path, output.path, options.resolve(options.configFile).path,
                 "strict=\(options.strict)", "drafts=\(options.includeDrafts)", "base=\(options.baseURL ?? "-")",
                 "fail=\(options.failAfterWrites.map(String.init) ?? "-")", options.directives.signature, day]

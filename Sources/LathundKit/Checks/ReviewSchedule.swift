@@ -55,12 +55,4 @@ extension Day {
         let newDay = min(day, Day.daysIn(month: newMonth, year: newYear))
         return Day(year: newYear, month: newMonth, day: newDay) ?? self
     }
-
-    /// Today's date in Sweden.
-    public static func todayInSweden() -> Day {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Stockholm") ?? .current
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
-        return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)!
-    }
 }

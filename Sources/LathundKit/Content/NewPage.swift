@@ -157,11 +157,3 @@ public struct NewPage: Sendable {
         return result + "\""
     }
 }
-
-extension Day {
-    /// The local calendar date.
-    public static var today: Day {
-        let parts = Calendar.current.dateComponents([.year, .month, .day], from: Date())
-        return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)!
-    }
-}

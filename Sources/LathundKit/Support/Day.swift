@@ -1,3 +1,5 @@
+import Foundation
+
 /// A calendar date written ÅÅÅÅ-MM-DD, validated (no 2026-02-30).
 public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
     public let year: Int
@@ -49,5 +51,15 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
     public static func < (lhs: Day, rhs: Day) -> Bool {
         (lhs.year, lhs.month, lhs.day) < (rhs.year, rhs.month, rhs.day)
+    }
+}
+
+extension Day {
+    /// Today's date in Sweden: what `reviewed:` and review intervals mean, whatever the machine's time zone.
+    public static var today: Day {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Stockholm") ?? .current
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)!
     }
 }
