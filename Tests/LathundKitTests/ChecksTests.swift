@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 @testable import LathundKit
 
@@ -157,6 +158,70 @@ import Testing
         #expect(value.longWords == 1)
         #expect(Readability(text: "").lix == nil)
         #expect(Readability(text: "Ord utan punkt").sentences == 1)
+    }
+
+    /// The byte-level tokenizer equals the plain scalar-by-scalar statement of the rules (below) on random text
+    /// made of the characters the rules care about, including non-Latin letters, combining marks, emoji and
+    /// non-breaking and other Unicode spaces.
+    @Test func byteTokenizerEqualsScalarReference() async {
+        let pieces = ["a", "Ö", "å", "é", "ß", "ж", "中", "\u{300}", "😀", "1", "9", "0", " ", "\u{A0}", "\u{2009}", "\n", "\t",
+                      ".", "!", "?", ":", ",", "-", "'", "’", "\u{2011}", "t.ex", "bl.a", "SGI", "Försäkringskassan",
+                      "sjukpenning", "11,1", "2019", "ca", "Kap", "nr", "(", ")", "\"", "ª", "µ", "\u{85}", "\u{2028}"]
+        await propertyCheck(count: 3000, input: Gen.element(of: pieces).array(of: 0...60)) { parts in
+            let text = parts.map { $0 ?? "" }.joined()
+            #expect(Readability(text: text) == Self.reference(text), "\(text.debugDescription)")
+        }
+    }
+
+    /// The rules of `Readability`'s tokenizer written the simple way, scalar by scalar (its first version).
+    static func reference(_ text: String) -> Readability {
+        var words = 0, sentences = 0, longWords = 0, letters = 0
+        var inWord = false, wordText = "", wordLength = 0, blockHasWords = false
+        let scalars = Array(text.unicodeScalars)
+        func isWordScalar(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) }
+        func endWord() {
+            guard inWord else { return }
+            words += 1
+            if letters > 6 { longWords += 1 }
+            inWord = false
+            letters = 0
+            blockHasWords = true
+        }
+        var index = 0
+        while index < scalars.count {
+            let scalar = scalars[index]
+            defer { index += 1 }
+            if isWordScalar(scalar) {
+                if !inWord { inWord = true; wordText = ""; wordLength = 0 }
+                if scalar.properties.isAlphabetic { letters += 1 }
+                if wordLength < 12 { wordText.unicodeScalars.append(scalar); wordLength += 1 }
+                continue
+            }
+            let next: Unicode.Scalar? = index + 1 < scalars.count ? scalars[index + 1] : nil
+            let nextIsWord = next.map(isWordScalar) ?? false
+            if inWord, nextIsWord, scalar == "-" || scalar == "'" || scalar == "’" || scalar == "\u{2011}" { continue }
+            let previousIsDigit = index > 0 && ("0"..."9").contains(scalars[index - 1])
+            if inWord, previousIsDigit, scalar == ",", let next, ("0"..."9").contains(next) { continue }
+            if inWord, nextIsWord, scalar == "." {
+                if wordLength < 12 { wordText.unicodeScalars.append(scalar); wordLength += 1 }
+                continue
+            }
+            let previousWord = inWord && scalar == "." ? wordText.lowercased() : ""
+            endWord()
+            switch scalar {
+            case ".", "!", "?", ":":
+                let atEnd = next == nil || next!.properties.isWhitespace
+                let abbreviation = scalar == "." && (Readability.abbreviations.contains(previousWord) || previousWord.contains("."))
+                if atEnd, blockHasWords, !abbreviation { sentences += 1; blockHasWords = false }
+            case "\n":
+                if blockHasWords { sentences += 1; blockHasWords = false }
+            default:
+                break
+            }
+        }
+        endWord()
+        if blockHasWords { sentences += 1 }
+        return Readability(words: words, sentences: sentences, longWords: longWords)
     }
 
     @Test func bands() {

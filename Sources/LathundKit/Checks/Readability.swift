@@ -46,62 +46,68 @@ public struct Readability: Sendable, Equatable, Codable {
     }
 
     public init(text: String) {
+        var text = text
+        self = text.withUTF8 { Self.count(UTF8Text(bytes: $0)) }
+    }
+
+    /// The tokenizer above over UTF-8 bytes: ASCII and Latin-1 letters are looked up in a table, only other
+    /// scalars ask Unicode's properties. `ReadabilityTests` keeps it equal to a plain scalar-by-scalar version.
+    private static func count(_ text: UTF8Text) -> Readability {
         var words = 0, sentences = 0, longWords = 0
         var letters = 0
         var inWord = false
-        var wordText = ""  // the word so far, for the abbreviation test; only kept while short
+        var wordBytes: [UInt8] = []  // the word's first 12 scalars, for the abbreviation test
+        wordBytes.reserveCapacity(48)
         var wordLength = 0
         var blockHasWords = false
-        let scalars = Array(text.unicodeScalars)
-        func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-            scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)
-        }
-        func endWord() {
-            guard inWord else { return }
-            words += 1
-            if letters > 6 { longWords += 1 }
-            inWord = false
-            letters = 0
-            blockHasWords = true
-        }
         var index = 0
-        while index < scalars.count {
-            let scalar = scalars[index]
-            if isWordScalar(scalar) {
-                if !inWord { inWord = true; wordText = ""; wordLength = 0 }
-                if scalar.properties.isAlphabetic { letters += 1 }
-                if wordLength < 12 { wordText.unicodeScalars.append(scalar); wordLength += 1 }
-                index += 1
+        let end = text.bytes.count
+        var current = text.scalar(at: 0)
+        while index < end {
+            let (scalar, width) = current
+            let nextIndex = index + width
+            current = text.scalar(at: nextIndex)
+            let (next, _) = current  // 0 at the end
+            if let isLetter = Self.wordKind(scalar) {
+                if !inWord { inWord = true; wordBytes.removeAll(keepingCapacity: true); wordLength = 0 }
+                if isLetter { letters += 1 }
+                if wordLength < 12 { wordBytes.append(contentsOf: text.bytes[index..<nextIndex]); wordLength += 1 }
+                index = nextIndex
                 continue
             }
-            let next: Unicode.Scalar? = index + 1 < scalars.count ? scalars[index + 1] : nil
-            let nextIsWord = next.map(isWordScalar) ?? false
-            if inWord, nextIsWord, scalar == "-" || scalar == "'" || scalar == "’" || scalar == "\u{2011}" {
-                index += 1
+            let nextIsWord = nextIndex < end && Self.wordKind(next) != nil
+            if inWord, nextIsWord, scalar == 0x2D || scalar == 0x27 || scalar == 0x2019 || scalar == 0x2011 {  // - ' ’ ‑
+                index = nextIndex
                 continue
             }
-            let previousIsDigit = index > 0 && ("0"..."9").contains(scalars[index - 1])
-            if inWord, previousIsDigit, scalar == ",", let next, ("0"..."9").contains(next) {  // a decimal comma: 11,1
-                index += 1
+            let previousIsDigit = index > 0 && Self.isDigit(UInt32(text.bytes[index - 1]))
+            if inWord, previousIsDigit, scalar == 0x2C, nextIndex < end, Self.isDigit(next) {  // a decimal comma: 11,1
+                index = nextIndex
                 continue
             }
-            if inWord, nextIsWord, scalar == "." {  // an inner period: t.ex, 1.5
-                if wordLength < 12 { wordText.unicodeScalars.append(scalar); wordLength += 1 }
-                index += 1
+            if inWord, nextIsWord, scalar == 0x2E {  // an inner period: t.ex, 1.5
+                if wordLength < 12 { wordBytes.append(0x2E); wordLength += 1 }
+                index = nextIndex
                 continue
             }
             // Lower-cased only where it matters: before a period.
-            let previousWord = inWord && scalar == "." ? wordText.lowercased() : ""
-            endWord()
+            let previousWord = inWord && scalar == 0x2E ? String(decoding: wordBytes, as: UTF8.self).lowercased() : ""
+            if inWord {
+                words += 1
+                if letters > 6 { longWords += 1 }
+                inWord = false
+                letters = 0
+                blockHasWords = true
+            }
             switch scalar {
-            case ".", "!", "?", ":":
-                let atEnd = next == nil || next!.properties.isWhitespace
-                let abbreviation = scalar == "." && (Self.abbreviations.contains(previousWord) || previousWord.contains("."))
+            case 0x2E, 0x21, 0x3F, 0x3A:  // . ! ? :
+                let atEnd = nextIndex >= end || Self.isWhitespace(next)
+                let abbreviation = scalar == 0x2E && (Self.abbreviations.contains(previousWord) || previousWord.contains("."))
                 if atEnd, blockHasWords, !abbreviation {
                     sentences += 1
                     blockHasWords = false
                 }
-            case "\n":
+            case 0x0A:
                 if blockHasWords {
                     sentences += 1
                     blockHasWords = false
@@ -109,10 +115,47 @@ public struct Readability: Sendable, Equatable, Codable {
             default:
                 break
             }
-            index += 1
+            index = nextIndex
         }
-        endWord()
+        if inWord {
+            words += 1
+            if letters > 6 { longWords += 1 }
+            blockHasWords = true
+        }
         if blockHasWords { sentences += 1 }
-        self.init(words: words, sentences: sentences, longWords: longWords)
+        return Readability(words: words, sentences: sentences, longWords: longWords)
+    }
+
+    private static func isDigit(_ scalar: UInt32) -> Bool { scalar >= 0x30 && scalar <= 0x39 }
+
+    /// nil for a scalar that is not part of a word; true for a letter, false for a digit.
+    private static func wordKind(_ scalar: UInt32) -> Bool? {
+        if isDigit(scalar) { return false }
+        if scalar < 0x100 { return latinAlphabetic[Int(scalar)] ? true : nil }
+        return Unicode.Scalar(scalar).map { $0.properties.isAlphabetic ? true : nil } ?? nil
+    }
+
+    private static func isWhitespace(_ scalar: UInt32) -> Bool {
+        if scalar < 0x100 { return latinWhitespace[Int(scalar)] }
+        return Unicode.Scalar(scalar)?.properties.isWhitespace ?? false
+    }
+
+    private static let latinAlphabetic: [Bool] = (0..<256).map { Unicode.Scalar(UInt8($0)).properties.isAlphabetic }
+    private static let latinWhitespace: [Bool] = (0..<256).map { Unicode.Scalar(UInt8($0)).properties.isWhitespace }
+}
+
+/// Valid UTF-8 (from a `String`), decoded one scalar at a time.
+private struct UTF8Text {
+    let bytes: UnsafeBufferPointer<UInt8>
+
+    /// The scalar starting at `index` and its length in bytes; (0, 1) past the end.
+    @inline(__always) func scalar(at index: Int) -> (UInt32, Int) {
+        guard index < bytes.count else { return (0, 1) }
+        let lead = UInt32(bytes[index])
+        if lead < 0x80 { return (lead, 1) }
+        func continuation(_ offset: Int) -> UInt32 { UInt32(bytes[index + offset] & 0x3F) }
+        if lead < 0xE0 { return ((lead & 0x1F) << 6 | continuation(1), 2) }
+        if lead < 0xF0 { return ((lead & 0x0F) << 12 | continuation(1) << 6 | continuation(2), 3) }
+        return ((lead & 0x07) << 18 | continuation(1) << 12 | continuation(2) << 6 | continuation(3), 4)
     }
 }
