@@ -180,3 +180,72 @@ func fixture(_ name: String) throws -> URL {
         #expect(StagedOutput.isSafe("regelverk/sgi/index.html"))
     }
 }
+
+/// The previous site is kept as `.site.spare` and the next build writes over it in place (StagedOutput).
+@Suite struct RecycledOutputTests {
+    static func inode(_ path: String) -> UInt64? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? UInt64(info.st_ino) : nil
+    }
+
+    /// Whatever the spare holds (files where folders go, folders where files go, links out of it, stray and
+    /// longer files), the build writes exactly the new site and nothing outside the spare changes.
+    @Test func theSpareIsWrittenOverAndPruned() throws {
+        let site = try TestSite(files: ["a.md": page("A", "Text a"), "b.md": page("B"), "c.md": page("C", "Kort")])
+        defer { site.cleanUp() }
+        try site.build { $0.useCache = false }
+        try site.build { $0.useCache = false }
+        #expect(site.exists(".site.spare/a/index.html"), "the previous site is kept as the spare")
+        try site.write("outside.txt", "utanför")
+        try site.write("outside-folder/keep.txt", "utanför")
+        let spare = site.root.appendingPathComponent(".site.spare").path
+        try site.write(".site.spare/d", "a file where the new page's folder goes")
+        try site.remove(".site.spare/robots.txt")
+        try site.write(".site.spare/robots.txt/inside.txt", "a folder where a file goes")
+        try site.remove(".site.spare/a/index.html")
+        #expect(symlink(site.root.appendingPathComponent("outside.txt").path, spare + "/a/index.html") == 0)
+        try site.remove(".site.spare/b")
+        #expect(symlink(site.root.appendingPathComponent("outside-folder").path, spare + "/b") == 0)
+        try site.write(".site.spare/stray.html", "gammal")
+        try site.write(".site.spare/gammal-mapp/x/index.html", "gammal")
+        try site.write(".site.spare/c/index.html", String(repeating: "lång gammal text ", count: 5_000))
+        try site.write("content/d.md", page("D"))
+
+        let result = try site.build { $0.useCache = false }
+        #expect(result.succeeded)
+        try site.build { $0.useCache = false; $0.outputDirectory = "clean" }
+        #expect(site.snapshot() == site.snapshot("clean"))
+        #expect(site.read("outside.txt") == "utanför")
+        #expect(site.snapshot("outside-folder") == ["keep.txt": Data("utanför".utf8)])
+        #expect(site.exists(".site.spare/a/index.html"))
+    }
+
+    /// After an incremental build the spare's files are hard links of the live site's. Writing over them would
+    /// change the live site; they must be replaced instead. The failing build leaves the live site as it was.
+    @Test func writingOverTheSpareNeverChangesTheLiveSite() throws {
+        let site = try DeterminismTests.generatedSite(pages: 40)
+        defer { site.cleanUp() }
+        try site.build()
+        try site.write("content/avsnitt-0/ny.md", page("Ny sida", "Första"))
+        try site.build()  // links the unchanged files from the first site
+        let live = site.root.appendingPathComponent("site").path
+        let spare = site.root.appendingPathComponent(".site.spare").path
+        let shared = site.snapshot().keys.filter { Self.inode(live + "/" + $0) == Self.inode(spare + "/" + $0) }
+        #expect(shared.count > 20, "precondition: the spare shares files with the live site")
+        let before = site.snapshot()
+
+        // A page that did not change in the last build: its file in the spare is a link of the live one.
+        #expect(shared.contains("avsnitt-1/sida-1/index.html"))
+        try site.write("content/avsnitt-1/sida-1.md", page("Sida 1", "Ändrad"))
+        let failed = try site.build { $0.useCache = false; $0.failAfterWrites = before.count - 5 }
+        #expect(!failed.succeeded)
+        let after = site.snapshot()
+        let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+        #expect(changed.isEmpty, "the live site changed: \(changed.prefix(5))")
+
+        try site.build { $0.useCache = false }
+        try site.build { $0.useCache = false; $0.outputDirectory = "clean" }
+        #expect(site.snapshot() == site.snapshot("clean"))
+        #expect(site.read("site/avsnitt-1/sida-1/index.html")?.contains("Ändrad") == true)
+    }
+}

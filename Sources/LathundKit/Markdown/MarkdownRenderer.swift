@@ -223,7 +223,7 @@ private struct TreeWalk {
             if event == CMARK_EVENT_EXIT {
                 switch type {
                 case CMARK_NODE_HEADING:
-                    let text = (headingText ?? "").trimmingCharacters(in: .whitespaces)
+                    let text = (headingText ?? "").trimmingWhitespace()
                     headings.append(FoundHeading(node: node, level: Int(cmark_node_get_heading_level(node)), text: text,
                                                  location: location(node)))
                     headingText = nil
@@ -235,7 +235,8 @@ private struct TreeWalk {
                 case CMARK_NODE_ITEM, CMARK_NODE_BLOCK_QUOTE:
                     plainText += "\n"
                 default:
-                    if cmark_node_get_type_string(node).map({ String(cString: $0) }) == "table_cell" { plainText += " " }
+                    // Extension node types are numbered at registration and not in the headers: compare names.
+                    if let name = cmark_node_get_type_string(node), strcmp(name, "table_cell") == 0 { plainText += " " }
                 }
                 continue
             }

@@ -46,7 +46,7 @@ public struct SiteLinks: Sendable {
     /// Resolves `destination` written in the page at `relativePath` (`regelverk/sgi.md`).
     /// Returns the target and, for internal links, the href to write instead.
     public func resolve(_ destination: String, from relativePath: String) -> (target: Target, href: String?) {
-        let trimmed = destination.trimmingCharacters(in: .whitespaces)
+        let trimmed = destination.trimmingWhitespace()
         if trimmed.isEmpty || Self.hasScheme(trimmed) || trimmed.hasPrefix("//") { return (.external, nil) }
         var rest = Substring(trimmed)
         var fragment: String?
