@@ -9,4 +9,9 @@ int lathund_rename_exchange(const char *from, const char *to);
 /// caller neither waits for it nor leaves a zombie. Returns 0 when the process was started, -1 otherwise.
 int lathund_remove_in_background(const char *path);
 
+#include <stddef.h>
+
+/// Whether `needle` occurs in `haystack` (glibc's memmem, which Swift's Glibc module does not export).
+int lathund_contains_bytes(const void *haystack, size_t haystack_length, const char *needle, size_t needle_length);
+
 #endif

@@ -56,9 +56,7 @@ public struct Readability: Sendable, Equatable, Codable {
         var words = 0, sentences = 0, longWords = 0
         var letters = 0
         var inWord = false
-        var wordBytes: [UInt8] = []  // the word's first 12 scalars, for the abbreviation test
-        wordBytes.reserveCapacity(48)
-        var wordLength = 0
+        var wordStart = 0  // where the current word starts, for the abbreviation test
         var blockHasWords = false
         var index = 0
         let end = text.bytes.count
@@ -69,9 +67,8 @@ public struct Readability: Sendable, Equatable, Codable {
             current = text.scalar(at: nextIndex)
             let (next, _) = current  // 0 at the end
             if let isLetter = Self.wordKind(scalar) {
-                if !inWord { inWord = true; wordBytes.removeAll(keepingCapacity: true); wordLength = 0 }
+                if !inWord { inWord = true; wordStart = index }
                 if isLetter { letters += 1 }
-                if wordLength < 12 { wordBytes.append(contentsOf: text.bytes[index..<nextIndex]); wordLength += 1 }
                 index = nextIndex
                 continue
             }
@@ -86,12 +83,11 @@ public struct Readability: Sendable, Equatable, Codable {
                 continue
             }
             if inWord, nextIsWord, scalar == 0x2E {  // an inner period: t.ex, 1.5
-                if wordLength < 12 { wordBytes.append(0x2E); wordLength += 1 }
                 index = nextIndex
                 continue
             }
-            // Lower-cased only where it matters: before a period.
-            let previousWord = inWord && scalar == 0x2E ? String(decoding: wordBytes, as: UTF8.self).lowercased() : ""
+            // Made only where it matters: before a period.
+            let previousWord = inWord && scalar == 0x2E ? Self.abbreviationKey(text, from: wordStart, to: index) : ""
             if inWord {
                 words += 1
                 if letters > 6 { longWords += 1 }
@@ -102,7 +98,7 @@ public struct Readability: Sendable, Equatable, Codable {
             switch scalar {
             case 0x2E, 0x21, 0x3F, 0x3A:  // . ! ? :
                 let atEnd = nextIndex >= end || Self.isWhitespace(next)
-                let abbreviation = scalar == 0x2E && (Self.abbreviations.contains(previousWord) || previousWord.contains("."))
+                let abbreviation = scalar == 0x2E && (Self.abbreviations.contains(previousWord) || previousWord.contains(Character(".")))
                 if atEnd, blockHasWords, !abbreviation {
                     sentences += 1
                     blockHasWords = false
@@ -124,6 +120,19 @@ public struct Readability: Sendable, Equatable, Codable {
         }
         if blockHasWords { sentences += 1 }
         return Readability(words: words, sentences: sentences, longWords: longWords)
+    }
+
+    /// A word as the abbreviation test sees it: its first 12 letters, digits and inner periods (joining hyphens,
+    /// apostrophes and decimal commas left out), lower-cased.
+    private static func abbreviationKey(_ text: UTF8Text, from start: Int, to end: Int) -> String {
+        var scalars = String.UnicodeScalarView()
+        var index = start
+        while index < end, scalars.count < 12 {
+            let (scalar, width) = text.scalar(at: index)
+            if scalar == 0x2E || wordKind(scalar) != nil, let value = Unicode.Scalar(scalar) { scalars.append(value) }
+            index += width
+        }
+        return String(scalars).lowercased()
     }
 
     private static func isDigit(_ scalar: UInt32) -> Bool { scalar >= 0x30 && scalar <= 0x39 }

@@ -126,15 +126,25 @@ public struct SiteIndex: Sendable {
         return String(trimmed[...slash])
     }
 
-    static let swedish = Locale(identifier: "sv_SE")
+    /// Pages in a list: by weight, then by title in Swedish alphabetical order (`SwedishCollation`, as the FAQ
+    /// lists), then by URL. The titles' collation keys are made once per page, not once per comparison.
+    struct ListOrder {
+        let weights: [Int]
+        let keys: [[Int]]
+        let pages: [RenderedPage]
 
-    static func ordered(_ a: RenderedPage, _ b: RenderedPage) -> Bool {
-        let weightA = a.page.frontMatter.weight ?? Int.max
-        let weightB = b.page.frontMatter.weight ?? Int.max
-        if weightA != weightB { return weightA < weightB }
-        let byTitle = a.title.compare(b.title, options: [.caseInsensitive], range: nil, locale: swedish)
-        if byTitle != .orderedSame { return byTitle == .orderedAscending }
-        return a.url < b.url
+        init(_ pages: [RenderedPage]) {
+            self.pages = pages
+            weights = pages.map { $0.page.frontMatter.weight ?? Int.max }
+            keys = pages.map { SwedishCollation.key($0.title) }
+        }
+
+        func areInIncreasingOrder(_ a: Int, _ b: Int) -> Bool {
+            if weights[a] != weights[b] { return weights[a] < weights[b] }
+            if keys[a] != keys[b] { return keys[a].lexicographicallyPrecedes(keys[b]) }
+            if pages[a].title != pages[b].title { return pages[a].title < pages[b].title }
+            return pages[a].url < pages[b].url
+        }
     }
 
     init(pages inputPages: [RenderedPage], generated: [GeneratedPage], assets: [Asset]) {
@@ -179,8 +189,9 @@ public struct SiteIndex: Sendable {
         }
         var previous: [Int: Int] = [:]
         var next: [Int: Int] = [:]
+        let order = ListOrder(pages)
         for (key, list) in children {
-            let sorted = list.sorted { Self.ordered(pages[$0], pages[$1]) }
+            let sorted = list.sorted(by: order.areInIncreasingOrder)
             children[key] = sorted
             let leaves = sorted.filter { pages[$0].page.kind == .page }
             for (position, index) in leaves.enumerated() {
@@ -232,7 +243,7 @@ public struct SiteIndex: Sendable {
             }
         }
         var backlinks: [Int: [Int]] = [:]
-        for (target, sources) in backlinkSets { backlinks[target] = sources.sorted { Self.ordered(pages[$0], pages[$1]) } }
+        for (target, sources) in backlinkSets { backlinks[target] = sources.sorted(by: order.areInIncreasingOrder) }
 
         self.pages = pages
         self.generated = kept

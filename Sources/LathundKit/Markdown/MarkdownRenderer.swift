@@ -1,3 +1,4 @@
+import CLathundSystem
 import CCMarkGFM
 import Foundation
 
@@ -157,6 +158,11 @@ public struct MarkdownRenderer: Sendable {
     ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
 
     static func localize(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        // Most pages have neither footnotes nor aligned table columns: look for the two with memmem first.
+        guard let base = bytes.baseAddress, bytes.count > 0,
+              lathund_contains_bytes(base, bytes.count, "aria-label=\"Back", 16) != 0
+                || lathund_contains_bytes(base, bytes.count, " style=\"text-align", 18) != 0
+        else { return String(decoding: bytes, as: UTF8.self) }
         var output: [UInt8] = []
         output.reserveCapacity(bytes.count + 64)
         var index = 0
