@@ -41,6 +41,7 @@ int lathund_remove_in_background(const char *path) {
     return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-int lathund_contains_bytes(const void *haystack, size_t haystack_length, const char *needle, size_t needle_length) {
-    return memmem(haystack, haystack_length, needle, needle_length) != NULL;
+long lathund_find_bytes(const void *haystack, size_t haystack_length, const char *needle, size_t needle_length) {
+    const char *found = memmem(haystack, haystack_length, needle, needle_length);
+    return found == NULL ? -1 : (long)(found - (const char *)haystack);
 }

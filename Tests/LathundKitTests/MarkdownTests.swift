@@ -42,6 +42,23 @@ import Testing
         #expect(!html.contains("Back to content"))
     }
 
+    /// Every occurrence of every pattern is swapped, in any order, and the bytes between are kept.
+    @Test func localizeSwapsEveryLabelAndAlignment() {
+        func localize(_ text: String) -> String {
+            var text = text
+            return text.withUTF8 { MarkdownRenderer.localize($0) }
+        }
+        #expect(localize("") == "")
+        #expect(localize("<p>Ingen tabell, å ä ö.</p>") == "<p>Ingen tabell, å ä ö.</p>")
+        let input = #"<th style="text-align: right">a</th><th style="text-align: left">b</th>"#
+            + #"<td style="text-align: center">c</td><td style="text-align: right">d</td>"#
+            + ##"<a href="#fnref-1" aria-label="Back to content">↩</a> slut"##
+        #expect(localize(input) == #"<th class="align-right">a</th><th class="align-left">b</th>"#
+            + #"<td class="align-center">c</td><td class="align-right">d</td>"#
+            + ##"<a href="#fnref-1" aria-label="Tillbaka till texten">↩</a> slut"##)
+        #expect(localize(#"x style="text-align: justify""#) == #"x style="text-align: justify""#)
+    }
+
     @Test func rawHTMLAndScriptURLsNeverReachTheOutput() {
         let html = render("""
         <script>alert(1)</script>

@@ -11,7 +11,8 @@ int lathund_remove_in_background(const char *path);
 
 #include <stddef.h>
 
-/// Whether `needle` occurs in `haystack` (glibc's memmem, which Swift's Glibc module does not export).
-int lathund_contains_bytes(const void *haystack, size_t haystack_length, const char *needle, size_t needle_length);
+/// The offset of the first `needle` in `haystack`, or -1 (glibc's memmem, which Swift's Glibc module does not
+/// export).
+long lathund_find_bytes(const void *haystack, size_t haystack_length, const char *needle, size_t needle_length);
 
 #endif

@@ -149,43 +149,36 @@ public struct MarkdownRenderer: Sendable {
     }
 
     /// cmark-gfm writes English labels and alignment as style attributes (blocked by a strict CSP); swap both.
-    /// Works on the rendered bytes in one pass.
-    static let replacements: [(from: [UInt8], to: [UInt8])] = [
+    /// Each pattern is found with memmem; the bytes between are copied as they are.
+    static let replacements: [(from: String, to: [UInt8])] = [
         ("aria-label=\"Back to content\"", "aria-label=\"Tillbaka till texten\""),
         (" style=\"text-align: left\"", " class=\"align-left\""),
         (" style=\"text-align: center\"", " class=\"align-center\""),
         (" style=\"text-align: right\"", " class=\"align-right\""),
-    ].map { (Array($0.0.utf8), Array($0.1.utf8)) }
+    ].map { ($0.0, Array($0.1.utf8)) }
 
     static func localize(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        // Most pages have neither footnotes nor aligned table columns: look for the two with memmem first.
-        guard let base = bytes.baseAddress, bytes.count > 0,
-              lathund_contains_bytes(base, bytes.count, "aria-label=\"Back", 16) != 0
-                || lathund_contains_bytes(base, bytes.count, " style=\"text-align", 18) != 0
-        else { return String(decoding: bytes, as: UTF8.self) }
-        var output: [UInt8] = []
-        output.reserveCapacity(bytes.count + 64)
-        var index = 0
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return "" }
         let count = bytes.count
-        scan: while index < count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: " ") || byte == UInt8(ascii: "a") {
-                for (from, to) in replacements where from[0] == byte && index + from.count <= count {
-                    var matches = true
-                    for offset in 1..<from.count where bytes[index + offset] != from[offset] {
-                        matches = false
-                        break
-                    }
-                    if matches {
-                        output += to
-                        index += from.count
-                        continue scan
-                    }
-                }
-            }
-            output.append(byte)
-            index += 1
+        /// The next position of each pattern at or after `from` (count when there is none).
+        func find(_ pattern: String, from: Int) -> Int {
+            let offset = lathund_find_bytes(base + from, count - from, pattern, pattern.utf8.count)
+            return offset < 0 ? count : from + offset
         }
+        var next = replacements.map { find($0.from, from: 0) }
+        guard next.contains(where: { $0 < count }) else { return String(decoding: bytes, as: UTF8.self) }
+        var output: [UInt8] = []
+        output.reserveCapacity(count + 256)
+        var position = 0
+        while let first = next.indices.min(by: { next[$0] < next[$1] }), next[first] < count {
+            output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position..<next[first]]))
+            output.append(contentsOf: replacements[first].to)
+            position = next[first] + replacements[first].from.utf8.count
+            for pattern in next.indices where next[pattern] < position {
+                next[pattern] = find(replacements[pattern].from, from: position)
+            }
+        }
+        output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position...]))
         return String(decoding: output, as: UTF8.self)
     }
 }
