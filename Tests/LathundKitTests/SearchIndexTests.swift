@@ -122,7 +122,7 @@ struct BuiltSearchIndex {
     let files: [(path: String, text: String)]
 
     init(documents: [SearchIndex.Document], synonyms: [GlossaryTerm], jobs: Int) {
-        let index = SearchIndex(analyses: Parallel.map(documents, jobs: jobs, SearchIndex.analyse), synonyms: synonyms)
+        let index = SearchIndex(analyses: Parallel.map(documents, jobs: jobs, SearchIndex.analyse), synonyms: synonyms, jobs: jobs)
         files = (index.termFiles + documents.enumerated().map { (SearchIndex.documentPath($0.offset), SearchIndex.documentFile($0.element)) })
             .sorted { $0.path < $1.path }
     }

@@ -164,7 +164,7 @@ public struct Builder: Sendable {
         var documents = index.pages.map { analyses.removeValue(forKey: $0.page.relativePath)! }
         analyses = [:]
         if let glossaryDocument { documents.append(SearchIndex.analyse(glossaryDocument)) }
-        let search = SearchIndex(analyses: consume documents, synonyms: glossary)
+        let search = SearchIndex(analyses: consume documents, synonyms: glossary, jobs: jobs)
         clock.lap("indexes")
 
         // 6. Render: which layout each file uses, and how to make its text. Rendering itself happens in the

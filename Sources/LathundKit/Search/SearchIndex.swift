@@ -112,8 +112,9 @@ public struct SearchIndex: Sendable {
     }
 
     /// The index of documents already analysed (`analyse`), in document order. Each analysis is released as
-    /// soon as its postings are made, so the two are not both in memory for the whole site.
-    init(analyses: consuming [Analysis], synonyms: [GlossaryTerm]) {
+    /// soon as its postings are made, so the two are not both in memory for the whole site. The shards' JSON
+    /// is made on `jobs` threads; the files are the same whatever `jobs` is.
+    init(analyses: consuming [Analysis], synonyms: [GlossaryTerm], jobs: Int = 1) {
         let documentCount = analyses.count
         let averageLength = max(1, Double(analyses.reduce(0) { $0 + $1.length }) / Double(max(1, documentCount)))
         // stem → postings in document order
@@ -132,27 +133,33 @@ public struct SearchIndex: Sendable {
 
         var shards: [String: [String]] = [:]
         for stem in postings.keys { shards[Self.key(stem, length: 2), default: []].append(stem) }
+        // Each two-letter shard, with the shards it splits into, is made on its own thread.
+        let complete = postings
+        let made = Parallel.map(shards.sorted { $0.key < $1.key }, jobs: jobs) { key, stems in
+            var made: [(key: String, text: String)] = []
+            /// Writes one shard, or splits it by one more letter when it is too large; stems no longer than the
+            /// key stay in the key's own shard.
+            func emit(key: String, stems: [String], length: Int) {
+                let text = Self.shardJSON(stems.sorted(), complete)
+                let longer = stems.filter { $0.unicodeScalars.count > length }
+                guard text.utf8.count > Self.shardLimit, !longer.isEmpty, length < 8 else {
+                    return made.append((key, text))
+                }
+                let short = stems.filter { $0.unicodeScalars.count <= length }
+                if !short.isEmpty { made.append((key, Self.shardJSON(short.sorted(), complete))) }
+                var groups: [String: [String]] = [:]
+                for stem in longer { groups[Self.key(stem, length: length + 1), default: []].append(stem) }
+                for (subkey, group) in groups { emit(key: subkey, stems: group, length: length + 1) }
+            }
+            emit(key: key, stems: stems, length: 2)
+            return made
+        }
         var files: [(String, String)] = []
         var keys: [String] = []
-        func write(key: String, text: String) {
+        for (key, text) in made.joined() {
             keys.append(key)
             files.append(("search/terms/\(Self.hex(key)).json", text))
         }
-        /// Writes one shard, or splits it by one more letter when it is too large; stems no longer than the
-        /// key stay in the key's own shard.
-        func emit(key: String, stems: [String], length: Int) {
-            let text = Self.shardJSON(stems.sorted(), postings)
-            let longer = stems.filter { $0.unicodeScalars.count > length }
-            guard text.utf8.count > Self.shardLimit, !longer.isEmpty, length < 8 else {
-                return write(key: key, text: text)
-            }
-            let short = stems.filter { $0.unicodeScalars.count <= length }
-            if !short.isEmpty { write(key: key, text: Self.shardJSON(short.sorted(), postings)) }
-            var groups: [String: [String]] = [:]
-            for stem in longer { groups[Self.key(stem, length: length + 1), default: []].append(stem) }
-            for (subkey, group) in groups { emit(key: subkey, stems: group, length: length + 1) }
-        }
-        for (key, stems) in shards { emit(key: key, stems: stems, length: 2) }
 
         let synonymList = synonyms.compactMap { term -> String? in
             guard let expansion = term.expansion else { return nil }
