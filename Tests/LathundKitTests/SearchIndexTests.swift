@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 @testable import LathundKit
 
@@ -125,5 +126,31 @@ struct BuiltSearchIndex {
         let index = SearchIndex(analyses: Parallel.map(documents, jobs: jobs, SearchIndex.analyse), synonyms: synonyms, jobs: jobs)
         files = (index.termFiles + documents.enumerated().map { (SearchIndex.documentPath($0.offset), SearchIndex.documentFile($0.element)) })
             .sorted { $0.path < $1.path }
+    }
+}
+
+@Suite struct WordSlotsTests {
+    /// Numbers words as a dictionary would: the same word always gets the number it got first, through the
+    /// table's growth (thousands of words) and for words that differ in one byte or only in length.
+    @Test func numbersWordsAsADictionaryWould() async {
+        let pieces = ["a", "b", "å", "ö", "é", "1", "sjuk", "penning", "s", "ar", "😀", "ж"]
+        await propertyCheck(count: 200, input: Gen.element(of: pieces).array(of: 1...4).array(of: 0...3000)) { words in
+            var table = WordSlots()
+            var reference: [String: Int] = [:]
+            for parts in words {
+                let word = parts.map { $0 ?? "" }.joined()
+                var bytes = Array(word.utf8)
+                let slot = bytes.withUnsafeMutableBufferPointer { buffer in
+                    table.slot(of: UnsafeBufferPointer(buffer), orMake: { reference.count })
+                }
+                if let known = reference[word] {
+                    #expect(slot == known, "\(word)")
+                } else {
+                    #expect(slot == reference.count)
+                    reference[word] = slot
+                }
+            }
+            #expect(table.count == reference.count)
+        }
     }
 }

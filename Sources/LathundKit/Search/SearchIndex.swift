@@ -87,24 +87,23 @@ public struct SearchIndex: Sendable {
 
     static func analyse(_ document: Document) -> Analysis {
         var analysis = Analysis()
-        // word → its stem's position in `analysis`: one dictionary look-up per word.
-        var slots: [String: Int] = [:]
+        // word → its stem's position in `analysis`: one look-up by bytes per word; a String and a stem only for
+        // a word not seen before in this document.
+        var slots = WordSlots()
         var stemSlots: [String: Int] = [:]
         func add(_ text: String, weight: Double, bonus: Double = 0, question: Bool = false) {
-            Tokenizer.forEachWord(in: text) { word in
-                let slot: Int
-                if let known = slots[word] { slot = known } else {
-                    let stem = SwedishStemmer.stem(word)
-                    if let known = stemSlots[stem] { slot = known } else {
-                        slot = analysis.stems.count
-                        stemSlots[stem] = slot
-                        analysis.stems.append(stem)
-                        analysis.frequencies.append(0)
-                        analysis.bonus.append(0)
-                        analysis.inQuestion.append(false)
-                    }
-                    slots[word] = slot
-                }
+            Tokenizer.forEachWordBytes(in: text) { word in
+                let slot = slots.slot(of: word, orMake: {
+                    let stem = SwedishStemmer.stem(String(decoding: word, as: UTF8.self))
+                    if let known = stemSlots[stem] { return known }
+                    let slot = analysis.stems.count
+                    stemSlots[stem] = slot
+                    analysis.stems.append(stem)
+                    analysis.frequencies.append(0)
+                    analysis.bonus.append(0)
+                    analysis.inQuestion.append(false)
+                    return slot
+                })
                 analysis.frequencies[slot] += weight
                 analysis.length += 1
                 if bonus > analysis.bonus[slot] { analysis.bonus[slot] = bonus }

@@ -19,13 +19,19 @@ public enum Tokenizer {
     /// Calls `visit` with every word of `text`, lower-cased. Works on the UTF-8 bytes: ASCII and the Latin-1
     /// letters (å, ä, ö, é, …) without decoding, other scalars through their Unicode properties.
     public static func forEachWord(in text: String, _ visit: (String) -> Void) {
+        forEachWordBytes(in: text) { visit(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    /// `forEachWord` without making a `String` of each word: `visit` gets the word's lower-cased UTF-8 bytes,
+    /// valid only during the call.
+    static func forEachWordBytes(in text: String, _ visit: (UnsafeBufferPointer<UInt8>) -> Void) {
         var text = text
         text.withUTF8 { bytes in
             withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 3 + 4) { word in
                 var length = 0
                 @inline(__always) func flush() {
                     if length > 0 {
-                        visit(String(decoding: UnsafeBufferPointer(rebasing: word[0..<length]), as: UTF8.self))
+                        visit(UnsafeBufferPointer(rebasing: word[0..<length]))
                         length = 0
                     }
                 }

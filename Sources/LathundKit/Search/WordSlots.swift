@@ -1,0 +1,61 @@
+/// The words of one document by their UTF-8 bytes, each with a number (its stem's slot in the analysis): an
+/// open-addressing table over one byte buffer, so looking up a word that was seen before makes no `String` and
+/// hashes its bytes once (FNV-1a).
+struct WordSlots {
+    private struct Entry {
+        var start: Int32
+        var length: Int32
+        var hash: UInt64
+        var slot: Int32
+    }
+
+    private var bytes: [UInt8] = []
+    private var entries: [Entry] = []
+    /// Entry number + 1 per bucket, 0 for an empty bucket; the size is a power of two, at most half full.
+    private var buckets = [Int32](repeating: 0, count: 256)
+
+    var count: Int { entries.count }
+
+    /// The number of `word`, made by `make` the first time the word is seen.
+    mutating func slot(of word: UnsafeBufferPointer<UInt8>, orMake make: () -> Int) -> Int {
+        let hash = Self.hash(word)
+        var bucket = Int(truncatingIfNeeded: hash) & (buckets.count - 1)
+        while buckets[bucket] != 0 {
+            let entry = entries[Int(buckets[bucket]) - 1]
+            if entry.hash == hash, Int(entry.length) == word.count, equals(entry, word) { return Int(entry.slot) }
+            bucket = (bucket + 1) & (buckets.count - 1)
+        }
+        let slot = make()
+        entries.append(Entry(start: Int32(bytes.count), length: Int32(word.count), hash: hash, slot: Int32(slot)))
+        bytes.append(contentsOf: word)
+        buckets[bucket] = Int32(entries.count)
+        if entries.count * 2 > buckets.count { grow() }
+        return slot
+    }
+
+    private func equals(_ entry: Entry, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        bytes.withUnsafeBufferPointer { stored in
+            let start = Int(entry.start)
+            for offset in 0..<word.count where stored[start + offset] != word[offset] { return false }
+            return true
+        }
+    }
+
+    private mutating func grow() {
+        buckets = [Int32](repeating: 0, count: buckets.count * 2)
+        for (number, entry) in entries.enumerated() {
+            var bucket = Int(truncatingIfNeeded: entry.hash) & (buckets.count - 1)
+            while buckets[bucket] != 0 { bucket = (bucket + 1) & (buckets.count - 1) }
+            buckets[bucket] = Int32(number + 1)
+        }
+    }
+
+    static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in word {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x0000_0100_0000_01b3
+        }
+        return hash
+    }
+}
