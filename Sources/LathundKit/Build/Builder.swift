@@ -103,20 +103,21 @@ public struct Builder: Sendable {
         let done = AtomicCounter()
         let total = catalog.pages.count
         /// The same in this stage and the Output stage, which renders each page again instead of keeping every
-        /// page's HTML and plain text in memory.
-        func markdown(of page: Page) -> RenderedMarkdown {
+        /// page's HTML and plain text in memory; only the Output stage needs the HTML.
+        func markdown(of page: Page, html: Bool = true) -> RenderedMarkdown {
             renderer.render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links, faq: faq,
-                                                            datasets: datasets))
+                                                            datasets: datasets), html: html)
         }
         // Each page's words for the search index, by file, until the index is built.
         var analyses: [String: SearchIndex.Analysis] = [:]
         let rendered: [RenderedPage]
         do {
             let results = Parallel.map(catalog.pages, jobs: jobs) { page -> (RenderedPage, SearchIndex.Analysis, [Diagnostic]) in
-                let markdown = markdown(of: page)
-                let analysis = SearchIndex.analyse(RenderedPage.searchDocument(page: page, markdown: markdown, url: page.url))
+                let markdown = markdown(of: page, html: false)
+                let rendered = RenderedPage(page: page, markdown: markdown)
+                let analysis = SearchIndex.analyse(rendered.searchDocument(markdown: markdown, url: page.url))
                 if let progress { progress("markdown", done.increment() + 1, total) }
-                return (RenderedPage(page: page, markdown: markdown), analysis, markdown.diagnostics)
+                return (rendered, analysis, markdown.diagnostics)
             }
             analyses.reserveCapacity(results.count)
             for (page, analysis, pageDiagnostics) in results {
@@ -180,7 +181,8 @@ public struct Builder: Sendable {
             let contexts = LayoutContext(index: index, faq: faq, config: config, links: links, assets: assets,
                                          abbreviations: AbbreviationMarker(glossary: glossary))
             for position in index.pages.indices {
-                let page = index.pages[position].page
+                let rendered = index.pages[position]
+                let page = rendered.page
                 var candidates: [String] = []
                 if let layout = page.frontMatter.layout {
                     guard layouts.names.contains(layout.value) else {  // a misspelt layout is not silently replaced
@@ -201,7 +203,7 @@ public struct Builder: Sendable {
                 let documentPath = SearchIndex.documentPath(position)
                 outputs.append(OutputFile([page.outputPath, documentPath]) {
                     let markdown = markdown(of: page)
-                    let document = RenderedPage.searchDocument(page: page, markdown: markdown, url: links.href(page.url))
+                    let document = rendered.searchDocument(markdown: markdown, url: links.href(page.url))
                     return [layouts.render(contexts.pageContext(position, html: markdown.html), layout: layout),
                             SearchIndex.documentFile(document)]
                 })

@@ -67,7 +67,7 @@ public struct SiteConfig: Sendable {
     public static func parse(_ text: String, displayPath: String) throws -> (SiteConfig, [Diagnostic]) {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try YAMLFields.compose(text)
         } catch {
             throw ConfigurationError(diagnostic: YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0))
         }

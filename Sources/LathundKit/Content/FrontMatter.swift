@@ -69,7 +69,7 @@ public struct FrontMatter: Sendable {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: yaml)
+            root = try YAMLFields.compose(yaml)
         } catch {
             return (nil, [YAMLFields.diagnostic(for: error, file: file, lineOffset: lineOffset)])
         }

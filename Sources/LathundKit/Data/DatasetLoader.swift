@@ -172,7 +172,7 @@ enum DatasetLoader {
         static func read(_ text: String, file: String) -> (Metadata?, [Diagnostic]) {
             let root: Node?
             do {
-                root = try Yams.compose(yaml: text)
+                root = try YAMLFields.compose(text)
             } catch {
                 return (nil, [YAMLFields.diagnostic(for: error, file: file, lineOffset: 0)])
             }

@@ -27,7 +27,7 @@ enum GlossaryLoader {
     static func parse(_ text: String, displayPath: String) -> ([GlossaryTerm], [Diagnostic]) {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text)
+            root = try YAMLFields.compose(text)
         } catch {
             return ([], [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
         }

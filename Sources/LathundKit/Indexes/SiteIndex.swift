@@ -7,8 +7,6 @@ public struct RenderedPage: Sendable {
     public let page: Page
     public let headings: [Heading]
     public let links: [LinkReference]
-    /// Text of the first paragraph.
-    public let firstParagraph: String
     /// Words of the plain text.
     public let wordCount: Int
     /// The start of the plain text, for the FAQ's structured data; empty for pages that are not FAQ entries.
@@ -16,32 +14,32 @@ public struct RenderedPage: Sendable {
     /// Words, sentences and long words of the plain text, for the readability check.
     public let readability: Readability
 
+    /// The description, or the start of the first paragraph (made once: lists show it on many pages).
+    public let summary: String
+
     public var title: String { page.frontMatter.title }
     public var url: String { page.url }
-
-    /// The description, or the start of the first paragraph.
-    public var summary: String {
-        if let description = page.frontMatter.description, !description.isEmpty { return description }
-        return Summary.shorten(firstParagraph, limit: 200)
-    }
 
     public init(page: Page, markdown: RenderedMarkdown) {
         self.page = page
         headings = markdown.headings
         links = markdown.links
-        firstParagraph = markdown.firstParagraph
+        if let description = page.frontMatter.description, !description.isEmpty {
+            summary = description
+        } else {
+            summary = Summary.shorten(markdown.firstParagraph, limit: 200)
+        }
         wordCount = Self.wordCount(markdown.plainText)
         answer = page.frontMatter.faq == nil ? "" : Summary.shorten(markdown.plainText, limit: 600)
         readability = Readability(text: markdown.plainText)
     }
 
-    /// The search index's document for this page; `url` is the page's address as the site links it.
-    static func searchDocument(page: Page, markdown: RenderedMarkdown, url: String) -> SearchIndex.Document {
-        let description = page.frontMatter.description.flatMap { $0.isEmpty ? nil : $0 }
-            ?? Summary.shorten(markdown.firstParagraph, limit: 200)
-        return SearchIndex.Document(url: url, title: page.frontMatter.title, section: page.section,
-                                    description: description, headings: markdown.headings.map(\.text),
-                                    question: page.frontMatter.faq?.question, body: markdown.plainText)
+    /// The search index's document for this page, from its rendered Markdown; `url` is the page's address as
+    /// the site links it.
+    func searchDocument(markdown: RenderedMarkdown, url: String) -> SearchIndex.Document {
+        SearchIndex.Document(url: url, title: title, section: page.section, description: summary,
+                             headings: markdown.headings.map(\.text), question: page.frontMatter.faq?.question,
+                             body: markdown.plainText)
     }
 
     /// Words separated by ASCII white space, counted on bytes.

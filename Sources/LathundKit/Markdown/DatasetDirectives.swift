@@ -72,7 +72,7 @@ enum DatasetBlock {
                      problems: inout [Diagnostic]) -> (YAMLFields, Dataset)? {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: block.body)
+            node = try YAMLFields.compose(block.body)
         } catch {
             problems.append(YAMLFields.diagnostic(for: error, file: block.location.file, lineOffset: block.location.line))
             return nil

@@ -10,7 +10,7 @@ public struct FAQDirective: Directive {
     public func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: block.body)
+            node = try YAMLFields.compose(block.body)
         } catch {
             return DirectiveOutput(html: "", diagnostics: [YAMLFields.diagnostic(for: error, file: block.location.file,
                                                                                 lineOffset: block.location.line)])

@@ -55,13 +55,15 @@ public struct MarkdownRenderer: Sendable {
         return options
     }
 
-    public func render(_ page: Page, context: DirectiveContext) -> RenderedMarkdown {
+    /// `html: false` leaves out the HTML (empty) for a caller that needs only the rest: the Markdown stage,
+    /// whose pages are rendered again when they are written.
+    public func render(_ page: Page, context: DirectiveContext, html: Bool = true) -> RenderedMarkdown {
         render(markdown: page.body, relativePath: page.relativePath, displayPath: page.displayPath,
-               lineOffset: page.bodyLineOffset, context: context)
+               lineOffset: page.bodyLineOffset, context: context, html: html)
     }
 
     func render(markdown: String, relativePath: String, displayPath: String, lineOffset: Int,
-                context: DirectiveContext) -> RenderedMarkdown {
+                context: DirectiveContext, html wantsHTML: Bool = true) -> RenderedMarkdown {
         _ = Self.registerExtensions
         let options = self.options
         guard let parser = cmark_parser_new(options) else { fatalError("cmark_parser_new failed") }
@@ -126,12 +128,15 @@ public struct MarkdownRenderer: Sendable {
             detached.append(found.node)
         }
 
-        guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
-            fatalError("cmark_render_html failed")
-        }
-        let html = Self.localize(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self),
+        var html = ""
+        if wantsHTML {
+            guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+                fatalError("cmark_render_html failed")
+            }
+            html = Self.localize(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self),
                                                      count: strlen(rendered)))
-        free(rendered)
+            free(rendered)
+        }
         return RenderedMarkdown(html: html, headings: headings, links: links, plainText: walk.plainText,
                                 firstParagraph: walk.firstParagraph ?? "", diagnostics: diagnostics)
     }
