@@ -23,6 +23,15 @@ extension TestSite {
         "regelverk/_index.md": page("Regelverk"),
         "regelverk/sgi.md": page("SGI", "## Skydd\nText."),
         "faq/_index.md": page("Frågor", "```faq\ncategory: \"<b onclick=alert(1)>\"\n```\n"),
+        // A quote followed by a combining mark is one Character in Swift: an escaper that compares whole
+        // characters lets it through, and the quote ends the attribute (meta description, link titles).
+        "regelverk/accent.md": """
+        ---
+        title: "Accent \\"\\u0301 onmouseover=alert(1) x=\\"\\u0301"
+        description: "Beskrivning \\"\\u0301 onmouseover=alert(2) \\u0301'\\u0301 onfocus=alert(3) \\u0301"
+        ---
+        Text.
+        """,
         "faq/fientlig.md": """
         ---
         title: "<script>alert('titel')</script> & \\"citat\\""
@@ -81,6 +90,13 @@ extension TestSite {
         #expect(result.succeeded)
         let problems = InertOutput.problems(in: site.root.appendingPathComponent("site"))
         #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+
+        // A quote before a combining mark is escaped like any other quote.
+        let accent = try #require(site.read("site/regelverk/accent/index.html"))
+        #expect(accent.contains("content=\"Beskrivning &quot;\u{301} onmouseover=alert(2)"))
+        let scalars = Array(accent.unicodeScalars)
+        let rawQuotes = zip(scalars, scalars.dropFirst()).filter { ($0.0 == "\"" || $0.0 == "'") && $0.1 == "\u{301}" }
+        #expect(rawQuotes.isEmpty, "a raw quote before a combining mark, \(rawQuotes.count) times")
 
         // The text is still there, as text.
         let html = try #require(site.read("site/faq/fientlig/index.html"))

@@ -38,6 +38,13 @@ import Testing
         #expect(found[0].contains("[layout-syntax]"))
     }
 
+    /// The engine's escaper is set by a pragma before every layout; a layout cannot switch it off.
+    @Test func aLayoutCannotChangeTheContentType() throws {
+        let found = try layoutDiagnostics(["404.mustache": "{{% CONTENT_TYPE: TEXT }}\n<p>{{page.title}}</p>"])
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("layouts/404.mustache:1:1: error:") == true)
+    }
+
     @Test func requiredLayoutMissing() throws {
         let found = try layoutDiagnostics(["section.mustache": nil])
         #expect(found == ["layouts/section.mustache: error: required layout 'section' does not exist [layout-missing]"])

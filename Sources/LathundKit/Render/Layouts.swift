@@ -10,6 +10,20 @@ public struct Layouts: Sendable {
     /// Layouts every site needs.
     static let required = ["page", "section", "home", "404"]
 
+    /// `{{name}}` is escaped with the engine's `HTML.escape`, which works scalar by scalar. swift-mustache's own
+    /// escaper compares whole Swift characters, so a quote followed by a combining mark (`"\u{301}`, one
+    /// character) was written raw and ended the attribute it stood in: `description: "x\"\u0301 onmouseover=…"`
+    /// became an event handler on `<meta>` (HostileContentTests). Its character-by-character dictionary look-up
+    /// was also 6 % of a build. The library takes an escaper only through a content-type pragma, so every layout
+    /// is parsed with `pragma` on a line of its own before its first line (a standalone tag, which writes
+    /// nothing); error lines are counted without it.
+    struct Escaper: MustacheContentType {
+        func escapeText(_ text: String) -> String { HTML.escape(text) }
+    }
+
+    static let pragma = "{{% CONTENT_TYPE: LATHUND_HTML }}\n"
+    private static let registerEscaper: Void = { MustacheContentTypes.register(Escaper(), named: "LATHUND_HTML") }()
+
     /// Loads every `*.mustache` under `directory` (names keep subfolders: `partials/header`). `assets` are the
     /// names `{{#asset}}…{{/asset}}` may use (the files of `layouts/assets/`).
     static func load(directory: URL, displayRoot: String, assets: Set<String> = []) -> (Layouts?, [Diagnostic]) {
@@ -29,10 +43,11 @@ public struct Layouts: Sendable {
                 continue
             }
             do {
-                templates[name] = try MustacheTemplate(string: text)
+                _ = Self.registerEscaper
+                templates[name] = try MustacheTemplate(string: Self.pragma + text)
                 sources[name] = text
             } catch let error as MustacheTemplate.ParserError {
-                diagnostics.append(.error(SourceLocation(file: display, line: error.context.lineNumber,
+                diagnostics.append(.error(SourceLocation(file: display, line: max(1, error.context.lineNumber - 1),
                                                          column: error.context.columnNumber),
                                           code: "layout-syntax", "Mustache syntax error: \(error.error)"))
             } catch {
