@@ -67,4 +67,4 @@ bench: bench-deps build
 	Benchmarks/build_bench.sh
 
 clean:
-	rm -rf .build site .lathund-cache .lathund-preview
+	rm -rf .build site .site.* .lathund-cache .lathund-preview ..lathund-preview.*
