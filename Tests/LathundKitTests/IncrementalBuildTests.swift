@@ -157,6 +157,37 @@ import Testing
         #expect(try inode("site/avsnitt-2/sida-10/index.html") != unchanged)
     }
 
+    /// Pages whose render key is unchanged are linked from the previous site without being rendered; pages
+    /// whose layout context changed through another page are rendered again.
+    @Test func pagesAreRenderedOnlyWhenWhatTheyAreMadeFromChanged() throws {
+        let site = try TestSite(files: [
+            "_index.md": page("Start"),
+            "avsnitt/_index.md": page("Avsnitt"),
+            "avsnitt/a.md": page("A", "Första stycket om a.\n"),
+            "avsnitt/b.md": page("B", "Första stycket om b. Se [a](a.md).\n"),
+            "annat/_index.md": page("Annat"),
+            "annat/c.md": page("C", "Fristående text.\n"),
+        ], config: "title: Banken\nbase_url: https://test.example/\n", layouts: TestSite.realLayouts())
+        defer { site.cleanUp() }
+        #expect(try site.build().reusedPages == 0)
+        // Nothing changed but the day (which only review checks read): every page is linked, none rendered.
+        #expect(try site.build { $0.today = Day("2030-01-01") }.reusedPages == 6)
+        // Only a's text. Its summary is in the section's list and in b's previous/next link (which b's layout
+        // does not show, but its context has): a, the section and b are rendered; the start page, the other
+        // section and c are linked.
+        try edit(site, "content/avsnitt/a.md") { $0.replacingOccurrences(of: "Första stycket om a.", with: "Ändrat stycke om a.") }
+        let edited = try site.build()
+        #expect(edited.reusedPages == 3)
+        #expect(site.read("site/avsnitt/index.html")?.contains("Ändrat stycke om a.") == true)
+        // A layout change renders every page.
+        try edit(site, "layouts/partials/footer.mustache") { $0 + "<!-- ändrad sidfot -->\n" }
+        let relayout = try site.build()
+        #expect(relayout.reusedPages == 0)
+        #expect(site.read("site/annat/c/index.html")?.contains("<!-- ändrad sidfot -->") == true)
+        try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        #expect(site.snapshot("site") == site.snapshot("clean-site"))
+    }
+
     /// A site changed by hand is not the one the cache describes: nothing is skipped or reused.
     @Test func aReplacedOutputFolderIsNotTrusted() throws {
         let site = try DeterminismTests.generatedSite(pages: 8)

@@ -57,6 +57,9 @@ public struct BuildResult: Sendable {
     public var overdueReviews: [ReviewSchedule.Overdue]
     /// True when the site was written (or, for a check, would have been).
     public var succeeded: Bool
+    /// Pages linked from the previous site without being rendered: nothing they are made from had changed
+    /// (`RenderKey`). 0 for a clean build and for a build answered from the cache.
+    public var reusedPages = 0
     public var totalSeconds: Double { timings.reduce(0) { $0 + $1.seconds } }
 
     public struct PageSummary: Sendable, Codable {

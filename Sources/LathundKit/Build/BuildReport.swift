@@ -11,6 +11,8 @@ public struct BuildReport: Codable, Sendable {
     public var pages: [BuildResult.PageSummary]
     public var pageCount: Int
     public var assetCount: Int
+    /// Pages linked from the previous site without being rendered (`RenderKey`).
+    public var reusedPages: Int
     public var errors: [Diagnostic]
     public var warnings: [Diagnostic]
     public var overdueReviews: [ReviewSchedule.Overdue]
@@ -22,6 +24,7 @@ public struct BuildReport: Codable, Sendable {
         pages = result.pages
         pageCount = result.pageCount
         assetCount = result.assetCount
+        reusedPages = result.reusedPages
         errors = result.diagnostics.filter { $0.severity == .error }
         warnings = result.diagnostics.filter { $0.severity == .warning }
         overdueReviews = result.overdueReviews

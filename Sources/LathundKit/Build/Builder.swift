@@ -180,6 +180,17 @@ public struct Builder: Sendable {
         if let layouts = layoutsOrNil {
             let contexts = LayoutContext(index: index, faq: faq, config: config, links: links, assets: assets,
                                          abbreviations: AbbreviationMarker(glossary: glossary))
+            var glossaryHash = HashChain()
+            for term in glossary {
+                for field in [term.term, term.expansion ?? "\u{0}", term.definition, term.id] { glossaryHash.add(field) }
+            }
+            let datasetHashes = catalog.assets.filter { $0.relativePath.hasPrefix("data/") }
+                .map { BuildCache.fileHash($0.absolutePath) ^ XXH64.hash($0.relativePath) }
+            let siteKey = RenderKey.site(
+                parts: [BuildCache.executableStamp(), "unsafe=\(config.unsafeHTML)", options.directives.signature,
+                        assets.manifest, "base=\(options.baseURL ?? "-")"],
+                hashes: [layouts.signature, BuildCache.fileHash(configURL.path), glossaryHash.value,
+                         RenderKey.markdownInputs(links: links, faq: faq, datasetHashes: datasetHashes)])
             for position in index.pages.indices {
                 let rendered = index.pages[position]
                 let page = rendered.page
@@ -199,9 +210,12 @@ public struct Builder: Sendable {
                                               "no layout named '\(candidates[0])' in \(layoutsDisplay)/"))
                     continue
                 }
-                // The page and its search document, made from one rendering of its Markdown.
+                // The page and its search document, made from one rendering of its Markdown, or both linked from
+                // the previous site when nothing they are made from changed (`RenderKey`).
                 let documentPath = SearchIndex.documentPath(position)
-                outputs.append(OutputFile([page.outputPath, documentPath]) {
+                outputs.append(OutputFile([page.outputPath, documentPath], key: {
+                    RenderKey.page(site: siteKey, page: page, layout: layout, context: contexts.pageContext(position, html: ""))
+                }) {
                     let markdown = markdown(of: page)
                     let document = rendered.searchDocument(markdown: markdown, url: links.href(page.url))
                     return [layouts.render(contexts.pageContext(position, html: markdown.html), layout: layout),
@@ -241,6 +255,7 @@ public struct Builder: Sendable {
         }
         diagnostics = diagnostics.sortedForOutput()
         var succeeded = diagnostics.errorCount == 0
+        var reusedPages = 0
         let summaries = index.pages.map {
             BuildResult.PageSummary(url: $0.url, file: $0.page.displayPath, title: $0.title,
                                     words: $0.wordCount,
@@ -255,8 +270,10 @@ public struct Builder: Sendable {
                 do {
                     // Read under the output's lock: the previous site cannot change until this build is done.
                     let previous = options.useCache
-                        ? cache?.loadOutputs(outputIdentity: StagedOutput.identity(of: outputURL.path)) ?? [:] : [:]
-                    let written = try writeAll(outputs, previous: previous, to: staged, jobs: jobs)
+                        ? cache?.loadOutputs(outputIdentity: StagedOutput.identity(of: outputURL.path)) ?? ([:], [:])
+                        : ([:], [:])
+                    let (written, renderKeys, reused) = try writeAll(outputs, previous: previous, to: staged, jobs: jobs)
+                    reusedPages = reused
                     let identity = staged.stagingIdentity
                     try staged.commit()
                     if let cache, let identity {
@@ -264,7 +281,7 @@ public struct Builder: Sendable {
                                                              outputIdentity: identity, pageCount: pageCount,
                                                              assetCount: assetCount, diagnostics: diagnostics,
                                                              pages: summaries, overdueReviews: checks.overdue),
-                                   outputs: written)
+                                   outputs: written, renderKeys: renderKeys)
                     }
                 } catch {
                     staged.abandon()
@@ -278,17 +295,28 @@ public struct Builder: Sendable {
         }
         clock.lap("output")
 
-        return BuildResult(diagnostics: diagnostics, pageCount: pageCount, assetCount: assetCount,
-                           outputPath: options.display(options.outputDirectory), timings: clock.laps,
-                           pages: summaries, overdueReviews: checks.overdue, succeeded: succeeded)
+        var result = BuildResult(diagnostics: diagnostics, pageCount: pageCount, assetCount: assetCount,
+                                 outputPath: options.display(options.outputDirectory), timings: clock.laps,
+                                 pages: summaries, overdueReviews: checks.overdue, succeeded: succeeded)
+        result.reusedPages = reusedPages
+        return result
     }
 
     /// One file of the site: text made when it is written, or a file copied.
     /// Several files can be made together (a page and its search document share one Markdown rendering).
+    /// Files with a `key` (`RenderKey`) are linked from the previous site when the previous build recorded the
+    /// same key for them.
     struct OutputFile {
         enum Source { case texts(() -> [String]), copy(String), bytes(Data) }
         let paths: [String]
         let source: Source
+        var key: (() -> UInt64)?
+
+        init(_ paths: [String], key: @escaping () -> UInt64, _ make: @escaping () -> [String]) {
+            self.paths = paths
+            source = .texts(make)
+            self.key = key
+        }
 
         init(_ path: String, _ make: @escaping () -> String) {
             paths = [path]
@@ -312,16 +340,25 @@ public struct Builder: Sendable {
     }
 
     /// Makes and writes every file; a file with the same bytes as the previous build's (by hash) is linked
-    /// from the previous site instead. Returns each file's hash for the cache.
-    private func writeAll(_ outputs: [OutputFile], previous: [String: UInt64], to staged: StagedOutput,
-                          jobs: Int) throws -> [(path: String, hash: UInt64)] {
-        let results = Parallel.map(outputs, jobs: jobs) { file -> Result<[UInt64], Error> in
+    /// from the previous site instead, and so are files whose render key is the previous build's, without being
+    /// made. Returns each file's hash and each keyed file's render key, for the cache.
+    private func writeAll(_ outputs: [OutputFile], previous: (hashes: [String: UInt64], renderKeys: [String: UInt64]),
+                          to staged: StagedOutput, jobs: Int)
+        throws -> (hashes: [(path: String, hash: UInt64)], renderKeys: [(path: String, hash: UInt64)], reused: Int) {
+        let results = Parallel.map(outputs, jobs: jobs) { file -> Result<([UInt64], UInt64?, Bool), Error> in
             func put(_ bytes: UnsafeRawBufferPointer, to path: String) throws -> UInt64 {
                 let hash = XXH64.hash(bytes)
-                try staged.write(bytes, to: path, unchanged: previous[path] == hash)
+                try staged.write(bytes, to: path, unchanged: previous.hashes[path] == hash)
                 return hash
             }
             do {
+                let key = file.key?()
+                if let key, previous.renderKeys[file.paths[0]] == key {
+                    let hashes = file.paths.compactMap { previous.hashes[$0] }
+                    if hashes.count == file.paths.count, try file.paths.allSatisfy({ try staged.reuse($0) }) {
+                        return .success((hashes, key, true))
+                    }
+                }
                 switch file.source {
                 case .texts(let make):
                     var hashes: [UInt64] = []
@@ -329,25 +366,30 @@ public struct Builder: Sendable {
                         var text = text
                         hashes.append(try text.withUTF8 { try put(UnsafeRawBufferPointer($0), to: path) })
                     }
-                    return .success(hashes)
+                    return .success((hashes, key, false))
                 case .copy(let source):
-                    return .success([try Data(contentsOf: URL(fileURLWithPath: source)).withUnsafeBytes { try put($0, to: file.paths[0]) }])
+                    return .success(([try Data(contentsOf: URL(fileURLWithPath: source)).withUnsafeBytes { try put($0, to: file.paths[0]) }], nil, false))
                 case .bytes(let contents):
-                    return .success([try contents.withUnsafeBytes { try put($0, to: file.paths[0]) }])
+                    return .success(([try contents.withUnsafeBytes { try put($0, to: file.paths[0]) }], nil, false))
                 }
             } catch {
                 return .failure(error)
             }
         }
         var hashes: [(path: String, hash: UInt64)] = []
+        var renderKeys: [(path: String, hash: UInt64)] = []
+        var reused = 0
         hashes.reserveCapacity(outputs.count)
         for (file, result) in zip(outputs, results) {
             switch result {
-            case .success(let fileHashes): hashes += zip(file.paths, fileHashes).map { ($0, $1) }
+            case .success(let (fileHashes, key, wasReused)):
+                hashes += zip(file.paths, fileHashes).map { ($0, $1) }
+                if let key { renderKeys.append((file.paths[0], key)) }
+                if wasReused { reused += 1 }
             case .failure(let error): throw error
             }
         }
-        return hashes
+        return (hashes, renderKeys, reused)
     }
 
     /// Everything besides the files that decides what a build writes, for the cache's fingerprint. The day

@@ -8,16 +8,19 @@ import Glibc
 /// - `build-KEY.json`: the fingerprint of every input of the last successful build, the identity of the output
 ///   folder it staged, and what the build reported (diagnostics, page counts). When the fingerprint and the
 ///   output folder are unchanged, the next build writes nothing and reports the same again.
-/// - `build-KEY.outputs`: the XXH64 of every file that build wrote, by path. A build with changed inputs still
-///   renders everything, but a file whose bytes hash the same as the previous build's file at that path is hard
-///   linked from the previous site into the staging folder instead of written; removing the previous site then
-///   frees nothing for those files. The staged output and its atomic swap stay as they were.
+/// - `build-KEY.outputs`: the XXH64 of every file that build wrote, by path. A file whose bytes hash the same
+///   as the previous build's file at that path is hard linked from the previous site into the staging folder
+///   instead of written; removing the previous site then frees nothing for those files. The staged output and its
+///   atomic swap stay as they were.
+/// - `build-KEY.renders`: each page's render key (`RenderKey`), by the page's output path. A page whose key is
+///   unchanged is not rendered: its two files are linked from the previous site.
 ///
-/// Output reuse compares the new bytes with the old ones, so it cannot make a build differ from a clean build;
-/// the fingerprint covers every input (`content/` and `layouts/` file by file, byte by byte, the configuration,
+/// Reuse by bytes compares the new bytes with the old ones, so it cannot make a build differ from a clean build;
+/// reuse by render key is as safe as the key is complete (IncrementalBuildTests compare with clean builds). The
+/// fingerprint covers every input (`content/` and `layouts/` file by file, byte by byte, the configuration,
 /// the options, the directives, the `lathund` binary and the day).
 struct BuildCache {
-    static let version = 2
+    static let version = 3
     let folder: URL
     let key: String
 
@@ -39,6 +42,7 @@ struct BuildCache {
 
     var recordURL: URL { folder.appendingPathComponent("build-\(key).json") }
     var outputsURL: URL { folder.appendingPathComponent("build-\(key).outputs") }
+    var rendersURL: URL { folder.appendingPathComponent("build-\(key).renders") }
 
     static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
@@ -52,13 +56,19 @@ struct BuildCache {
         return record
     }
 
-    /// The previous build's output hashes, when its site is still the output folder.
-    func loadOutputs(outputIdentity: String?) -> [String: UInt64] {
+    /// The previous build's output hashes and pages' render keys (`RenderKey`), by path, when its site is still
+    /// the output folder.
+    func loadOutputs(outputIdentity: String?) -> (hashes: [String: UInt64], renderKeys: [String: UInt64]) {
         guard let outputIdentity, let record = loadRecord(), record.outputIdentity == outputIdentity,
-              let data = try? Data(contentsOf: outputsURL)
-        else { return [:] }
+              let outputs = try? Data(contentsOf: outputsURL), let renders = try? Data(contentsOf: rendersURL)
+        else { return ([:], [:]) }
+        return (Self.parse(outputs, capacity: record.pages.count * 2 + 64), Self.parse(renders, capacity: record.pages.count))
+    }
+
+    /// Lines of `HHHHHHHHHHHHHHHH path`.
+    private static func parse(_ data: Data, capacity: Int) -> [String: UInt64] {
         var hashes: [String: UInt64] = [:]
-        hashes.reserveCapacity(record.pages.count * 2 + 64)
+        hashes.reserveCapacity(capacity)
         data.withUnsafeBytes { raw in
             let bytes = raw.bindMemory(to: UInt8.self)
             var start = 0
@@ -75,16 +85,20 @@ struct BuildCache {
 
     /// Saves what a successful build wrote. Written beside and renamed into place, so a killed build leaves the
     /// previous record or none; the record is written last, as it is what makes the outputs trusted.
-    func save(record: Record, outputs: [(path: String, hash: UInt64)]) {
+    func save(record: Record, outputs: [(path: String, hash: UInt64)], renderKeys: [(path: String, hash: UInt64)]) {
+        func lines(_ hashes: [(path: String, hash: UInt64)]) -> Data {
+            var text = ""
+            text.reserveCapacity(hashes.count * 60)
+            for (path, hash) in hashes.sorted(by: { $0.path < $1.path }) {
+                text += Self.hex(hash) + " " + path + "\n"
+            }
+            return Data(text.utf8)
+        }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try? FileManager.default.removeItem(at: recordURL)
-            var text = ""
-            text.reserveCapacity(outputs.count * 60)
-            for (path, hash) in outputs.sorted(by: { $0.path < $1.path }) {
-                text += Self.hex(hash) + " " + path + "\n"
-            }
-            try Data(text.utf8).write(to: outputsURL, options: .atomic)
+            try lines(outputs).write(to: outputsURL, options: .atomic)
+            try lines(renderKeys).write(to: rendersURL, options: .atomic)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
             try encoder.encode(record).write(to: recordURL, options: .atomic)
@@ -154,7 +168,7 @@ struct BuildCache {
     }
 
     /// A different `lathund` binary may build differently: its size and modification time are an input.
-    private static func executableStamp() -> String {
+    static func executableStamp() -> String {
         var info = stat()
         guard stat("/proc/self/exe", &info) == 0 else { return "unknown" }
         return "\(info.st_size):\(info.st_mtim.tv_sec):\(info.st_mtim.tv_nsec)"

@@ -170,19 +170,7 @@ public final class StagedOutput: @unchecked Sendable {
     /// are `unchanged` from the previous site's file at the same path, that file is hard linked instead.
     public func write(_ bytes: UnsafeRawBufferPointer, to relativePath: String, unchanged: Bool = false) throws {
         let target = try prepare(relativePath).path
-        if unchanged {
-            let live = output.appendingPathComponent(relativePath).path
-            if link(live, target) == 0 { return }
-            if errno == EEXIST, recycled {
-                var staged = stat(), current = stat()
-                if lstat(target, &staged) == 0, stat(live, &current) == 0, staged.st_dev == current.st_dev,
-                   staged.st_ino == current.st_ino {
-                    return  // already a link of the live file
-                }
-                try remove(target, for: relativePath)
-                if link(live, target) == 0 { return }
-            }
-        }
+        if unchanged, try linkLive(relativePath, to: target) { return }
         var descriptor: Int32 = -1
         var reused = false
         if recycled {
@@ -220,6 +208,25 @@ public final class StagedOutput: @unchecked Sendable {
         if reused, ftruncate(descriptor, off_t(bytes.count)) != 0 {  // the old file may have been longer
             throw WriteError(path: relativePath, reason: String(cString: strerror(errno)))
         }
+    }
+
+    /// Puts the live site's file at `relativePath` in the staging folder as a hard link, for a file the caller
+    /// knows is unchanged without making it. False when there is no such file to link: then write it.
+    public func reuse(_ relativePath: String) throws -> Bool {
+        try linkLive(relativePath, to: try prepare(relativePath).path)
+    }
+
+    private func linkLive(_ relativePath: String, to target: String) throws -> Bool {
+        let live = output.appendingPathComponent(relativePath).path
+        if link(live, target) == 0 { return true }
+        guard errno == EEXIST, recycled else { return false }
+        var staged = stat(), current = stat()
+        if lstat(target, &staged) == 0, stat(live, &current) == 0, staged.st_dev == current.st_dev,
+           staged.st_ino == current.st_ino {
+            return true  // already a link of the live file
+        }
+        try remove(target, for: relativePath)
+        return link(live, target) == 0
     }
 
     /// In a recycled staging folder, removes every file, link and folder this build did not write, so the

@@ -6,6 +6,8 @@ import Mustache
 public struct Layouts: Sendable {
     let library: MustacheLibrary
     public let names: Set<String>
+    /// A hash of every layout's name and text, for `RenderKey`.
+    let signature: UInt64
 
     /// Layouts every site needs.
     static let required = ["page", "section", "home", "404"]
@@ -63,7 +65,13 @@ public struct Layouts: Sendable {
             diagnostics += check(text, file: displayRoot + "/" + name + ".mustache", known: Set(sources.keys), assets: assets)
         }
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
-        return (Layouts(library: MustacheLibrary(templates: templates), names: Set(templates.keys)), diagnostics)
+        var signature = HashChain()
+        for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
+            signature.add(name)
+            signature.add(text)
+        }
+        return (Layouts(library: MustacheLibrary(templates: templates), names: Set(templates.keys),
+                        signature: signature.value), diagnostics)
     }
 
     static func check(_ text: String, file: String, known: Set<String>, assets: Set<String> = []) -> [Diagnostic] {

@@ -1,0 +1,86 @@
+import Mustache
+
+/// What a page's two output files (its HTML and `search/doc/N.json`) are made from, as one hash. When it equals
+/// the key the previous build recorded for the same path (and that build's site is still the output folder), the
+/// page is not rendered again: both files are linked from the previous site.
+///
+/// The key covers:
+/// - `site`: what every page shares: the `lathund` binary, the configuration file, the layouts, the fingerprinted
+///   assets, the glossary (abbreviations), the renderer's options and directives, and what links and directives
+///   in Markdown read (`markdownInputs`: every page's URL, the content's other files, the datasets' bytes, the
+///   FAQ index);
+/// - the page's path, URL and Markdown source, which decide its HTML and plain text;
+/// - the layout it uses;
+/// - its layout context, made without the content (the Markdown stands for that). The context carries what other
+///   pages contribute: titles and summaries in lists and breadcrumbs, backlinks, previous and next, the FAQ
+///   index, the menu.
+///
+/// A context value of a type the key does not know makes the key unique to this build, so it can never match.
+enum RenderKey {
+    static func markdownInputs(links: SiteLinks, faq: FAQIndex, datasetHashes: [UInt64]) -> UInt64 {
+        var chain = HashChain()
+        for (path, url) in links.pageURLs.sorted(by: { $0.key < $1.key }) {
+            chain.add(path)
+            chain.add(url)
+        }
+        for path in links.assetPaths.sorted() { chain.add(path) }
+        chain.add(links.basePath)
+        chain.add(links.baseURL)
+        for entry in faq.entries {
+            for field in [entry.question, entry.url, entry.category, entry.anchor, entry.relativePath] { chain.add(field) }
+        }
+        for hash in datasetHashes { chain.add(hash) }
+        return chain.value
+    }
+
+    static func site(parts: [String], hashes: [UInt64]) -> UInt64 {
+        var chain = HashChain()
+        for part in parts { chain.add(part) }
+        for hash in hashes { chain.add(hash) }
+        return chain.value
+    }
+
+    static func page(site: UInt64, page: Page, layout: String, context: [String: Any]) -> UInt64 {
+        var chain = HashChain()
+        chain.add(site)
+        chain.add(page.relativePath)
+        chain.add(page.url)
+        chain.add(page.body)
+        chain.add(layout)
+        guard add(context, to: &chain) else { return UInt64.random(in: 0...UInt64.max) }
+        return chain.value
+    }
+
+    /// Adds a layout context value with its type and structure (dictionary keys in sorted order); false for a
+    /// value of another type.
+    static func add(_ value: Any, to chain: inout HashChain) -> Bool {
+        switch value {
+        case let text as String:
+            chain.add(1)
+            chain.add(text)
+        case let flag as Bool where type(of: value) == Bool.self:
+            chain.add(flag ? 3 : 2)
+        case let number as Int where type(of: value) == Int.self:
+            chain.add(4)
+            chain.add(UInt64(bitPattern: Int64(number)))
+        case let map as [String: Any]:
+            chain.add(5)
+            chain.add(UInt64(map.count))
+            for key in map.keys.sorted() {
+                chain.add(key)
+                guard add(map[key]!, to: &chain) else { return false }
+            }
+        case let list as [Any]:
+            chain.add(6)
+            chain.add(UInt64(list.count))
+            for item in list {
+                guard add(item, to: &chain) else { return false }
+            }
+        case is MustacheLambda:
+            chain.add(7)  // the asset lambda: the assets it names are in `site`
+        default:
+            return false
+        }
+        return true
+    }
+}
