@@ -188,6 +188,19 @@ import Testing
         #expect(site.snapshot("site") == site.snapshot("clean-site"))
     }
 
+    /// A file added to the site by hand changes the folder's change time: the cache does not answer, and the
+    /// build removes the file (with only device and inode, it answered and the file stayed).
+    @Test func aFileAddedToTheSiteByHandIsNotTrusted() throws {
+        let site = try DeterminismTests.generatedSite(pages: 8)
+        defer { site.cleanUp() }
+        try site.build()
+        let before = site.snapshot()
+        try site.write("site/stray.html", "kvar")
+        let result = try site.build()
+        #expect(result.timings.map(\.stage).contains("output"))
+        #expect(site.snapshot() == before)
+    }
+
     /// A site changed by hand is not the one the cache describes: nothing is skipped or reused.
     @Test func aReplacedOutputFolderIsNotTrusted() throws {
         let site = try DeterminismTests.generatedSite(pages: 8)

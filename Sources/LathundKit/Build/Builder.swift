@@ -274,9 +274,8 @@ public struct Builder: Sendable {
                         : ([:], [:])
                     let (written, renderKeys, reused) = try writeAll(outputs, previous: previous, to: staged, jobs: jobs)
                     reusedPages = reused
-                    let identity = staged.stagingIdentity
                     try staged.commit()
-                    if let cache, let identity {
+                    if let cache, let identity = StagedOutput.identity(of: outputURL.path) {
                         cache.save(record: BuildCache.Record(version: BuildCache.version, fingerprint: fingerprint,
                                                              outputIdentity: identity, pageCount: pageCount,
                                                              assetCount: assetCount, diagnostics: diagnostics,

@@ -267,14 +267,15 @@ public final class StagedOutput: @unchecked Sendable {
         }
     }
 
-    /// Identifies the folder that becomes the output folder on `commit()`: the build cache trusts the previous
-    /// site's files only when the output folder is still the one it staged.
-    public var stagingIdentity: String? { Self.identity(of: staging.path) }
-
+    /// Identifies a folder for the build cache, which trusts the previous site's files only while the output
+    /// folder is still the one that build committed: device, inode and the folder's change time. The inode alone
+    /// is not enough: a folder deleted and made again by hand can get the same inode number back (it did, in
+    /// `aReplacedOutputFolderIsNotTrusted` on a clean clone), and adding or removing a file by hand changes the time.
+    /// Taken after `commit()`, since the swap itself changes the time.
     static func identity(of path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0 else { return nil }
-        return "\(info.st_dev):\(info.st_ino)"
+        return "\(info.st_dev):\(info.st_ino):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
     }
 
     /// Puts the staged site in place of the output folder in one atomic step where the system allows it.
