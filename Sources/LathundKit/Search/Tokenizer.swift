@@ -50,7 +50,6 @@ public enum Tokenizer {
                         index += 1
                         continue
                     }
-                    let size = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : 2
                     if byte == 0xC3, index + 1 < count {
                         let next = bytes[index + 1]
                         if next >= 0xA0 && next != 0xB7 {  // à…ÿ except ÷: lower-case letters
@@ -64,17 +63,14 @@ public enum Tokenizer {
                             continue
                         }
                     }
-                    var value = UInt32(byte) & (size == 2 ? 0x1F : size == 3 ? 0x0F : 0x07)
-                    for offset in 1..<size where index + offset < count {
-                        value = value << 6 | (UInt32(bytes[index + offset]) & 0x3F)
-                    }
+                    let (value, size) = UTF8Text(bytes: bytes).scalar(at: index)
                     if let scalar = Unicode.Scalar(value), isWordScalar(scalar) {
                         if scalar.properties.changesWhenLowercased {
                             for lower in scalar.properties.lowercaseMapping.unicodeScalars {
                                 for unit in UTF8.encode(lower)! { word[length] = unit; length += 1 }
                             }
                         } else {
-                            for offset in 0..<size where index + offset < count {
+                            for offset in 0..<size {
                                 word[length] = bytes[index + offset]; length += 1
                             }
                         }

@@ -1,6 +1,6 @@
 /// The words of one document by their UTF-8 bytes, each with a number (its stem's slot in the analysis): an
 /// open-addressing table over one byte buffer, so looking up a word that was seen before makes no `String` and
-/// hashes its bytes once (FNV-1a).
+/// hashes its bytes once (XXH64).
 struct WordSlots {
     private struct Entry {
         var start: Int32
@@ -18,7 +18,7 @@ struct WordSlots {
 
     /// The number of `word`, made by `make` the first time the word is seen.
     mutating func slot(of word: UnsafeBufferPointer<UInt8>, orMake make: () -> Int) -> Int {
-        let hash = Self.hash(word)
+        let hash = XXH64.hash(UnsafeRawBufferPointer(word))
         var bucket = Int(truncatingIfNeeded: hash) & (buckets.count - 1)
         while buckets[bucket] != 0 {
             let entry = entries[Int(buckets[bucket]) - 1]
@@ -48,14 +48,5 @@ struct WordSlots {
             while buckets[bucket] != 0 { bucket = (bucket + 1) & (buckets.count - 1) }
             buckets[bucket] = Int32(number + 1)
         }
-    }
-
-    static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in word {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x0000_0100_0000_01b3
-        }
-        return hash
     }
 }
