@@ -42,8 +42,7 @@ public final class StagedOutput: @unchecked Sendable {
     /// Keeps `folder` (the previous site, or an abandoned staging folder) as the next build's staging folder.
     static func keepAsSpare(_ folder: URL, output: URL) {
         let spare = Self.spare(for: output)
-        var info = stat()
-        if lstat(spare.path, &info) == 0 { discard(spare, output: output) }
+        if kind(of: spare.path) != nil { discard(spare, output: output) }
         if rename(folder.path, spare.path) != 0 { discard(folder, output: output) }
     }
 
@@ -88,11 +87,10 @@ public final class StagedOutput: @unchecked Sendable {
         }
         staging = parent.appendingPathComponent(prefix + String(getpid()))
         let spare = Self.spare(for: self.output)
-        var info = stat()
-        if lstat(spare.path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, rename(spare.path, staging.path) == 0 {
+        if Self.kind(of: spare.path) == S_IFDIR, rename(spare.path, staging.path) == 0 {
             recycled = true
         } else {
-            if lstat(spare.path, &info) == 0 { Self.discard(spare, output: self.output) }
+            if Self.kind(of: spare.path) != nil { Self.discard(spare, output: self.output) }
             try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
             recycled = false
         }
@@ -137,11 +135,10 @@ public final class StagedOutput: @unchecked Sendable {
         if let slash = folder.lastIndex(of: "/") { try makeFolder(String(folder[..<slash]), for: relativePath) }
         if mkdir(folder, 0o755) != 0 {
             guard errno == EEXIST else { throw WriteError(path: relativePath, reason: String(cString: strerror(errno))) }
-            var info = stat()
-            if lstat(folder, &info) != 0 || info.st_mode & S_IFMT != S_IFDIR {
+            if Self.kind(of: folder) != S_IFDIR {
                 lock.lock()
                 defer { lock.unlock() }
-                if lstat(folder, &info) != 0 || info.st_mode & S_IFMT != S_IFDIR {
+                if Self.kind(of: folder) != S_IFDIR {
                     try remove(folder, for: relativePath)
                     guard mkdir(folder, 0o755) == 0 else {
                         throw WriteError(path: relativePath, reason: String(cString: strerror(errno)))
@@ -154,11 +151,16 @@ public final class StagedOutput: @unchecked Sendable {
         lock.unlock()
     }
 
+    /// The file type at `path` (`S_IFDIR`, `S_IFREG`, `S_IFLNK`, …), links not followed; nil when nothing is there.
+    static func kind(of path: String) -> mode_t? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_mode & S_IFMT : nil
+    }
+
     /// Removes a file, link or folder (with what it holds, links not followed) from the staging folder.
     private func remove(_ path: String, for relativePath: String) throws {
-        var info = stat()
-        guard lstat(path, &info) == 0 else { return }
-        if info.st_mode & S_IFMT == S_IFDIR {
+        guard let kind = Self.kind(of: path) else { return }
+        if kind == S_IFDIR {
             try FileManager.default.removeItem(atPath: path)
         } else if unlink(path) != 0 && errno != ENOENT {
             throw WriteError(path: relativePath, reason: String(cString: strerror(errno)))
@@ -250,11 +252,7 @@ public final class StagedOutput: @unchecked Sendable {
         for (name, type) in entries {
             let path = folder + "/" + name
             let relativePath = relative.isEmpty ? name : relative + "/" + name
-            var isFolder = type == UInt8(DT_DIR)
-            if type == UInt8(DT_UNKNOWN) {
-                var info = stat()
-                isFolder = lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
-            }
+            let isFolder = type == UInt8(DT_UNKNOWN) ? Self.kind(of: path) == S_IFDIR : type == UInt8(DT_DIR)
             if isFolder {
                 if createdFolders.contains(path) {
                     try prune(folder: path, relative: relativePath)
