@@ -76,7 +76,7 @@ struct ContentChecks {
 
     /// `http:`, `https:` and scheme-relative `//host/` URLs make the browser ask another server.
     static func loadsFromAnotherSite(_ destination: String) -> Bool {
-        let lower = destination.trimmingCharacters(in: .whitespaces).lowercased()
+        let lower = destination.trimmingWhitespace().lowercased()
         return lower.hasPrefix("http:") || lower.hasPrefix("https:") || lower.hasPrefix("//")
     }
 }
