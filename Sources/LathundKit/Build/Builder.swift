@@ -180,17 +180,10 @@ public struct Builder: Sendable {
         if let layouts = layoutsOrNil {
             let contexts = LayoutContext(index: index, faq: faq, config: config, links: links, assets: assets,
                                          abbreviations: AbbreviationMarker(glossary: glossary))
-            var glossaryHash = HashChain()
-            for term in glossary {
-                for field in [term.term, term.expansion ?? "\u{0}", term.definition, term.id] { glossaryHash.add(field) }
-            }
-            let datasetHashes = catalog.assets.filter { $0.relativePath.hasPrefix("data/") }
-                .map { BuildCache.fileHash($0.absolutePath) ^ XXH64.hash($0.relativePath) }
             let siteKey = RenderKey.site(
-                parts: [BuildCache.executableStamp(), "unsafe=\(config.unsafeHTML)", options.directives.signature,
-                        assets.manifest, "base=\(options.baseURL ?? "-")"],
-                hashes: [layouts.signature, BuildCache.fileHash(configURL.path), glossaryHash.value,
-                         RenderKey.markdownInputs(links: links, faq: faq, datasetHashes: datasetHashes)])
+                settings: ["unsafe=\(config.unsafeHTML)", options.directives.signature, "base=\(options.baseURL ?? "-")"],
+                configFile: configURL, layouts: layouts, assets: assets, glossary: glossary,
+                markdownInputs: RenderKey.markdownInputs(links: links, faq: faq, contentFiles: catalog.assets))
             for position in index.pages.indices {
                 let rendered = index.pages[position]
                 let page = rendered.page

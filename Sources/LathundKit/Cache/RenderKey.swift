@@ -1,3 +1,4 @@
+import Foundation
 import Mustache
 
 /// What a page's two output files (its HTML and `search/doc/N.json`) are made from, as one hash. When it equals
@@ -17,7 +18,9 @@ import Mustache
 ///
 /// A context value of a type the key does not know makes the key unique to this build, so it can never match.
 enum RenderKey {
-    static func markdownInputs(links: SiteLinks, faq: FAQIndex, datasetHashes: [UInt64]) -> UInt64 {
+    /// What links and directives in Markdown read: every page's URL, the paths of the content's other files,
+    /// the base URL, the FAQ index and the bytes of the datasets (`content/data/`).
+    static func markdownInputs(links: SiteLinks, faq: FAQIndex, contentFiles: [Asset]) -> UInt64 {
         var chain = HashChain()
         for (path, url) in links.pageURLs.sorted(by: { $0.key < $1.key }) {
             chain.add(path)
@@ -29,14 +32,27 @@ enum RenderKey {
         for entry in faq.entries {
             for field in [entry.question, entry.url, entry.category, entry.anchor, entry.relativePath] { chain.add(field) }
         }
-        for hash in datasetHashes { chain.add(hash) }
+        for file in contentFiles where file.relativePath.hasPrefix("data/") {
+            chain.add(file.relativePath)
+            chain.add(BuildCache.fileHash(file.absolutePath))
+        }
         return chain.value
     }
 
-    static func site(parts: [String], hashes: [UInt64]) -> UInt64 {
+    /// What every page shares: the binary, `settings` (options that change rendering), the configuration file,
+    /// the layouts, the fingerprinted assets, the glossary (abbreviations) and `markdownInputs`.
+    static func site(settings: [String], configFile: URL, layouts: Layouts, assets: FingerprintedAssets,
+                     glossary: [GlossaryTerm], markdownInputs: UInt64) -> UInt64 {
         var chain = HashChain()
-        for part in parts { chain.add(part) }
-        for hash in hashes { chain.add(hash) }
+        chain.add(BuildCache.executableStamp())
+        for setting in settings { chain.add(setting) }
+        chain.add(BuildCache.fileHash(configFile.path))
+        chain.add(layouts.signature)
+        chain.add(assets.manifest)
+        for term in glossary {
+            for field in [term.term, term.expansion ?? "\u{0}", term.definition, term.id] { chain.add(field) }
+        }
+        chain.add(markdownInputs)
         return chain.value
     }
 
