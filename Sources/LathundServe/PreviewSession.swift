@@ -28,6 +28,8 @@ public final class PreviewSession: @unchecked Sendable {
     private let watcher: FileWatcher
     private let instance = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     private var builds = 0
+    /// Each page's Content and Markdown results from the last build: a change rebuilds only what it touched.
+    private let memory = PageMemory()
     /// The watched files as the last build saw them.
     private var baseline: FileWatcher.Snapshot = [:]
     public private(set) var url: URL?
@@ -89,6 +91,7 @@ public final class PreviewSession: @unchecked Sendable {
     public func build(changes: [String]) async {
         var options = self.options
         if let url { options.baseURL = url.absoluteString }
+        options.pageMemory = memory
         let builder = Builder(options: options)
         let configFile = options.configFile
         let result: Result<BuildResult, ConfigurationError> = await withCheckedContinuation { continuation in

@@ -11,7 +11,7 @@ import Testing
                 links: SiteLinks = MarkdownTests.emptyLinks) -> RenderedMarkdown {
         let page = Page(relativePath: "regelverk/sida.md", displayPath: "content/regelverk/sida.md", kind: .page,
                         section: "regelverk", url: "/regelverk/sida/", frontMatter: FrontMatter(title: "Sida"),
-                        body: markdown, bodyLineOffset: 3)
+                        body: markdown, bodyLineOffset: 3, sourceHash: XXH64.hash(markdown))
         let renderer = MarkdownRenderer(unsafeHTML: unsafe, directives: directives)
         return renderer.render(page, context: DirectiveContext(page: page, pages: [page], links: links))
     }

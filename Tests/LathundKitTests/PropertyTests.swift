@@ -41,7 +41,7 @@ import Testing
             if matter == nil { #expect(diagnostics.contains { $0.severity == .error }) }
             let page = Page(relativePath: relative, displayPath: "content/" + relative, kind: .page, section: section,
                             url: "/\(section)/sida/", frontMatter: matter ?? FrontMatter(title: "x"), body: source.body,
-                            bodyLineOffset: source.bodyLineOffset)
+                            bodyLineOffset: source.bodyLineOffset, sourceHash: XXH64.hash(source.body))
             let links = SiteLinks(pageURLs: [relative: page.url], assetPaths: [], basePath: "/", baseURL: "https://x.example/")
             let rendered = MarkdownRenderer(directives: StandardDirectives.registry)
                 .render(page, context: DirectiveContext(page: page, pages: [page], links: links))

@@ -22,6 +22,9 @@ public struct BuildOptions: Sendable {
     public var useCache = true
     /// Where the build cache lives, relative to `projectRoot` unless absolute; nil: no cache at all.
     public var cacheDirectory: String? = ".lathund-cache"
+    /// Each page's Content and Markdown results from the last build of this process, so that a build redoes
+    /// only the pages that changed (`lathund serve` keeps one); nil: every page is done anew.
+    public var pageMemory: PageMemory?
     /// Test hook: make the output stage fail after this many files.
     public var failAfterWrites: Int?
     /// Called with (stage, done, total) while a build runs.

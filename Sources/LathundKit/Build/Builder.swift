@@ -62,7 +62,7 @@ public struct Builder: Sendable {
 
         // 2. Content
         let loader = ContentLoader(contentDirectory: contentURL, displayRoot: contentDisplay, config: config,
-                                   includeDrafts: options.includeDrafts, jobs: jobs)
+                                   includeDrafts: options.includeDrafts, jobs: jobs, memory: options.pageMemory)
         let catalog = loader.load()
         diagnostics += catalog.diagnostics
         options.progress?("content", catalog.pages.count, catalog.pages.count)
@@ -99,6 +99,9 @@ public struct Builder: Sendable {
                               basePath: config.basePath, baseURL: config.baseURL)
         let faq = FAQIndex(pages: catalog.pages)
         let renderer = MarkdownRenderer(unsafeHTML: config.unsafeHTML, directives: options.directives)
+        let markdownInputs = RenderKey.markdownInputs(links: links, faq: faq, contentFiles: catalog.assets)
+        let rendererSettings = ["unsafe=\(config.unsafeHTML)", options.directives.signature]
+        let memory = options.pageMemory
         let progress = options.progress
         let done = AtomicCounter()
         let total = catalog.pages.count
@@ -112,19 +115,29 @@ public struct Builder: Sendable {
         var analyses: [String: SearchIndex.Analysis] = [:]
         let rendered: [RenderedPage]
         do {
-            let results = Parallel.map(catalog.pages, jobs: jobs) { page -> (RenderedPage, SearchIndex.Analysis, [Diagnostic]) in
+            let results = Parallel.map(catalog.pages, jobs: jobs) { page -> (PageMemory.Analysed, Bool) in
+                defer { if let progress { progress("markdown", done.increment() + 1, total) } }
+                let key = memory.map { _ in
+                    PageMemory.markdownKey(page: page, markdownInputs: markdownInputs, settings: rendererSettings)
+                } ?? 0
+                if let remembered = memory?.analysed(page.relativePath, key: key) { return (remembered, false) }
                 let markdown = markdown(of: page, html: false)
                 let rendered = RenderedPage(page: page, markdown: markdown)
                 let analysis = SearchIndex.analyse(rendered.searchDocument(markdown: markdown, url: page.url))
-                if let progress { progress("markdown", done.increment() + 1, total) }
-                return (rendered, analysis, markdown.diagnostics)
+                return (PageMemory.Analysed(key: key, rendered: rendered, analysis: analysis,
+                                            diagnostics: markdown.diagnostics), true)
             }
             analyses.reserveCapacity(results.count)
-            for (page, analysis, pageDiagnostics) in results {
-                analyses[page.page.relativePath] = analysis
-                diagnostics += pageDiagnostics
+            for (result, _) in results {
+                analyses[result.rendered.page.relativePath] = result.analysis
+                diagnostics += result.diagnostics
             }
-            rendered = results.map(\.0)
+            rendered = results.map(\.0.rendered)
+            if let memory {
+                memory.keep(analysed: Dictionary(results.map { ($0.0.rendered.page.relativePath, $0.0) },
+                                                 uniquingKeysWith: { first, _ in first }),
+                            redone: results.count { $0.1 })
+            }
         }
         clock.lap("markdown")
 
@@ -181,9 +194,9 @@ public struct Builder: Sendable {
             let contexts = LayoutContext(index: index, faq: faq, config: config, links: links, assets: assets,
                                          abbreviations: AbbreviationMarker(glossary: glossary))
             let siteKey = RenderKey.site(
-                settings: ["unsafe=\(config.unsafeHTML)", options.directives.signature, "base=\(options.baseURL ?? "-")"],
+                settings: rendererSettings + ["base=\(options.baseURL ?? "-")"],
                 configFile: configURL, layouts: layouts, assets: assets, glossary: glossary,
-                markdownInputs: RenderKey.markdownInputs(links: links, faq: faq, contentFiles: catalog.assets))
+                markdownInputs: markdownInputs)
             for position in index.pages.indices {
                 let rendered = index.pages[position]
                 let page = rendered.page

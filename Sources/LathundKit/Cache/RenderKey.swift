@@ -10,7 +10,7 @@ import Mustache
 ///   assets, the glossary (abbreviations), the renderer's options and directives, and what links and directives
 ///   in Markdown read (`markdownInputs`: every page's URL, the content's other files, the datasets' bytes, the
 ///   FAQ index);
-/// - the page's path, URL and Markdown source, which decide its HTML and plain text;
+/// - the page's path, URL and the bytes of its file (`Page.sourceHash`), which decide its HTML and plain text;
 /// - the layout it uses;
 /// - its layout context, made without the content (the Markdown stands for that). The context carries what other
 ///   pages contribute: titles and summaries in lists and breadcrumbs, backlinks, previous and next, the FAQ
@@ -61,7 +61,7 @@ enum RenderKey {
         chain.add(site)
         chain.add(page.relativePath)
         chain.add(page.url)
-        chain.add(page.body)
+        chain.add(page.sourceHash)
         chain.add(layout)
         guard add(context, to: &chain) else { return UInt64.random(in: 0...UInt64.max) }
         return chain.value

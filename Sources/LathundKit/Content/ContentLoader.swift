@@ -20,6 +20,8 @@ struct ContentLoader {
     let config: SiteConfig
     let includeDrafts: Bool
     let jobs: Int
+    /// The last build's pages, when the process keeps them (`lathund serve`).
+    var memory: PageMemory?
 
     func load() -> ContentCatalog {
         var diagnostics: [Diagnostic] = []
@@ -36,14 +38,31 @@ struct ContentLoader {
                 assets.append(Asset(relativePath: relative, displayPath: display(relative), absolutePath: absolute))
             }
         }
-        let results = Parallel.map(markdownFiles, jobs: jobs) { file in
-            loadPage(relative: file.relative, absolute: file.absolute)
+        let results = Parallel.map(markdownFiles, jobs: jobs) { file -> (PageMemory.Loaded?, Bool) in
+            guard let data = FileManager.default.contents(atPath: file.absolute) else { return (nil, false) }
+            let displayPath = display(file.relative)
+            let sourceHash = data.withUnsafeBytes { XXH64.hash($0) }
+            let key = PageMemory.contentKey(relativePath: file.relative, displayPath: displayPath, sourceHash: sourceHash)
+            if let remembered = memory?.loaded(file.relative, key: key) { return (remembered, false) }
+            let (page, diagnostics) = loadPage(data, relative: file.relative, displayPath: displayPath,
+                                               sourceHash: sourceHash)
+            return (PageMemory.Loaded(key: key, page: page, diagnostics: diagnostics), true)
         }
         var pages: [Page] = []
-        for (page, pageDiagnostics) in results {
-            diagnostics += pageDiagnostics
-            if let page, includeDrafts || !page.frontMatter.draft { pages.append(page) }
+        var remembered: [String: PageMemory.Loaded] = [:]
+        var redone = 0
+        for (file, (result, isNew)) in zip(markdownFiles, results) {
+            guard let result else {
+                diagnostics.append(.error(SourceLocation(file: display(file.relative)), code: "content-read",
+                                          "cannot read file"))
+                continue
+            }
+            diagnostics += result.diagnostics
+            if let page = result.page, includeDrafts || !page.frontMatter.draft { pages.append(page) }
+            remembered[file.relative] = result
+            if isNew { redone += 1 }
         }
+        memory?.keep(loaded: remembered, redone: redone)
         return ContentCatalog(pages: pages, assets: assets, glossaryPath: glossaryPath, diagnostics: diagnostics)
     }
 
@@ -99,11 +118,8 @@ struct ContentLoader {
         }
     }
 
-    private func loadPage(relative: String, absolute: String) -> (Page?, [Diagnostic]) {
-        let displayPath = display(relative)
-        guard let data = FileManager.default.contents(atPath: absolute) else {
-            return (nil, [.error(SourceLocation(file: displayPath), code: "content-read", "cannot read file")])
-        }
+    /// Types one Markdown file's front matter and derives its URL.
+    private func loadPage(_ data: Data, relative: String, displayPath: String, sourceHash: UInt64) -> (Page?, [Diagnostic]) {
         let source: MarkdownSource
         switch MarkdownSource.parse(bytes: [UInt8](data), relativePath: relative, displayPath: displayPath) {
         case .success(let parsed): source = parsed
@@ -151,7 +167,8 @@ struct ContentLoader {
         }
         let url = urlComponents.isEmpty ? "/" : "/" + urlComponents.joined(separator: "/") + "/"
         let page = Page(relativePath: relative, displayPath: displayPath, kind: kind, section: section, url: url,
-                        frontMatter: frontMatter, body: source.body, bodyLineOffset: source.bodyLineOffset)
+                        frontMatter: frontMatter, body: source.body, bodyLineOffset: source.bodyLineOffset,
+                        sourceHash: sourceHash)
         return (page, diagnostics)
     }
 }

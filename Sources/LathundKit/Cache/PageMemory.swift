@@ -1,0 +1,91 @@
+import Foundation
+
+/// What the Content and Markdown stages made of each page, kept in memory from one build to the next by a
+/// process that builds again and again (`lathund serve`). A build given the memory (`BuildOptions.pageMemory`)
+/// reads every Markdown file, but types its front matter, parses its Markdown and analyses its words for
+/// search only when the file or what its Markdown reads changed; for the other pages it takes the last build's
+/// results. The memory then holds this build's results and nothing else.
+///
+/// Keys:
+/// - Content stage: the file's path and the XXH64 of its bytes. A page is a function of those.
+/// - Markdown stage: that, the page's URL, the renderer's options and directives, and what links and directives
+///   in Markdown read (`RenderKey.markdownInputs`: every page's URL, the content's other files, the datasets'
+///   bytes, the FAQ index). This is the Markdown part of the render key; a directive that reads more of other
+///   pages than that must not be registered (the render key has the same rule).
+///
+/// Results are the same as without the memory: `PageMemoryTests` compares every file and diagnostic with a
+/// clean build after each kind of change.
+public final class PageMemory: @unchecked Sendable {
+    /// How many pages the last build typed (Content) and parsed and analysed (Markdown) again; the rest came
+    /// from the memory.
+    public struct Counts: Sendable, Equatable {
+        public var loaded = 0
+        public var analysed = 0
+    }
+
+    struct Loaded {
+        let key: UInt64
+        let page: Page?
+        let diagnostics: [Diagnostic]
+    }
+
+    struct Analysed {
+        let key: UInt64
+        let rendered: RenderedPage
+        let analysis: SearchIndex.Analysis
+        let diagnostics: [Diagnostic]
+    }
+
+    private let lock = NSLock()
+    private var loaded: [String: Loaded] = [:]
+    private var analysed: [String: Analysed] = [:]
+    private var counts = Counts()
+
+    public init() {}
+
+    /// What the last build redid.
+    public var lastCounts: Counts { lock.withLock { counts } }
+
+    func loaded(_ relativePath: String, key: UInt64) -> Loaded? {
+        lock.withLock { loaded[relativePath].flatMap { $0.key == key ? $0 : nil } }
+    }
+
+    func analysed(_ relativePath: String, key: UInt64) -> Analysed? {
+        lock.withLock { analysed[relativePath].flatMap { $0.key == key ? $0 : nil } }
+    }
+
+    /// Replaces the Content stage's results with this build's; `redone` of them were not in the memory.
+    func keep(loaded entries: [String: Loaded], redone: Int) {
+        lock.withLock {
+            loaded = entries
+            counts = Counts(loaded: redone, analysed: 0)
+        }
+    }
+
+    /// Replaces the Markdown stage's results with this build's; `redone` of them were not in the memory.
+    func keep(analysed entries: [String: Analysed], redone: Int) {
+        lock.withLock {
+            analysed = entries
+            counts.analysed = redone
+        }
+    }
+
+    /// The Content stage's key of a file.
+    static func contentKey(relativePath: String, displayPath: String, sourceHash: UInt64) -> UInt64 {
+        var chain = HashChain()
+        chain.add(relativePath)
+        chain.add(displayPath)
+        chain.add(sourceHash)
+        return chain.value
+    }
+
+    /// The Markdown stage's key of a page; `settings` is what else decides the rendering (options, directives).
+    static func markdownKey(page: Page, markdownInputs: UInt64, settings: [String]) -> UInt64 {
+        var chain = HashChain()
+        chain.add(markdownInputs)
+        for setting in settings { chain.add(setting) }
+        chain.add(contentKey(relativePath: page.relativePath, displayPath: page.displayPath, sourceHash: page.sourceHash))
+        chain.add(page.url)
+        return chain.value
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+/// Builds that take unchanged pages from a `PageMemory` (as `lathund serve` does) must write exactly what a
+/// clean build writes, and must redo only the pages whose inputs changed. Each test builds a copy of this
+/// project's own site with one memory, changes one input, builds again with the same memory and compares the
+/// site, file by file, and the diagnostics with a clean build of the changed input made without a memory.
+@Suite struct PageMemoryTests {
+    /// The project's pages that are built (drafts and excluded files left out) and its Markdown files.
+    struct Sizes {
+        let pages: Int
+        let files: Int
+    }
+
+    /// Builds with `memory` after `change`, expects the diagnostics and (when it succeeds) the output of a clean
+    /// build without memory, and returns what the memory says the build redid.
+    @discardableResult
+    func build(_ site: TestSite, _ memory: PageMemory, after change: () throws -> Void) throws -> PageMemory.Counts {
+        try change()
+        let remembered = try site.build { $0.pageMemory = memory }
+        let clean = try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        #expect(remembered.succeeded == clean.succeeded)
+        #expect(remembered.diagnostics.map(\.description) == clean.diagnostics.map(\.description))
+        #expect(remembered.pages.map(\.url) == clean.pages.map(\.url))
+        #expect(remembered.pages.map(\.words) == clean.pages.map(\.words))
+        guard clean.succeeded else { return memory.lastCounts }  // neither wrote anything
+        let built = site.snapshot("site")
+        let expected = site.snapshot("clean-site")
+        #expect(built.count > 100)
+        let differing = Set(built.keys).union(expected.keys).filter { built[$0] != expected[$0] }.sorted()
+        #expect(differing.isEmpty, "differs from a clean build: \(differing.prefix(8))")
+        return memory.lastCounts
+    }
+
+    func firstBuild(_ site: TestSite, _ memory: PageMemory) throws -> Sizes {
+        let first = try site.build { $0.pageMemory = memory }
+        #expect(first.succeeded, "\(first.diagnostics.prefix(3))")
+        let files = try FileManager.default.subpathsOfDirectory(atPath: site.root.appendingPathComponent("content").path)
+            .filter { $0.hasSuffix(".md") && !$0.hasSuffix("README.md") }.count
+        let pages = memory.lastCounts.analysed
+        #expect(memory.lastCounts.loaded == files)
+        #expect(pages > 50 && pages <= files)
+        return Sizes(pages: pages, files: files)
+    }
+
+    @Test func onlyAnEditedPageIsDoneAgain() throws {
+        let site = try IncrementalBuildTests.projectCopy()
+        defer { site.cleanUp() }
+        let memory = PageMemory()
+        _ = try firstBuild(site, memory)
+        // Its text: shown in its section's list (summary) and in its neighbours' previous/next links.
+        let text = try build(site, memory) {
+            try IncrementalBuildTests().edit(site, "content/regelverk/sjukpenning.md") { $0 + "\nEn ny mening om sjukpenning.\n" }
+        }
+        #expect(text == PageMemory.Counts(loaded: 1, analysed: 1))
+        // Its title: in other pages' lists, backlinks and breadcrumbs, which are rendered again (`RenderKey`), but
+        // no other page's Markdown reads it.
+        let title = try build(site, memory) {
+            try IncrementalBuildTests().edit(site, "content/regelverk/sjukpenning.md") {
+                $0.replacingOccurrences(of: "\ntitle:", with: "\ntitle: \"Ändrad titel\"\n#")
+            }
+        }
+        #expect(title == PageMemory.Counts(loaded: 1, analysed: 1))
+        // Nothing changed, but the build runs (no build cache): nothing is done again.
+        let none = try site.build { $0.pageMemory = memory; $0.useCache = false }
+        #expect(none.succeeded)
+        #expect(memory.lastCounts == PageMemory.Counts(loaded: 0, analysed: 0))
+    }
+
+    @Test func aRememberedPageKeepsItsDiagnostics() throws {
+        let site = try IncrementalBuildTests.projectCopy()
+        defer { site.cleanUp() }
+        let memory = PageMemory()
+        _ = try firstBuild(site, memory)
+        let sgi = try #require(site.read("content/regelverk/sgi.md"))
+        // An unknown dataset (an error of the Markdown stage) and a broken link (a warning of the Indexes stage,
+        // from the links the Markdown stage found).
+        try build(site, memory) {
+            try site.write("content/regelverk/sgi.md", sgi + "\nSe [saknas](finns-inte.md).\n\n```chart\ndataset: finns-inte\n```\n")
+        }
+        // Another page changes; the broken page comes from the memory with both.
+        let counts = try build(site, memory) {
+            try IncrementalBuildTests().edit(site, "content/regelverk/sjukpenning.md") { $0 + "\nÄnnu en mening.\n" }
+        }
+        #expect(counts == PageMemory.Counts(loaded: 1, analysed: 1))
+        let result = try site.build { $0.pageMemory = memory; $0.useCache = false }
+        #expect(!result.succeeded)
+        #expect(memory.lastCounts == PageMemory.Counts(loaded: 0, analysed: 0))
+        let codes = Set(result.diagnostics.filter { $0.location.file == "content/regelverk/sgi.md" }.map(\.code))
+        #expect(codes == ["unknown-dataset", "broken-link"])
+        // Front matter that does not parse: the page is left out, and comes back when mended.
+        let original = try #require(site.read("content/regelverk/sjukpenning.md"))
+        try build(site, memory) { try site.write("content/regelverk/sjukpenning.md", "---\ntitle: [\n---\nText\n") }
+        try build(site, memory) { try site.write("content/regelverk/sjukpenning.md", original) }
+        try build(site, memory) { try site.write("content/regelverk/sgi.md", sgi) }
+        #expect(try site.build { $0.pageMemory = memory }.succeeded)
+    }
+
+    /// Changes to what links and directives read redo every page's Markdown, and nothing else's front matter.
+    @Test func whatEveryPageReadsRedoesEveryPage() throws {
+        let site = try IncrementalBuildTests.projectCopy()
+        defer { site.cleanUp() }
+        let memory = PageMemory()
+        let sizes = try firstBuild(site, memory)
+        // A new page: a new URL links may point to.
+        let added = try build(site, memory) {
+            try site.write("content/regelverk/ny-sida.md", "---\ntitle: \"Ny sida\"\n---\nSe [sjukpenning](sjukpenning.md).\n")
+        }
+        #expect(added == PageMemory.Counts(loaded: 1, analysed: sizes.pages + 1))
+        // A renamed page.
+        let renamed = try build(site, memory) {
+            let text = try #require(site.read("content/regelverk/ny-sida.md"))
+            try site.remove("content/regelverk/ny-sida.md")
+            try site.write("content/regelverk/annan-sida.md", text)
+        }
+        #expect(renamed == PageMemory.Counts(loaded: 1, analysed: sizes.pages + 1))
+        // A deleted page.
+        let deleted = try build(site, memory) { try site.remove("content/regelverk/annan-sida.md") }
+        #expect(deleted == PageMemory.Counts(loaded: 0, analysed: sizes.pages))
+        // A dataset, which table and chart directives draw.
+        let dataset = try build(site, memory) {
+            try IncrementalBuildTests().edit(site, "content/data/sjukpenningtal.csv") { $0.replacingOccurrences(of: "13.8", with: "14.1") }
+        }
+        #expect(dataset == PageMemory.Counts(loaded: 0, analysed: sizes.pages))
+        // A FAQ question, which the FAQ directive lists.
+        let question = try build(site, memory) {
+            try IncrementalBuildTests().edit(site, "content/faq/beslut-drojer.md") {
+                $0.replacingOccurrences(of: "\nquestion: \"", with: "\nquestion: \"Ändrad: ")
+            }
+        }
+        #expect(question == PageMemory.Counts(loaded: 1, analysed: sizes.pages))
+    }
+
+    /// Layouts, the glossary and the configuration are read after the Markdown stage: their changes redo no
+    /// page's Markdown, and the site still equals a clean build.
+    @Test func laterInputsRedoNoPage() throws {
+        let site = try IncrementalBuildTests.projectCopy()
+        defer { site.cleanUp() }
+        let memory = PageMemory()
+        _ = try firstBuild(site, memory)
+        let layout = try build(site, memory) {
+            try IncrementalBuildTests().edit(site, "layouts/partials/footer.mustache") { $0 + "<!-- ändrad sidfot -->\n" }
+        }
+        #expect(layout == PageMemory.Counts(loaded: 0, analysed: 0))
+        let glossary = try build(site, memory) {
+            try IncrementalBuildTests().edit(site, "content/ordlista.yml") {
+                $0.replacingOccurrences(of: "expansion: \"Arbetsförmedlingen\"", with: "expansion: \"Arbetsförmedlingen (myndigheten)\"")
+            }
+        }
+        #expect(glossary == PageMemory.Counts(loaded: 0, analysed: 0))
+        let configuration = try build(site, memory) {
+            try IncrementalBuildTests().edit(site, "lathund.yml") {
+                $0.replacingOccurrences(of: "title: \"Kunskapsbanken", with: "title: \"Nya kunskapsbanken")
+            }
+        }
+        #expect(configuration == PageMemory.Counts(loaded: 0, analysed: 0))
+    }
+}
