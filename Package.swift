@@ -38,7 +38,7 @@ let package = Package(
         ),
         .target(
             name: "LathundServe",
-            dependencies: ["LathundKit", .product(name: "FlyingFox", package: "FlyingFox")]
+            dependencies: ["LathundKit", "CLathundSystem", .product(name: "FlyingFox", package: "FlyingFox")]
         ),
         .executableTarget(
             name: "lathund",

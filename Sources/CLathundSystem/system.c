@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 #ifdef __linux__
+#include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #endif
@@ -45,3 +46,38 @@ long lathund_find_bytes(const void *haystack, size_t haystack_length, const char
     const char *found = memmem(haystack, haystack_length, needle, needle_length);
     return found == NULL ? -1 : (long)(found - (const char *)haystack);
 }
+
+#ifdef __linux__
+int lathund_events_open(void) { return inotify_init1(IN_NONBLOCK | IN_CLOEXEC); }
+
+int lathund_events_watch_folder(int events, const char *path) {
+    uint32_t mask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB
+        | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
+    return inotify_add_watch(events, path, mask) < 0 ? -1 : 0;
+}
+
+int lathund_events_drain(int events) {
+    char buffer[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+    int result = 0;
+    for (;;) {
+        ssize_t length = read(events, buffer, sizeof buffer);
+        if (length < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return result;
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (length == 0) return result;
+        for (char *at = buffer; at < buffer + length;) {
+            const struct inotify_event *event = (const struct inotify_event *)at;
+            result |= 1;
+            if ((event->mask & IN_ISDIR) && (event->mask & (IN_CREATE | IN_MOVED_TO))) result |= 2;
+            if (event->mask & IN_Q_OVERFLOW) result |= 4;
+            at += sizeof(struct inotify_event) + event->len;
+        }
+    }
+}
+#else
+int lathund_events_open(void) { errno = ENOSYS; return -1; }
+int lathund_events_watch_folder(int events, const char *path) { (void)events; (void)path; errno = ENOSYS; return -1; }
+int lathund_events_drain(int events) { (void)events; errno = ENOSYS; return -1; }
+#endif

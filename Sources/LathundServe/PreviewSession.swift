@@ -7,8 +7,12 @@ public final class PreviewSession: @unchecked Sendable {
     public struct Settings: Sendable {
         public var host = "127.0.0.1"
         public var port: UInt16 = 8080
-        /// How often the watched files are compared.
+        /// How often the watched files are compared when the kernel does not report changes (`FolderEvents`).
         public var pollInterval: Duration = .milliseconds(250)
+        /// With kernel events: how often they are read, and how often the files are compared all the same (in case
+        /// an event was missed, say on a network file system).
+        public var eventInterval: Duration = .milliseconds(25)
+        public var fullCompareInterval: Duration = .seconds(4)
         /// A change is built once the files have been quiet this long (editors write in several steps).
         public var quietPeriod: Duration = .milliseconds(100)
         public init() {}
@@ -32,6 +36,8 @@ public final class PreviewSession: @unchecked Sendable {
     private let memory = PageMemory()
     /// The watched files as the last build saw them.
     private var baseline: FileWatcher.Snapshot = [:]
+    /// Set up before the first snapshot, so no change after it is missed.
+    private var events: FolderEvents?
     public private(set) var url: URL?
 
     /// - Parameters:
@@ -55,6 +61,7 @@ public final class PreviewSession: @unchecked Sendable {
         let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         let url = URL(string: "http://\(host):\(port)/")!
         self.url = url
+        events = watcher.events()
         baseline = watcher.snapshot()
         await build(changes: [])
         return url
@@ -64,8 +71,13 @@ public final class PreviewSession: @unchecked Sendable {
     /// build). Call it once, after `start()`.
     public func watch() async {
         var last = baseline
+        var sinceCompare = Duration.zero
         while !Task.isCancelled {
-            do { try await Task.sleep(for: settings.pollInterval) } catch { return }
+            let interval = events == nil ? settings.pollInterval : settings.eventInterval
+            do { try await Task.sleep(for: interval) } catch { return }
+            sinceCompare += interval
+            if let events, !events.drain(), sinceCompare < settings.fullCompareInterval { continue }
+            sinceCompare = .zero
             var current = watcher.snapshot()
             var changed = FileWatcher.changes(from: last, to: current)
             guard !changed.isEmpty else { continue }

@@ -202,6 +202,39 @@ import Testing
         try Data("1".utf8).write(to: root.appendingPathComponent("a/z.md"))
         try Data("1".utf8).write(to: root.appendingPathComponent("a/.x.md.swp"))
         try Data("1".utf8).write(to: root.appendingPathComponent("a/x.md~"))
-        #expect(FileWatcher.changes(from: before, to: watcher.snapshot()) == ["x.md", "y.md", "z.md"].map { root.path + "/a/" + $0 })
+        // Deeper folders are watched; hidden folders are not.
+        for folder in ["a/b/c", "a/.git"] {
+            try FileManager.default.createDirectory(at: root.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        try Data("1".utf8).write(to: root.appendingPathComponent("a/b/c/w.md"))
+        try Data("1".utf8).write(to: root.appendingPathComponent("a/.git/index"))
+        #expect(FileWatcher.changes(from: before, to: watcher.snapshot())
+            == ["b/c/w.md", "x.md", "y.md", "z.md"].map { root.path + "/a/" + $0 })
+        // A single watched file, as lathund.yml is.
+        let file = FileWatcher(paths: [root.path + "/a/x.md"])
+        #expect(Array(file.snapshot().keys) == [root.path + "/a/x.md"])
+    }
+
+    /// The kernel's events say when to compare, at any depth and in folders made after the watch started.
+    @Test func folderEventsReportChangesAtAnyDepth() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-events-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("content/a/b"), withIntermediateDirectories: true)
+        try Data("title: x\n".utf8).write(to: root.appendingPathComponent("lathund.yml"))
+        let watcher = FileWatcher(paths: [root.path + "/content", root.path + "/lathund.yml"])
+        let events = try #require(watcher.events(), "inotify is available on Linux")
+        #expect(!events.drain())
+        try Data("1".utf8).write(to: root.appendingPathComponent("content/a/b/x.md"))
+        #expect(events.drain())
+        #expect(!events.drain())
+        // A new folder, then a file in it.
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("content/c"), withIntermediateDirectories: true)
+        #expect(events.drain())
+        try Data("1".utf8).write(to: root.appendingPathComponent("content/c/y.md"))
+        #expect(events.drain())
+        // The configuration file, saved by writing a new file and renaming it over the old one.
+        try Data("title: y\n".utf8).write(to: root.appendingPathComponent("lathund.yml"), options: .atomic)
+        #expect(events.drain())
+        #expect(!events.drain())
     }
 }

@@ -15,4 +15,15 @@ int lathund_remove_in_background(const char *path);
 /// export).
 long lathund_find_bytes(const void *haystack, size_t haystack_length, const char *needle, size_t needle_length);
 
+/// Kernel file events (Linux inotify), for the preview's file watcher. `lathund_events_open` returns a
+/// non-blocking descriptor, or -1 (also where inotify does not exist).
+int lathund_events_open(void);
+
+/// Watches the entries of one folder (created, deleted, written, moved, attributes). Returns 0, or -1 with errno
+/// set (ENOSPC: the user's watch limit is reached).
+int lathund_events_watch_folder(int events, const char *path);
+
+/// Reads and discards every pending event. Returns 0 when there was none, else the sum of 1 (something changed),
+/// 2 (a folder was created or moved in: it needs a watch of its own) and 4 (the kernel dropped events); -1 on error.
+int lathund_events_drain(int events);
 #endif
