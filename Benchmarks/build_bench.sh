@@ -60,7 +60,7 @@ find "$dir/content" -name '*.md' | LC_ALL=C sort > "$dir/md-files.txt"
 
 cmark_cmd="xargs -a '$dir/md-files.txt' cmark-gfm -e table -e strikethrough -e autolink -e tagfilter -e tasklist --validate-utf8 --table-prefer-style-attributes > /dev/null"
 ours_cmd="cd '$dir' && '$lathund' build --quiet --clean"
-hugo_cmd="'$HUGO' --quiet --source '$dir/hugo' --destination '$dir/hugo-site' --cleanDestinationDir"
+hugo_cmd="'${HUGO:-}' --quiet --source '$dir/hugo' --destination '$dir/hugo-site' --cleanDestinationDir"
 
 # Peak memory (and one more wall time) from /usr/bin/time -v.
 peak() {  # name, command

@@ -117,9 +117,8 @@ public struct Builder: Sendable {
         do {
             let results = Parallel.map(catalog.pages, jobs: jobs) { page -> (PageMemory.Analysed, Bool) in
                 defer { if let progress { progress("markdown", done.increment() + 1, total) } }
-                let key = memory.map { _ in
-                    PageMemory.markdownKey(page: page, markdownInputs: markdownInputs, settings: rendererSettings)
-                } ?? 0
+                let key = memory == nil
+                    ? 0 : PageMemory.markdownKey(page: page, markdownInputs: markdownInputs, settings: rendererSettings)
                 if let remembered = memory?.analysed(page.relativePath, key: key) { return (remembered, false) }
                 let markdown = markdown(of: page, html: false)
                 let rendered = RenderedPage(page: page, markdown: markdown)

@@ -59,8 +59,10 @@ struct ContentLoader {
             }
             diagnostics += result.diagnostics
             if let page = result.page, includeDrafts || !page.frontMatter.draft { pages.append(page) }
-            remembered[file.relative] = result
-            if isNew { redone += 1 }
+            if memory != nil {
+                remembered[file.relative] = result
+                if isNew { redone += 1 }
+            }
         }
         memory?.keep(loaded: remembered, redone: redone)
         return ContentCatalog(pages: pages, assets: assets, glossaryPath: glossaryPath, diagnostics: diagnostics)
