@@ -116,6 +116,23 @@ import Testing
         #expect(decoded == [text])
         #expect(!encoded.contains("<") && !encoded.contains(">") && !encoded.contains("&") && !encoded.contains("\u{2028}"))
     }
+
+    /// Integers are written as `String(value)` writes them: every digit count, both signs and the extremes.
+    @Test func integersAreWrittenAsSwiftWritesThem() async {
+        var edges = [0, 1, -1, 9, 10, 99, 100, Int.max, Int.min, Int.max - 1, Int.min + 1]
+        var power = 1
+        while power <= Int.max / 10 { power *= 10; edges += [power - 1, power, power + 1, -power] }
+        for value in edges {
+            var bytes: [UInt8] = []
+            JSONText.appendInteger(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(value))
+        }
+        await propertyCheck(count: 2000, input: Gen.int(in: Int.min...Int.max)) { value in
+            var bytes: [UInt8] = [UInt8(ascii: "x")]
+            JSONText.appendInteger(value, to: &bytes)
+            #expect(String(decoding: bytes, as: UTF8.self) == "x" + String(value))
+        }
+    }
 }
 
 /// Every file of a search index over `documents`, sorted by path, made as the build makes them.

@@ -244,19 +244,23 @@ public struct SearchIndex: Sendable {
         }.joined()
     }
 
+    /// One term shard: `{"stem":[doc,score×4+flags,…],…}`, written as bytes (a 10 000-page site has about three
+    /// million postings, so two `String`s per posting were a fifth of a rebuild in `lathund serve`).
     static func shardJSON(_ stems: [String], _ postings: [String: [Posting]]) -> String {
-        var text = "{"
+        var bytes: [UInt8] = [UInt8(ascii: "{")]
         for (position, stem) in stems.enumerated() {
-            if position > 0 { text += "," }
-            text += JSONText.string(stem) + ":["
-            var first = true
-            for posting in postings[stem]! {
-                if !first { text += "," }
-                first = false
-                text += String(posting.doc) + "," + String(Int((posting.score * 100).rounded()) * 4 + posting.flags)
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes += JSONText.string(stem).utf8
+            bytes += [UInt8(ascii: ":"), UInt8(ascii: "[")]
+            for (index, posting) in postings[stem]!.enumerated() {
+                if index > 0 { bytes.append(UInt8(ascii: ",")) }
+                JSONText.appendInteger(posting.doc, to: &bytes)
+                bytes.append(UInt8(ascii: ","))
+                JSONText.appendInteger(Int((posting.score * 100).rounded()) * 4 + posting.flags, to: &bytes)
             }
-            text += "]"
+            bytes.append(UInt8(ascii: "]"))
         }
-        return text + "}\n"
+        bytes += [UInt8(ascii: "}"), 0x0A]
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

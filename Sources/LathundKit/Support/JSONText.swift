@@ -54,6 +54,18 @@ enum JSONText {
         return false
     }
 
+    /// Appends an integer in decimal, as `String(value)` writes it.
+    static func appendInteger(_ value: Int, to bytes: inout [UInt8]) {
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        let magnitude = value.magnitude
+        var divisor: UInt = 1
+        while magnitude / divisor >= 10 { divisor *= 10 }
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor % 10))
+            divisor /= 10
+        }
+    }
+
     static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
 
     static func object(_ pairs: [(String, String)]) -> String {
