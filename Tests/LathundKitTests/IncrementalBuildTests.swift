@@ -30,6 +30,11 @@ import Testing
         let clean = try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
         #expect(incremental.succeeded == clean.succeeded)
         #expect(incremental.diagnostics.map(\.description) == clean.diagnostics.map(\.description))
+        Self.expectSiteEqualsCleanSite(site)
+    }
+
+    /// Expects `site/` to hold the files of `clean-site/`, byte for byte, and nothing else.
+    static func expectSiteEqualsCleanSite(_ site: TestSite) {
         let built = site.snapshot("site")
         let expected = site.snapshot("clean-site")
         #expect(built.count > 100)
@@ -37,11 +42,39 @@ import Testing
         #expect(differing.isEmpty, "differs from a clean build: \(differing.prefix(8))")
     }
 
-    func edit(_ site: TestSite, _ path: String, _ transform: (String) -> String) throws {
+    static func edit(_ site: TestSite, _ path: String, _ transform: (String) -> String) throws {
         let text = try #require(site.read(path))
         let changed = transform(text)
         #expect(changed != text, "the edit of \(path) changed nothing")
         try site.write(path, changed)
+    }
+
+    /// Changes to inputs other than pages, made the same way by this suite and `PageMemoryTests`.
+    enum InputEdit: String, CaseIterable, Sendable {
+        /// A partial every page uses.
+        case footer
+        /// A dataset that table and chart directives draw.
+        case dataset
+        case glossary
+        case configuration
+
+        func apply(to site: TestSite) throws {
+            switch self {
+            case .footer:
+                try IncrementalBuildTests.edit(site, "layouts/partials/footer.mustache") { $0 + "<!-- ändrad sidfot -->\n" }
+            case .dataset:
+                try IncrementalBuildTests.edit(site, "content/data/sjukpenningtal.csv") { $0.replacingOccurrences(of: "13.8", with: "14.1") }
+            case .glossary:
+                try IncrementalBuildTests.edit(site, "content/ordlista.yml") {
+                    $0.replacingOccurrences(of: "expansion: \"Arbetsförmedlingen\"",
+                                            with: "expansion: \"Arbetsförmedlingen (myndigheten)\"")
+                }
+            case .configuration:
+                try IncrementalBuildTests.edit(site, "lathund.yml") {
+                    $0.replacingOccurrences(of: "title: \"Kunskapsbanken", with: "title: \"Nya kunskapsbanken")
+                }
+            }
+        }
     }
 
     @Test func nothingChangedWritesNothingAndReportsTheSame() throws {
@@ -68,7 +101,7 @@ import Testing
         // Its title shows in other pages' backlinks, section lists and previous/next links; a heading id is
         // an anchor other pages may link to.
         try expectSameAsClean(site) {
-            try edit(site, "content/regelverk/sjukpenning.md") { text in
+            try Self.edit(site, "content/regelverk/sjukpenning.md") { text in
                 var lines = text.components(separatedBy: "\n")
                 let title = lines.firstIndex { $0.hasPrefix("title:") }!
                 lines[title] = "title: \"Sjukpenning, ändrad titel\""
@@ -78,38 +111,11 @@ import Testing
         }
     }
 
-    @Test func editingALayout() throws {
+    /// A layout, a dataset, the glossary, the configuration.
+    @Test(arguments: InputEdit.allCases) func editingAnInputOtherThanAPage(_ edit: InputEdit) throws {
         let site = try Self.projectCopy()
         defer { site.cleanUp() }
-        try expectSameAsClean(site) {
-            try edit(site, "layouts/partials/footer.mustache") { $0 + "<!-- ändrad sidfot -->\n" }
-        }
-    }
-
-    @Test func editingADataset() throws {
-        let site = try Self.projectCopy()
-        defer { site.cleanUp() }
-        try expectSameAsClean(site) {
-            try edit(site, "content/data/sjukpenningtal.csv") { $0.replacingOccurrences(of: "13.8", with: "14.1") }
-        }
-    }
-
-    @Test func editingTheGlossary() throws {
-        let site = try Self.projectCopy()
-        defer { site.cleanUp() }
-        try expectSameAsClean(site) {
-            try edit(site, "content/ordlista.yml") {
-                $0.replacingOccurrences(of: "expansion: \"Arbetsförmedlingen\"", with: "expansion: \"Arbetsförmedlingen (myndigheten)\"")
-            }
-        }
-    }
-
-    @Test func editingTheConfiguration() throws {
-        let site = try Self.projectCopy()
-        defer { site.cleanUp() }
-        try expectSameAsClean(site) {
-            try edit(site, "lathund.yml") { $0.replacingOccurrences(of: "title: \"Kunskapsbanken", with: "title: \"Nya kunskapsbanken") }
-        }
+        try expectSameAsClean(site) { try edit.apply(to: site) }
     }
 
     @Test func deletingAPage() throws {
@@ -147,7 +153,7 @@ import Testing
         }
         let unchanged = try inode("site/avsnitt-2/sida-10/index.html")
         let changed = try inode("site/avsnitt-1/sida-9/index.html")
-        try edit(site, "content/avsnitt-1/sida-9.md") { $0 + "\nEn ny mening.\n" }
+        try Self.edit(site, "content/avsnitt-1/sida-9.md") { $0 + "\nEn ny mening.\n" }
         #expect(try site.build().succeeded)
         #expect(try inode("site/avsnitt-2/sida-10/index.html") == unchanged)
         #expect(try inode("site/avsnitt-1/sida-9/index.html") != changed)
@@ -175,12 +181,12 @@ import Testing
         // Only a's text. Its summary is in the section's list and in b's previous/next link (which b's layout
         // does not show, but its context has): a, the section and b are rendered; the start page, the other
         // section and c are linked.
-        try edit(site, "content/avsnitt/a.md") { $0.replacingOccurrences(of: "Första stycket om a.", with: "Ändrat stycke om a.") }
+        try Self.edit(site, "content/avsnitt/a.md") { $0.replacingOccurrences(of: "Första stycket om a.", with: "Ändrat stycke om a.") }
         let edited = try site.build()
         #expect(edited.reusedPages == 3)
         #expect(site.read("site/avsnitt/index.html")?.contains("Ändrat stycke om a.") == true)
         // A layout change renders every page.
-        try edit(site, "layouts/partials/footer.mustache") { $0 + "<!-- ändrad sidfot -->\n" }
+        try InputEdit.footer.apply(to: site)
         let relayout = try site.build()
         #expect(relayout.reusedPages == 0)
         #expect(site.read("site/annat/c/index.html")?.contains("<!-- ändrad sidfot -->") == true)
