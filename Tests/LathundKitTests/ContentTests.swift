@@ -124,6 +124,109 @@ import Testing
         }
     }
 
+    // MARK: editorial corrections (issue 20)
+
+    /// What a reader sees of a page, apart from its source list: title, description, FAQ question and body.
+    static func readerText(_ page: Page) -> String {
+        [page.frontMatter.title, page.frontMatter.description ?? "", page.frontMatter.faq?.question ?? "", page.body]
+            .joined(separator: "\n")
+    }
+
+    static func pages(_ catalog: ContentCatalog) -> [Page] {
+        catalog.pages.filter { $0.kind == .page || $0.kind == .section || $0.kind == .home }
+    }
+
+    /// Statements a subject review found wrong or overstated; each must stay corrected.
+    @Test func correctedStatementsDoNotComeBack() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        let forbidden: [(phrase: String, why: String)] = [
+            ("förhandsbesked", "a kommuniceringsbrev is not a binding advance ruling"),
+            ("FK kan bara bedöma", "FK weighs all the material in the case"),
+            ("Försäkringskassan kan bara bedöma", "FK weighs all the material in the case"),
+            ("har sedan 30 januari 2017", "a 2017 recommendation presented as today's rule"),
+            ("ofta avbröts", "the Jämtland report has no 'ofta'"),
+            ("Förklaringen var", "the Sörmland application says 'en del av förklaringen'"),
+            ("samarbetade kring sjukfall som pågått", "Sörmland was an application; only the 2019 pilot happened"),
+            ("i en statlig utredning", "Ds 2023:33 is a departementspromemoria"),
+            ("SOU 2024:26) föreslår", "a 2024 proposal needs its status and date"),
+            ("Ring in tre saker", "unclear wording"),
+            ("Kedjan slutar i patientens sysselsättning", "unclear wording"),
+        ]
+        for page in Self.pages(catalog) {
+            let text = Self.readerText(page)
+            for (phrase, why) in forbidden {
+                #expect(!text.contains(phrase), "\(page.displayPath): '\(phrase)' (\(why))")
+            }
+            #expect(!text.localizedCaseInsensitiveContains("seed"), "\(page.displayPath): 'Seed' in reader-facing text")
+        }
+        let jamtland = try #require(catalog.pages.first { $0.relativePath == "rapporter/fk-pa-hc-jamtland.md" })
+        #expect(jamtland.frontMatter.report?.period != "2017–2018", "the report does not state 2017–2018")
+        let reports = try #require(catalog.pages.first { $0.relativePath == "rapporter/_index.md" })
+        #expect(!reports.body.contains("fk-pa-hc-jamtland.md) | Jämtlands län | 2017–2018"))
+    }
+
+    /// Rules that have changed carry the date they apply from (issue 20, section 1.5 and 1.10).
+    @Test func changedRulesCarryTheirDates() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        func body(_ path: String) throws -> String {
+            try #require(catalog.pages.first { $0.relativePath == path }, "\(path)").body
+        }
+        let chain = try body("regelverk/rehabiliteringskedjan.md")
+        for date in ["2018-07-01", "2021-03-15", "2022-02-01", "2022-09-01"] {
+            #expect(chain.contains(date), "rehabiliteringskedjan: no 'gäller från' date \(date)")
+        }
+        #expect(try body("kommunicering/vad-ar-kommuniceringsbrev.md").contains("SFS 2017:1305"))
+        #expect(try body("rapporter/villkor-1-och-2-2018.md").contains("har upphört"))
+        for path in ["regelverk/sjukpenning.md", "faq/vad-ar-sgi.md", "faq/sjukpenning-fran-dag-15.md"] {
+            #expect(try body(path).contains("fortsättningsnivå"), "\(path): the level after day 364 is missing")
+        }
+    }
+
+    /// One editor's voice: headings that say something, no talk about the writers' own research, one pronoun and
+    /// one spelling for each concept.
+    @Test func pagesSpeakWithOneEditorsVoice() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        let heading = try Regex(#"(?m)^#{2,6} +(.*)$"#)
+        let emptyHeadings = ["Bra att veta", "Reglerna kan ändras", "Reglerna ändras ofta", "Kontrollera alltid"]
+        let selfReference = try Regex(#"(?i)(vi har inte|har vi inte|källor vi|kunskapsbanken anger|här förklarar vi|vi föreslår|avsnittet försöker)"#)
+        let otherPronouns = try Regex(#"(?i)\b(hon eller han|han eller hon|hans eller hennes|hennes eller hans)\b"#)
+        let percentWord = try Regex(#"\d+ procent\b"#)
+        let bareIndrag = try Regex(#"(?i)\bindrag\b"#)
+        for page in Self.pages(catalog) {
+            let text = Self.readerText(page)
+            for match in page.body.matches(of: heading) {
+                let title = String(match.output[1].substring ?? "")
+                for empty in emptyHeadings {
+                    #expect(!title.hasPrefix(empty), "\(page.displayPath): heading '\(title)' says nothing")
+                }
+            }
+            func found(_ regex: Regex<AnyRegexOutput>) -> String? { text.firstMatch(of: regex).map { String(text[$0.range]) } }
+            let research = found(selfReference), pronoun = found(otherPronouns), percent = found(percentWord)
+            #expect(research == nil, "\(page.displayPath): writers' talk about their own research: '\(research ?? "")'")
+            #expect(pronoun == nil, "\(page.displayPath): use 'hen', not '\(pronoun ?? "")'")
+            #expect(percent == nil, "\(page.displayPath): write '80 %', not '\(percent ?? "")'")
+            #expect(!text.contains("fysiskt ansträngande") && !text.contains("fysiskt tungt"),
+                    "\(page.displayPath): the term is 'fysiskt påfrestande'")
+            let indrag = text.matches(of: bareIndrag).count
+            let explained = text.components(separatedBy: "ofta indrag").count - 1
+            #expect(indrag == explained, "\(page.displayPath): the term is 'indragning' ('indrag' only as its everyday name)")
+        }
+    }
+
+    /// FAQ entries filed under the wrong topic were moved (issue 20, section 1.9).
+    @Test func faqEntriesSitInTheirTopic() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        let expected = [
+            "faq/sjuk-under-foraldraledighet.md": "Sjukpenning i olika livssituationer",
+            "faq/sjukpenning-arbetssokande.md": "Sjukpenning i olika livssituationer",
+            "faq/sjukpenning-under-utredning.md": "Sjukpenningens nivåer och tidsgränser",
+        ]
+        for (path, category) in expected {
+            let page = try #require(catalog.pages.first { $0.relativePath == path }, "\(path)")
+            #expect(page.frontMatter.faq?.category == category, "\(path): \(page.frontMatter.faq?.category ?? "no category")")
+        }
+    }
+
     // MARK: datasets
 
     static func rows(_ name: String) throws -> [[String: String]] {
