@@ -3,9 +3,10 @@ import Testing
 @testable import LathundKit
 
 /// The knowledge base itself (issue: content): builds the real site under --strict and checks the counts,
-/// the front matter rules, the FAQ and the datasets against the seeds.
+/// the front matter rules, the FAQ and the datasets against the source documents in Tests/data.
 @Suite struct ContentTests {
-    static let sharedFolder = packageRoot.deletingLastPathComponent().appendingPathComponent("shared")
+    /// The reports the datasets are written from, redacted (Tests/data/README.md).
+    static let sourceDocuments = packageRoot.appendingPathComponent("Tests/data/source-documents")
 
     static func loadCatalog() throws -> (ContentCatalog, SiteConfig) {
         let (config, _) = try SiteConfig.load(file: packageRoot.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml")
@@ -110,9 +111,11 @@ import Testing
     }
 
     /// Privacy rules: no personnummer (the build's guard), no e-mail addresses, no names of the officials in the seeds.
+    static let surnames = ["Reinholdsson", "Simonsson", "Landegren", "Olsson", "Christmanson", "Christmansson", "Gillberg",
+                           "Flodin", "Valtersson", "Hemström", "Sandlund", "Stenlund", "Ivarsson"]
+
     @Test func contentHasNoPersonalData() throws {
-        let surnames = ["Reinholdsson", "Simonsson", "Landegren", "Olsson", "Christmanson", "Christmansson", "Gillberg",
-                        "Flodin", "Valtersson", "Hemström", "Sandlund", "Stenlund", "Ivarsson"]
+        let surnames = Self.surnames
         let personnummer = PersonnummerGuard()
         let email = try Regex(#"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
         let root = packageRoot.appendingPathComponent("content")
@@ -252,11 +255,31 @@ import Testing
         return integer + grouped + (parts.count > 1 ? "," + parts[1] : "")
     }
 
+    /// The text of source document NNN (Tests/data/source-documents/NNN-….txt), white space collapsed.
     static func seedText(_ number: String) throws -> String {
-        let folder = sharedFolder.appendingPathComponent("seeds")
-        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix(number + "_") })
+        let folder = sourceDocuments
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: folder.path).first { $0.hasPrefix(number + "-") },
+                                "no source document \(number)-… in Tests/data/source-documents")
         let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
         return text.replacingOccurrences(of: "\u{00A0}", with: " ").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    /// The source documents are redacted: no name, e-mail address, phone number or personnummer of the people in them.
+    @Test func sourceDocumentsHoldNoContactDetails() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.sourceDocuments.path).filter { $0.hasSuffix(".txt") }.sorted()
+        #expect(files.count == 5)
+        let email = /[A-Za-z0-9._%+-]+\s*@\s*[A-Za-z0-9-]+(\s*\.\s*[A-Za-z0-9-]+)+/
+        let phone = /(\+46|\b0)\d{1,3}[- ]?\d{2,3}[ -]?\d{2}[ -]?\d{2}\b/
+        for file in files {
+            let text = try String(contentsOf: Self.sourceDocuments.appendingPathComponent(file), encoding: .utf8)
+            #expect(text.firstMatch(of: email) == nil, "\(file): an e-mail address")
+            #expect(!text.contains("@"), "\(file): an @ (an e-mail address split by OCR?)")
+            #expect(text.firstMatch(of: phone) == nil, "\(file): a phone number")
+            #expect(PersonnummerGuard().matches(in: Array(text.utf8)).isEmpty, "\(file): a personnummer")
+            for surname in Self.surnames { #expect(!text.contains(surname), "\(file): names \(surname)") }
+        }
+        #expect(try Self.seedText("000").contains("Arbetsgruppen var: [namn] insatssamordnare Samordningsförbundet"),
+                "precondition: roles and organisations are kept, names replaced")
     }
 
     @Test func datasetFiguresAreTheSeedFigures() throws {
@@ -267,7 +290,7 @@ import Testing
         for row in villkor {
             for column in ["villkor_1", "villkor_2", "summa"] {
                 let value = try #require(row[column])
-                #expect(seed004.contains(Self.printed(value)), "\(row["lan"] ?? "?") \(column) \(value) not in seed 004")
+                #expect(seed004.contains(Self.printed(value)), "\(row["lan"] ?? "?") \(column) \(value) not in source document 004")
             }
         }
 

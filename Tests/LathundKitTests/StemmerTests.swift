@@ -2,15 +2,11 @@ import Foundation
 import Testing
 @testable import LathundKit
 
-/// The Swedish stemmer against the official Snowball test vocabulary, which
-/// lives outside the package in ../shared/data/snowball-swedish
+/// The Swedish stemmer against the official Snowball test vocabulary in Tests/data/snowball-swedish
 /// (line n of output.txt is the stem of line n of voc.txt).
 /// layouts/assets/search.js has the same checks in Tests/js/stem.test.mjs.
 @Suite struct SwedishStemmerTests {
-    /// Tests/LathundKitTests/StemmerTests.swift → up 3 levels is the package root.
-    static let dataFolder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("../shared/data/snowball-swedish/").standardizedFileURL
+    static let dataFolder = packageRoot.appendingPathComponent("Tests/data/snowball-swedish/")
 
     static func lines(_ name: String) throws -> [String] {
         let text = try String(contentsOf: dataFolder.appendingPathComponent(name), encoding: .utf8)

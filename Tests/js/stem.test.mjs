@@ -1,15 +1,15 @@
 // Tests for the Swedish stemmer in layouts/assets/search.js.
 // Run: node --test Tests/js/stem.test.mjs
 //
-// The official Snowball test vocabulary lives outside the package, in
-// ../shared/data/snowball-swedish (voc.txt → output.txt, line by line).
+// The official Snowball test vocabulary is in Tests/data/snowball-swedish
+// (voc.txt → output.txt, line by line).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { stem } from '../../layouts/assets/search.js';
 
-const dataFolder = new URL('../../../shared/data/snowball-swedish/', import.meta.url);
+const dataFolder = new URL('../data/snowball-swedish/', import.meta.url);
 
 function lines(name) {
   const text = readFileSync(new URL(name, dataFolder), 'utf8');

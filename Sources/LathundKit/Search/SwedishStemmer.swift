@@ -1,10 +1,9 @@
 // SwedishStemmer.swift — the Snowball 3 Swedish stemming algorithm.
 //
 // Written from the algorithm description (snowballstem.org, "Swedish stemming
-// algorithm", as changed in Snowball 3.0.0; see docs §8 of the shared domain
-// facts). Checked against the official test vocabulary
-// (../shared/data/snowball-swedish/voc.txt → output.txt, 30 738 words, 0
-// mismatches) by Tests/LathundKitTests/StemmerTests.swift.
+// algorithm", as changed in Snowball 3.0.0). Checked against the official test
+// vocabulary (Tests/data/snowball-swedish/voc.txt → output.txt, 30 738 words,
+// 0 mismatches) by Tests/LathundKitTests/StemmerTests.swift.
 //
 // The JavaScript twin in layouts/assets/search.js must stay behaviourally
 // identical: the site's search index is stemmed here and queries are stemmed
