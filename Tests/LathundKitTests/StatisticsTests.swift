@@ -268,7 +268,7 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
         let (dataset, _) = load(line.csv, columns: line.columns, chart: line.chart)
         let svg = SVGChart(data: ChartData(dataset: dataset!, spec: dataset!.chart), id: "c", size: .full).render()
         #expect(svg.contains("role=\"img\" aria-labelledby=\"c-title c-desc\""))
-        #expect(svg.contains("<desc id=\"c-desc\">Linjediagram över antal efter datum. Jämtland: 2015 13,8, 2017-01 12,7, 2019-12 7,4. Sörmland: 2019-12 11,1. Timrå: 2017-09 15,9, 2019-10 9,0.</desc>"))
+        #expect(svg.contains("<desc id=\"c-desc\">Linjediagram över antal efter datum. Jämtland: 2015 (bara året är känt) 13,8, 2017-01 12,7, 2019-12 7,4. Sörmland: 2019-12 11,1. Timrå: 2017-09 15,9, 2019-10 9,0.</desc>"))
         #expect(svg.contains("stroke-dasharray=\"8 4\""), "the second series is dashed")
         #expect(svg.contains("<circle") && svg.contains("<rect x="), "series have different marker shapes")
         #expect(!svg.contains("style="), "no style attributes (strict CSP)")
@@ -281,6 +281,24 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
         for color in SVGChart.palette {
             #expect(ContrastRatio.against(white: color) >= 4.5, "\(color)")
         }
+    }
+
+    /// A value known only to the year, among values known to the month (the seeds' "hösten 2015"), is not drawn
+    /// as an exact point: its marker is hollow, its tooltip and the description say what is unknown, and the
+    /// chart explains the hollow marker. A chart whose dates are all equally precise has none of that.
+    @Test func aDateKnownOnlyToTheYearIsShownAsImprecise() throws {
+        let line = try #require(Self.cases.first { $0.name == "line-series" })
+        let (dataset, _) = load(line.csv, columns: line.columns, chart: line.chart)
+        let svg = SVGChart(data: ChartData(dataset: try #require(dataset), spec: dataset!.chart), id: "c", size: .full).render()
+        #expect(svg.components(separatedBy: "class=\"marker hollow").count - 1 == 1, "exactly the 2015 point is hollow")
+        #expect(svg.contains("<title>Jämtland, 2015 (bara året är känt): 13,8 antal</title>"))
+        #expect(svg.contains("<title>Jämtland, 2017-01: 12,7 antal</title>"))
+        #expect(svg.contains("Ofylld punkt: datumet är inte exakt känt"))
+
+        let (months, _) = load("ar,varde\n2017-01,1\n2017-06,2\n", columns: "  ar: date\n  varde: number",
+                               chart: "chart: { type: line, x: ar, y: varde }")
+        let plain = SVGChart(data: ChartData(dataset: try #require(months), spec: months!.chart), id: "m", size: .full).render()
+        #expect(!plain.contains("hollow") && !plain.contains("Ofylld punkt") && !plain.contains("känt"))
     }
 }
 

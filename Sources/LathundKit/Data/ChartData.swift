@@ -24,6 +24,9 @@ struct ChartData {
     let categories: [String]
     /// Position of each category on a time axis, in years; nil for text categories.
     let positions: [Double]?
+    /// What is unknown about each time-axis category whose date is less precise than the most precise date
+    /// in the chart (a year among months: "bara året är känt"), so it is not read as an exact point.
+    let imprecise: [Int: String]
     let series: [Series]
     /// Decimals to show values with: the most any `y` value was written with.
     let decimals: Int
@@ -72,8 +75,16 @@ struct ChartData {
         if dataset.columns[xIndex].type == .date {
             keys.sort { dates[$0]! < dates[$1]! }
             positions = keys.map { dates[$0]!.position }
+            func precision(_ date: DatasetDate) -> Int { date.month == nil ? 0 : date.day == nil ? 1 : 2 }
+            let finest = keys.map { precision(dates[$0]!) }.max() ?? 0
+            var imprecise: [Int: String] = [:]
+            for (index, key) in keys.enumerated() where precision(dates[key]!) < finest {
+                imprecise[index] = dates[key]!.month == nil ? "bara året är känt" : "bara månaden är känd"
+            }
+            self.imprecise = imprecise
         } else {
             positions = nil
+            imprecise = [:]
         }
         categories = keys
         let categoryIndex = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })

@@ -69,8 +69,9 @@ struct SVGChart {
         for series in data.series where !series.points.isEmpty {
             let prefix = data.series.count > 1 ? " \(series.name):" : ""
             if total <= 24 {
-                text += prefix + " " + series.points.map { "\(data.categories[$0.category]) \(data.format($0.value))" }
-                    .joined(separator: ", ") + "."
+                text += prefix + " " + series.points.map { point in
+                    "\(data.categories[point.category])\(data.imprecise[point.category].map { " (\($0))" } ?? "") \(data.format(point.value))"
+                }.joined(separator: ", ") + "."
             } else {
                 let high = series.points.max { $0.value < $1.value }!
                 let low = series.points.min { $0.value < $1.value }!
@@ -315,7 +316,9 @@ struct SVGChart {
 
     // MARK: - Lines
 
-    private func marker(_ svg: inout SVGWriter, _ index: Int, x: Double, y: Double, title: String?) {
+    /// A series' marker; `hollow` (the background colour inside, outlined in the series colour) marks a point whose
+    /// date is not exactly known.
+    private func marker(_ svg: inout SVGWriter, _ index: Int, x: Double, y: Double, title: String?, hollow: Bool = false) {
         let r = full ? 4.5 : 3
         let fill = color(index)
         let shape: String
@@ -328,7 +331,11 @@ struct SVGChart {
         default: shape = "<path d=\"M\(SVGWriter.number(x - r)) \(SVGWriter.number(y - r))L\(SVGWriter.number(x + r)) \(SVGWriter.number(y + r))M\(SVGWriter.number(x + r)) \(SVGWriter.number(y - r))L\(SVGWriter.number(x - r)) \(SVGWriter.number(y + r))\" stroke-width=\"2.5\" stroke=\"\(fill)\""
         }
         let classes = index % 6 == 5 ? "marker k\(index % Self.palette.count)" : "marker f\(index % Self.palette.count)"
-        svg.raw(shape + " class=\"\(classes)\" fill=\"\(index % 6 == 5 ? "none" : fill)\"")
+        if hollow, index % 6 != 5 {
+            svg.raw(shape + " class=\"marker hollow k\(index % Self.palette.count) ink-fill\" fill=\"#ffffff\" stroke=\"\(fill)\" stroke-width=\"2\"")
+        } else {
+            svg.raw(shape + " class=\"\(classes)\" fill=\"\(index % 6 == 5 ? "none" : fill)\"")
+        }
         if let title { svg.raw("><title>\(HTML.escape(title))</title>" + (shape.hasPrefix("<circle") ? "</circle>" : shape.hasPrefix("<rect") ? "</rect>" : "</path>") + "\n") }
         else { svg.raw("/>\n") }
     }
@@ -343,6 +350,13 @@ struct SVGChart {
             let dash = Self.dashes[index % Self.dashes.count]
             svg.raw("<line class=\"series k\(index % Self.palette.count)\" x1=\"\(SVGWriter.number(x))\" y1=\"\(SVGWriter.number(y + fontSize / 2))\" x2=\"\(SVGWriter.number(x + 24))\" y2=\"\(SVGWriter.number(y + fontSize / 2))\" stroke=\"\(color(index))\" stroke-width=\"2.5\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>\n")
             marker(&svg, index, x: x + 12, y: y + fontSize / 2, title: nil)
+        }
+        if full, !data.imprecise.isEmpty {
+            svg.raw("<g class=\"legend\">\n")
+            svg.raw("<circle class=\"ink-fill\" cx=\"6\" cy=\"\(SVGWriter.number(top + fontSize / 2))\" r=\"4.5\" fill=\"#ffffff\" stroke=\"currentColor\" stroke-width=\"2\"/>\n")
+            svg.text("Ofylld punkt: datumet är inte exakt känt", x: 18, y: top + fontSize * 0.85, anchor: "start")
+            svg.raw("</g>\n")
+            top += fontSize + 10
         }
         if full {
             svg.raw("<g fill=\"currentColor\" font-size=\"\(SVGWriter.number(fontSize))\">\n")
@@ -418,7 +432,9 @@ struct SVGChart {
             }
             for (px, py, point) in points {
                 let owner = data.series.count > 1 ? "\(series.name), " : ""
-                marker(&svg, index, x: px, y: py, title: "\(owner)\(data.categories[point.category]): \(data.format(point.value)) \(data.unit)")
+                let note = data.imprecise[point.category].map { " (\($0))" } ?? ""
+                marker(&svg, index, x: px, y: py, title: "\(owner)\(data.categories[point.category])\(note): \(data.format(point.value)) \(data.unit)",
+                       hollow: note.isEmpty == false)
             }
             svg.raw("</g>\n")
         }
