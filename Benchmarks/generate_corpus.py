@@ -49,8 +49,10 @@ def page(rng, number, total):
     title = " ".join(rng.choice(WORDS) for _ in range(3)).capitalize() + f" {number}"
     day = f"2026-{(number % 12) + 1:02d}-{(number % 28) + 1:02d}"
     lines = ["---", f'title: "{title}"', f'description: "{sentence(rng)}"', f"date: {day}",
-             f"reviewed: {day}", f"weight: {number % 10}", f"tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]",
-             "sources:", '  - title: "Försäkringskassan"', '    url: "https://www.forsakringskassan.se/"', "---", ""]
+             f"reviewed: {{ date: {day}, by: Redaktionen, against: källorna nedan }}", f"weight: {number % 10}",
+             f"tags: [{rng.choice(WORDS)}, {rng.choice(WORDS)}]", "sources:", '  - title: "Sjukpenning"',
+             '    publisher: "Försäkringskassan"', "    date: 2025-03", '    url: "https://www.forsakringskassan.se/"',
+             "---", ""]
     body = []
     size = 0
     heading = 0
@@ -164,14 +166,14 @@ HUGO_FILES = {
         <header class="page-header">
         <h1>{{ .Title }}</h1>
         {{ with .Description }}<p class="lead">{{ . }}</p>{{ end }}
-        {{ with .Params.reviewed }}<p class="reviewed">Senast granskad <time datetime="{{ . }}">{{ . }}</time></p>{{ end }}
+        {{ with .Params.reviewed }}<p class="reviewed">Kontrollerad mot {{ .against }} <time datetime="{{ .date }}">{{ .date }}</time> av {{ .by }}</p>{{ end }}
         </header>
         {{ if ge (len .Fragments.HeadingsMap) 3 }}<nav class="toc" aria-label="Innehåll på sidan">{{ .TableOfContents }}</nav>{{ end }}
         <div class="content">
         {{ .Content }}
         </div>
         {{ with .Params.tags }}<ul class="tags">{{ range . }}<li>{{ . }}</li>{{ end }}</ul>{{ end }}
-        {{ with .Params.sources }}<section class="sources"><h2>Källor</h2><ul>{{ range . }}<li><a href="{{ .url }}">{{ .title }}</a></li>{{ end }}</ul></section>{{ end }}
+        {{ with .Params.sources }}<section class="sources"><h2>Källor</h2><ul>{{ range . }}<li><a href="{{ .url }}">{{ .title }}</a>. {{ .publisher }}, <time datetime="{{ .date }}">{{ .date }}</time>.</li>{{ end }}</ul></section>{{ end }}
         <nav class="prevnext">
         {{ with .PrevInSection }}<a rel="prev" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}
         {{ with .NextInSection }}<a rel="next" href="{{ .RelPermalink }}">{{ .Title }}</a>{{ end }}

@@ -23,7 +23,7 @@ func fixture(_ name: String) throws -> URL {
         let result = try Builder(options: options).build()
         #expect(result.succeeded, "\(result.diagnostics)")
         #expect(result.diagnostics.map(\.description) == [
-            "content/regelverk/sgi.md:11:31: warning: link 'sjukpenning.md#dag-190': no heading with id '#dag-190' on /regelverk/sjukpenning/; did you mean 'dag-1-90'? [broken-anchor]",
+            "content/regelverk/sgi.md:14:31: warning: link 'sjukpenning.md#dag-190': no heading with id '#dag-190' on /regelverk/sjukpenning/; did you mean 'dag-1-90'? [broken-anchor]",
         ])
         // The search index has its own tests (SearchIndexTests, Tests/js); the golden files are the pages.
         let built = TestSite.snapshot(of: root.appendingPathComponent("site")).filter { !$0.key.hasPrefix("search/") }
@@ -53,7 +53,7 @@ func fixture(_ name: String) throws -> URL {
         let sjukpenning = try read("regelverk/sjukpenning/index.html")
         #expect(sjukpenning.contains("<html lang=\"sv\">"))
         #expect(sjukpenning.contains("<a href=\"#dag-1-90\">Dag 1–90</a><ol><li><a href=\"#undantag\">Undantag</a></li></ol>"))
-        #expect(sjukpenning.contains("Senast granskad <time datetime=\"2026-11-23\">2026-11-23</time>"))
+        #expect(sjukpenning.contains("Kontrollerad mot källorna nedan <time datetime=\"2026-11-23\">2026-11-23</time> av Redaktionen"))
         #expect(sjukpenning.contains("<a class=\"next\" href=\"/regelverk/sgi/\" rel=\"next\">SGI och SGI-skydd →</a>"))
         #expect(sjukpenning.contains("<h2 id=\"lankar_hit\">Sidor som länkar hit</h2>"))
         #expect(sjukpenning.contains("<li><a href=\"/regelverk/sgi/\">SGI och SGI-skydd</a></li>"))

@@ -94,10 +94,10 @@ import Testing
 
     @Test func overduePagesWarnAndAreErrorsUnderStrict() throws {
         let site = try TestSite(files: [
-            "regelverk/gammal.md": page("Gammal", "Text.", extra: "reviewed: 2026-01-15\n"),
-            "regelverk/ny.md": page("Ny", "Text.", extra: "reviewed: 2026-06-01\n"),
+            "regelverk/gammal.md": page("Gammal", "Text.", extra: "reviewed: { date: 2026-01-15, by: Redaktionen, against: källorna nedan }\n"),
+            "regelverk/ny.md": page("Ny", "Text.", extra: "reviewed: { date: 2026-06-01, by: Redaktionen, against: källorna nedan }\n"),
             "regelverk/ogranskad.md": page("Ogranskad", "Text."),
-            "annat/sida.md": page("Annat", "Text.", extra: "reviewed: 2025-11-22\n"),
+            "annat/sida.md": page("Annat", "Text.", extra: "reviewed: { date: 2025-11-22, by: Redaktionen, against: källorna nedan }\n"),
             "annat/utan.md": page("Utan datum", "Text."),
         ], config: Self.config)
         defer { site.cleanUp() }
@@ -118,11 +118,11 @@ import Testing
         #expect(!strict.succeeded)
         #expect(strict.messages("review-overdue").allSatisfy { $0.severity == .error })
         // The page still shows when it was reviewed.
-        #expect(site.read("site/regelverk/gammal/index.html")?.contains("Senast granskad 2026-01-15") == true)
+        #expect(site.read("site/regelverk/gammal/index.html")?.contains("Kontrollerad mot källorna nedan 2026-01-15 av Redaktionen") == true)
     }
 
     @Test func withoutReviewConfigNothingIsChecked() throws {
-        let site = try TestSite(files: ["a.md": page("A", "Text.", extra: "reviewed: 2001-01-01\n")])
+        let site = try TestSite(files: ["a.md": page("A", "Text.", extra: "reviewed: { date: 2001-01-01, by: Redaktionen, against: källorna nedan }\n")])
         defer { site.cleanUp() }
         #expect(try site.build { $0.today = Day("2026-11-23")! }.diagnostics.isEmpty)
     }

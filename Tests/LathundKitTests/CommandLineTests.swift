@@ -73,7 +73,8 @@ struct CLI {
     }
 
     @Test func reportIsWritten() throws {
-        let site = try TestSite(files: ["a.md": page("A", "Ett två tre.", extra: "reviewed: 2025-01-01\n"),
+        let site = try TestSite(files: ["a.md": page("A", "Ett två tre.", extra: "reviewed: { date: 2025-01-01, by: Redaktionen, against: källorna nedan }\n"
+                                                      + "sources: [{ title: Vägledning, publisher: Försäkringskassan, date: 2015 }]\n"),
                                         "b.md": "---\ntitle: B\nfärg: röd\n---\n"],
                                 config: TestSite.config + "review: { default: 12 }\n")
         defer { site.cleanUp() }
@@ -89,6 +90,8 @@ struct CLI {
         #expect(a.words == 3)
         #expect(a.lix == 3.0 && a.lixBand == "mycket lättläst" && a.sentences == 1 && a.longWords == 0)
         #expect(a.reviewed == "2025-01-01")
+        #expect(a.reviewedBy == "Redaktionen" && a.reviewedAgainst == "källorna nedan")
+        #expect(report.oldSources == [OldSources(file: "content/a.md", url: "/a/", newest: "2015", limitYears: 3)])
         #expect(report.overdueReviews.map(\.file) == ["content/a.md"])
         #expect(report.overdueReviews.first?.due == "2026-01-01")
         #expect(report.timings.map(\.stage) == ["config", "cache", "content", "data", "markdown", "checks", "indexes", "render", "output"])

@@ -54,10 +54,10 @@ import Testing
     }
 
     @Test func badDates() throws {
-        let found = try diagnostics(for: "---\ntitle: Sida\ndate: 2026-02-30\nreviewed: 23/11/2026\nupdated: 2024-02-29\n---\n")
+        let found = try diagnostics(for: "---\ntitle: Sida\ndate: 2026-02-30\nreviewed: { date: 23/11/2026, by: R, against: K }\nupdated: 2024-02-29\n---\n")
         #expect(found.map(\.description) == [
             "content/regelverk/sida.md:3:7: error: 'date' is '2026-02-30', not a valid date ÅÅÅÅ-MM-DD [bad-date]",
-            "content/regelverk/sida.md:4:11: error: 'reviewed' is '23/11/2026', not a valid date ÅÅÅÅ-MM-DD [bad-date]",
+            "content/regelverk/sida.md:4:19: error: 'date' is '23/11/2026', not a valid date ÅÅÅÅ-MM-DD [bad-date]",
         ])
     }
 

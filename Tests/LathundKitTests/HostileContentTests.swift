@@ -40,9 +40,9 @@ extension TestSite {
         category: "<b onclick=alert(1)>"
         tags: ["<svg onload=alert(1)>", "javascript:alert(1)"]
         date: 2026-11-20
-        reviewed: 2026-11-20
+        reviewed: { date: 2026-11-20, by: "<b onclick=alert(1)>roll</b>", against: "\\"><script>alert(1)</script>" }
         sources:
-          - { title: "<i onmouseover=alert(1)>källa</i>", url: "https://ok.example/?a=\\"><script>alert(1)</script>" }
+          - { title: "<i onmouseover=alert(1)>källa</i>", publisher: "<u onclick=alert(1)>", date: 2026, section: "<script>x</script>", url: "https://ok.example/?a=\\"><script>alert(1)</script>" }
         aliases: ["/gammal-\\"><script>alert(1)</script>/"]
         related: [regelverk/sgi.md]
         ---
@@ -145,13 +145,13 @@ extension TestSite {
 
     @Test func sourceURLsMustBeWebAddresses() throws {
         let site = try TestSite(files: [
-            "a.md": page("A", extra: "sources:\n  - { title: Källa, url: \"javascript:alert(1)\" }\n  - { title: Bra, url: \"https://ok.example/\" }\n  - { title: Data, url: \"data:text/html,x\" }\n"),
+            "a.md": page("A", extra: "sources:\n  - { title: Källa, publisher: FK, date: 2020, url: \"javascript:alert(1)\" }\n  - { title: Bra, publisher: FK, date: 2020, url: \"https://ok.example/\" }\n  - { title: Data, publisher: FK, date: 2020, url: \"data:text/html,x\" }\n"),
         ])
         defer { site.cleanUp() }
         let result = try site.build()
         #expect(result.diagnostics.map(\.description) == [
-            "content/a.md:4:21: error: source url 'javascript:alert(1)' must start with https://, http:// or / [source-url]",
-            "content/a.md:6:20: error: source url 'data:text/html,x' must start with https://, http:// or / [source-url]",
+            "content/a.md:4:48: error: source url 'javascript:alert(1)' must start with https://, http:// or / [source-url]",
+            "content/a.md:6:47: error: source url 'data:text/html,x' must start with https://, http:// or / [source-url]",
         ])
         #expect(!site.exists("site"))
     }

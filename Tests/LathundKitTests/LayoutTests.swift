@@ -64,7 +64,7 @@ import Testing
         let site = try TestSite(files: [
             "_index.md": page("Start"),
             "faq/_index.md": page("Frågor"),
-            "faq/a.md": page("A", "## X\n## Y\n### Z\n## W\n[b](../rapporter/b.md)", extra: "question: A?\ncategory: SGI\nrelated: [rapporter/b.md]\nsources: [{title: T, url: 'https://x.se'}]\ntags: [t]\nreviewed: 2026-01-01\n"),
+            "faq/a.md": page("A", "## X\n## Y\n### Z\n## W\n[b](../rapporter/b.md)", extra: "question: A?\ncategory: SGI\nrelated: [rapporter/b.md]\nsources: [{title: T, publisher: P, date: 2020, url: 'https://x.se'}]\ntags: [t]\nreviewed: {date: 2026-01-01, by: R, against: K}\n"),
             "rapporter/b.md": page("B", "[a](../faq/a.md)", extra: "region: R\nowners: [FK]\nbudget_sek: 4800000\n"),
             "ordlista.yml": "- term: SGI\n  definition: D\n",
         ])

@@ -10,7 +10,8 @@ import Testing
         #expect(try entry.relativePath() == "faq/far-jag-sjukpenning-nar-jag-ar-arbetssokande.md")
         let text = try entry.text()
         #expect(text.hasPrefix("---\ntitle: \"Får jag \\\"sjukpenning\\\" när jag är arbetssökande?\"\nquestion: \"Får jag \\\"sjukpenning\\\" när jag är arbetssökande?\"\ncategory: \"SGI\""))
-        for line in ["related: []", "description: \"\"", "date: 2026-11-23", "reviewed: 2026-11-23", "sources: []",
+        for line in ["related: []", "description: \"\"", "date: 2026-11-23",
+                     "# reviewed: { date: 2026-11-23, by: \"Redaktionen\", against: \"källorna nedan\" }", "sources: []",
                      "tags: []", "draft: true"] {
             #expect(text.contains("\n" + line), "\(line)")
         }
@@ -22,7 +23,8 @@ import Testing
         let report = NewPage(kind: .report, title: "Samverkan i Timrå 2019", today: Self.day)
         #expect(try report.relativePath() == "rapporter/samverkan-i-timra-2019.md")
         let text = try report.text()
-        for line in ["region: \"\"", "period: \"\"", "owners: []", "kind: \"projektrapport\"", "status: \"\"", "reviewed: 2026-11-23",
+        for line in ["region: \"\"", "period: \"\"", "owners: []", "kind: \"projektrapport\"", "status: \"\"",
+                     "# reviewed: { date: 2026-11-23, by: \"Redaktionen\", against: \"källorna nedan\" }",
                      "## Sammanfattning"] {
             #expect(text.contains("\n" + line), "\(line)")
         }

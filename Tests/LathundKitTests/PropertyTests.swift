@@ -97,7 +97,7 @@ import Testing
     ]
     static let csv = Gen.element(of: csvFragments).array(of: 0...60).map { $0.map { $0 ?? "" }.joined() }
     static let metadata = Gen.element(of: [
-        "title: T\nunit: u\nsource: s\nperiod: p\ncolumns:\n  ar: date\n  antal: number\n",
+        "title: T\nunit: u\nsources: [{title: s, publisher: p, date: 2019}]\nperiod: p\ncolumns:\n  ar: date\n  antal: number\n",
         "title: T\ncolumns:\n  ar: text\n  antal: number\nchart:\n  type: bar\n  x: ar\n  y: antal\n",
         "title: T\ncolumns: [ar]\n", "columns:\n  ar: date\n  antal: percent\nchart: { type: line, x: ar, y: [antal, x] }\n",
         "", "- a\n", "title: [\n",

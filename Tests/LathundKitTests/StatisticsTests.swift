@@ -11,7 +11,7 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
     title: "Test"
     description: "En testmängd."
     unit: "antal"
-    source: "Test"
+    sources: [{ title: "Test", publisher: "Testverket", date: 2020 }]
     period: "2019"
     columns:
     \(columns)
@@ -132,7 +132,7 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
         let site = try TestSite(files: [
             "_index.md": page("Start"),
             "data/tal.csv": "ar,varde\n2019,1\n",
-            "data/tal.yml": "title: T\ndescription: D\nunit: antal\nsource: S\nperiod: \"2019\"\ncolumns: { ar: date, varde: number }\nchart: { type: bar, x: ar, y: varde }\n",
+            "data/tal.yml": "title: T\ndescription: D\nunit: antal\nsources: [{title: S, publisher: P, date: 2020}]\nperiod: \"2019\"\ncolumns: { ar: date, varde: number }\nchart: { type: bar, x: ar, y: varde }\n",
         ])
         defer { site.cleanUp() }
         #expect(try site.build().succeeded)
@@ -152,7 +152,7 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
 @Suite struct DatasetDirectiveTests {
     static let files = [
         "data/tal.csv": "ar,grupp,varde\n2018,A,1.5\n2019,A,2.5\n2019,B,4\n",
-        "data/tal.yml": "title: Tal\ndescription: D\nunit: antal\nsource: Källan\nperiod: \"2018–2019\"\ncolumns: { ar: date, grupp: text, varde: number }\nchart: { type: line, x: ar, y: varde, series: grupp }\n",
+        "data/tal.yml": "title: Tal\ndescription: D\nunit: antal\nsources: [{title: Källan, publisher: Testverket, date: 2019}]\nperiod: \"2018–2019\"\ncolumns: { ar: date, grupp: text, varde: number }\nchart: { type: line, x: ar, y: varde, series: grupp }\n",
     ]
 
     static let layouts = TestSite.layouts.merging([

@@ -58,6 +58,8 @@ public struct BuildResult: Sendable {
     public var pages: [PageSummary]
     /// Pages whose review is overdue (or missing where the section requires one).
     public var overdueReviews: [ReviewSchedule.Overdue]
+    /// Pages whose newest source is older than `source_max_age_years`.
+    public var oldSources: [OldSources]
     /// True when the site was written (or, for a check, would have been).
     public var succeeded: Bool
     /// Pages linked from the previous site without being rendered: nothing they are made from had changed
@@ -75,10 +77,13 @@ public struct BuildResult: Sendable {
         public var lixBand: String?
         public var sentences: Int?
         public var longWords: Int?
+        /// `reviewed:` as written: ÅÅÅÅ-MM-DD, the role that checked, and against what.
         public var reviewed: String?
+        public var reviewedBy: String?
+        public var reviewedAgainst: String?
 
         public init(url: String, file: String, title: String, words: Int, readability: Readability? = nil,
-                    reviewed: Day? = nil) {
+                    review: Review? = nil) {
             self.url = url
             self.file = file
             self.title = title
@@ -89,7 +94,9 @@ public struct BuildResult: Sendable {
                 sentences = readability.sentences
                 longWords = readability.longWords
             }
-            self.reviewed = reviewed?.description
+            reviewed = review?.date.description
+            reviewedBy = review?.by
+            reviewedAgainst = review?.against
         }
     }
 }

@@ -16,6 +16,7 @@ public struct BuildReport: Codable, Sendable {
     public var errors: [Diagnostic]
     public var warnings: [Diagnostic]
     public var overdueReviews: [ReviewSchedule.Overdue]
+    public var oldSources: [OldSources]
     public var timings: [Timing]
     public var totalSeconds: Double
 
@@ -28,6 +29,7 @@ public struct BuildReport: Codable, Sendable {
         errors = result.diagnostics.filter { $0.severity == .error }
         warnings = result.diagnostics.filter { $0.severity == .warning }
         overdueReviews = result.overdueReviews
+        oldSources = result.oldSources
         timings = result.timings.map { Timing(stage: $0.stage, seconds: $0.seconds) }
         totalSeconds = result.totalSeconds
     }

@@ -54,7 +54,7 @@ public struct Builder: Sendable {
                 return BuildResult(diagnostics: record.diagnostics, pageCount: record.pageCount,
                                    assetCount: record.assetCount, outputPath: options.display(options.outputDirectory),
                                    timings: clock.laps, pages: record.pages, overdueReviews: record.overdueReviews,
-                                   succeeded: true)
+                                   oldSources: record.oldSources, succeeded: true)
             }
             cache = built
             clock.lap("cache")
@@ -140,10 +140,12 @@ public struct Builder: Sendable {
         }
         clock.lap("markdown")
 
-        // Checks (Sources/LathundKit/Checks): personnummer, review dates, readability, references.
+        // Checks (Sources/LathundKit/Checks): personnummer, internal labels, review dates, sources, readability,
+        // references.
         let checks = ContentChecks(config: config, today: today, jobs: jobs)
             .run(pages: rendered, contentRoot: contentURL, assets: catalog.assets,
-                 glossary: catalog.glossaryPath.map { ($0, contentDisplay + "/" + (config.glossary ?? "")) })
+                 glossary: catalog.glossaryPath.map { ($0, contentDisplay + "/" + (config.glossary ?? "")) },
+                 datasets: datasets)
         diagnostics += checks.diagnostics
         clock.lap("checks")
 
@@ -191,7 +193,8 @@ public struct Builder: Sendable {
         var outputs: [OutputFile] = []
         if let layouts = layoutsOrNil {
             let contexts = LayoutContext(index: index, faq: faq, config: config, links: links, assets: assets,
-                                         abbreviations: AbbreviationMarker(glossary: glossary))
+                                         abbreviations: AbbreviationMarker(glossary: glossary),
+                                         oldSourceYears: checks.oldSourceYears)
             let siteKey = RenderKey.site(
                 settings: rendererSettings + ["base=\(options.baseURL ?? "-")"],
                 configFile: configURL, layouts: layouts, assets: assets, glossary: glossary,
@@ -265,7 +268,7 @@ public struct Builder: Sendable {
             BuildResult.PageSummary(url: $0.url, file: $0.page.displayPath, title: $0.title,
                                     words: $0.wordCount,
                                     readability: checks.readability[$0.page.relativePath],
-                                    reviewed: $0.page.frontMatter.reviewed)
+                                    review: $0.page.frontMatter.reviewed)
         }
         let pageCount = index.pages.count + index.generated.count
         let assetCount = catalog.assets.count + assets.files.count
@@ -284,7 +287,8 @@ public struct Builder: Sendable {
                         cache.save(record: BuildCache.Record(version: BuildCache.version, fingerprint: fingerprint,
                                                              outputIdentity: identity, pageCount: pageCount,
                                                              assetCount: assetCount, diagnostics: diagnostics,
-                                                             pages: summaries, overdueReviews: checks.overdue),
+                                                             pages: summaries, overdueReviews: checks.overdue,
+                                                             oldSources: checks.oldSources),
                                    outputs: written, renderKeys: renderKeys)
                     }
                 } catch {
@@ -301,7 +305,8 @@ public struct Builder: Sendable {
 
         var result = BuildResult(diagnostics: diagnostics, pageCount: pageCount, assetCount: assetCount,
                                  outputPath: options.display(options.outputDirectory), timings: clock.laps,
-                                 pages: summaries, overdueReviews: checks.overdue, succeeded: succeeded)
+                                 pages: summaries, overdueReviews: checks.overdue, oldSources: checks.oldSources,
+                                 succeeded: succeeded)
         result.reusedPages = reusedPages
         return result
     }

@@ -20,7 +20,7 @@ import Glibc
 /// fingerprint covers every input (`content/` and `layouts/` file by file, byte by byte, the configuration,
 /// the options, the directives, the `lathund` binary and the day).
 struct BuildCache {
-    static let version = 3
+    static let version = 4
     let folder: URL
     let key: String
 
@@ -33,6 +33,7 @@ struct BuildCache {
         var diagnostics: [Diagnostic]
         var pages: [BuildResult.PageSummary]
         var overdueReviews: [ReviewSchedule.Overdue]
+        var oldSources: [OldSources]
     }
 
     init(folder: URL, output: URL) {

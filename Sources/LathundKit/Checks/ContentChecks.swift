@@ -1,7 +1,8 @@
 import Foundation
 
-/// The writer's safety net, run after the Markdown stage on every page: personnummer in any content file,
-/// review dates, readability, `related:` targets and images that would load from another site.
+/// The writer's safety net, run after the Markdown stage on every page: personnummer and internal labels in any
+/// content file, review dates, sources (publishers and age), readability, `related:` targets and images that
+/// would load from another site.
 /// Each check is per page or per file and runs on all cores; results are in input order.
 struct ContentChecks {
     let config: SiteConfig
@@ -18,11 +19,17 @@ struct ContentChecks {
         /// By the page's path relative to `content/`.
         var readability: [String: Readability] = [:]
         var overdue: [ReviewSchedule.Overdue] = []
+        /// Pages whose newest source is older than `source_max_age_years`, in page order.
+        var oldSources: [OldSources] = []
+        /// The newest source's year of those pages, by the page's path relative to `content/`, for the notice.
+        var oldSourceYears: [String: String] = [:]
     }
 
-    func run(pages: [RenderedPage], contentRoot: URL, assets: [Asset], glossary: (path: String, display: String)?) -> Result {
+    func run(pages: [RenderedPage], contentRoot: URL, assets: [Asset], glossary: (path: String, display: String)?,
+             datasets: DatasetCatalog) -> Result {
         var result = Result()
         let guardian = PersonnummerGuard(allowed: config.personnummerAllow)
+        let sourceChecks = SourceChecks(publishers: config.publishers, maxAgeYears: config.sourceMaxAgeYears, today: today)
 
         // Raw bytes of every text file: pages (front matter and body), the glossary, datasets and other text assets.
         var files: [(absolute: String, display: String)] = pages.map {
@@ -35,14 +42,18 @@ struct ContentChecks {
         }
         for found in Parallel.map(files, jobs: jobs, { file -> [Diagnostic] in
             guard let data = FileManager.default.contents(atPath: file.absolute) else { return [] }
-            return guardian.diagnostics(in: [UInt8](data), file: file.display)
+            let bytes = [UInt8](data)
+            return guardian.diagnostics(in: bytes, file: file.display) + InternalLabels.diagnostics(in: bytes, file: file.display)
         }) {
             result.diagnostics += found
         }
 
+        for dataset in datasets.datasets { result.diagnostics += sourceChecks.publisherDiagnostics(dataset.sources) }
+
         let paths = Set(pages.map(\.page.relativePath))
-        let perPage = Parallel.map(pages, jobs: jobs) { page -> (Readability, [Diagnostic], ReviewSchedule.Overdue?) in
-            var diagnostics: [Diagnostic] = []
+        let perPage = Parallel.map(pages, jobs: jobs) { page -> (Readability, [Diagnostic], ReviewSchedule.Overdue?, DatasetDate?) in
+            let sources = page.page.frontMatter.sources
+            var diagnostics = sourceChecks.publisherDiagnostics(sources)
             var overdue: ReviewSchedule.Overdue?
             if let (item, diagnostic) = config.review.check(page.page, today: today) {
                 overdue = item
@@ -64,12 +75,17 @@ struct ContentChecks {
                 diagnostics.append(.warning(link.location, code: "external-image",
                                             "image '\(link.destination)' would load from another site; put the file in content/ and link to it"))
             }
-            return (readability, diagnostics, overdue)
+            return (readability, diagnostics, overdue, sourceChecks.tooOld(sources))
         }
-        for (page, (readability, diagnostics, overdue)) in zip(pages, perPage) {
+        for (page, (readability, diagnostics, overdue, oldSource)) in zip(pages, perPage) {
             result.readability[page.page.relativePath] = readability
             result.diagnostics += diagnostics
             if let overdue { result.overdue.append(overdue) }
+            if let oldSource {
+                result.oldSources.append(OldSources(file: page.page.displayPath, url: page.page.url,
+                                                    newest: oldSource.description, limitYears: config.sourceMaxAgeYears))
+                result.oldSourceYears[page.page.relativePath] = String(oldSource.year)
+            }
         }
         return result
     }

@@ -31,7 +31,7 @@ public struct ReviewSchedule: Sendable, Equatable {
     func check(_ page: Page, today: Day) -> (Overdue, Diagnostic)? {
         guard let months = interval(section: page.section) else { return nil }
         let section = page.section.isEmpty ? "the top of content/" : page.section + "/"
-        guard let reviewed = page.frontMatter.reviewed else {
+        guard let reviewed = page.frontMatter.reviewed?.date else {
             guard self.months[page.section] != nil else { return nil }
             return (Overdue(file: page.displayPath, url: page.url, reviewed: nil, due: nil, months: months),
                     .warning(SourceLocation(file: page.displayPath, line: 1, column: 1), code: "review-missing",

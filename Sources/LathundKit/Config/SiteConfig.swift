@@ -30,12 +30,18 @@ public struct SiteConfig: Sendable {
     /// `personnummer_allow:` numbers the personnummer guard lets through (Skatteverket's test numbers), in
     /// their 10-digit form.
     public var personnummerAllow: Set<String> = []
+    /// `publishers:` the names a source's `publisher` may have; nil: any name (the list is not checked).
+    public var publishers: [String]?
+    /// `source_max_age_years:` a page whose newest source is older than this many years gets a notice and is
+    /// listed in the reports.
+    public var sourceMaxAgeYears = 3
 
     public init() {}
 
     static let knownKeys: Set<String> = [
         "title", "description", "language", "base_url", "unsafe_html", "glossary", "exclude", "feed_limit",
-        "toc_min_headings", "menu", "review", "lix_max", "personnummer_allow",
+        "toc_min_headings", "menu", "review", "lix_max", "personnummer_allow", "publishers",
+        "source_max_age_years",
     ]
 
     /// The path part of the base URL (`/` or `/kb/`), which every internal link starts with.
@@ -121,6 +127,27 @@ public struct SiteConfig: Sendable {
             } else {
                 fields.diagnostics.append(.error(item.location, code: "config-personnummer-allow",
                                                  "'\(item.value)' in personnummer_allow is not written like a personnummer (ÅÅMMDD-NNNN or ÅÅÅÅMMDDNNNN)"))
+            }
+        }
+        if let names = fields.stringList("publishers") {
+            var seen = Set<String>()
+            config.publishers = []
+            for name in names {
+                let trimmed = name.value.trimmingWhitespace()
+                if trimmed.isEmpty || !seen.insert(trimmed).inserted {
+                    fields.diagnostics.append(.error(name.location, code: "config-publishers",
+                                                     trimmed.isEmpty ? "a publisher must have a name" : "publisher '\(trimmed)' is listed twice"))
+                } else {
+                    config.publishers?.append(trimmed)
+                }
+            }
+        }
+        if let years = fields.int("source_max_age_years") {
+            if (1...100).contains(years) {
+                config.sourceMaxAgeYears = years
+            } else {
+                fields.diagnostics.append(.error(fields.location(ofKey: "source_max_age_years"), code: "config-type",
+                                                 "'source_max_age_years' must be a whole number from 1 to 100"))
             }
         }
         if let error = fields.diagnostics.first(where: { $0.severity == .error }) {

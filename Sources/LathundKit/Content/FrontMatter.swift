@@ -1,11 +1,5 @@
 import Yams
 
-/// A source a page's facts come from.
-public struct SourceReference: Sendable, Equatable {
-    public var title: String
-    public var url: String?
-}
-
 /// Keys of FAQ entries (`content/faq/*.md`).
 public struct FAQFields: Sendable {
     public var question: String
@@ -30,7 +24,7 @@ public struct FrontMatter: Sendable {
     public var description: String?
     public var date: Day?
     public var updated: Day?
-    public var reviewed: Day?
+    public var reviewed: Review?
     /// Where `reviewed:` is written, for the review check's diagnostics.
     public var reviewedLocation: SourceLocation?
     public var sources: [SourceReference] = []
@@ -53,13 +47,6 @@ public struct FrontMatter: Sendable {
     /// The folder (first path component) whose pages use section-specific keys.
     static let faqSection = "faq"
     static let reportSection = "rapporter"
-
-    /// Source links are written into `href` as they are: only web addresses and site paths, never
-    /// `javascript:` or `data:`.
-    static func isSafeSourceURL(_ url: String) -> Bool {
-        let lower = url.lowercased()
-        return lower.hasPrefix("https://") || lower.hasPrefix("http://") || (url.hasPrefix("/") && !url.hasPrefix("//"))
-    }
 
     /// Parses and types front matter. Returns nil (with errors) when the page cannot be built.
     static func parse(yaml: String?, file: String, lineOffset: Int, section: String) -> (FrontMatter?, [Diagnostic]) {
@@ -97,7 +84,7 @@ public struct FrontMatter: Sendable {
         matter.description = fields.string("description")
         matter.date = fields.day("date")
         matter.updated = fields.day("updated")
-        matter.reviewed = fields.day("reviewed")
+        matter.reviewed = Review.read(&fields)
         if fields.has("reviewed") { matter.reviewedLocation = fields.location(ofKey: "reviewed") }
         matter.tags = fields.stringList("tags")?.map(\.value) ?? []
         matter.weight = fields.int("weight")
@@ -105,23 +92,7 @@ public struct FrontMatter: Sendable {
         if let slug = fields.stringList("slug")?.first { matter.slug = slug }
         matter.aliases = fields.stringList("aliases") ?? []
         if let layout = fields.stringList("layout")?.first { matter.layout = layout }
-        if let sources = fields.mappingList("sources") {
-            for var source in sources {
-                source.warnAboutUnknownKeys(known: ["title", "url"], what: "source")
-                let url = source.nonEmptyString("url")
-                if let url, !Self.isSafeSourceURL(url) {
-                    source.diagnostics.append(.error(source.location(ofKey: "url"), code: "source-url",
-                                                     "source url '\(url)' must start with https://, http:// or /"))
-                }
-                if let sourceTitle = source.nonEmptyString("title") {
-                    matter.sources.append(SourceReference(title: sourceTitle, url: url))
-                } else if !source.has("title") {
-                    source.diagnostics.append(.error(source.location(ofKey: source.has("url") ? "url" : "title"),
-                                                     code: "source-title", "every source needs a 'title'"))
-                }
-                fields.diagnostics += source.diagnostics
-            }
-        }
+        matter.sources = SourceReference.readList(&fields)
         if isFAQ {
             let question = fields.nonEmptyString("question")
             matter.faq = FAQFields(question: question ?? matter.title, category: fields.nonEmptyString("category"),

@@ -86,8 +86,10 @@ public struct NewPage: Sendable {
         }
         field("description: \"\"", "one sentence for lists and search results")
         lines.append("date: \(day)")
-        field("reviewed: \(day)", "when the facts were last checked")
-        field("sources: []", "- title: \"…\" and url: \"https://…\" (a seed has a title only)")
+        // Not yet reviewed: the writer adds the mark when the facts have been checked, saying against what.
+        field("# reviewed: { date: \(day), by: \"Redaktionen\", against: \"källorna nedan\" }",
+              "when you have checked the facts")
+        field("sources: []", "- { title: \"…\", publisher: \"Försäkringskassan\", date: ÅÅÅÅ-MM, url: \"https://…\" }")
         lines.append("tags: []")
         if kind == .report {
             lines.append("region: \"\"")

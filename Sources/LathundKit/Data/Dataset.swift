@@ -25,7 +25,8 @@ public struct Dataset: Sendable {
     public let title: String
     public let description: String
     public let unit: String
-    public let source: String
+    /// The documents the figures come from.
+    public let sources: [SourceReference]
     public let period: String
     public let note: String?
     public let columns: [Column]

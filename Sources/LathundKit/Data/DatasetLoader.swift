@@ -7,7 +7,7 @@ import Yams
 /// bad date, a column the metadata names that the CSV lacks (and the other way round), an unknown chart type.
 enum DatasetLoader {
     static let folder = "data/"
-    static let metadataKeys: Set<String> = ["title", "description", "unit", "source", "period", "columns", "chart", "note"]
+    static let metadataKeys: Set<String> = ["title", "description", "unit", "sources", "period", "columns", "chart", "note"]
 
     /// Finds the pairs among the content folder's assets (files directly in `data/`).
     static func load(assets: [Asset]) -> (DatasetCatalog, [Diagnostic]) {
@@ -127,7 +127,7 @@ enum DatasetLoader {
         }
         guard let spec, !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
         return (Dataset(name: name, title: meta.title, description: meta.description, unit: meta.unit,
-                        source: meta.source, period: meta.period, note: meta.note, columns: columns, rows: rows,
+                        sources: meta.sources, period: meta.period, note: meta.note, columns: columns, rows: rows,
                         chart: spec), diagnostics)
     }
 
@@ -164,7 +164,8 @@ enum DatasetLoader {
             let location: SourceLocation
         }
 
-        var title = "", description = "", unit = "", source = "", period = ""
+        var title = "", description = "", unit = "", period = ""
+        var sources: [SourceReference] = []
         var note: String?
         var columns: [DeclaredColumn] = []
         var chart: YAMLFields?
@@ -178,19 +179,23 @@ enum DatasetLoader {
             }
             guard case .mapping(let mapping)? = root else {
                 return (nil, [.error(SourceLocation(file: file, line: 1, column: 1), code: "dataset-metadata",
-                                     "the metadata must be a mapping with title, description, unit, source, period, columns and chart")])
+                                     "the metadata must be a mapping with title, description, unit, sources, period, columns and chart")])
             }
             var fields = YAMLFields(mapping: mapping, file: file, lineOffset: 0)
             fields.warnAboutUnknownKeys(known: metadataKeys, what: "dataset")
             var meta = Metadata()
-            for key in ["title", "description", "unit", "source", "period", "columns", "chart"] where !fields.has(key) {
+            for key in ["title", "description", "unit", "sources", "period", "columns", "chart"] where !fields.has(key) {
                 fields.diagnostics.append(.error(SourceLocation(file: file, line: 1, column: 1), code: "dataset-metadata",
                                                  "the metadata needs '\(key)'"))
             }
             meta.title = fields.nonEmptyString("title") ?? ""
             meta.description = fields.nonEmptyString("description") ?? ""
             meta.unit = fields.nonEmptyString("unit") ?? ""
-            meta.source = fields.nonEmptyString("source") ?? ""
+            meta.sources = SourceReference.readList(&fields)
+            if fields.has("sources"), meta.sources.isEmpty, !fields.diagnostics.contains(where: { $0.severity == .error }) {
+                fields.diagnostics.append(.error(fields.location(ofKey: "sources"), code: "dataset-metadata",
+                                                 "'sources' must list at least one source: {title, publisher, date}"))
+            }
             meta.period = fields.nonEmptyString("period") ?? ""
             meta.note = fields.nonEmptyString("note")
             if var columns = fields.mapping("columns") {

@@ -47,7 +47,14 @@ enum StatisticsPages {
         json += "  \"title\": \(JSONText.string(dataset.title)),\n"
         json += "  \"description\": \(JSONText.string(dataset.description)),\n"
         json += "  \"unit\": \(JSONText.string(dataset.unit)),\n"
-        json += "  \"source\": \(JSONText.string(dataset.source)),\n"
+        json += "  \"sources\": [\n" + dataset.sources.map { source in
+            var fields = ["\"title\": \(JSONText.string(source.title))",
+                          "\"publisher\": \(JSONText.string(source.publisher))",
+                          "\"date\": \(JSONText.string(source.date.description))"]
+            if let url = source.url { fields.append("\"url\": \(JSONText.string(url))") }
+            if let section = source.section { fields.append("\"section\": \(JSONText.string(section))") }
+            return "    {" + fields.joined(separator: ", ") + "}"
+        }.joined(separator: ",\n") + "\n  ],\n"
         json += "  \"period\": \(JSONText.string(dataset.period)),\n"
         if let note = dataset.note { json += "  \"note\": \(JSONText.string(note)),\n" }
         json += "  \"columns\": [\n"

@@ -28,7 +28,7 @@ public struct ChartDirective: Directive {
         guard let spec else { return DirectiveOutput(html: "", diagnostics: problems) }
         let chart = SVGChart(data: ChartData(dataset: dataset, spec: spec), id: "chart-\(dataset.name)-\(block.location.line)",
                              size: .full).render()
-        let html = "<figure class=\"chart-figure\">\n\(chart)\n<figcaption>Källa: \(HTML.escape(dataset.source)). "
+        let html = "<figure class=\"chart-figure\">\n\(chart)\n<figcaption>\(dataset.sources.count == 1 ? "Källa" : "Källor"): \(HTML.escape(dataset.sources.map(\.citation).joined(separator: "; "))). "
             + "<a href=\"\(HTML.escape(context.links.href(dataset.url)))\">Alla värden i tabellform</a></figcaption>\n</figure>\n"
         return DirectiveOutput(html: html, diagnostics: problems)
     }

@@ -1,7 +1,7 @@
 import Mustache
 
 /// Builds the dictionaries the layouts render. Text without a value is left out (swift-mustache treats an empty
-/// string as true in a section), so `{{#page.reviewed}}…{{/page.reviewed}}` shows only when there is a date;
+/// string as true in a section), so `{{#page.reviewed}}…{{/page.reviewed}}` shows only when there is a review;
 /// flags are booleans and lists may be empty. `layouts/README.md` documents the keys; `vocabulary` lists them
 /// for the layout check.
 struct LayoutContext {
@@ -21,22 +21,26 @@ struct LayoutContext {
         "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url", "search_url",
         // page
         "url", "permalink", "kind", "section", "is_home", "is_section", "is_page", "date", "updated", "reviewed",
-        "sources", "has_sources", "tags", "has_tags", "content", "summary", "toc", "has_toc", "breadcrumbs",
+        "by", "against", "sources", "has_sources", "publisher", "old_sources", "tags", "has_tags", "content", "summary", "toc", "has_toc", "breadcrumbs",
         "has_breadcrumbs", "prev", "next", "backlinks", "has_backlinks", "children", "has_children", "faq", "report",
         // items
         "name", "id", "text", "level", "current", "question", "category", "related", "has_related", "region",
         "period", "owners", "budget", "status", "expansion", "definition", "term", "entries", "anchor", "jsonld",
         // statistics
-        "datasets", "dataset", "unit", "source", "note", "chart", "table", "figures", "has_figures", "label", "value",
+        "datasets", "dataset", "unit", "note", "chart", "table", "figures", "has_figures", "label", "value",
         "csv_url", "json_url",
     ]
 
     /// Marks the glossary's abbreviations in `page.content`.
     let abbreviations: AbbreviationMarker
+    /// The newest source's year of pages whose sources are older than the limit (`SourceChecks`), by the page's
+    /// path relative to `content/`.
+    let oldSourceYears: [String: String]
 
     init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
-         abbreviations: AbbreviationMarker = .none) {
+         abbreviations: AbbreviationMarker = .none, oldSourceYears: [String: String] = [:]) {
         self.index = index
+        self.oldSourceYears = oldSourceYears
         self.abbreviations = abbreviations
         self.faq = faq
         self.config = config
@@ -80,6 +84,14 @@ struct LayoutContext {
 
     private static func day(_ day: Day?) -> String { day?.description ?? "" }
 
+    /// `{title, url, publisher, date, section}`, url and section left out when not given.
+    static func sources(_ sources: [SourceReference]) -> [[String: Any]] {
+        sources.map {
+            compact(["title": $0.title, "url": $0.url ?? "", "publisher": $0.publisher, "date": $0.date.description,
+                     "section": $0.section ?? ""])
+        }
+    }
+
     /// The context of `index.pages[position]`, whose Markdown rendered to `html` (made again when the page is
     /// written, not kept from the Markdown stage).
     func pageContext(_ position: Int, html: String) -> [String: Any] {
@@ -90,7 +102,7 @@ struct LayoutContext {
         let breadcrumbs = index.ancestors(of: position).map(link)
         let children = (index.children[position] ?? []).map(link)
         let backlinks = (index.backlinks[position] ?? []).map(link)
-        let sources: [[String: Any]] = matter.sources.map { Self.compact(["title": $0.title, "url": $0.url ?? ""]) }
+        let sources = Self.sources(matter.sources)
         var faq: Any = false
         if let fields = matter.faq {
             let related: [[String: Any]] = fields.related.compactMap { item in
@@ -120,9 +132,10 @@ struct LayoutContext {
             "is_page": page.kind == .page,
             "date": Self.day(matter.date),
             "updated": Self.day(matter.updated),
-            "reviewed": Self.day(matter.reviewed),
+            "reviewed": matter.reviewed.map { ["date": $0.date.description, "by": $0.by, "against": $0.against] } ?? "",
             "sources": sources,
             "has_sources": !sources.isEmpty,
+            "old_sources": oldSourceYears[page.relativePath] ?? "",
             "tags": matter.tags.map { ["name": $0] },
             "has_tags": !matter.tags.isEmpty,
             "content": abbreviations.mark(html),
@@ -202,7 +215,8 @@ struct LayoutContext {
     private func datasetContext(_ page: DatasetPage) -> [String: Any] {
         let dataset = page.dataset
         return Self.compact([
-            "title": dataset.title, "description": dataset.description, "unit": dataset.unit, "source": dataset.source,
+            "title": dataset.title, "description": dataset.description, "unit": dataset.unit,
+            "sources": Self.sources(dataset.sources),
             "period": dataset.period, "note": dataset.note ?? "", "chart": page.chart, "table": page.table,
             "figures": page.figures.map { ["label": $0.label, "value": $0.value] }, "has_figures": !page.figures.isEmpty,
             "csv_url": links.href(dataset.csvURL), "json_url": links.href(dataset.jsonURL),

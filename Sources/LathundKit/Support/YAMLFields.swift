@@ -18,10 +18,14 @@ struct YAMLFields {
     private(set) var keyLocations: [String: SourceLocation] = [:]
     private(set) var orderedKeys: [String] = []
     var diagnostics: [Diagnostic] = []
+    /// Where the mapping starts: the place for "this entry needs …".
+    let start: SourceLocation
 
     init(mapping: Node.Mapping, file: String, lineOffset: Int) {
         self.file = file
         self.lineOffset = lineOffset
+        start = mapping.mark.map { SourceLocation(file: file, line: $0.line + lineOffset, column: $0.column) }
+            ?? SourceLocation(file: file, line: lineOffset + 1, column: 1)
         for (keyNode, value) in mapping {
             let location = self.location(of: keyNode)
             guard let key = keyNode.scalar?.string else {

@@ -1,0 +1,89 @@
+/// The checks on what pages and datasets say about their sources: every publisher is one from `publishers:` in
+/// `lathund.yml`, no internal label ("Seed 004") reaches a reader, and a page whose newest source is older than
+/// `source_max_age_years` is noted (the page shows a notice, the reports list it).
+struct SourceChecks {
+    /// The names `publisher` may have; nil: not checked.
+    let publishers: [String]?
+    let maxAgeYears: Int
+    let today: Day
+
+    /// Unknown publishers, each at the name, with a did-you-mean.
+    func publisherDiagnostics(_ sources: [SourceReference]) -> [Diagnostic] {
+        guard let publishers else { return [] }
+        let known = Set(publishers)
+        return sources.flatMap(\.publishers).filter { !known.contains($0.value) }.map { name in
+            .error(name.location, code: "unknown-publisher",
+                   "publisher '\(name.value)' is not in publishers: in lathund.yml (add it there if it is right)\(DidYouMean.hint(for: name.value, among: publishers))")
+        }
+    }
+
+    /// The newest source when it is older than the limit: its period (a year, month or day) ended more than
+    /// `maxAgeYears` years before today.
+    func tooOld(_ sources: [SourceReference]) -> DatasetDate? {
+        guard let newest = sources.map(\.date).max() else { return nil }
+        let month = newest.month ?? 12
+        let end = Day(year: newest.year, month: month, day: newest.day ?? Day.daysIn(month: month, year: newest.year))
+        guard let end else { return nil }
+        return today > end.adding(months: 12 * maxAgeYears) ? newest : nil
+    }
+}
+
+/// A page whose newest source is older than `source_max_age_years`.
+public struct OldSources: Sendable, Codable, Equatable {
+    public var file: String
+    public var url: String
+    /// The newest source's date as written (`2018`, `2018-05`).
+    public var newest: String
+    public var limitYears: Int
+}
+
+/// Finds internal labels in the raw text of a content file: the word "Seed" (any case, at the start of a word)
+/// names the project's source documents only inside the team, so a reader cannot know what it is.
+enum InternalLabels {
+    static let words = ["seed"]
+
+    static func diagnostics(in bytes: [UInt8], file: String) -> [Diagnostic] {
+        var result: [Diagnostic] = []
+        var line = 1
+        var lineStart = 0
+        var index = 0
+        func isWordByte(_ byte: UInt8) -> Bool {
+            byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                line += 1
+                lineStart = index + 1
+            } else if index == 0 || !isWordByte(bytes[index - 1]) {
+                for word in words where matches(word, in: bytes, at: index) {
+                    var end = index
+                    while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
+                    // The label with its number, if one follows ("Seed 004").
+                    var labelEnd = end
+                    if labelEnd + 1 < bytes.count, bytes[labelEnd] == 0x20, bytes[labelEnd + 1] >= 0x30, bytes[labelEnd + 1] <= 0x39 {
+                        labelEnd += 1
+                        while labelEnd < bytes.count, bytes[labelEnd] >= 0x30, bytes[labelEnd] <= 0x39 { labelEnd += 1 }
+                    }
+                    var column = 1
+                    for byte in bytes[lineStart..<index] where byte & 0xC0 != 0x80 { column += 1 }
+                    let label = String(decoding: bytes[index..<labelEnd], as: UTF8.self)
+                    result.append(.error(SourceLocation(file: file, line: line, column: column), code: "internal-label",
+                                         "'\(label)' is an internal label that readers cannot know; name the document itself (its title, publisher and date in sources:)"))
+                    index = end - 1
+                }
+            }
+            index += 1
+        }
+        return result
+    }
+
+    private static func matches(_ word: String, in bytes: [UInt8], at index: Int) -> Bool {
+        var position = index
+        for letter in word.utf8 {
+            guard position < bytes.count, bytes[position] | 0x20 == letter else { return false }
+            position += 1
+        }
+        return true
+    }
+}

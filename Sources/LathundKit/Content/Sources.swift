@@ -1,0 +1,117 @@
+/// A document that facts come from, as written in a page's or a dataset's `sources:`:
+/// `{title, publisher, date, url?, section?}`. The publisher is checked against `publishers:` in `lathund.yml`
+/// by the Checks stage, which knows the configuration.
+public struct SourceReference: Sendable, Equatable {
+    public var title: String
+    /// One publisher, or several for a joint document (`publisher: [Inera, Försäkringskassan]`), each where it
+    /// is written.
+    public var publishers: [Located<String>]
+    /// The date of the document itself: a year, a month or a day, shown as written.
+    public var date: DatasetDate
+    public var url: String?
+    /// A section or page within the document (`kapitel 7`, `bilaga 2`).
+    public var section: String?
+
+    /// "Inera och Försäkringskassan".
+    public var publisher: String {
+        let names = publishers.map(\.value)
+        guard names.count > 1 else { return names.first ?? "" }
+        return names.dropLast().joined(separator: ", ") + " och " + names[names.count - 1]
+    }
+
+    /// One line for captions and plain text: "Title, section (Publisher, 2019-03)".
+    public var citation: String {
+        "\(title)\(section.map { ", " + $0 } ?? "") (\(publisher), \(date))"
+    }
+
+    static let keys: Set<String> = ["title", "publisher", "date", "url", "section"]
+
+    /// Source links are written into `href` as they are: only web addresses and site paths, never `javascript:`
+    /// or `data:`.
+    static func isSafeURL(_ url: String) -> Bool {
+        let lower = url.lowercased()
+        return lower.hasPrefix("https://") || lower.hasPrefix("http://") || (url.hasPrefix("/") && !url.hasPrefix("//"))
+    }
+
+    /// Reads the list under `key`; every problem is a diagnostic in `fields` at its line and column, and an entry
+    /// with a problem is left out.
+    static func readList(_ fields: inout YAMLFields, key: String = "sources") -> [SourceReference] {
+        var sources: [SourceReference] = []
+        for var entry in fields.mappingList(key) ?? [] {
+            if let source = read(&entry) { sources.append(source) }
+            fields.diagnostics += entry.diagnostics
+        }
+        return sources
+    }
+
+    private static func read(_ entry: inout YAMLFields) -> SourceReference? {
+        entry.warnAboutUnknownKeys(known: keys, what: "source")
+        for (key, what) in [("title", "its title"), ("publisher", "who published it (a name from publishers: in lathund.yml)"),
+                            ("date", "the date of the document itself (ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD)")]
+        where !entry.has(key) {
+            entry.diagnostics.append(.error(entry.start, code: "source-\(key)", "every source needs '\(key)': \(what)"))
+        }
+        let title = entry.nonEmptyString("title")
+        var publishers = entry.stringList("publisher") ?? []
+        publishers = publishers.map { Located(value: $0.value.trimmingWhitespace(), location: $0.location) }
+        if entry.has("publisher"), publishers.isEmpty || publishers.contains(where: { $0.value.isEmpty }) {
+            entry.diagnostics.append(.error(entry.location(ofKey: "publisher"), code: "source-publisher",
+                                            "'publisher' must name who published the source"))
+        }
+        var date: DatasetDate?
+        if let text = entry.string("date") {
+            date = DatasetDate(text)
+            if date == nil {
+                entry.diagnostics.append(.error(entry.location(of: entry.values["date"]!), code: "source-date",
+                                                "source date '\(text)' is not a date: write ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD (the date of the document itself)"))
+            }
+        }
+        let url = entry.nonEmptyString("url")
+        if let url, !isSafeURL(url) {
+            entry.diagnostics.append(.error(entry.location(ofKey: "url"), code: "source-url",
+                                            "source url '\(url)' must start with https://, http:// or /"))
+        }
+        let section = entry.nonEmptyString("section")
+        guard let title, let date, !publishers.isEmpty, !entry.diagnostics.contains(where: { $0.severity == .error })
+        else { return nil }
+        return SourceReference(title: title, publishers: publishers, date: date, url: url, section: section)
+    }
+}
+
+/// `reviewed: {date, by, against}`: when the facts were checked, by which role, and against what — shown as
+/// written ("Kontrollerad mot {against} {date} av {by}"), never more.
+public struct Review: Sendable, Equatable {
+    public var date: Day
+    /// A role, such as "Redaktionen"; never a person's name.
+    public var by: String
+    /// What the facts were checked against, as it was actually done ("källorna nedan").
+    public var against: String
+
+    static let keys: Set<String> = ["date", "by", "against"]
+    static let example = "reviewed: { date: 2026-11-23, by: \"Redaktionen\", against: \"källorna nedan\" }"
+
+    /// Reads `reviewed:`; problems are diagnostics in `fields`.
+    static func read(_ fields: inout YAMLFields, key: String = "reviewed") -> Review? {
+        guard let node = fields.values[key] else { return nil }
+        guard case .mapping = node else {
+            fields.diagnostics.append(.error(fields.location(of: node), code: "review-form",
+                                             "'\(key)' must say when, by whom and against what the facts were checked: \(example)"))
+            return nil
+        }
+        guard var review = fields.mapping(key) else { return nil }
+        review.warnAboutUnknownKeys(known: keys, what: "reviewed")
+        let at = fields.location(ofKey: key)
+        for (name, what) in [("date", "when the facts were checked (ÅÅÅÅ-MM-DD)"),
+                             ("by", "the role that checked them, such as \"Redaktionen\""),
+                             ("against", "what they were checked against, as it was done, such as \"källorna nedan\"")]
+        where !review.has(name) {
+            review.diagnostics.append(.error(at, code: "review-\(name)", "'\(key)' needs '\(name)': \(what)"))
+        }
+        let date = review.day("date")
+        let by = review.nonEmptyString("by")
+        let against = review.nonEmptyString("against")
+        fields.diagnostics += review.diagnostics
+        guard let date, let by, let against else { return nil }
+        return Review(date: date, by: by, against: against)
+    }
+}

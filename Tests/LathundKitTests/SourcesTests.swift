@@ -1,0 +1,174 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+/// Typed sources, honest review marks and the old-source notice (issue 17): what a page says about how its facts
+/// were checked is exactly what its front matter says, and every mistake in it is an error at its place.
+@Suite struct SourcesTests {
+    static let config = TestSite.config + "publishers: [\"Försäkringskassan\", \"Socialstyrelsen\", \"Region Sörmland\"]\n"
+    static let review = "reviewed: { date: 2026-11-23, by: Redaktionen, against: källorna nedan }\n"
+
+    static func source(_ title: String, _ publisher: String = "Försäkringskassan", _ date: String, more: String = "") -> String {
+        "  - { title: \"\(title)\", publisher: \(publisher), date: \(date)\(more) }\n"
+    }
+
+    @Test func sourcesAreListedWithPublisherAndDate() throws {
+        let site = try TestSite(files: [
+            "a.md": page("A", "Text.", extra: Self.review + "sources:\n"
+                         + Self.source("Sjukpenning", "Försäkringskassan", "2025-03", more: ", url: \"https://fk.example/\"")
+                         + Self.source("Ansökan Långa sjukfall", "[Försäkringskassan, Region Sörmland]", "2020", more: ", section: \"tabell 2\"")),
+        ], config: Self.config)
+        defer { site.cleanUp() }
+        let result = try site.build { $0.today = Day("2026-11-23")! }
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let html = try #require(site.read("site/a/index.html"))
+        #expect(html.contains("<li>Sjukpenning. Försäkringskassan, 2025-03.</li>"))
+        #expect(html.contains("<li>Ansökan Långa sjukfall, tabell 2. Försäkringskassan och Region Sörmland, 2020.</li>"))
+    }
+
+    /// Each problem is an error at the line and column to fix; the page is not built.
+    @Test func typedSourceErrorsAreAtTheirLine() throws {
+        let site = try TestSite(files: [
+            "a.md": """
+            ---
+            title: A
+            sources:
+              - title: "Utan förlag"
+                date: 2024
+              - title: "Fel datum"
+                publisher: Socialstyrelsen
+                date: 03/2025
+              - publisher: Socialstyrelsen
+                date: 2025-13
+            ---
+            Text.
+            """,
+            "b.md": page("B", "Text.", extra: "sources:\n" + Self.source("Sjukpenning", "Forsakringskassan", "2025")),
+        ], config: Self.config)
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(!result.succeeded)
+        #expect(result.diagnostics.map(\.description) == [
+            "content/a.md:4:5: error: every source needs 'publisher': who published it (a name from publishers: in lathund.yml) [source-publisher]",
+            "content/a.md:8:11: error: source date '03/2025' is not a date: write ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD (the date of the document itself) [source-date]",
+            "content/a.md:9:5: error: every source needs 'title': its title [source-title]",
+            "content/a.md:10:11: error: source date '2025-13' is not a date: write ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD (the date of the document itself) [source-date]",
+            "content/b.md:4:40: error: publisher 'Forsakringskassan' is not in publishers: in lathund.yml (add it there if it is right); did you mean 'Försäkringskassan'? [unknown-publisher]",
+        ])
+        #expect(!site.exists("site"))
+    }
+
+    @Test func datasetSourcesAreTypedAndChecked() throws {
+        let csv = "ar,antal\n2019,3\n"
+        let meta = { (sources: String) in
+            "title: T\ndescription: D\nunit: antal\n\(sources)period: \"2019\"\ncolumns: { ar: date, antal: number }\nchart: { type: bar, x: ar, y: antal }\n"
+        }
+        let site = try TestSite(files: [
+            "data/bra.csv": csv, "data/bra.yml": meta("sources:\n" + Self.source("Ansökan", "Region Sörmland", "2020", more: ", section: tabell 2")),
+            "data/fel.csv": csv, "data/fel.yml": meta("sources:\n" + Self.source("Ansökan", "Region Sörmand", "2020")),
+            "data/gammal.csv": csv, "data/gammal.yml": meta("source: \"Seed 002\"\n"),
+        ], config: Self.config)
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(result.diagnostics.map(\.description) == [
+            "content/data/fel.yml:5:36: error: publisher 'Region Sörmand' is not in publishers: in lathund.yml (add it there if it is right); did you mean 'Region Sörmland'? [unknown-publisher]",
+            "content/data/gammal.yml:1:1: error: the metadata needs 'sources' [dataset-metadata]",
+            "content/data/gammal.yml:4:1: warning: unknown dataset key 'source'; did you mean 'sources'? [unknown-key]",
+            "content/data/gammal.yml:4:10: error: 'Seed 002' is an internal label that readers cannot know; name the document itself (its title, publisher and date in sources:) [internal-label]",
+        ])
+        let fixed = try TestSite(files: ["data/bra.csv": csv, "data/bra.yml": meta("sources:\n" + Self.source("Ansökan", "Region Sörmland", "2020", more: ", section: tabell 2"))],
+                                 config: Self.config)
+        defer { fixed.cleanUp() }
+        #expect(try fixed.build().diagnostics.isEmpty)
+        let json = try #require(fixed.read("site/data/bra.json"))
+        #expect(json.contains(#"  "sources": ["# + "\n" + #"    {"title": "Ansökan", "publisher": "Region Sörmland", "date": "2020", "section": "tabell 2"}"#))
+    }
+
+    /// "Seed" is refused in page text, front matter, dataset metadata and data, at the word; other words are not.
+    @Test func internalLabelIsRefusedWherever() throws {
+        let site = try TestSite(files: [
+            "a.md": page("A", "Siffrorna kommer från SEED 000 och (seed 001).\nOrd som kroseed räknas inte.\n",
+                         extra: "sources:\n" + Self.source("Seed 004: Samlad redovisning", "Försäkringskassan", "2019")),
+            "data/t.csv": "ar,antal,kalla\n2019,3,seed 002\n",
+            "data/t.yml": "title: T\ndescription: D\nunit: antal\nsources: [{ title: Ansökan, publisher: Försäkringskassan, date: 2020 }]\nperiod: \"2019\"\ncolumns: { ar: date, antal: number, kalla: text }\nchart: { type: bar, x: ar, y: antal }\nnote: \"Ur seeds.\"\n",
+        ], config: Self.config)
+        defer { site.cleanUp() }
+        let result = try site.build()
+        let labels = result.messages("internal-label").map { "\($0.location.file):\($0.location.line):\($0.location.column) \($0.message.prefix(while: { $0 != " " }))" }
+        #expect(labels == [
+            "content/a.md:4:15 'Seed", "content/a.md:6:23 'SEED", "content/a.md:6:37 'seed",
+            "content/data/t.csv:2:8 'seed", "content/data/t.yml:8:11 'seeds'",
+        ].map { $0 })
+        #expect(result.messages("internal-label").first?.message
+                == "'Seed 004' is an internal label that readers cannot know; name the document itself (its title, publisher and date in sources:)")
+        #expect(!result.succeeded)
+    }
+
+    /// A page whose newest source's period ended more than `source_max_age_years` before today shows the notice
+    /// and is listed in the report; the limit is configurable.
+    @Test func oldSourcesGetANoticeAndAreReported() throws {
+        let files = [
+            "gammal.md": page("Gammal", "Text.", extra: "sources:\n" + Self.source("Vägledning", "Försäkringskassan", "2015")
+                              + Self.source("Beslutsstöd", "Socialstyrelsen", "2018-05")),
+            "gransen.md": page("Gränsen", "Text.", extra: "sources:\n" + Self.source("Sida", "Försäkringskassan", "2023")),
+            "ny.md": page("Ny", "Text.", extra: "sources:\n" + Self.source("Vägledning", "Försäkringskassan", "2015")
+                          + Self.source("Sida", "Försäkringskassan", "2025-03-01")),
+            "utan.md": page("Utan", "Text."),
+        ]
+        let site = try TestSite(files: files, config: Self.config)
+        defer { site.cleanUp() }
+        let result = try site.build { $0.today = Day("2026-12-05")! }
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        #expect(result.oldSources == [OldSources(file: "content/gammal.md", url: "/gammal/", newest: "2018-05", limitYears: 3)])
+        #expect(site.read("site/gammal/index.html")?.contains("<p class=\"notice\">Källorna är från 2018.</p>") == true)
+        for name in ["gransen", "ny", "utan"] {
+            #expect(site.read("site/\(name)/index.html")?.contains("Källorna är från") == false, "\(name)")
+        }
+        // 2023 ends 2023-12-31: three years later is 2026-12-31, so the notice starts the day after.
+        let later = try site.build { $0.today = Day("2027-01-01")! }
+        #expect(later.oldSources.map(\.file) == ["content/gammal.md", "content/gransen.md"])
+        #expect(site.read("site/gransen/index.html")?.contains("Källorna är från 2023.") == true)
+
+        let patient = try TestSite(files: files, config: Self.config + "source_max_age_years: 10\n")
+        defer { patient.cleanUp() }
+        #expect(try patient.build { $0.today = Day("2026-12-05")! }.oldSources.isEmpty)
+        #expect(throws: ConfigurationError.self) { try SiteConfig.parse("source_max_age_years: 0\n", displayPath: "lathund.yml") }
+    }
+
+    /// The project's own layouts show the review exactly as written, and the notice in the header.
+    @Test func reviewLabelIsShownAsWritten() throws {
+        var layouts: [String: String] = [:]
+        for (relative, data) in TestSite.snapshot(of: packageRoot.appendingPathComponent("layouts")) {
+            layouts[relative] = String(decoding: data, as: UTF8.self)
+        }
+        let site = try TestSite(files: [
+            "a.md": page("A", "Text.", extra: "reviewed:\n  date: 2026-11-23\n  by: \"Försäkringsmedicinskt sakkunnig\"\n  against: \"forsakringskassan.se 2026-11-20\"\nsources:\n"
+                         + Self.source("Sjukpenning", "Försäkringskassan", "2019")),
+        ], config: Self.config, layouts: layouts)
+        defer { site.cleanUp() }
+        let result = try site.build { $0.today = Day("2026-12-05")! }
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        let html = try #require(site.read("site/a/index.html"))
+        let text = html.replacing(/<[^>]+>/, with: "")
+        #expect(text.contains("Kontrollerad mot forsakringskassan.se 2026-11-20 2026-11-23 av Försäkringsmedicinskt sakkunnig\n"))
+        #expect(text.contains("Källorna är från 2019. Kontrollera aktuella regler hos Försäkringskassan.\n"))
+        #expect(text.contains("Sjukpenning. Försäkringskassan, 2019."))
+        #expect(!html.contains("Senast granskad"))
+    }
+
+    /// `reviewed` must say who checked and against what; a bare date or a missing part is an error at `reviewed`.
+    @Test func reviewWithoutByIsAnError() throws {
+        let site = try TestSite(files: [
+            "utan-by.md": page("U", extra: "reviewed:\n  date: 2026-11-23\n  against: källorna nedan\n"),
+            "datum.md": page("D", extra: "reviewed: 2026-11-23\n"),
+            "tomt.md": page("T", extra: "reviewed: { date: 2026-11-23, by: \" \", against: källorna nedan }\n"),
+        ])
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(result.diagnostics.map(\.description) == [
+            "content/datum.md:3:11: error: 'reviewed' must say when, by whom and against what the facts were checked: reviewed: { date: 2026-11-23, by: \"Redaktionen\", against: \"källorna nedan\" } [review-form]",
+            "content/tomt.md:3:35: error: 'by' must not be empty [front-matter-empty]",
+            "content/utan-by.md:3:1: error: 'reviewed' needs 'by': the role that checked them, such as \"Redaktionen\" [review-by]",
+        ])
+    }
+}
