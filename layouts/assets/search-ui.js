@@ -115,9 +115,13 @@ function setUpBox(form) {
       event.preventDefault();
       activate(Math.max(active - 1, -1));
     } else if (event.key === "Escape" && !list.hidden) {
-      // The first Escape only closes the list (the browser would also empty a search box); a second may clear it.
+      // The first Escape only closes the list; a second empties the box (the combobox pattern of WAI-ARIA APG).
       event.preventDefault();
       close();
+    } else if (event.key === "Escape" && input.value !== "") {
+      event.preventDefault();
+      input.value = "";
+      update();
     } else if (event.key === "Enter" && active >= 0 && current[active]) {
       event.preventDefault();
       window.location.assign(current[active].url);
