@@ -63,10 +63,10 @@ import Testing
     @Test func everyContextKeyIsInTheVocabulary() throws {
         let site = try TestSite(files: [
             "_index.md": page("Start"),
-            "faq/_index.md": page("Frågor"),
+            "faq/_index.md": page("Frågor", extra: "most_asked: [faq/a.md]\n"),
             "faq/a.md": page("A", "## X\n## Y\n### Z\n## W\n[b](../rapporter/b.md)", extra: "question: A?\ncategory: SGI\nrelated: [rapporter/b.md]\nsources: [{title: T, publisher: P, date: 2020, url: 'https://x.se'}]\ntags: [t]\nreviewed: {date: 2026-01-01, by: R, against: K}\n"),
             "rapporter/b.md": page("B", "[a](../faq/a.md)", extra: "region: R\nowners: [FK]\nbudget_sek: 4800000\n"),
-            "ordlista.yml": "- term: SGI\n  definition: D\n",
+            "ordlista.yml": "- term: SGI\n  definition: D\n  page: faq/a.md\n",
         ])
         defer { site.cleanUp() }
         let options = site.options()
@@ -82,7 +82,7 @@ import Testing
         let rendered = catalog.pages.map { page in
             RenderedPage(page: page, markdown: MarkdownRenderer().render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links)))
         }
-        let terms = GlossaryLoader.parse("- term: SGI\n  expansion: E\n  definition: D\n", displayPath: "x").0
+        let terms = GlossaryLoader.parse("- term: SGI\n  expansion: E\n  definition: D\n  page: faq/a.md\n", displayPath: "x").0
         let index = SiteIndex(pages: rendered, generated: [GeneratedPage(url: "/ordlista/", title: "Ordlista", description: "", layouts: ["glossary"], content: .glossary(terms), outputPath: "ordlista/index.html", isListed: true)], assets: [])
         let context = LayoutContext(index: index, faq: FAQIndex(pages: catalog.pages), config: config, links: links)
         var keys = Set<String>()
@@ -97,6 +97,7 @@ import Testing
         for page in index.generated { collect(context.generatedContext(page)) }
         #expect(keys.subtracting(LayoutContext.vocabulary).isEmpty, "\(keys.subtracting(LayoutContext.vocabulary))")
         #expect(keys.contains("budget") && keys.contains("related") && keys.contains("children") && keys.contains("expansion"))
+        #expect(keys.isSuperset(of: ["most_asked", "glossary_letters", "page_url", "page_title", "content_lead"]))
     }
 
     @Test func tagScannerFindsKindsAndPositions() {

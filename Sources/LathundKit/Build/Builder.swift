@@ -82,7 +82,8 @@ public struct Builder: Sendable {
         var glossary: [GlossaryTerm] = []
         if let glossaryPath = catalog.glossaryPath, let glossaryName = config.glossary {
             let (terms, glossaryDiagnostics) = GlossaryLoader.load(path: glossaryPath,
-                                                                   displayPath: contentDisplay + "/" + glossaryName)
+                                                                   displayPath: contentDisplay + "/" + glossaryName,
+                                                                   pages: Set(catalog.pages.map(\.relativePath)))
             diagnostics += glossaryDiagnostics
             glossary = terms
             generated.append(GeneratedPage(url: "/ordlista/", title: "Ordlista",

@@ -51,6 +51,7 @@ struct ContentChecks {
         for dataset in datasets.datasets { result.diagnostics += sourceChecks.publisherDiagnostics(dataset.sources) }
 
         let paths = Set(pages.map(\.page.relativePath))
+        let faqEntries = Set(pages.filter { $0.page.kind == .page && $0.page.frontMatter.faq != nil }.map(\.page.relativePath))
         let perPage = Parallel.map(pages, jobs: jobs) { page -> (Readability, [Diagnostic], ReviewSchedule.Overdue?, DatasetDate?) in
             let sources = page.page.frontMatter.sources
             var diagnostics = sourceChecks.publisherDiagnostics(sources)
@@ -70,6 +71,7 @@ struct ContentChecks {
                 diagnostics.append(.warning(related.location, code: "broken-related",
                                             "related '\(related.value)' names no page in content/\(DidYouMean.hint(for: related.value, among: paths))"))
             }
+            diagnostics += Self.checkMostAsked(page.page, entries: faqEntries)
             for link in page.links where link.isImage && link.target == .external
                 && Self.loadsFromAnotherSite(link.destination) {
                 diagnostics.append(.warning(link.location, code: "external-image",
@@ -88,6 +90,26 @@ struct ContentChecks {
             }
         }
         return result
+    }
+
+    /// `most_asked:` belongs in `faq/_index.md` and names FAQ entries, each once.
+    static func checkMostAsked(_ page: Page, entries: Set<String>) -> [Diagnostic] {
+        let list = page.frontMatter.faq?.mostAsked ?? []
+        guard let first = list.first else { return [] }
+        guard page.kind == .section else {
+            return [.warning(first.location, code: "misplaced-key", "key 'most_asked' is only used in \(FrontMatter.faqSection)/_index.md")]
+        }
+        var diagnostics: [Diagnostic] = []
+        var seen = Set<String>()
+        for item in list {
+            if !entries.contains(item.value) {
+                diagnostics.append(.warning(item.location, code: "broken-most-asked",
+                                            "most_asked '\(item.value)' names no FAQ entry in content/\(DidYouMean.hint(for: item.value, among: entries))"))
+            } else if !seen.insert(item.value).inserted {
+                diagnostics.append(.warning(item.location, code: "broken-most-asked", "most_asked lists '\(item.value)' twice"))
+            }
+        }
+        return diagnostics
     }
 
     /// `http:`, `https:` and scheme-relative `//host/` URLs make the browser ask another server.

@@ -19,6 +19,9 @@ public struct FAQIndex: Sendable {
     public let entries: [Entry]
     public let categories: [Group]
     public let letters: [Group]
+    /// The entries `most_asked:` in `faq/_index.md` names, in its order (paths that name no entry are left out;
+    /// the checks report them).
+    public let mostAsked: [Entry]
 
     public init(pages: [Page]) {
         var entries: [Entry] = []
@@ -44,6 +47,10 @@ public struct FAQIndex: Sendable {
         letters = byLetter.keys.sorted(by: SwedishCollation.areInIncreasingOrder).map {
             Group(name: $0, anchor: "bokstav-" + (Self.letterAnchors[$0] ?? Slug.make($0)), entries: byLetter[$0]!)
         }
+        let byPath = Dictionary(entries.map { ($0.relativePath, $0) }, uniquingKeysWith: { first, _ in first })
+        let list = pages.first { $0.kind == .section && $0.section == FrontMatter.faqSection }?.frontMatter.faq?.mostAsked ?? []
+        var seen = Set<String>()
+        mostAsked = list.compactMap { item in seen.insert(item.value).inserted ? byPath[item.value] : nil }
     }
 
     /// Anchors for letters whose slug would clash with another letter's (Å and Ä would both be `a`).

@@ -6,6 +6,9 @@ public struct FAQFields: Sendable {
     public var category: String?
     /// Content paths relative to `content/` (`regelverk/sgi.md`), with where they were written.
     public var related: [Located<String>]
+    /// In `faq/_index.md`: the FAQ entries staff ask most, most asked first, as content paths
+    /// (`faq/karensavdrag.md`). The FAQ and home pages lead with them.
+    public var mostAsked: [Located<String>] = []
 }
 
 /// Keys of project reports (`content/rapporter/*.md`).
@@ -41,7 +44,7 @@ public struct FrontMatter: Sendable {
         "title", "description", "date", "updated", "reviewed", "sources", "tags", "weight", "draft", "slug",
         "aliases", "layout",
     ]
-    static let faqKeys: Set<String> = ["question", "category", "related"]
+    static let faqKeys: Set<String> = ["question", "category", "related", "most_asked"]
     static let reportKeys: Set<String> = ["region", "period", "owners", "budget_sek", "kind", "status"]
 
     /// The folder (first path component) whose pages use section-specific keys.
@@ -96,7 +99,8 @@ public struct FrontMatter: Sendable {
         if isFAQ {
             let question = fields.nonEmptyString("question")
             matter.faq = FAQFields(question: question ?? matter.title, category: fields.nonEmptyString("category"),
-                                   related: fields.stringList("related") ?? [])
+                                   related: fields.stringList("related") ?? [],
+                                   mostAsked: fields.stringList("most_asked") ?? [])
         }
         if isReport {
             matter.report = ReportFields(region: fields.string("region"), period: fields.string("period"),

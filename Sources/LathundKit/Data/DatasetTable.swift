@@ -1,19 +1,25 @@
-/// A dataset as an accessible HTML table: a caption, `scope` on every header, row headers, numbers formatted the Swedish way and right-aligned (class `num`). The table scrolls sideways in a
-/// focusable region on narrow screens.
+/// A dataset as an accessible HTML table: a caption, `scope` on every header, row headers in the first column,
+/// numbers formatted the Swedish way and right-aligned (class `num`). The table scrolls sideways in a focusable
+/// region on narrow screens.
 enum DatasetTable {
     static func html(_ dataset: Dataset, columns names: [String]? = nil, caption: String? = nil, id: String) -> String {
-        let shown = names?.compactMap { dataset.columnIndex($0) } ?? Array(dataset.columns.indices)
+        var shown = names?.compactMap { dataset.columnIndex($0) } ?? Array(dataset.columns.indices)
         // The row header names the row: the chart's x when it is text, else its series, else x, else the first
-        // text column shown.
+        // text column shown. It is the first column, which the stylesheet keeps in view while the table
+        // scrolls sideways.
         let x = dataset.columnIndex(dataset.chart.x)
         let series = dataset.chart.series.flatMap { dataset.columnIndex($0) }
         let candidates = [x.flatMap { dataset.columns[$0].type == .text ? $0 : nil }, series, x]
         let rowHeader = candidates.compactMap { $0 }.first { shown.contains($0) }
             ?? shown.first { dataset.columns[$0].type != .number }
+        if let rowHeader, let position = shown.firstIndex(of: rowHeader) {
+            shown.remove(at: position)
+            shown.insert(rowHeader, at: 0)
+        }
         var html = "<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"\(id)-caption\" tabindex=\"0\">\n"
         html += "<table class=\"data-table\" id=\"\(id)\">\n"
-        html += "<caption id=\"\(id)-caption\">\(HTML.escape(caption ?? dataset.title))"
-        html += " <span class=\"unit\">(\(HTML.escape(dataset.unit)))</span></caption>\n<thead>\n<tr>"
+        html += "<caption id=\"\(id)-caption\"><span class=\"caption-text\">\(HTML.escape(caption ?? dataset.title))"
+        html += " <span class=\"unit\">(\(HTML.escape(dataset.unit)))</span></span></caption>\n<thead>\n<tr>"
         for index in shown {
             let column = dataset.columns[index]
             html += "<th scope=\"col\"\(column.type == .number ? " class=\"num\"" : "")>\(HTML.escape(column.label))</th>"

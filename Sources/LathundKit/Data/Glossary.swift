@@ -9,11 +9,14 @@ public struct GlossaryTerm: Sendable, Equatable {
     public var definition: String
     /// Anchor on `/ordlista/`.
     public var id: String
+    /// The page that tells more (`page:`, a content path such as `regelverk/afu.md`), checked when loaded.
+    public var page: String? = nil
 }
 
-/// Loads the glossary: a YAML list of `{term, expansion, definition}`.
+/// Loads the glossary: a YAML list of `{term, expansion, definition, page}`. `page` must name one of `pages`
+/// (content paths of the site's pages) when they are given.
 enum GlossaryLoader {
-    static func load(path: String, displayPath: String) -> ([GlossaryTerm], [Diagnostic]) {
+    static func load(path: String, displayPath: String, pages: Set<String>? = nil) -> ([GlossaryTerm], [Diagnostic]) {
         guard let data = FileManager.default.contents(atPath: path) else {
             return ([], [.error(SourceLocation(file: displayPath), code: "glossary-read", "cannot read glossary")])
         }
@@ -21,10 +24,10 @@ enum GlossaryLoader {
             return ([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "utf8",
                                 "glossary is not valid UTF-8")])
         }
-        return parse(text, displayPath: displayPath)
+        return parse(text, displayPath: displayPath, pages: pages)
     }
 
-    static func parse(_ text: String, displayPath: String) -> ([GlossaryTerm], [Diagnostic]) {
+    static func parse(_ text: String, displayPath: String, pages: Set<String>? = nil) -> ([GlossaryTerm], [Diagnostic]) {
         let root: Node?
         do {
             root = try YAMLFields.compose(text)
@@ -48,10 +51,16 @@ enum GlossaryLoader {
                 continue
             }
             var fields = YAMLFields(mapping: mapping, file: displayPath, lineOffset: 0)
-            fields.warnAboutUnknownKeys(known: ["term", "expansion", "definition"], what: "glossary")
+            fields.warnAboutUnknownKeys(known: ["term", "expansion", "definition", "page"], what: "glossary")
             let entryLocation = fields.location(of: item)
             let term = fields.nonEmptyString("term")
             let definition = fields.nonEmptyString("definition")
+            var page = fields.nonEmptyString("page")
+            if let path = page, let pages, !pages.contains(path) {
+                fields.diagnostics.append(.error(fields.location(ofValue: "page"), code: "glossary-page",
+                                                 "page '\(path)' names no page in content/\(DidYouMean.hint(for: path, among: pages))"))
+                page = nil
+            }
             for key in ["term", "definition"] where !fields.has(key) {
                 fields.diagnostics.append(.error(entryLocation, code: "glossary-entry", "glossary entry needs '\(key)'"))
             }
@@ -63,7 +72,8 @@ enum GlossaryLoader {
             }
             seen[term.lowercased()] = entryLocation
             let id = MarkdownRenderer.uniqueId(Slug.make(term), used: &usedIds)
-            terms.append(GlossaryTerm(term: term, expansion: fields.string("expansion"), definition: definition, id: id))
+            terms.append(GlossaryTerm(term: term, expansion: fields.string("expansion"), definition: definition, id: id,
+                                      page: page))
         }
         return (terms, diagnostics)
     }

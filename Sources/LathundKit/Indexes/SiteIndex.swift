@@ -6,6 +6,8 @@ import Foundation
 public struct RenderedPage: Sendable {
     public let page: Page
     public let headings: [Heading]
+    /// How many of `headings` are in the page's opening, before its table of contents (`ContentLead`).
+    public let leadHeadingCount: Int
     public let links: [LinkReference]
     /// Words of the plain text.
     public let wordCount: Int
@@ -23,6 +25,7 @@ public struct RenderedPage: Sendable {
     public init(page: Page, markdown: RenderedMarkdown) {
         self.page = page
         headings = markdown.headings
+        leadHeadingCount = markdown.leadHeadingCount
         links = markdown.links
         if let description = page.frontMatter.description, !description.isEmpty {
             summary = description

@@ -28,6 +28,10 @@ public struct RenderedMarkdown: Sendable {
     /// Text of the first paragraph.
     public var firstParagraph: String
     public var diagnostics: [Diagnostic]
+    /// How many of `headings` are in the page's opening (`ContentLead`): the text before the first level-2
+    /// heading and, when the page starts with a level-2 heading (a summary such as "Det viktigaste"), that
+    /// first section too.
+    public var leadHeadingCount = 0
 }
 
 /// Parses Markdown with cmark-gfm (table, strikethrough, autolink, tagfilter, tasklist, footnotes), walks the
@@ -87,6 +91,8 @@ public struct MarkdownRenderer: Sendable {
 
         var walk = TreeWalk(displayPath: displayPath, lineOffset: lineOffset, markdown: markdown)
         walk.run(document)
+        let leadHeadingCount = Self.leadHeadingCount(walk.headings.map(\.level),
+                                                     startsWithHeading: walk.firstBlockIsLevel2Heading)
 
         var diagnostics: [Diagnostic] = []
         var headings: [Heading] = []
@@ -128,6 +134,15 @@ public struct MarkdownRenderer: Sendable {
             detached.append(found.node)
         }
 
+        // Tables scroll sideways in a focusable region of their own, so a wide one never widens the page.
+        for table in walk.tables {
+            guard let region = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            cmark_node_set_on_enter(region, Self.tableRegionStart)
+            cmark_node_set_on_exit(region, "</div>")
+            cmark_node_insert_before(table, region)
+            cmark_node_append_child(region, table)
+        }
+
         var html = ""
         if wantsHTML {
             guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
@@ -138,7 +153,18 @@ public struct MarkdownRenderer: Sendable {
             free(rendered)
         }
         return RenderedMarkdown(html: html, headings: headings, links: links, plainText: walk.plainText,
-                                firstParagraph: walk.firstParagraph ?? "", diagnostics: diagnostics)
+                                firstParagraph: walk.firstParagraph ?? "", diagnostics: diagnostics,
+                                leadHeadingCount: leadHeadingCount)
+    }
+
+    /// The wrapper of every Markdown table (the stylesheet keeps its first column in view while it scrolls).
+    static let tableRegionStart = "<div class=\"table-scroll\" role=\"region\" aria-label=\"Tabell\" tabindex=\"0\">"
+
+    /// The number of headings (levels in document order) before the level-2 heading that ends the opening.
+    static func leadHeadingCount(_ levels: [Int], startsWithHeading: Bool) -> Int {
+        let level2 = levels.indices.filter { levels[$0] == 2 }
+        let end = startsWithHeading ? level2.dropFirst().first : level2.first
+        return end ?? levels.count
     }
 
     static func uniqueId(_ base: String, used: inout Set<String>) -> String {
@@ -206,6 +232,10 @@ private struct TreeWalk {
     var fences: [FoundFence] = []
     var plainText = ""
     var firstParagraph: String?
+    /// GFM table nodes, to wrap in a scroll region.
+    var tables: [OpaquePointer] = []
+    /// Whether the document's first block is a level-2 heading.
+    var firstBlockIsLevel2Heading = false
 
     init(displayPath: String, lineOffset: Int, markdown: String) {
         self.displayPath = displayPath
@@ -214,6 +244,9 @@ private struct TreeWalk {
     }
 
     mutating func run(_ document: OpaquePointer) {
+        if let first = cmark_node_first_child(document) {
+            firstBlockIsLevel2Heading = cmark_node_get_type(first) == CMARK_NODE_HEADING && cmark_node_get_heading_level(first) == 2
+        }
         guard let iterator = cmark_iter_new(document) else { return }
         defer { cmark_iter_free(iterator) }
         var headingText: String?
@@ -240,7 +273,9 @@ private struct TreeWalk {
                     plainText += "\n"
                 default:
                     // Extension node types are numbered at registration and not in the headers: compare names.
-                    if let name = cmark_node_get_type_string(node), strcmp(name, "table_cell") == 0 { plainText += " " }
+                    if let name = cmark_node_get_type_string(node) {
+                        if strcmp(name, "table_cell") == 0 { plainText += " " } else if strcmp(name, "table") == 0 { tables.append(node) }
+                    }
                 }
                 continue
             }

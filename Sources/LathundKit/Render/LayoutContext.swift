@@ -16,16 +16,19 @@ struct LayoutContext {
 
     static let vocabulary: Set<String> = [
         // top level
-        "site", "page", "menu", "terms", "faq_categories", "faq_letters", "asset",
+        "site", "page", "menu", "terms", "faq_categories", "faq_letters", "asset", "most_asked", "has_most_asked",
+        "glossary_letters",
         // site
         "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url", "search_url",
         // page
         "url", "permalink", "kind", "section", "is_home", "is_section", "is_page", "date", "updated", "reviewed",
-        "by", "against", "sources", "has_sources", "publisher", "old_sources", "tags", "has_tags", "content", "summary", "toc", "has_toc", "breadcrumbs",
+        "by", "against", "sources", "has_sources", "publisher", "old_sources", "tags", "has_tags", "content", "content_lead",
+        "content_rest", "summary", "toc", "has_toc", "breadcrumbs",
         "has_breadcrumbs", "prev", "next", "backlinks", "has_backlinks", "children", "has_children", "faq", "report",
         // items
         "name", "id", "text", "level", "current", "question", "category", "related", "has_related", "region",
         "period", "owners", "budget", "status", "expansion", "definition", "term", "entries", "anchor", "jsonld",
+        "page_url", "page_title",
         // statistics
         "datasets", "dataset", "unit", "note", "chart", "table", "figures", "has_figures", "label", "value",
         "csv_url", "json_url",
@@ -36,6 +39,9 @@ struct LayoutContext {
     /// The newest source's year of pages whose sources are older than the limit (`SourceChecks`), by the page's
     /// path relative to `content/`.
     let oldSourceYears: [String: String]
+    /// What every page shows the same: the menu's descriptions by URL and the most-asked FAQ entries.
+    private let menuDescriptions: [String: String]
+    private let mostAsked: [[String: Any]]
 
     init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
          abbreviations: AbbreviationMarker = .none, oldSourceYears: [String: String] = [:]) {
@@ -55,6 +61,13 @@ struct LayoutContext {
             "assets_url": links.href("/assets/"),
             "search_url": links.href("/sok/"),
         ])
+        var descriptions: [String: String] = [:]
+        for page in index.generated { descriptions[page.url] = page.description }
+        for page in index.pages { descriptions[page.url] = page.summary }
+        menuDescriptions = descriptions
+        mostAsked = faq.mostAsked.map { entry in
+            ["question": entry.question, "url": links.href(entry.url), "anchor": entry.anchor, "category": entry.category]
+        }
         // The layout check makes sure every name is a layout asset; an unknown one keeps its name.
         asset = MustacheLambda { [outputNames = assets.outputNames, links] name in
             let name = name.trimmingWhitespace()
@@ -70,8 +83,8 @@ struct LayoutContext {
     func menu(currentURL: String) -> [[String: Any]] {
         config.menu.map { item in
             let isCurrent = currentURL == item.url || (item.url != "/" && currentURL.hasPrefix(item.url))
-            return ["title": item.title, "url": item.url.hasPrefix("/") ? links.href(item.url) : item.url,
-                    "current": isCurrent]
+            return Self.compact(["title": item.title, "url": item.url.hasPrefix("/") ? links.href(item.url) : item.url,
+                                 "current": isCurrent, "description": menuDescriptions[item.url] ?? ""])
         }
     }
 
@@ -98,7 +111,11 @@ struct LayoutContext {
         let rendered = index.pages[position]
         let page = rendered.page
         let matter = page.frontMatter
-        let toc = Self.tableOfContents(rendered.headings, minimum: config.tocMinHeadings)
+        // The table of contents lists what follows the page's opening (`ContentLead`), which layouts show first.
+        let toc = Self.tableOfContents(Array(rendered.headings.dropFirst(rendered.leadHeadingCount)),
+                                       minimum: config.tocMinHeadings)
+        let content = abbreviations.mark(html)
+        let parts = ContentLead(html: content, headings: rendered.headings, leadHeadingCount: rendered.leadHeadingCount)
         let breadcrumbs = index.ancestors(of: position).map(link)
         let children = (index.children[position] ?? []).map(link)
         let backlinks = (index.backlinks[position] ?? []).map(link)
@@ -138,7 +155,9 @@ struct LayoutContext {
             "old_sources": oldSourceYears[page.relativePath] ?? "",
             "tags": matter.tags.map { ["name": $0] },
             "has_tags": !matter.tags.isEmpty,
-            "content": abbreviations.mark(html),
+            "content": content,
+            "content_lead": parts.lead,
+            "content_rest": parts.rest,
             "toc": toc,
             "has_toc": !toc.isEmpty,
             "breadcrumbs": breadcrumbs,
@@ -153,7 +172,9 @@ struct LayoutContext {
             "report": report,
         ]
         var context: [String: Any] = ["site": site, "menu": menu(currentURL: page.url), "terms": [[String: Any]](),
-                                      "datasets": [[String: Any]](), "dataset": false, "asset": asset]
+                                      "glossary_letters": [[String: Any]](), "datasets": [[String: Any]](),
+                                      "dataset": false, "asset": asset, "most_asked": mostAsked,
+                                      "has_most_asked": !mostAsked.isEmpty]
         var pageValues = values
         if page.section == FrontMatter.faqSection {
             let isList = page.kind == .section
@@ -179,11 +200,12 @@ struct LayoutContext {
 
     func generatedContext(_ page: GeneratedPage) -> [String: Any] {
         var terms: [[String: Any]] = []
+        var letters: [[String: Any]] = []
         var datasets: [[String: Any]] = []
         var dataset: Any = false
         switch page.content {
         case .glossary(let list):
-            terms = list.map { Self.compact(["term": $0.term, "expansion": $0.expansion ?? "", "definition": $0.definition, "id": $0.id]) }
+            (terms, letters) = glossaryContext(list)
         case .statistics(let pages):
             datasets = pages.map { Self.compact(["title": $0.dataset.title, "url": links.href($0.dataset.url),
                                                  "description": $0.dataset.description, "period": $0.dataset.period,
@@ -208,8 +230,32 @@ struct LayoutContext {
             "children": [[String: Any]](), "has_children": false, "faq": false, "report": false,
         ]
         return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": terms, "asset": asset,
-                "faq_categories": [[String: Any]](), "faq_letters": [[String: Any]](), "datasets": datasets,
-                "dataset": dataset]
+                "glossary_letters": letters, "faq_categories": [[String: Any]](), "faq_letters": [[String: Any]](),
+                "datasets": datasets, "dataset": dataset, "most_asked": mostAsked, "has_most_asked": !mostAsked.isEmpty]
+    }
+
+    /// The glossary in Swedish order, and the same terms under their letters A–Ö (anchors `bokstav_a`, with `_`
+    /// so they never clash with a term's id). A term with `page:` links to that page (`page_url`, `page_title`).
+    private func glossaryContext(_ glossary: [GlossaryTerm]) -> (terms: [[String: Any]], letters: [[String: Any]]) {
+        let sorted = glossary.sorted { SwedishCollation.areInIncreasingOrder($0.term, $1.term) }
+        var letters: [(name: String, terms: [[String: Any]])] = []
+        var terms: [[String: Any]] = []
+        for term in sorted {
+            var values: [String: Any] = ["term": term.term, "expansion": term.expansion ?? "", "definition": term.definition,
+                                         "id": term.id]
+            if let path = term.page, let url = links.pageURLs[path] {
+                values["page_url"] = links.href(url)
+                values["page_title"] = index.indexByURL[url].map { index.pages[$0].title } ?? ""
+            }
+            let item = Self.compact(values)
+            terms.append(item)
+            let letter = SwedishCollation.indexLetter(term.term)
+            if letters.last?.name == letter { letters[letters.count - 1].terms.append(item) } else { letters.append((letter, [item])) }
+        }
+        return (terms, letters.map { letter in
+            ["name": letter.name, "anchor": "bokstav_" + (FAQIndex.letterAnchors[letter.name] ?? Slug.make(letter.name)),
+             "terms": letter.terms]
+        })
     }
 
     private func datasetContext(_ page: DatasetPage) -> [String: Any] {

@@ -50,6 +50,11 @@ struct YAMLFields {
         keyLocations[key] ?? SourceLocation(file: file, line: lineOffset + 1, column: 1)
     }
 
+    /// Where the value of `key` is written (where the key is, when it has none).
+    func location(ofValue key: String) -> SourceLocation {
+        values[key].map(location(of:)) ?? location(ofKey: key)
+    }
+
     /// Warns about every key not in `known` (plus `alsoAllowed`, keys that are valid elsewhere and get a
     /// tailored message).
     mutating func warnAboutUnknownKeys(known: Set<String>, misplaced: [String: String] = [:], what: String) {
