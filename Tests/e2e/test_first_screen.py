@@ -184,6 +184,8 @@ def test_the_phone_menu_opens_without_script_and_the_header_stays_compact(screen
     name = screen.find_element(By.CSS_SELECTOR, ".site-name").rect
     search = screen.find_element(By.CSS_SELECTOR, "header input[name=q]")
     assert search.is_displayed() and search.rect["y"] + search.rect["height"] <= 130
+    # The label is read out but not shown on a phone; the box shows an example instead.
+    assert search.accessible_name == "Sök i kunskapsbanken" and search.get_attribute("placeholder")
     summary = screen.find_element(By.CSS_SELECTOR, "header .site-menu summary")
     assert summary.text == "Meny" and abs(summary.rect["y"] - name["y"]) < 20, "the menu button sits beside the site name"
     assert not any(shown(screen, screen.find_elements(*MENU)))
