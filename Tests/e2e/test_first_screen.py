@@ -126,6 +126,18 @@ def test_home_and_faq_pages_lead_with_the_most_asked_questions(screen, base_url,
         assert (site_dir / href.strip("/") / "index.html").is_file(), href
 
 
+def test_the_home_page_lists_the_sections_once(screen, base_url):
+    """Only one list or table in the home page's main content links to several sections (there were two)."""
+    open_at(screen, base_url, "/", DESKTOP)
+    lists = screen.execute_script("""
+        const sections = new Set([...document.querySelectorAll('header nav a')].map((a) => a.href));
+        return [...document.querySelectorAll('main :is(ul, ol, table)')]
+          .map((list) => [list.tagName, new Set([...list.querySelectorAll('a')].map((a) => a.href)
+                                                   .filter((href) => sections.has(href))).size])
+          .filter(([, count]) => count >= 3);""")
+    assert len(lists) == 1, f"lists of sections on the home page: {lists}"
+
+
 # --- table of contents -----------------------------------------------------------------------------
 
 TOC_STATE = """
