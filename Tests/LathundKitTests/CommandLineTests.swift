@@ -32,7 +32,7 @@ struct CLI {
         defer { site.cleanUp() }
         let built = try CLI.run(["build", "--jobs", "2"], in: site.root)
         #expect(built.status == 0, "\(built.stderr)")
-        #expect(built.stdout.hasPrefix("Built 3 pages, 1 assets, 1 warnings in "), "a, 404 and sok")
+        #expect(built.stdout.hasPrefix("Built 3 pages, 1 asset, 1 warning in "), "a, 404 and sok; one of a kind is singular")
         #expect(built.stdout.hasSuffix(" s → site/\n"))
         #expect(built.stderr.contains("content/a.md:4:1: warning: link 'saknas.md' names no page or file in content/ [broken-link]"))
 
@@ -40,6 +40,8 @@ struct CLI {
         #expect(strict.status == 1)
         #expect(strict.stdout.isEmpty)
         #expect(strict.stderr.contains("content/a.md:4:1: error: link 'saknas.md'"))
+        let failed = try CLI.run(["build", "--strict"], in: site.root)
+        #expect(failed.stdout.hasPrefix("Build failed: 3 pages, 1 asset, 0 warnings, 1 error in "), "\(failed.stdout)")
 
         let usage = try CLI.run(["build", "--jobs", "0"], in: site.root)
         #expect(usage.status == 2)

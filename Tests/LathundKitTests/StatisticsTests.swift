@@ -144,8 +144,45 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
         #expect(result.diagnostics.map(\.description) == ["content/data/tal.csv:3:8: error: row has 3 fields, the header has 2 [dataset-ragged-row]"])
         #expect(site.snapshot() == before)
         try site.remove("content/data/tal.yml")
-        #expect(try site.build().diagnostics.map(\.description) == ["content/data/tal.csv:1:1: error: dataset without metadata: add tal.yml beside it (see content/data/README.md) [dataset-missing-metadata]"])
+        #expect(try site.build().diagnostics.map(\.description) == [
+            "content/data/tal.csv:1:1: error: dataset without metadata: add tal.yml beside it (see content/data/README.md) [dataset-missing-metadata]",
+            "content/data/tal.csv:3:8: error: row has 3 fields, the header has 2 [dataset-ragged-row]",
+        ])
         #expect(site.snapshot() == before)
+    }
+
+    /// One build reports every problem of a dataset: an error in the metadata does not hide the CSV's.
+    @Test func aMetadataErrorDoesNotHideTheCSVsErrors() {
+        let ragged = "a,b\n2019,1\n2020\n"
+        let raggedRow = "content/data/test.csv:3:5: error: row has 1 field, the header has 2 [dataset-ragged-row]"
+        var (dataset, diagnostics) = load(ragged, columns: Self.twoColumns, chart: "")
+        #expect(dataset == nil)
+        #expect(diagnostics == ["content/data/test.yml:1:1: error: the metadata needs 'chart' [dataset-metadata]", raggedRow])
+        (dataset, diagnostics) = load("a,b\n2019-13,x\n", columns: "  a: date\n  b: nummer")
+        #expect(dataset == nil)
+        #expect(diagnostics == [
+            "content/data/test.yml:8:6: error: unknown column type 'nummer'; use date, number or text; did you mean 'number'? [dataset-column-type]",
+            "content/data/test.csv:2:1: error: '2019-13' in column 'a' is not a date (ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM or ÅÅÅÅ) [dataset-bad-date]",
+        ], "the column whose type is known is checked; the one with a wrong type is not reported twice")
+        let (_, brokenYAML) = DatasetLoader.parse(name: "test", csv: .success(ragged), csvDisplay: "content/data/test.csv",
+                                                  metadata: .success("title: [\n"), metadataDisplay: "content/data/test.yml")
+        #expect(brokenYAML.count == 2 && brokenYAML.first?.location.file == "content/data/test.yml", "\(brokenYAML)")
+        #expect(brokenYAML.map(\.description).last == raggedRow)
+    }
+
+    /// A dataset that lacks one of its two files still has the other checked.
+    @Test func theHalfOfADatasetThatIsThereIsChecked() throws {
+        let site = try TestSite(files: ["_index.md": page("Start"), "data/utan-csv.yml": "title: T\n"])
+        defer { site.cleanUp() }
+        #expect(try site.build().diagnostics.map(\.description) == [
+            "content/data/utan-csv.yml:1:1: error: metadata without data: add utan-csv.csv beside it [dataset-missing-csv]",
+            "content/data/utan-csv.yml:1:1: error: the metadata needs 'chart' [dataset-metadata]",
+            "content/data/utan-csv.yml:1:1: error: the metadata needs 'columns' [dataset-metadata]",
+            "content/data/utan-csv.yml:1:1: error: the metadata needs 'description' [dataset-metadata]",
+            "content/data/utan-csv.yml:1:1: error: the metadata needs 'period' [dataset-metadata]",
+            "content/data/utan-csv.yml:1:1: error: the metadata needs 'sources' [dataset-metadata]",
+            "content/data/utan-csv.yml:1:1: error: the metadata needs 'unit' [dataset-metadata]",
+        ])
     }
 }
 

@@ -22,19 +22,25 @@ enum DatasetLoader {
         var datasets: [Dataset] = []
         var diagnostics: [Diagnostic] = []
         for name in Set(csvFiles.keys).union(metaFiles.keys).sorted() {
-            guard let csv = csvFiles[name] else {
-                diagnostics.append(.error(SourceLocation(file: metaFiles[name]!.displayPath, line: 1, column: 1),
-                                          code: "dataset-missing-csv", "metadata without data: add \(name).csv beside it"))
-                continue
+            // A missing half is one more error; the half that is there is still checked, so the writer sees every
+            // problem of the dataset in one build.
+            let csv: Result<String, Diagnostic>, meta: Result<String, Diagnostic>
+            if let file = csvFiles[name] {
+                csv = read(file)
+            } else {
+                csv = .failure(.error(SourceLocation(file: metaFiles[name]!.displayPath, line: 1, column: 1),
+                                      code: "dataset-missing-csv", "metadata without data: add \(name).csv beside it"))
             }
-            guard let meta = metaFiles[name] else {
-                diagnostics.append(.error(SourceLocation(file: csv.displayPath, line: 1, column: 1),
-                                          code: "dataset-missing-metadata",
-                                          "dataset without metadata: add \(name).yml beside it (see content/data/README.md)"))
-                continue
+            if let file = metaFiles[name] {
+                meta = read(file)
+            } else {
+                meta = .failure(.error(SourceLocation(file: csvFiles[name]!.displayPath, line: 1, column: 1),
+                                       code: "dataset-missing-metadata",
+                                       "dataset without metadata: add \(name).yml beside it (see content/data/README.md)"))
             }
-            let (dataset, problems) = parse(name: name, csv: read(csv), csvDisplay: csv.displayPath,
-                                            metadata: read(meta), metadataDisplay: meta.displayPath)
+            let present = (csvFiles[name] ?? metaFiles[name]!).displayPath.dropLast(4)
+            let (dataset, problems) = parse(name: name, csv: csv, csvDisplay: csvFiles[name]?.displayPath ?? present + ".csv",
+                                            metadata: meta, metadataDisplay: metaFiles[name]?.displayPath ?? present + ".yml")
             diagnostics += problems
             if let dataset { datasets.append(dataset) }
         }
@@ -77,38 +83,45 @@ enum DatasetLoader {
             }
         }
         let table = parsed(csv) { CSVTable.read($0, file: csvDisplay) }
+        // The metadata as far as it could be read: with an error in it, the CSV is still checked against the columns
+        // it does type, so that one build reports both files' problems.
         let meta = parsed(metadata) { Metadata.read($0, file: metadataDisplay) }
-        guard let table, let meta else { return (nil, diagnostics) }
+        guard let table else { return (nil, diagnostics) }
 
-        // Columns: the metadata must describe exactly the CSV's columns.
-        var columns: [Dataset.Column] = []
-        var declared = Dictionary(uniqueKeysWithValues: meta.columns.map { ($0.column.name, $0) })
-        for (position, header) in table.header.enumerated() {
-            guard let column = declared.removeValue(forKey: header) else {
-                diagnostics.append(.error(table.location(row: 0, field: position), code: "dataset-column",
-                                          "column '\(header)' is not described under 'columns' in \(metadataDisplay)\(DidYouMean.hint(for: header, among: declared.keys))"))
-                continue
+        // Columns: the metadata must describe exactly the CSV's columns (compared when it has a 'columns' list).
+        var typed: [Dataset.Column?] = Array(repeating: nil, count: table.header.count)
+        if let meta, meta.hasColumns {
+            var declared = Dictionary(meta.columns.map { ($0.column.name, $0) }, uniquingKeysWith: { first, _ in first })
+            for (position, header) in table.header.enumerated() {
+                guard let column = declared.removeValue(forKey: header) else {
+                    if !meta.untypedColumns.contains(header) {
+                        diagnostics.append(.error(table.location(row: 0, field: position), code: "dataset-column",
+                                                  "column '\(header)' is not described under 'columns' in \(metadataDisplay)\(DidYouMean.hint(for: header, among: declared.keys))"))
+                    }
+                    continue
+                }
+                typed[position] = column.column
             }
-            columns.append(column.column)
+            for column in meta.columns where declared[column.column.name] != nil {
+                diagnostics.append(.error(column.location, code: "dataset-unknown-column",
+                                          "column '\(column.column.name)' is not in the header of \(csvDisplay)\(DidYouMean.hint(for: column.column.name, among: table.header))"))
+            }
         }
-        for column in meta.columns where declared[column.column.name] != nil {
-            diagnostics.append(.error(column.location, code: "dataset-unknown-column",
-                                      "column '\(column.column.name)' is not in the header of \(csvDisplay)\(DidYouMean.hint(for: column.column.name, among: table.header))"))
-        }
-        guard columns.count == table.header.count else { return (nil, diagnostics) }
 
-        // Rows: typed values, every problem at its line and column.
+        // Rows: their length against the header, and typed values where the column's type is known; every problem at
+        // its line and column.
         var rows: [[Dataset.Value]] = []
         for rowNumber in 1..<table.rows.count {
             let fields = table.rows[rowNumber]
-            if fields.count != columns.count {
-                let field = min(fields.count, columns.count)
+            if fields.count != table.header.count {
+                let field = min(fields.count, table.header.count)
                 diagnostics.append(.error(table.location(row: rowNumber, field: field), code: "dataset-ragged-row",
-                                          "row has \(fields.count) \(fields.count == 1 ? "field" : "fields"), the header has \(columns.count)"))
+                                          "row has \(fields.count) \(fields.count == 1 ? "field" : "fields"), the header has \(table.header.count)"))
                 continue
             }
             var values: [Dataset.Value] = []
-            for (position, (field, column)) in zip(fields, columns).enumerated() {
+            for (position, (field, column)) in zip(fields, typed).enumerated() {
+                guard let column else { values.append(.missing); continue }
                 switch Self.value(field, type: column.type) {
                 case .success(let value): values.append(value)
                 case .failure(let problem):
@@ -119,6 +132,8 @@ enum DatasetLoader {
             }
             rows.append(values)
         }
+        let columns = typed.compactMap { $0 }
+        guard let meta, columns.count == table.header.count else { return (nil, diagnostics) }
         var spec: ChartSpec?
         if let chart = meta.chart {
             var fields = chart
@@ -168,6 +183,10 @@ enum DatasetLoader {
         var sources: [SourceReference] = []
         var note: String?
         var columns: [DeclaredColumn] = []
+        /// Whether the metadata has a `columns` mapping, and the names in it whose type is wrong or missing (already
+        /// reported, so the CSV's header is not reported again for them).
+        var hasColumns = false
+        var untypedColumns: Set<String> = []
         var chart: YAMLFields?
 
         static func read(_ text: String, file: String) -> (Metadata?, [Diagnostic]) {
@@ -199,6 +218,7 @@ enum DatasetLoader {
             meta.period = fields.nonEmptyString("period") ?? ""
             meta.note = fields.nonEmptyString("note")
             if var columns = fields.mapping("columns") {
+                meta.hasColumns = true
                 for name in columns.orderedKeys {
                     guard let node = columns.values[name] else { continue }
                     var type: String?
@@ -219,10 +239,11 @@ enum DatasetLoader {
                         columns.diagnostics.append(.error(typeLocation, code: "dataset-column-type",
                                                           "column '\(name)' must be a type (date, number, text) or {type, label}"))
                     }
-                    guard let type else { continue }
+                    guard let type else { meta.untypedColumns.insert(name); continue }
                     guard let columnType = Dataset.ColumnType(rawValue: type) else {
                         columns.diagnostics.append(.error(typeLocation, code: "dataset-column-type",
                                                           "unknown column type '\(type)'; use date, number or text\(DidYouMean.hint(for: type, among: Dataset.ColumnType.allCases.map(\.rawValue)))"))
+                        meta.untypedColumns.insert(name)
                         continue
                     }
                     meta.columns.append(DeclaredColumn(column: Dataset.Column(name: name, type: columnType, label: label ?? defaultLabel(name)),
@@ -231,8 +252,7 @@ enum DatasetLoader {
                 fields.diagnostics += columns.diagnostics
             }
             meta.chart = fields.mapping("chart")
-            let failed = fields.diagnostics.contains { $0.severity == .error }
-            return (failed ? nil : meta, fields.diagnostics)
+            return (meta, fields.diagnostics)
         }
 
         /// `antal_individer` → "Antal individer".
