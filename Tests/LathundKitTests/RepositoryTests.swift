@@ -69,5 +69,95 @@ import Testing
         #expect(makefile.contains("SWIFT_BUILD := $(SWIFT) build --force-resolved-versions"))
         #expect(!makefile.contains("\t$(SWIFT) build"), "every build in the Makefile goes through $(SWIFT_BUILD)")
     }
-}
 
+    // MARK: the README and docs/
+
+    static func text(_ file: String) throws -> String {
+        try String(contentsOf: packageRoot.appendingPathComponent(file), encoding: .utf8)
+    }
+
+    /// The README is for newcomers: short, the quick start first and within 60 lines, with the steps from a bare
+    /// machine to a preview and where publishing is described; the reference lives in docs/.
+    @Test func readmeOpensWithAShortQuickStart() throws {
+        let readme = try Self.text("README.md")
+        #expect(readme.utf8.count <= 12 * 1024, "README.md is \(readme.utf8.count) bytes; move reference to docs/")
+        let lines = readme.split(separator: "\n", omittingEmptySubsequences: false)
+        let headings = lines.indices.filter { lines[$0].hasPrefix("## ") }
+        let start = try #require(headings.first)
+        #expect(lines[start] == "## Quick start", "the first section is the quick start, not \(lines[start])")
+        let end = headings.dropFirst().first ?? lines.count
+        #expect(end - start <= 60, "the quick start is \(end - start) lines")
+        let quickStart = lines[start..<end].joined(separator: "\n")
+        for step in ["swift.org/install", "Debian 12", "make site", "make test", "minutes", "lathund serve", "lathund new",
+                     "make install", ".build/release/lathund", "base_url", "docs/publishing.md"] {
+            #expect(quickStart.contains(step), "the quick start does not mention \(step)")
+        }
+    }
+
+    /// Every relative link in the README, docs/ and the other guides leads to a file that exists, and to a heading
+    /// that exists when it names one (GitHub's anchors: lower case, punctuation dropped, spaces → -).
+    @Test func documentationLinksResolve() throws {
+        let documents = ["README.md", "content/README.md", "content/data/README.md", "layouts/README.md", "Tests/data/README.md",
+                         "Tests/e2e/README.md", "Benchmarks/README.md"]
+            + (try FileManager.default.contentsOfDirectory(atPath: packageRoot.appendingPathComponent("docs").path))
+                .filter { $0.hasSuffix(".md") }.map { "docs/" + $0 }
+        #expect(documents.count >= 20)
+        func anchors(_ markdown: String) -> Set<String> {
+            var result = Set<String>()
+            var fenced = false
+            for line in markdown.split(separator: "\n") {
+                if line.hasPrefix("```") { fenced.toggle() }
+                guard !fenced, line.hasPrefix("#") else { continue }
+                let title = line.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces).lowercased()
+                result.insert(String(title.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == " " || $0 == "_" })
+                    .replacingOccurrences(of: " ", with: "-"))
+            }
+            return result
+        }
+        var broken: [String] = []
+        for document in documents {
+            let folder = document.split(separator: "/").dropLast().joined(separator: "/")
+            // Links as Markdown renders them: examples in code blocks and `code` are not links.
+            var prose = ""
+            var fenced = false
+            for line in try Self.text(document).split(separator: "\n", omittingEmptySubsequences: false) {
+                if line.trimmingCharacters(in: .whitespaces).hasPrefix("```") { fenced.toggle(); continue }
+                if !fenced { prose += line.replacing(/`[^`]*`/, with: "") + "\n" }
+            }
+            for match in prose.matches(of: /\]\(([^)\s]+)\)/) {
+                let target = String(match.output.1)
+                if target.contains("://") || target.hasPrefix("mailto:") || target.hasPrefix("#") { continue }
+                let parts = target.split(separator: "#", maxSplits: 1).map(String.init)
+                var components: [Substring] = []
+                for component in (folder + "/" + parts[0]).split(separator: "/") where component != "." {
+                    if component == "..", !components.isEmpty { components.removeLast() } else { components.append(component) }
+                }
+                let relative = components.joined(separator: "/")
+                if relative.isEmpty { continue }
+                guard FileManager.default.fileExists(atPath: packageRoot.appendingPathComponent(relative).path) else {
+                    broken.append("\(document): \(target)"); continue
+                }
+                if parts.count == 2, relative.hasSuffix(".md"), !anchors(try Self.text(relative)).contains(parts[1]) {
+                    broken.append("\(document): \(target) (no such heading)")
+                }
+            }
+        }
+        #expect(broken.isEmpty, "broken links:\n\(broken.joined(separator: "\n"))")
+    }
+
+    /// The example output in the README and docs/command-line.md is what building this repository's site prints.
+    @Test func readmeExampleOutputIsTheRealSite() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-readme-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: output) }
+        var options = BuildOptions(projectRoot: packageRoot)
+        options.outputDirectory = output.path
+        let result = try Builder(options: options).build()
+        #expect(result.succeeded)
+        let real = "Built \(result.pageCount) pages, \(result.assetCount) assets, 0 warnings"
+        for file in ["README.md", "docs/command-line.md"] {
+            let examples = try Self.text(file).matches(of: /Built \d+ pages, \d+ assets, \d+ warnings/).map { String($0.output) }
+            #expect(!examples.isEmpty, "\(file) shows no example output")
+            for example in examples { #expect(example == real, "\(file) says '\(example)'; building the site prints '\(real)'") }
+        }
+    }
+}
