@@ -1,7 +1,7 @@
 """Fixtures for Lathund's real-browser tests.
 
 The built site (LATHUND_E2E_SITE, default .build/test-site) is served by nginx with the server
-configuration the README documents, deploy/nginx/lathund.conf, unchanged except for its `listen` (a free
+configuration docs/publishing.md documents, deploy/nginx/lathund.conf, unchanged except for its `listen` (a free
 port on 127.0.0.1) and `root` lines: nginx runs as the test user from a temporary prefix. The site is
 driven with headless Chromium from Debian (/usr/bin/chromium, /usr/bin/chromedriver) through Selenium.
 Every test fails if the browser console shows a SEVERE entry (a script error, a CSP violation, a failed

@@ -2,7 +2,7 @@
 axe-core on key pages in light and dark mode, keyboard use, the 404 page, the server's headers, print
 styles, and screenshots at phone and desktop width for review.
 
-Run: LATHUND_E2E_SITE=/path/to/built/site python3 -m pytest Tests/e2e -q   (see README.md)
+Run: LATHUND_E2E_SITE=/path/to/built/site python3 -m pytest Tests/e2e -q   (see Tests/e2e/README.md)
 """
 
 import gzip

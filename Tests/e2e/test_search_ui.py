@@ -1,6 +1,6 @@
 """Real-browser tests of the search UI: the box in every page's header and the results page /sok/.
 
-Run: LATHUND_E2E_SITE=/path/to/built/site python3 -m pytest Tests/e2e -q   (see README.md)
+Run: LATHUND_E2E_SITE=/path/to/built/site python3 -m pytest Tests/e2e -q   (see Tests/e2e/README.md)
 """
 
 import re
