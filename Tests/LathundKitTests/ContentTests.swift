@@ -50,18 +50,19 @@ import Testing
         let (catalog, _) = try Self.loadCatalog()
         func pages(in section: String) -> [Page] { catalog.pages.filter { $0.section == section && $0.kind == .page } }
         #expect(catalog.pages.contains { $0.kind == .home })
-        #expect(pages(in: "regelverk").count >= 12)
+        #expect(pages(in: "regelverk").count >= 25)
         #expect(pages(in: "dfa").count >= 5)
         #expect(pages(in: "kommunicering").count >= 4)
         #expect(pages(in: "rapporter").count == 5)
-        #expect(pages(in: "faq").count >= 40)
+        #expect(pages(in: "faq").count >= 80)
         for section in ["regelverk", "dfa", "kommunicering", "rapporter", "faq"] {
             #expect(catalog.pages.contains { $0.section == section && $0.kind == .section }, "\(section)/_index.md")
         }
         let regelverk = Set(pages(in: "regelverk").map(\.relativePath))
         for topic in ["sjukpenning", "rehabiliteringskedjan", "sjuklon-karens-sjukanmalan", "lakarintyg", "sgi",
                       "forebyggande-sjukpenning", "aterinsjuknande-hogriskskydd", "sjukersattning-aktivitetsersattning",
-                      "arbetsskada", "graviditet", "omprovning-overklagande", "avstamningsmote", "afu", "koordinering"] {
+                      "arbetsskada", "graviditet", "omprovning-overklagande", "avstamningsmote", "afu", "koordinering"]
+            + Self.gapTopics {
             #expect(regelverk.contains("regelverk/\(topic).md"), "regelverk/\(topic).md")
         }
     }
@@ -244,6 +245,62 @@ import Testing
         for (path, category) in expected {
             let page = try #require(catalog.pages.first { $0.relativePath == path }, "\(path)")
             #expect(page.frontMatter.faq?.category == category, "\(path): \(page.frontMatter.faq?.category ?? "no category")")
+        }
+    }
+
+    /// The ten gaps staff hit most (issue 20, section 2), as regelverk pages: what happens after day 364, the
+    /// timeline, confidentiality and requests for records, certificates at the front desk, rehabiliteringspenning,
+    /// the other certificates (vab, närståendepenning, smittbärarpenning), holiday and travel, students,
+    /// self-employed, parental leave to sick leave, and contact with Försäkringskassan and Arbetsförmedlingen.
+    static let gapTopics = ["fortsattningsniva", "tidslinje", "sekretess-och-uppgifter", "intyg-i-receptionen",
+                            "rehabiliteringspenning", "andra-intyg", "semester-och-utlandsresa", "studerande",
+                            "egenforetagare", "foraldrapenning-till-sjukpenning", "kontakt-med-fk-och-af"]
+    /// The FAQ entries written with them: the questions staff ask about those topics.
+    static let gapQuestions = ["sjukpenning-efter-dag-364", "allvarlig-sjukdom-normalniva", "viktiga-dagar-i-sjukfallet",
+                               "fk-begar-journalkopior", "samtycke-till-uppgifter", "kontakta-forsakringskassan",
+                               "patient-vill-forlanga", "intyg-efter-telefon-eller-video", "intyg-bakat-i-tid",
+                               "vilka-intyg-sjukskoterska", "vab-intyg", "narstaendepenning", "smittbararpenning",
+                               "resa-utomlands-sjukskriven", "semester-sjukskriven", "student-sjuk", "egenforetagare-sjuk",
+                               "fran-foraldrapenning-till-sjukpenning", "rehabiliteringspenning", "arbetsformedlingen-och-fk"]
+    /// Publishers whose word is the rule itself: the authorities, the law and its preparatory works, the courts.
+    static let primaryPublishers: Set<String> = ["Försäkringskassan", "Socialstyrelsen", "Arbetsförmedlingen", "Sveriges riksdag",
+                                                 "Regeringen", "Regeringskansliet", "Justitieombudsmannen",
+                                                 "Högsta förvaltningsdomstolen", "Arbetsgivarverket", "Centrala studiestödsnämnden"]
+
+    /// Each gap topic is a page staff can act on: dated, typed sources with at least two from the authorities or
+    /// the law, a review mark that says it was checked against those sources on 2026-12-05, and FAQ entries that
+    /// lead to it.
+    @Test func theTopicsStaffAskAboutAreCovered() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        func page(_ path: String) -> Page? { catalog.pages.first { $0.relativePath == path } }
+        for topic in Self.gapTopics {
+            guard let page = page("regelverk/\(topic).md") else {
+                Issue.record("regelverk/\(topic).md is missing"); continue
+            }
+            let sources = page.frontMatter.sources
+            #expect(sources.count >= 3, "\(page.displayPath): \(sources.count) sources")
+            let primary = sources.filter { $0.publishers.contains { Self.primaryPublishers.contains($0.value) } }
+            #expect(primary.count >= 2, "\(page.displayPath): \(primary.count) sources from the authorities or the law")
+            #expect(sources.filter { $0.url != nil }.count >= 3, "\(page.displayPath): fewer than three sources a reader can open")
+            let review = page.frontMatter.reviewed
+            #expect(review?.date == Day("2026-12-05") && review?.against.hasPrefix("källorna nedan") == true,
+                    "\(page.displayPath): review mark \(String(describing: review))")
+            #expect(page.body.contains("## Det viktigaste"), "\(page.displayPath): what staff came for first")
+        }
+        var linked = Set<String>()
+        for slug in Self.gapQuestions {
+            guard let entry = page("faq/\(slug).md") else {
+                Issue.record("faq/\(slug).md is missing"); continue
+            }
+            #expect(entry.frontMatter.faq?.category != nil, "\(entry.displayPath): no category")
+            #expect(entry.frontMatter.sources.contains { $0.publishers.contains { Self.primaryPublishers.contains($0.value) } },
+                    "\(entry.displayPath): no source from the authorities or the law")
+            for target in (entry.frontMatter.faq?.related ?? []).map(\.value) where target.hasPrefix("regelverk/") {
+                linked.insert(String(target.dropFirst("regelverk/".count).dropLast(3)))
+            }
+        }
+        for topic in Self.gapTopics {
+            #expect(linked.contains(topic), "no FAQ entry leads to regelverk/\(topic).md")
         }
     }
 
