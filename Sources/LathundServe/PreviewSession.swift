@@ -33,7 +33,7 @@ public final class PreviewSession: @unchecked Sendable {
     private let instance = String(UInt32.random(in: 0...UInt32.max), radix: 36)
     private var builds = 0
     /// Each page's Content and Markdown results from the last build: a change rebuilds only what it touched.
-    private let memory = PageMemory()
+    private let memory = IncrementalPageMemory()
     /// The watched files as the last build saw them.
     private var baseline: FileWatcher.Snapshot = [:]
     /// Set up before the first snapshot, so no change after it is missed.

@@ -96,7 +96,7 @@ struct CLI {
         #expect(report.oldSources == [OldSources(file: "content/a.md", url: "/a/", newest: "2015", limitYears: 3)])
         #expect(report.overdueReviews.map(\.file) == ["content/a.md"])
         #expect(report.overdueReviews.first?.due == "2026-01-01")
-        #expect(report.timings.map(\.stage) == ["config", "cache", "content", "data", "markdown", "checks", "indexes", "render", "output"])
+        #expect(report.timings.map(\.stage) == ["config", "cache", "content", "data", "markdown", "checks", "indexes", "render-plan", "output"])
         #expect(site.read("ut/sitemap.xml")?.contains("https://r.example/a/") == true)
     }
 }

@@ -10,8 +10,8 @@ import Testing
 
     static func loadCatalog() throws -> (ContentCatalog, SiteConfig) {
         let (config, _) = try SiteConfig.load(file: packageRoot.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml")
-        let catalog = ContentLoader(contentDirectory: packageRoot.appendingPathComponent("content"), displayRoot: "content",
-                                    config: config, includeDrafts: false, jobs: 2).load()
+        let catalog = ContentStage(contentDirectory: packageRoot.appendingPathComponent("content"), displayRoot: "content",
+                                    config: config, includeDrafts: false, jobs: 2).run().value
         return (catalog, config)
     }
 

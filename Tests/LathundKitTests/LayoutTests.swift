@@ -74,13 +74,13 @@ import Testing
         #expect(result.succeeded, "\(result.diagnostics)")
         // Rebuild the index the same way the builder does and walk every context.
         let (config, _) = try SiteConfig.load(file: site.root.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml")
-        let catalog = ContentLoader(contentDirectory: site.root.appendingPathComponent("content"), displayRoot: "content",
-                                    config: config, includeDrafts: false, jobs: 1).load()
+        let catalog = ContentStage(contentDirectory: site.root.appendingPathComponent("content"), displayRoot: "content",
+                                    config: config, includeDrafts: false, jobs: 1).run().value
         var urls: [String: String] = [:]
         for page in catalog.pages { urls[page.relativePath] = page.url }
         let links = SiteLinks(pageURLs: urls, assetPaths: [], basePath: "/", baseURL: config.baseURL)
         let rendered = catalog.pages.map { page in
-            RenderedPage(page: page, markdown: MarkdownRenderer().render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links)))
+            ParsedPage(page: page, markdown: MarkdownRenderer().render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links)))
         }
         let terms = GlossaryLoader.parse("- term: SGI\n  expansion: E\n  definition: D\n  page: faq/a.md\n", displayPath: "x").0
         let index = SiteIndex(pages: rendered, generated: [GeneratedPage(url: "/ordlista/", title: "Ordlista", description: "", layouts: ["glossary"], content: .glossary(terms), outputPath: "ordlista/index.html", isListed: true)], assets: [])

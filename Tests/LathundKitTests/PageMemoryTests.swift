@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import LathundKit
 
-/// Builds that take unchanged pages from a `PageMemory` (as `lathund serve` does) must write exactly what a
+/// Builds that take unchanged pages from a `IncrementalPageMemory` (as `lathund serve` does) must write exactly what a
 /// clean build writes, and must redo only the pages whose inputs changed. Each test builds a copy of this
 /// project's own site with one memory, changes one input, builds again with the same memory and compares the
 /// site, file by file, and the diagnostics with a clean build of the changed input made without a memory.
@@ -10,7 +10,7 @@ import Testing
     /// Builds with `memory` after `change`, expects the diagnostics and (when it succeeds) the output of a clean
     /// build without memory, and returns what the memory says the build redid.
     @discardableResult
-    func build(_ site: TestSite, _ memory: PageMemory, after change: () throws -> Void) throws -> PageMemory.Counts {
+    func build(_ site: TestSite, _ memory: IncrementalPageMemory, after change: () throws -> Void) throws -> IncrementalPageMemory.Counts {
         try change()
         let remembered = try site.build { $0.pageMemory = memory }
         let clean = try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
@@ -24,10 +24,10 @@ import Testing
 
     /// Builds a copy of this project's site once with a new memory, which does every Markdown file, then calls
     /// `body` with the site, the memory and the number of pages built (drafts and excluded files left out).
-    func withFirstBuild(_ body: (TestSite, PageMemory, Int) throws -> Void) throws {
+    func withFirstBuild(_ body: (TestSite, IncrementalPageMemory, Int) throws -> Void) throws {
         let site = try IncrementalBuildTests.projectCopy()
         defer { site.cleanUp() }
-        let memory = PageMemory()
+        let memory = IncrementalPageMemory()
         let first = try site.build { $0.pageMemory = memory }
         #expect(first.succeeded, "\(first.diagnostics.prefix(3))")
         let files = try FileManager.default.subpathsOfDirectory(atPath: site.root.appendingPathComponent("content").path)
@@ -43,19 +43,19 @@ import Testing
         let text = try build(site, memory) {
             try IncrementalBuildTests.edit(site, "content/regelverk/sjukpenning.md") { $0 + "\nEn ny mening om sjukpenning.\n" }
         }
-        #expect(text == PageMemory.Counts(loaded: 1, analysed: 1))
-        // Its title: in other pages' lists, backlinks and breadcrumbs, which are rendered again (`RenderKey`), but
+        #expect(text == IncrementalPageMemory.Counts(loaded: 1, analysed: 1))
+        // Its title: in other pages' lists, backlinks and breadcrumbs, which are rendered again (`IncrementalRenderKey`), but
         // no other page's Markdown reads it.
         let title = try build(site, memory) {
             try IncrementalBuildTests.edit(site, "content/regelverk/sjukpenning.md") {
                 $0.replacingOccurrences(of: "\ntitle:", with: "\ntitle: \"Ändrad titel\"\n#")
             }
         }
-        #expect(title == PageMemory.Counts(loaded: 1, analysed: 1))
+        #expect(title == IncrementalPageMemory.Counts(loaded: 1, analysed: 1))
         // Nothing changed, but the build runs (no build cache): nothing is done again.
         let none = try site.build { $0.pageMemory = memory; $0.useCache = false }
         #expect(none.succeeded)
-        #expect(memory.lastCounts == PageMemory.Counts(loaded: 0, analysed: 0))
+        #expect(memory.lastCounts == IncrementalPageMemory.Counts(loaded: 0, analysed: 0))
     } }
 
     @Test func aRememberedPageKeepsItsDiagnostics() throws { try withFirstBuild { site, memory, _ in
@@ -69,10 +69,10 @@ import Testing
         let counts = try build(site, memory) {
             try IncrementalBuildTests.edit(site, "content/regelverk/sjukpenning.md") { $0 + "\nÄnnu en mening.\n" }
         }
-        #expect(counts == PageMemory.Counts(loaded: 1, analysed: 1))
+        #expect(counts == IncrementalPageMemory.Counts(loaded: 1, analysed: 1))
         let result = try site.build { $0.pageMemory = memory; $0.useCache = false }
         #expect(!result.succeeded)
-        #expect(memory.lastCounts == PageMemory.Counts(loaded: 0, analysed: 0))
+        #expect(memory.lastCounts == IncrementalPageMemory.Counts(loaded: 0, analysed: 0))
         let codes = Set(result.diagnostics.filter { $0.location.file == "content/regelverk/sgi.md" }.map(\.code))
         #expect(codes == ["unknown-dataset", "broken-link"])
         // Front matter that does not parse: the page is left out, and comes back when mended.
@@ -89,27 +89,27 @@ import Testing
         let added = try build(site, memory) {
             try site.write("content/regelverk/ny-sida.md", "---\ntitle: \"Ny sida\"\n---\nSe [sjukpenning](sjukpenning.md).\n")
         }
-        #expect(added == PageMemory.Counts(loaded: 1, analysed: pages + 1))
+        #expect(added == IncrementalPageMemory.Counts(loaded: 1, analysed: pages + 1))
         // A renamed page.
         let renamed = try build(site, memory) {
             let text = try #require(site.read("content/regelverk/ny-sida.md"))
             try site.remove("content/regelverk/ny-sida.md")
             try site.write("content/regelverk/annan-sida.md", text)
         }
-        #expect(renamed == PageMemory.Counts(loaded: 1, analysed: pages + 1))
+        #expect(renamed == IncrementalPageMemory.Counts(loaded: 1, analysed: pages + 1))
         // A deleted page.
         let deleted = try build(site, memory) { try site.remove("content/regelverk/annan-sida.md") }
-        #expect(deleted == PageMemory.Counts(loaded: 0, analysed: pages))
+        #expect(deleted == IncrementalPageMemory.Counts(loaded: 0, analysed: pages))
         // A dataset, which table and chart directives draw.
         let dataset = try build(site, memory) { try IncrementalBuildTests.InputEdit.dataset.apply(to: site) }
-        #expect(dataset == PageMemory.Counts(loaded: 0, analysed: pages))
+        #expect(dataset == IncrementalPageMemory.Counts(loaded: 0, analysed: pages))
         // A FAQ question, which the FAQ directive lists.
         let question = try build(site, memory) {
             try IncrementalBuildTests.edit(site, "content/faq/beslut-drojer.md") {
                 $0.replacingOccurrences(of: "\nquestion: \"", with: "\nquestion: \"Ändrad: ")
             }
         }
-        #expect(question == PageMemory.Counts(loaded: 1, analysed: pages))
+        #expect(question == IncrementalPageMemory.Counts(loaded: 1, analysed: pages))
     } }
 
     /// Layouts, the glossary and the configuration are read after the Markdown stage: their changes redo no
@@ -117,6 +117,6 @@ import Testing
     @Test(arguments: [IncrementalBuildTests.InputEdit.footer, .glossary, .configuration])
     func laterInputsRedoNoPage(_ edit: IncrementalBuildTests.InputEdit) throws { try withFirstBuild { site, memory, _ in
         let counts = try build(site, memory) { try edit.apply(to: site) }
-        #expect(counts == PageMemory.Counts(loaded: 0, analysed: 0))
+        #expect(counts == IncrementalPageMemory.Counts(loaded: 0, analysed: 0))
     } }
 }

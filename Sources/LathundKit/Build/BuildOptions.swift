@@ -17,14 +17,14 @@ public struct BuildOptions: Sendable {
     public var directives = StandardDirectives.registry
     /// The date review intervals are measured against (`--today`); nil: today in Sweden.
     public var today: Day?
-    /// Reuse what earlier builds left in `cacheDirectory` (see `BuildCache`); false for `--clean`, which still
+    /// Reuse what earlier builds left in `cacheDirectory` (see `IncrementalCache`); false for `--clean`, which still
     /// leaves a fresh cache for the next build.
     public var useCache = true
     /// Where the build cache lives, relative to `projectRoot` unless absolute; nil: no cache at all.
     public var cacheDirectory: String? = ".lathund-cache"
     /// Each page's Content and Markdown results from the last build of this process, so that a build redoes
     /// only the pages that changed (`lathund serve` keeps one); nil: every page is done anew.
-    public var pageMemory: PageMemory?
+    public var pageMemory: IncrementalPageMemory?
     /// Test hook: make the output stage fail after this many files.
     public var failAfterWrites: Int?
     /// Called with (stage, done, total) while a build runs.
@@ -63,7 +63,7 @@ public struct BuildResult: Sendable {
     /// True when the site was written (or, for a check, would have been).
     public var succeeded: Bool
     /// Pages linked from the previous site without being rendered: nothing they are made from had changed
-    /// (`RenderKey`). 0 for a clean build and for a build answered from the cache.
+    /// (`IncrementalRenderKey`). 0 for a clean build and for a build answered from the cache.
     public var reusedPages = 0
     public var totalSeconds: Double { timings.reduce(0) { $0 + $1.seconds } }
 

@@ -11,7 +11,7 @@ public struct BuildReport: Codable, Sendable {
     public var pages: [BuildResult.PageSummary]
     public var pageCount: Int
     public var assetCount: Int
-    /// Pages linked from the previous site without being rendered (`RenderKey`).
+    /// Pages linked from the previous site without being rendered (`IncrementalRenderKey`).
     public var reusedPages: Int
     public var errors: [Diagnostic]
     public var warnings: [Diagnostic]

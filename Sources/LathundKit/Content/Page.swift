@@ -20,7 +20,7 @@ public struct Page: Sendable {
     public let body: String
     public let bodyLineOffset: Int
     /// XXH64 of the file's bytes as read, front matter included: the page is made from these bytes alone, so
-    /// caches key it with this (`RenderKey`, `PageMemory`).
+    /// caches key it with this (`IncrementalRenderKey`, `IncrementalPageMemory`).
     public let sourceHash: UInt64
 
     /// Path of the written file inside the output folder (`regelverk/sgi/index.html`).

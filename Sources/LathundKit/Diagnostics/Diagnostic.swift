@@ -42,6 +42,13 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         Diagnostic(.warning, location, code: code, message)
     }
 
+    /// The same diagnostic as an error (`--strict`).
+    var promoted: Diagnostic {
+        var promoted = self
+        promoted.severity = .error
+        return promoted
+    }
+
     public var description: String {
         var place = location.file
         if location.line > 0 {

@@ -23,7 +23,7 @@ enum SiteFiles {
 
     /// The newest `limit` pages by `updated` (else `date`); pages without either are not in the feed.
     static func feed(index: SiteIndex, config: SiteConfig, links: SiteLinks) -> String {
-        let dated = index.pages.compactMap { page -> (RenderedPage, Day)? in
+        let dated = index.pages.compactMap { page -> (ParsedPage, Day)? in
             guard let day = page.page.frontMatter.updated ?? page.page.frontMatter.date else { return nil }
             return (page, day)
         }
@@ -71,14 +71,5 @@ enum SiteFiles {
         </html>
 
         """
-    }
-
-    /// Normalises an alias to a site URL (`/gammal/adress/`), or nil when it would leave the site.
-    static func aliasURL(_ alias: String) -> String? {
-        guard alias.hasPrefix("/"), !alias.contains("\\"), !alias.contains("\0"), !alias.contains("?"),
-              !alias.contains("#") else { return nil }
-        let parts = alias.split(separator: "/")
-        guard !parts.isEmpty, parts.allSatisfy({ $0 != "." && $0 != ".." }) else { return nil }
-        return "/" + parts.joined(separator: "/") + "/"
     }
 }

@@ -4,18 +4,24 @@ import Foundation
 /// content file, review dates, sources (publishers and age), readability, `related:` targets and images that
 /// would load from another site.
 /// Each check is per page or per file and runs on all cores; results are in input order.
-struct ContentChecks {
+struct ChecksStage: Stage {
+    static let name = "checks"
     let config: SiteConfig
     let today: Day
     let jobs: Int
+    let pages: [ParsedPage]
+    let contentRoot: URL
+    let assets: [Asset]
+    /// The glossary file: absolute path and how it is printed.
+    let glossary: (path: String, display: String)?
+    let datasets: DatasetCatalog
 
     /// Extensions of content files that are scanned as text for personnummer, besides pages and the glossary.
     static let textExtensions: Set<String> = ["md", "csv", "tsv", "yml", "yaml", "json", "txt", "html", "htm", "xml", "svg"]
     /// Pages shorter than this get a LIX but no readability warning: LIX says little about a few sentences.
     static let minimumWordsForLIXWarning = 50
 
-    struct Result {
-        var diagnostics: [Diagnostic] = []
+    struct Output {
         /// By the page's path relative to `content/`.
         var readability: [String: Readability] = [:]
         var overdue: [ReviewSchedule.Overdue] = []
@@ -25,9 +31,9 @@ struct ContentChecks {
         var oldSourceYears: [String: String] = [:]
     }
 
-    func run(pages: [RenderedPage], contentRoot: URL, assets: [Asset], glossary: (path: String, display: String)?,
-             datasets: DatasetCatalog) -> Result {
-        var result = Result()
+    func run() -> Staged<Output> {
+        var result = Output()
+        var diagnostics: [Diagnostic] = []
         let guardian = PersonnummerGuard(allowed: config.personnummerAllow)
         let sourceChecks = SourceChecks(publishers: config.publishers, maxAgeYears: config.sourceMaxAgeYears, today: today)
 
@@ -45,10 +51,10 @@ struct ContentChecks {
             let bytes = [UInt8](data)
             return guardian.diagnostics(in: bytes, file: file.display) + InternalLabels.diagnostics(in: bytes, file: file.display)
         }) {
-            result.diagnostics += found
+            diagnostics += found
         }
 
-        for dataset in datasets.datasets { result.diagnostics += sourceChecks.publisherDiagnostics(dataset.sources) }
+        for dataset in datasets.datasets { diagnostics += sourceChecks.publisherDiagnostics(dataset.sources) }
 
         let paths = Set(pages.map(\.page.relativePath))
         let faqEntries = Set(pages.filter { $0.page.kind == .page && $0.page.frontMatter.faq != nil }.map(\.page.relativePath))
@@ -79,9 +85,9 @@ struct ContentChecks {
             }
             return (readability, diagnostics, overdue, sourceChecks.tooOld(sources))
         }
-        for (page, (readability, diagnostics, overdue, oldSource)) in zip(pages, perPage) {
+        for (page, (readability, found, overdue, oldSource)) in zip(pages, perPage) {
             result.readability[page.page.relativePath] = readability
-            result.diagnostics += diagnostics
+            diagnostics += found
             if let overdue { result.overdue.append(overdue) }
             if let oldSource {
                 result.oldSources.append(OldSources(file: page.page.displayPath, url: page.page.url,
@@ -89,7 +95,7 @@ struct ContentChecks {
                 result.oldSourceYears[page.page.relativePath] = String(oldSource.year)
             }
         }
-        return result
+        return Staged(result, diagnostics)
     }
 
     /// `most_asked:` belongs in `faq/_index.md` and names FAQ entries, each once.
@@ -116,5 +122,18 @@ struct ContentChecks {
     static func loadsFromAnotherSite(_ destination: String) -> Bool {
         let lower = destination.trimmingWhitespace().lowercased()
         return lower.hasPrefix("http:") || lower.hasPrefix("https:") || lower.hasPrefix("//")
+    }
+}
+
+extension ChecksStage {
+    init(setup: BuildSetup, content: ContentCatalog, data: DataStage.Output, markdown: MarkdownStage.Output) {
+        config = setup.config
+        today = setup.today
+        jobs = setup.jobs
+        pages = markdown.pages
+        contentRoot = setup.contentURL
+        assets = content.assets
+        glossary = content.glossaryPath.map { ($0, setup.contentDisplay + "/" + (setup.config.glossary ?? "")) }
+        datasets = data.datasets
     }
 }

@@ -3,17 +3,18 @@ import Foundation
 import Glibc
 #endif
 
-/// The Content stage: walks `content/`, reads every Markdown file once, types its front matter and derives
-/// its URL. Everything else becomes an asset.
+/// The Content stage's value: every page, the other files of `content/`, and the glossary file.
 public struct ContentCatalog: Sendable {
     public var pages: [Page]
     public var assets: [Asset]
     /// Absolute path of the glossary file, when present.
     public var glossaryPath: String?
-    public var diagnostics: [Diagnostic]
 }
 
-struct ContentLoader {
+/// The Content stage: walks `content/`, reads every Markdown file once, types its front matter and derives
+/// its URL. Everything else becomes an asset.
+struct ContentStage: Stage {
+    static let name = "content"
     let contentDirectory: URL
     /// How `content/` is printed in diagnostics (`content`).
     let displayRoot: String
@@ -21,9 +22,10 @@ struct ContentLoader {
     let includeDrafts: Bool
     let jobs: Int
     /// The last build's pages, when the process keeps them (`lathund serve`).
-    var memory: PageMemory?
+    var memory: IncrementalPageMemory? = nil
+    var progress: (@Sendable (String, Int, Int) -> Void)? = nil
 
-    func load() -> ContentCatalog {
+    func run() -> Staged<ContentCatalog> {
         var diagnostics: [Diagnostic] = []
         var markdownFiles: [(relative: String, absolute: String)] = []
         var assets: [Asset] = []
@@ -38,18 +40,18 @@ struct ContentLoader {
                 assets.append(Asset(relativePath: relative, displayPath: display(relative), absolutePath: absolute))
             }
         }
-        let results = Parallel.map(markdownFiles, jobs: jobs) { file -> (PageMemory.Loaded?, Bool) in
+        let results = Parallel.map(markdownFiles, jobs: jobs) { file -> (IncrementalPageMemory.Loaded?, Bool) in
             guard let data = FileManager.default.contents(atPath: file.absolute) else { return (nil, false) }
             let displayPath = display(file.relative)
             let sourceHash = data.withUnsafeBytes { XXH64.hash($0) }
-            let key = PageMemory.contentKey(relativePath: file.relative, displayPath: displayPath, sourceHash: sourceHash)
+            let key = IncrementalPageMemory.contentKey(relativePath: file.relative, displayPath: displayPath, sourceHash: sourceHash)
             if let remembered = memory?.loaded(file.relative, key: key) { return (remembered, false) }
             let (page, diagnostics) = loadPage(data, relative: file.relative, displayPath: displayPath,
                                                sourceHash: sourceHash)
-            return (PageMemory.Loaded(key: key, page: page, diagnostics: diagnostics), true)
+            return (IncrementalPageMemory.Loaded(key: key, page: page, diagnostics: diagnostics), true)
         }
         var pages: [Page] = []
-        var remembered: [String: PageMemory.Loaded] = [:]
+        var remembered: [String: IncrementalPageMemory.Loaded] = [:]
         var redone = 0
         for (file, (result, isNew)) in zip(markdownFiles, results) {
             guard let result else {
@@ -65,7 +67,8 @@ struct ContentLoader {
             }
         }
         memory?.keep(loaded: remembered, redone: redone)
-        return ContentCatalog(pages: pages, assets: assets, glossaryPath: glossaryPath, diagnostics: diagnostics)
+        progress?(Self.name, pages.count, pages.count)
+        return Staged(ContentCatalog(pages: pages, assets: assets, glossaryPath: glossaryPath), diagnostics)
     }
 
     func display(_ relative: String) -> String { displayRoot + "/" + relative }
@@ -172,5 +175,17 @@ struct ContentLoader {
                         frontMatter: frontMatter, body: source.body, bodyLineOffset: source.bodyLineOffset,
                         sourceHash: sourceHash)
         return (page, diagnostics)
+    }
+}
+
+extension ContentStage {
+    init(setup: BuildSetup, options: BuildOptions) {
+        contentDirectory = setup.contentURL
+        displayRoot = setup.contentDisplay
+        config = setup.config
+        includeDrafts = options.includeDrafts
+        jobs = setup.jobs
+        memory = options.pageMemory
+        progress = options.progress
     }
 }

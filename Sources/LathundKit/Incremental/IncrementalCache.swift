@@ -3,7 +3,8 @@ import Foundation
 import Glibc
 #endif
 
-/// The incremental build's memory, in `.lathund-cache/` (ignored by git), one pair of files per output folder:
+/// The incremental build's memory on disk (one of three incremental layers, with `IncrementalRenderKey` and
+/// `IncrementalPageMemory`), in `.lathund-cache/` (ignored by git), one set of files per output folder:
 ///
 /// - `build-KEY.json`: the fingerprint of every input of the last successful build, the identity of the output
 ///   folder it staged, and what the build reported (diagnostics, page counts). When the fingerprint and the
@@ -12,14 +13,14 @@ import Glibc
 ///   as the previous build's file at that path is hard linked from the previous site into the staging folder
 ///   instead of written; removing the previous site then frees nothing for those files. The staged output and its
 ///   atomic swap stay as they were.
-/// - `build-KEY.renders`: each page's render key (`RenderKey`), by the page's output path. A page whose key is
+/// - `build-KEY.renders`: each page's render key (`IncrementalRenderKey`), by the page's output path. A page whose key is
 ///   unchanged is not rendered: its two files are linked from the previous site.
 ///
 /// Reuse by bytes compares the new bytes with the old ones, so it cannot make a build differ from a clean build;
 /// reuse by render key is as safe as the key is complete (IncrementalBuildTests compare with clean builds). The
 /// fingerprint covers every input (`content/` and `layouts/` file by file, byte by byte, the configuration,
 /// the options, the directives, the `lathund` binary and the day).
-struct BuildCache {
+struct IncrementalCache {
     static let version = 4
     let folder: URL
     let key: String
@@ -57,7 +58,7 @@ struct BuildCache {
         return record
     }
 
-    /// The previous build's output hashes and pages' render keys (`RenderKey`), by path, when its site is still
+    /// The previous build's output hashes and pages' render keys (`IncrementalRenderKey`), by path, when its site is still
     /// the output folder.
     func loadOutputs(outputIdentity: String?) -> (hashes: [String: UInt64], renderKeys: [String: UInt64]) {
         guard let outputIdentity, let record = loadRecord(), record.outputIdentity == outputIdentity,

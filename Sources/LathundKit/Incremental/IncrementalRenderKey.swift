@@ -17,7 +17,7 @@ import Mustache
 ///   index, the menu.
 ///
 /// A context value of a type the key does not know makes the key unique to this build, so it can never match.
-enum RenderKey {
+enum IncrementalRenderKey {
     /// What links and directives in Markdown read: every page's URL, the paths of the content's other files,
     /// the base URL, the FAQ index and the bytes of the datasets (`content/data/`).
     static func markdownInputs(links: SiteLinks, faq: FAQIndex, contentFiles: [Asset]) -> UInt64 {
@@ -34,7 +34,7 @@ enum RenderKey {
         }
         for file in contentFiles where file.relativePath.hasPrefix("data/") {
             chain.add(file.relativePath)
-            chain.add(BuildCache.fileHash(file.absolutePath))
+            chain.add(IncrementalCache.fileHash(file.absolutePath))
         }
         return chain.value
     }
@@ -44,9 +44,9 @@ enum RenderKey {
     static func site(settings: [String], configFile: URL, layouts: Layouts, assets: FingerprintedAssets,
                      glossary: [GlossaryTerm], markdownInputs: UInt64) -> UInt64 {
         var chain = HashChain()
-        chain.add(BuildCache.executableStamp())
+        chain.add(IncrementalCache.executableStamp())
         for setting in settings { chain.add(setting) }
-        chain.add(BuildCache.fileHash(configFile.path))
+        chain.add(IncrementalCache.fileHash(configFile.path))
         chain.add(layouts.signature)
         chain.add(assets.manifest)
         for term in glossary {

@@ -6,7 +6,7 @@ import Mustache
 public struct Layouts: Sendable {
     let library: MustacheLibrary
     public let names: Set<String>
-    /// A hash of every layout's name and text, for `RenderKey`.
+    /// A hash of every layout's name and text, for `IncrementalRenderKey`.
     let signature: UInt64
 
     /// Layouts every site needs.

@@ -9,13 +9,13 @@ import Foundation
 /// Keys:
 /// - Content stage: the file's path and the XXH64 of its bytes. A page is a function of those.
 /// - Markdown stage: that, the page's URL, the renderer's options and directives, and what links and directives
-///   in Markdown read (`RenderKey.markdownInputs`: every page's URL, the content's other files, the datasets'
+///   in Markdown read (`IncrementalRenderKey.markdownInputs`: every page's URL, the content's other files, the datasets'
 ///   bytes, the FAQ index). This is the Markdown part of the render key; a directive that reads more of other
 ///   pages than that must not be registered (the render key has the same rule).
 ///
 /// Results are the same as without the memory: `PageMemoryTests` compares every file and diagnostic with a
 /// clean build after each kind of change.
-public final class PageMemory: @unchecked Sendable {
+public final class IncrementalPageMemory: @unchecked Sendable {
     /// How many pages the last build typed (Content) and parsed and analysed (Markdown) again; the rest came
     /// from the memory.
     public struct Counts: Sendable, Equatable {
@@ -31,7 +31,7 @@ public final class PageMemory: @unchecked Sendable {
 
     struct Analysed {
         let key: UInt64
-        let rendered: RenderedPage
+        let rendered: ParsedPage
         let analysis: SearchIndex.Analysis
         let diagnostics: [Diagnostic]
     }

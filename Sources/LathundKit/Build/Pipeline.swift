@@ -1,0 +1,58 @@
+/// The build as a list of named stages (DESIGN.md, *The pipeline*). Data flows one way: each stage takes the
+/// values of the stages before it and returns its own with its diagnostics; per-page work runs on `jobs`
+/// threads with results in input order. Stage names are the names in the timings and the JSON report.
+struct Pipeline {
+    let options: BuildOptions
+
+    func run() throws -> BuildResult {
+        var stages = StageRunner()
+        let setup = try stages.run(ConfigStage(options: options))
+        var cache: (IncrementalCache, fingerprint: String)?
+        if options.write, options.cacheDirectory != nil {
+            switch try stages.run(CacheStage(options: options, setup: setup)) {
+            case .hit(let record): return result(record, timings: stages.timings)
+            case .miss(let found, let fingerprint): cache = (found, fingerprint)
+            }
+        }
+        let content = try stages.run(ContentStage(setup: setup, options: options))
+        let data = try stages.run(DataStage(setup: setup, content: content))
+        let markdown = try stages.run(MarkdownStage(setup: setup, options: options, content: content, data: data))
+        let checks = try stages.run(ChecksStage(setup: setup, content: content, data: data, markdown: markdown))
+        let indexes = try stages.run(IndexesStage(setup: setup, content: content, data: data, markdown: markdown))
+        let plan = try stages.run(RenderPlanStage(options: options, setup: setup, content: content, data: data,
+                                                  markdown: markdown, checks: checks, indexes: indexes))
+
+        // Everything is known but the output: warnings are errors under --strict, and any error means no site.
+        let diagnostics = stages.diagnostics.map { options.strict ? $0.promoted : $0 }.sortedForOutput()
+        let succeeded = diagnostics.errorCount == 0
+        let summaries = indexes.index.pages.map {
+            BuildResult.PageSummary(url: $0.url, file: $0.page.displayPath, title: $0.title, words: $0.wordCount,
+                                    readability: checks.readability[$0.page.relativePath],
+                                    review: $0.page.frontMatter.reviewed)
+        }
+        let pageCount = indexes.index.pages.count + indexes.index.generated.count
+        let record = cache.map { cache, fingerprint in
+            (cache, IncrementalCache.Record(version: IncrementalCache.version, fingerprint: fingerprint,
+                                             outputIdentity: "", pageCount: pageCount, assetCount: plan.assetCount,
+                                             diagnostics: diagnostics, pages: summaries,
+                                             overdueReviews: checks.overdue, oldSources: checks.oldSources))
+        }
+        let output = try stages.runStaged(OutputStage(options: options, setup: setup, files: plan.files,
+                                                      write: succeeded && options.write, cache: record))
+        let failures = output.diagnostics
+
+        var result = BuildResult(diagnostics: diagnostics + failures, pageCount: pageCount, assetCount: plan.assetCount,
+                                 outputPath: setup.outputDisplay, timings: stages.timings, pages: summaries,
+                                 overdueReviews: checks.overdue, oldSources: checks.oldSources,
+                                 succeeded: succeeded && failures.isEmpty)
+        result.reusedPages = output.value.reusedPages
+        return result
+    }
+
+    /// The result of a build answered from the cache: the last build's report.
+    private func result(_ record: IncrementalCache.Record, timings: [(stage: String, seconds: Double)]) -> BuildResult {
+        BuildResult(diagnostics: record.diagnostics, pageCount: record.pageCount, assetCount: record.assetCount,
+                    outputPath: options.display(options.outputDirectory), timings: timings, pages: record.pages,
+                    overdueReviews: record.overdueReviews, oldSources: record.oldSources, succeeded: true)
+    }
+}

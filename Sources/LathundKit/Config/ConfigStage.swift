@@ -1,0 +1,67 @@
+import Foundation
+
+/// The Config stage's value: `lathund.yml` with the command line's overrides, and where everything is.
+struct BuildSetup: Sendable {
+    var config: SiteConfig
+    let contentURL: URL
+    let layoutsURL: URL
+    let outputURL: URL
+    let configURL: URL
+    /// How the folders are printed in diagnostics (`content`, `layouts`, `site`).
+    let contentDisplay: String
+    let layoutsDisplay: String
+    let outputDisplay: String
+    let jobs: Int
+    let today: Day
+}
+
+/// Reads `lathund.yml` into a typed `SiteConfig`, applies `--base-url`, and checks the folders. Problems here
+/// stop the build before it starts (`ConfigurationError`, exit code 2).
+struct ConfigStage: Stage {
+    static let name = "config"
+    let options: BuildOptions
+
+    func run() throws -> Staged<BuildSetup> {
+        let configURL = options.resolve(options.configFile)
+        let (loaded, diagnostics) = try SiteConfig.load(file: configURL, displayPath: options.display(options.configFile))
+        var config = loaded
+        if let baseURL = options.baseURL {
+            do {
+                config.baseURL = try SiteConfig.normalizedBaseURL(baseURL)
+            } catch let problem as SiteConfig.BaseURLProblem {
+                throw ConfigurationError(SourceLocation(file: "--base-url"), code: "config-base-url", problem.message)
+            }
+        }
+        let setup = BuildSetup(config: config,
+                               contentURL: options.resolve(options.contentDirectory).standardizedFileURL,
+                               layoutsURL: options.resolve(options.layoutsDirectory).standardizedFileURL,
+                               outputURL: options.resolve(options.outputDirectory).standardizedFileURL,
+                               configURL: configURL,
+                               contentDisplay: options.display(options.contentDirectory),
+                               layoutsDisplay: options.display(options.layoutsDirectory),
+                               outputDisplay: options.display(options.outputDirectory),
+                               jobs: max(1, options.jobs), today: options.today ?? Day.today)
+        try checkFolders(setup)
+        return Staged(setup, diagnostics)
+    }
+
+    /// Refuses an output folder that is, contains or lies inside `content/` or `layouts/`.
+    private func checkFolders(_ setup: BuildSetup) throws {
+        var isFolder: ObjCBool = false
+        for (url, name) in [(setup.contentURL, options.contentDirectory), (setup.layoutsURL, options.layoutsDirectory)] {
+            guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
+                throw ConfigurationError(SourceLocation(file: options.display(name)), code: "folder-missing",
+                                         "folder '\(options.display(name))' does not exist")
+            }
+        }
+        let outputPath = setup.outputURL.resolvingSymlinksInPath().path
+        for (url, name) in [(setup.contentURL, "content"), (setup.layoutsURL, "layouts")] {
+            let path = url.resolvingSymlinksInPath().path
+            if outputPath == path || path.hasPrefix(outputPath + "/") || outputPath.hasPrefix(path + "/")
+                || outputPath == "/" {
+                throw ConfigurationError(SourceLocation(file: setup.outputDisplay), code: "output-unsafe",
+                                         "output folder '\(setup.outputDisplay)' overlaps the \(name) folder; refusing to build there")
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+/// Before any content is read: when no input changed since the last successful build and its site is still in
+/// place, that build's record is this build's result (`hit`); otherwise the cache to save this build into.
+/// Runs only for builds that write and have a cache folder.
+struct CacheStage: Stage {
+    static let name = "cache"
+    let options: BuildOptions
+    let setup: BuildSetup
+
+    enum Lookup {
+        case hit(IncrementalCache.Record)
+        case miss(IncrementalCache, fingerprint: String)
+    }
+
+    func run() -> Staged<Lookup> {
+        let cache = IncrementalCache(folder: options.resolve(options.cacheDirectory ?? "").standardizedFileURL,
+                                      output: setup.outputURL)
+        let fingerprint = IncrementalCache.hex(IncrementalCache.fingerprint(
+            folders: [setup.contentURL, setup.layoutsURL], files: [setup.configURL.standardizedFileURL],
+            settings: settings, jobs: setup.jobs))
+        if options.useCache, let record = cache.loadRecord(), record.fingerprint == fingerprint,
+           record.outputIdentity == StagedOutput.identity(of: setup.outputURL.path) {
+            // Nothing to write, but still remove what a killed build left beside the site (under the lock).
+            if let tidy = try? StagedOutput(output: setup.outputURL) { tidy.abandon() }
+            return Staged(.hit(record))
+        }
+        return Staged(.miss(cache, fingerprint: fingerprint))
+    }
+
+    /// Everything besides the files that decides what a build writes, for the fingerprint. The day is there for
+    /// checks that depend on it (review dates).
+    private var settings: [String] {
+        [setup.contentURL.path, setup.layoutsURL.path, setup.outputURL.path, options.resolve(options.configFile).path,
+         "strict=\(options.strict)", "drafts=\(options.includeDrafts)", "base=\(options.baseURL ?? "-")",
+         "fail=\(options.failAfterWrites.map(String.init) ?? "-")", options.directives.signature,
+         "day=\(setup.today.description)"]
+    }
+}

@@ -1,0 +1,92 @@
+/// The Markdown stage: parses every page with cmark-gfm, collects its headings, links and text, runs its
+/// directives, and analyses its words for the search index. Pages run on `jobs` threads; results keep the
+/// content's order. The HTML is not kept: the Output stage renders each page again when it writes it.
+struct MarkdownStage: Stage {
+    static let name = "markdown"
+    let setup: BuildSetup
+    let options: BuildOptions
+    let content: ContentCatalog
+    let data: DataStage.Output
+
+    struct Output {
+        let pages: [ParsedPage]
+        /// Each page's words for the search index, by file; the Indexes stage takes them.
+        let analyses: Handoff<[String: SearchIndex.Analysis]>
+        /// Renders a page's Markdown the same way again, for the Output stage.
+        let markdown: PageMarkdown
+        /// What links and directives read (`IncrementalRenderKey.markdownInputs`).
+        let markdownInputs: UInt64
+        /// The renderer's options and directives, for the incremental keys.
+        let rendererSettings: [String]
+    }
+
+    func run() -> Staged<Output> {
+        var pageURLs: [String: String] = [:]
+        for page in content.pages { pageURLs[page.relativePath] = page.url }
+        let config = setup.config
+        let links = SiteLinks(pageURLs: pageURLs, assetPaths: Set(content.assets.map(\.relativePath)),
+                              basePath: config.basePath, baseURL: config.baseURL)
+        let faq = FAQIndex(pages: content.pages)
+        let markdown = PageMarkdown(renderer: MarkdownRenderer(unsafeHTML: config.unsafeHTML, directives: options.directives),
+                                    pages: content.pages, links: links, faq: faq, datasets: data.datasets)
+        let markdownInputs = IncrementalRenderKey.markdownInputs(links: links, faq: faq, contentFiles: content.assets)
+        let rendererSettings = ["unsafe=\(config.unsafeHTML)", options.directives.signature]
+        let memory = options.pageMemory
+        let progress = options.progress
+        let done = AtomicCounter()
+        let total = content.pages.count
+        let results = Parallel.map(content.pages, jobs: setup.jobs) { page -> (IncrementalPageMemory.Analysed, Bool) in
+            defer { if let progress { progress(Self.name, done.increment() + 1, total) } }
+            let key = memory == nil
+                ? 0 : IncrementalPageMemory.markdownKey(page: page, markdownInputs: markdownInputs, settings: rendererSettings)
+            if let remembered = memory?.analysed(page.relativePath, key: key) { return (remembered, false) }
+            let rendered = markdown.render(page, html: false)
+            let parsed = ParsedPage(page: page, markdown: rendered)
+            let analysis = SearchIndex.analyse(parsed.searchDocument(markdown: rendered, url: page.url))
+            return (IncrementalPageMemory.Analysed(key: key, rendered: parsed, analysis: analysis,
+                                                    diagnostics: rendered.diagnostics), true)
+        }
+        var analyses: [String: SearchIndex.Analysis] = [:]
+        analyses.reserveCapacity(results.count)
+        var diagnostics: [Diagnostic] = []
+        for (result, _) in results {
+            analyses[result.rendered.page.relativePath] = result.analysis
+            diagnostics += result.diagnostics
+        }
+        if let memory {
+            memory.keep(analysed: Dictionary(results.map { ($0.0.rendered.page.relativePath, $0.0) },
+                                             uniquingKeysWith: { first, _ in first }),
+                        redone: results.count { $0.1 })
+        }
+        return Staged(Output(pages: results.map(\.0.rendered), analyses: Handoff(analyses), markdown: markdown,
+                             markdownInputs: markdownInputs, rendererSettings: rendererSettings), diagnostics)
+    }
+}
+
+/// Renders a page's Markdown with everything its links and directives read; the same in the Markdown stage and
+/// the Output stage, which renders each page again instead of keeping every page's HTML in memory.
+struct PageMarkdown: Sendable {
+    let renderer: MarkdownRenderer
+    let pages: [Page]
+    let links: SiteLinks
+    let faq: FAQIndex
+    let datasets: DatasetCatalog
+
+    func render(_ page: Page, html: Bool = true) -> RenderedMarkdown {
+        renderer.render(page, context: DirectiveContext(page: page, pages: pages, links: links, faq: faq,
+                                                        datasets: datasets), html: html)
+    }
+}
+
+/// A large value handed from one stage to a later one that uses it up: `take()` gives it away, so the taker holds
+/// the only copy and can free it as it goes (the search analyses of every page).
+final class Handoff<Value> {
+    private var value: Value?
+
+    init(_ value: Value) { self.value = value }
+
+    func take() -> Value {
+        defer { value = nil }
+        return value!
+    }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// A page after the Markdown stage: what the whole-site views need. The HTML and plain text are not kept
+/// (they would make memory grow with the content); the Output stage renders the Markdown again when it writes
+/// the page.
+public struct ParsedPage: Sendable {
+    public let page: Page
+    public let headings: [Heading]
+    /// How many of `headings` are in the page's opening, before its table of contents (`ContentLead`).
+    public let leadHeadingCount: Int
+    public let links: [LinkReference]
+    /// Words of the plain text.
+    public let wordCount: Int
+    /// The start of the plain text, for the FAQ's structured data; empty for pages that are not FAQ entries.
+    public let answer: String
+    /// Words, sentences and long words of the plain text, for the readability check.
+    public let readability: Readability
+
+    /// The description, or the start of the first paragraph (made once: lists show it on many pages).
+    public let summary: String
+
+    public var title: String { page.frontMatter.title }
+    public var url: String { page.url }
+
+    public init(page: Page, markdown: RenderedMarkdown) {
+        self.page = page
+        headings = markdown.headings
+        leadHeadingCount = markdown.leadHeadingCount
+        links = markdown.links
+        if let description = page.frontMatter.description, !description.isEmpty {
+            summary = description
+        } else {
+            summary = Summary.shorten(markdown.firstParagraph, limit: 200)
+        }
+        wordCount = Self.wordCount(markdown.plainText)
+        answer = page.frontMatter.faq == nil ? "" : Summary.shorten(markdown.plainText, limit: 600)
+        readability = Readability(text: markdown.plainText)
+    }
+
+    /// The search index's document for this page, from its rendered Markdown; `url` is the page's address as
+    /// the site links it.
+    func searchDocument(markdown: RenderedMarkdown, url: String) -> SearchIndex.Document {
+        SearchIndex.Document(url: url, title: title, section: page.section, description: summary,
+                             headings: markdown.headings.map(\.text), question: page.frontMatter.faq?.question,
+                             body: markdown.plainText)
+    }
+
+    /// Words separated by ASCII white space, counted on bytes.
+    static func wordCount(_ text: String) -> Int {
+        var count = 0
+        var inWord = false
+        for byte in text.utf8 {
+            let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+            if !space && !inWord { count += 1 }
+            inWord = !space
+        }
+        return count
+    }
+}
+
+enum Summary {
+    static func shorten(_ text: String, limit: Int) -> String {
+        let collapsed = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard collapsed.count > limit else { return collapsed }
+        let cut = collapsed.prefix(limit)
+        let end = cut.lastIndex(of: " ") ?? cut.endIndex
+        return cut[..<end].trimmingCharacters(in: .punctuationCharacters) + " …"
+    }
+}

@@ -1,0 +1,38 @@
+import Foundation
+
+/// One file of the site: text made when it is written, or a file copied.
+/// Several files can be made together (a page and its search document share one Markdown rendering).
+/// Files with a `key` (`IncrementalRenderKey`) are linked from the previous site when the previous build recorded the
+/// same key for them.
+struct OutputFile {
+    enum Source { case texts(() -> [String]), copy(String), bytes(Data) }
+    let paths: [String]
+    let source: Source
+    var key: (() -> UInt64)?
+
+    init(_ paths: [String], key: @escaping () -> UInt64, _ make: @escaping () -> [String]) {
+        self.paths = paths
+        source = .texts(make)
+        self.key = key
+    }
+
+    init(_ path: String, _ make: @escaping () -> String) {
+        paths = [path]
+        source = .texts { [make()] }
+    }
+
+    init(_ paths: [String], _ make: @escaping () -> [String]) {
+        self.paths = paths
+        source = .texts(make)
+    }
+
+    init(_ path: String, contents: Data) {
+        paths = [path]
+        source = .bytes(contents)
+    }
+
+    init(copying source: String, to path: String) {
+        paths = [path]
+        self.source = .copy(source)
+    }
+}

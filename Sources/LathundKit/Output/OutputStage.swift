@@ -1,0 +1,103 @@
+import Foundation
+
+/// The Output stage: makes every file of the render plan on `jobs` threads and writes it into a staging folder
+/// beside the output folder (`StagedOutput`), which is swapped in only when the whole build succeeded. A file whose
+/// bytes or render key are the previous build's is linked from the previous site instead. Then the build cache
+/// remembers what this build wrote.
+struct OutputStage: Stage {
+    static let name = "output"
+    let options: BuildOptions
+    let setup: BuildSetup
+    let files: [OutputFile]
+    /// False when nothing is written: `lathund check`, or a build with errors.
+    let write: Bool
+    /// Where to remember this build, and the record to remember (its output identity is filled in after the swap).
+    let cache: (cache: IncrementalCache, record: IncrementalCache.Record)?
+
+    struct Output {
+        /// Pages linked from the previous site without being rendered.
+        var reusedPages = 0
+    }
+
+    /// Fails with `output-write` (and leaves the previous site as it was) when the site cannot be written.
+    func run() -> Staged<Output> {
+        var output = Output()
+        guard write else { return Staged(output) }
+        do {
+            let staged = try StagedOutput(output: setup.outputURL, failAfterWrites: options.failAfterWrites)
+            do {
+                // Read under the output's lock: the previous site cannot change until this build is done.
+                let previous = options.useCache
+                    ? cache?.cache.loadOutputs(outputIdentity: StagedOutput.identity(of: setup.outputURL.path)) ?? ([:], [:])
+                    : ([:], [:])
+                let (written, renderKeys, reused) = try writeAll(previous: previous, to: staged)
+                output.reusedPages = reused
+                try staged.commit()
+                if let (cache, record) = cache, let identity = StagedOutput.identity(of: setup.outputURL.path) {
+                    var record = record
+                    record.outputIdentity = identity
+                    cache.save(record: record, outputs: written, renderKeys: renderKeys)
+                }
+            } catch {
+                staged.abandon()
+                throw error
+            }
+        } catch {
+            return Staged(output, [.error(SourceLocation(file: setup.outputDisplay), code: "output-write",
+                                          "\(error); the previous site is unchanged")])
+        }
+        return Staged(output)
+    }
+
+    /// Makes and writes every file; a file with the same bytes as the previous build's (by hash) is linked
+    /// from the previous site instead, and so are files whose render key is the previous build's, without being
+    /// made. Returns each file's hash and each keyed file's render key, for the cache.
+    private func writeAll(previous: (hashes: [String: UInt64], renderKeys: [String: UInt64]), to staged: StagedOutput)
+        throws -> (hashes: [(path: String, hash: UInt64)], renderKeys: [(path: String, hash: UInt64)], reused: Int) {
+        let results = Parallel.map(files, jobs: setup.jobs) { file -> Result<([UInt64], UInt64?, Bool), Error> in
+            func put(_ bytes: UnsafeRawBufferPointer, to path: String) throws -> UInt64 {
+                let hash = XXH64.hash(bytes)
+                try staged.write(bytes, to: path, unchanged: previous.hashes[path] == hash)
+                return hash
+            }
+            do {
+                let key = file.key?()
+                if let key, previous.renderKeys[file.paths[0]] == key {
+                    let hashes = file.paths.compactMap { previous.hashes[$0] }
+                    if hashes.count == file.paths.count, try file.paths.allSatisfy({ try staged.reuse($0) }) {
+                        return .success((hashes, key, true))
+                    }
+                }
+                switch file.source {
+                case .texts(let make):
+                    var hashes: [UInt64] = []
+                    for (path, text) in zip(file.paths, make()) {
+                        var text = text
+                        hashes.append(try text.withUTF8 { try put(UnsafeRawBufferPointer($0), to: path) })
+                    }
+                    return .success((hashes, key, false))
+                case .copy(let source):
+                    return .success(([try Data(contentsOf: URL(fileURLWithPath: source)).withUnsafeBytes { try put($0, to: file.paths[0]) }], nil, false))
+                case .bytes(let contents):
+                    return .success(([try contents.withUnsafeBytes { try put($0, to: file.paths[0]) }], nil, false))
+                }
+            } catch {
+                return .failure(error)
+            }
+        }
+        var hashes: [(path: String, hash: UInt64)] = []
+        var renderKeys: [(path: String, hash: UInt64)] = []
+        var reused = 0
+        hashes.reserveCapacity(files.count)
+        for (file, result) in zip(files, results) {
+            switch result {
+            case .success(let (fileHashes, key, wasReused)):
+                hashes += zip(file.paths, fileHashes).map { ($0, $1) }
+                if let key { renderKeys.append((file.paths[0], key)) }
+                if wasReused { reused += 1 }
+            case .failure(let error): throw error
+            }
+        }
+        return (hashes, renderKeys, reused)
+    }
+}

@@ -1,0 +1,128 @@
+/// The Render plan stage: every file of the site and how to make it, with the layout and layout context of each
+/// page. Nothing is rendered here: the Output stage makes each file as it writes it, so the finished pages are
+/// never all in memory at once.
+struct RenderPlanStage: Stage {
+    static let name = "render-plan"
+    let options: BuildOptions
+    let setup: BuildSetup
+    let content: ContentCatalog
+    let data: DataStage.Output
+    let markdown: MarkdownStage.Output
+    let checks: ChecksStage.Output
+    let indexes: IndexesStage.Output
+
+    struct Output {
+        let files: [OutputFile]
+        /// Content files copied and layout assets written.
+        let assetCount: Int
+    }
+
+    func run() -> Staged<Output> {
+        var diagnostics: [Diagnostic] = []
+        let (assets, assetDiagnostics) = FingerprintedAssets.load(
+            Builder.files(under: setup.layoutsURL.appendingPathComponent("assets")), displayRoot: setup.layoutsDisplay + "/assets")
+        diagnostics += assetDiagnostics
+        let (layouts, layoutDiagnostics) = Layouts.load(directory: setup.layoutsURL, displayRoot: setup.layoutsDisplay,
+                                                        assets: Set(assets.outputNames.keys))
+        diagnostics += layoutDiagnostics
+        var files: [OutputFile] = []
+        if let layouts {
+            let pages = pageFiles(layouts: layouts, assets: assets)
+            files += pages.value
+            diagnostics += pages.diagnostics
+        }
+        files += siteFiles(assets: assets)
+        return Staged(Output(files: files, assetCount: content.assets.count + assets.files.count), diagnostics)
+    }
+
+    /// Each page with its search document, and each generated page.
+    private func pageFiles(layouts: Layouts, assets: FingerprintedAssets) -> Staged<[OutputFile]> {
+        let index = indexes.index
+        let links = markdown.markdown.links
+        let contexts = LayoutContext(index: index, faq: markdown.markdown.faq, config: setup.config, links: links,
+                                     assets: assets, abbreviations: AbbreviationMarker(glossary: data.glossary),
+                                     oldSourceYears: checks.oldSourceYears)
+        let siteKey = IncrementalRenderKey.site(
+            settings: markdown.rendererSettings + ["base=\(options.baseURL ?? "-")"],
+            configFile: setup.configURL, layouts: layouts, assets: assets, glossary: data.glossary,
+            markdownInputs: markdown.markdownInputs)
+        let pageMarkdown = markdown.markdown
+        var files: [OutputFile] = []
+        var diagnostics: [Diagnostic] = []
+        for position in index.pages.indices {
+            let parsed = index.pages[position]
+            let page = parsed.page
+            let choice = LayoutChoice.layout(for: page, in: layouts, displayRoot: setup.layoutsDisplay)
+            diagnostics += choice.diagnostics
+            guard let layout = choice.value else { continue }
+            // The page and its search document, made from one rendering of its Markdown, or both linked from
+            // the previous site when nothing they are made from changed (`IncrementalRenderKey`).
+            files.append(OutputFile([page.outputPath, SearchIndex.documentPath(position)], key: {
+                IncrementalRenderKey.page(site: siteKey, page: page, layout: layout,
+                                           context: contexts.pageContext(position, html: ""))
+            }) {
+                let rendered = pageMarkdown.render(page)
+                let document = parsed.searchDocument(markdown: rendered, url: links.href(page.url))
+                return [layouts.render(contexts.pageContext(position, html: rendered.html), layout: layout),
+                        SearchIndex.documentFile(document)]
+            })
+        }
+        for page in index.generated {
+            guard let layout = layouts.resolve(page.layouts) else { continue }
+            files.append(OutputFile(page.outputPath) { layouts.render(contexts.generatedContext(page), layout: layout) })
+        }
+        return Staged(files, diagnostics)
+    }
+
+    /// The files besides the pages: redirects, dataset JSON, the search index, sitemap, robots.txt, feed, the
+    /// asset manifest, the content's other files and the layout assets.
+    private func siteFiles(assets: FingerprintedAssets) -> [OutputFile] {
+        let index = indexes.index
+        let links = markdown.markdown.links
+        let config = setup.config
+        var files: [OutputFile] = []
+        for alias in indexes.aliases {
+            files.append(OutputFile(alias.path) {
+                SiteFiles.redirect(to: alias.target.url, title: alias.target.title, links: links, language: config.language)
+            })
+        }
+        for dataset in data.datasets.datasets {
+            files.append(OutputFile("data/\(dataset.name).json") { StatisticsPages.json(dataset) })
+        }
+        for (path, text) in indexes.search.termFiles { files.append(OutputFile(path) { text }) }
+        if let glossaryDocument = indexes.glossaryDocument {
+            files.append(OutputFile(SearchIndex.documentPath(index.pages.count)) {
+                SearchIndex.documentFile(glossaryDocument)
+            })
+        }
+        files.append(OutputFile("sitemap.xml") { SiteFiles.sitemap(index: index, links: links) })
+        files.append(OutputFile("robots.txt") { SiteFiles.robots(links: links) })
+        files.append(OutputFile("feed.xml") { SiteFiles.feed(index: index, config: config, links: links) })
+        if !assets.files.isEmpty { files.append(OutputFile("assets/manifest.json") { assets.manifest }) }
+        files += content.assets.map { OutputFile(copying: $0.absolutePath, to: $0.relativePath) }
+        files += assets.files.map { OutputFile("assets/" + $0.outputName, contents: $0.contents) }
+        return files
+    }
+}
+
+/// Which layout makes a page: `layout:` in its front matter (a name that does not exist is an error, not a
+/// fallback), else `SECTION/KIND`, else `KIND`.
+enum LayoutChoice {
+    static func layout(for page: Page, in layouts: Layouts, displayRoot: String) -> Staged<String?> {
+        var candidates: [String] = []
+        if let layout = page.frontMatter.layout {
+            guard layouts.names.contains(layout.value) else {
+                return Staged(nil, [.error(layout.location, code: "layout-missing",
+                                           "no layout named '\(layout.value)' in \(displayRoot)/\(DidYouMean.hint(for: layout.value, among: layouts.names))")])
+            }
+            candidates.append(layout.value)
+        }
+        candidates += ["\(page.section)/\(page.kind.rawValue)", page.kind.rawValue]
+        guard let layout = layouts.resolve(candidates) else {
+            let location = page.frontMatter.layout?.location ?? SourceLocation(file: page.displayPath)
+            return Staged(nil, [.error(location, code: "layout-missing",
+                                       "no layout named '\(candidates[0])' in \(displayRoot)/")])
+        }
+        return Staged(layout)
+    }
+}
