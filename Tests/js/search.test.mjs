@@ -2,7 +2,8 @@
 // the small fixture in Tests/js/fixture (LATHUND_JS_FIXTURE_SITE) and the real content (LATHUND_SITE).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 
@@ -18,20 +19,35 @@ async function assetPath(site, name) {
   return path.join(site, "assets", manifest[name]);
 }
 
+/**
+ * The search module on a built site, loading files as the browser does. The search contract has no optional
+ * file: index.json names every term shard, and every posting a document, that the module may load. So any file
+ * that cannot be read or parsed fails the test, also where the module would carry on without it (it reads a
+ * missing shard as "no terms"): `search` rejects when a load failed.
+ */
 async function open(site) {
   const module = await import(await assetPath(site, "search.js"));
   const fetched = [];
-  const search = await module.createSearch({
+  const failed = [];
+  const engine = await module.createSearch({
     load: async (file) => {
       try {
         const text = await readFile(path.join(site, file), "utf8");
         fetched.push([file, Buffer.byteLength(text)]);
         return JSON.parse(text);
-      } catch {
-        return null;
+      } catch (error) {
+        failed.push(`${file}: ${error.message}`);
+        throw error;
       }
     },
   });
+  const search = {
+    async search(query, limit) {
+      const results = await engine.search(query, limit);
+      assert.deepEqual(failed, [], `files the search of "${query}" could not load: ${failed.join("; ")}`);
+      return results;
+    },
+  };
   return { module, search, fetched };
 }
 
@@ -70,6 +86,7 @@ test("glossary abbreviations and expansions are synonyms", async () => {
 test("a matching FAQ question gets a boost over the same text on a page", async () => {
   const { search } = await open(fixtureSite);
   const results = urls(await search.search("omprövning ", 5));
+  assert.ok(results.includes("/faq/omprovning/") && results.includes("/omprovning/"), `both pages are found: ${results}`);
   assert.ok(results.indexOf("/faq/omprovning/") < results.indexOf("/omprovning/"), `${results}`);
 });
 
@@ -89,7 +106,21 @@ test("empty queries, limits and unknown words", async () => {
   assert.deepEqual(await search.search("", 5), []);
   assert.deepEqual(await search.search("  !? ", 5), []);
   assert.deepEqual(await search.search("xyzzyqq", 5), []);
-  assert.equal((await search.search("om", 2)).length <= 2, true);
+  assert.ok((await search.search("om", 10)).length > 2, "precondition: more than two pages match");
+  assert.equal((await search.search("om", 2)).length, 2);
+});
+
+test("a file the search cannot load fails the test: a missing shard is not read as no terms", async (t) => {
+  const copy = await mkdtemp(path.join(tmpdir(), "lathund-js-"));
+  t.after(() => rm(copy, { recursive: true, force: true }));
+  await cp(fixtureSite, copy, { recursive: true });
+  const { search: intact, fetched } = await open(copy);
+  assert.deepEqual(urls(await intact.search("högriskskydd", 1)), ["/karens/"]);
+  const shard = fetched.map(([file]) => file).find((file) => file.startsWith("search/terms/"));
+  assert.ok(shard, `the query loaded a term shard: ${fetched}`);
+  await rm(path.join(copy, shard));
+  const { search: broken } = await open(copy);
+  await assert.rejects(broken.search("högriskskydd", 1), new RegExp(shard.replace(/[./]/g, "\\$&")));
 });
 
 test("a query fetches only the shards and documents it needs", async () => {
