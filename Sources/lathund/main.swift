@@ -198,10 +198,16 @@ struct New: ParsableCommand {
     @Option(help: "Section folder for a page, e.g. regelverk.") var section: String?
     @Option(help: "FAQ category (default: Övrigt).") var category: String?
     @Option(help: "Content folder.") var content = "content"
+    @Option(help: "Date (ÅÅÅÅ-MM-DD) written as the page's date and reviewed (default: today).") var today: String?
+
+    func validate() throws {
+        if let today, Day(today) == nil { throw ValidationError("--today must be a date ÅÅÅÅ-MM-DD") }
+    }
 
     func run() throws {
         if category != nil && kind != .faq { throw ValidationError("--category is for faq entries") }
-        let page = NewPage(kind: kind, title: title, section: section, category: category)
+        let page = NewPage(kind: kind, title: title, section: section, category: category,
+                           today: today.flatMap(Day.init) ?? .today)
         let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(content)
         do {
             let path = try page.write(into: folder, displayRoot: content)

@@ -10,19 +10,49 @@ struct CLI {
         return packageRoot.appendingPathComponent(".build/debug/lathund")
     }
 
+    /// Runs `lathund ARGUMENTS` in `folder`. `build`, `check` and `new` run on `TestSite.today` unless the
+    /// arguments name a day with `--today`: no test reads the real clock.
     static func run(_ arguments: [String], in folder: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+        var arguments = arguments
+        if let command = arguments.first, ["build", "check", "new"].contains(command), !arguments.contains("--today") {
+            arguments += ["--today", TestSite.today.description]
+        }
+        return try run(binary, arguments, in: folder)
+    }
+
+    /// Runs a program and reads its standard output and error at the same time, each on a thread of its own: a
+    /// program that fills one pipe (64 KB) while the reader waits on the other would never finish.
+    static func run(_ executable: URL, _ arguments: [String], in folder: URL) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         process.currentDirectoryURL = folder
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        let errData = err.fileHandleForReading.readDataToEndOfFile()
+        let outData = PipeReader(out.fileHandleForReading), errData = PipeReader(err.fileHandleForReading)
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (process.terminationStatus, String(decoding: outData.wait(), as: UTF8.self),
+                String(decoding: errData.wait(), as: UTF8.self))
+    }
+}
+
+/// Reads a pipe to its end on a thread of its own.
+final class PipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        Thread { [self] in
+            data = handle.readDataToEndOfFile()
+            done.signal()
+        }.start()
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }
 
@@ -52,6 +82,19 @@ struct CLI {
         #expect(badConfig.stderr.contains("saknas.yml: error: cannot read configuration file"))
         let overlap = try CLI.run(["build", "--output", "content"], in: site.root)
         #expect(overlap.status == 2)
+    }
+
+    /// Standard error and output are read together: a build that prints more than a pipe holds (64 KB) of
+    /// warnings before its summary line finishes, and every line arrives.
+    @Test(.timeLimit(.minutes(2))) func aLongStandardErrorIsReadWhileTheBuildRuns() throws {
+        let links = (0..<2_000).map { "[länk \($0)](saknas-\($0).md)" }.joined(separator: "\n\n")
+        let site = try TestSite(files: ["a.md": page("A", links)])
+        defer { site.cleanUp() }
+        let built = try CLI.run(["build", "--jobs", "2"], in: site.root)
+        #expect(built.status == 0)
+        #expect(built.stderr.utf8.count > 128 * 1_024)
+        #expect(built.stderr.split(separator: "\n").count == 2_000)
+        #expect(built.stdout.hasPrefix("Built 3 pages, 1 assets, 2000 warnings in "))
     }
 
     @Test func checkPrintsDiagnosticsAndWritesNothing() throws {

@@ -21,7 +21,7 @@ import Testing
         var options = BuildOptions(projectRoot: packageRoot)
         options.outputDirectory = output.path
         options.strict = true
-        options.today = Day("2026-11-23")  // the content's review dates; the nightly build uses the real date
+        options.today = TestSite.today  // the content's review dates; the nightly build uses the real date
         let result = try Builder(options: options).build()
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics.map(\.description).joined(separator: "\n"))")
         #expect(result.succeeded)

@@ -7,7 +7,7 @@ import Testing
 /// `lathund.yml`, files in `layouts/`), optionally `symlinks.txt` (`content/PATH -> TARGET` per line) and
 /// `args.txt` (extra flags), and `expected.txt`: `exit: N`, then every line the build prints on stderr.
 /// A failed build must leave `site/` byte-identical; a build that succeeds must produce inert output.
-/// Run with LATHUND_UPDATE_FIXTURES=1 to rewrite the expected files (then review them).
+/// `make update-golden` takes reviewed changes of the expected files (see `Golden`).
 @Suite struct FixtureSuiteTests {
     static let folder = testsFolder.appendingPathComponent("Fixtures/hostile")
 
@@ -38,7 +38,7 @@ import Testing
             try site.remove("lathund.yml")
             try fileManager.copyItem(at: source.appendingPathComponent("lathund.yml"), to: site.root.appendingPathComponent("lathund.yml"))
         }
-        for (relative, data) in TestSite.snapshot(of: source.appendingPathComponent("layouts")) {
+        for (relative, data) in TestSite.files(of: source.appendingPathComponent("layouts")) {
             try site.write("layouts/" + relative, data)
         }
         if let links = try? String(contentsOf: source.appendingPathComponent("symlinks.txt"), encoding: .utf8) {
@@ -50,15 +50,10 @@ import Testing
         }
         let extra = (try? String(contentsOf: source.appendingPathComponent("args.txt"), encoding: .utf8))?
             .split(whereSeparator: \.isWhitespace).map(String.init) ?? []
-        let run = try CLI.run(["build", "--quiet", "--jobs", "2", "--today", "2026-11-23"] + extra, in: site.root)
+        let run = try CLI.run(["build", "--quiet", "--jobs", "2", "--today", TestSite.today.description] + extra, in: site.root)
         let actual = "exit: \(run.status)\n" + run.stderr
 
-        let expectedURL = source.appendingPathComponent("expected.txt")
-        if ProcessInfo.processInfo.environment["LATHUND_UPDATE_FIXTURES"] == "1" {
-            try Data(actual.utf8).write(to: expectedURL)
-        }
-        let expected = try String(contentsOf: expectedURL, encoding: .utf8)
-        #expect(actual == expected, "\(name): got\n\(actual)")
+        Golden.expect(Data(actual.utf8), equalsFile: "Fixtures/hostile/\(name)/expected.txt")
         #expect(!run.stderr.contains("Fatal error") && run.status <= 2, "\(name) crashed")
 
         if run.status != 0 {

@@ -6,7 +6,7 @@ extension TestSite {
     /// The project's own layouts (with their assets), as published.
     static func realLayouts() -> [String: String] {
         var layouts: [String: String] = [:]
-        for (relative, data) in TestSite.snapshot(of: packageRoot.appendingPathComponent("layouts")) where relative != "README.md" {
+        for (relative, data) in TestSite.files(of: packageRoot.appendingPathComponent("layouts")) where relative != "README.md" {
             layouts[relative] = String(decoding: data, as: UTF8.self)
         }
         return layouts
@@ -108,11 +108,11 @@ extension TestSite {
         #expect(feed.contains("<title>&lt;script&gt;alert(&#39;titel&#39;)&lt;/script&gt; &amp; &quot;citat&quot;</title>"))
         let glossary = try #require(site.read("site/ordlista/index.html"))
         #expect(glossary.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
-        let searchFiles = site.snapshot("site/search")
+        let searchFiles = site.files("site/search")
         #expect(!searchFiles.isEmpty)
         #expect(searchFiles.values.contains { String(decoding: $0, as: UTF8.self).contains("\\u003cscript\\u003e") })
         // The alias became a redirect page inside the site, pointing at the page.
-        let redirects = site.snapshot("site").filter { $0.key.hasPrefix("gammal-") }
+        let redirects = site.files("site").filter { $0.key.hasPrefix("gammal-") }
         #expect(redirects.count == 1)
         #expect(redirects.values.first.map { String(decoding: $0, as: UTF8.self).contains("url=/faq/fientlig/") } == true)
     }

@@ -33,13 +33,14 @@ import Testing
         Self.expectSiteEqualsCleanSite(site)
     }
 
-    /// Expects `site/` to hold the files of `clean-site/`, byte for byte, and nothing else.
+    /// Expects `site/` to hold what `clean-site/` holds (files byte for byte, folders, links and modes), and
+    /// nothing else.
     static func expectSiteEqualsCleanSite(_ site: TestSite) {
         let built = site.snapshot("site")
         let expected = site.snapshot("clean-site")
         #expect(built.count > 100)
-        let differing = Set(built.keys).union(expected.keys).filter { built[$0] != expected[$0] }.sorted()
-        #expect(differing.isEmpty, "differs from a clean build: \(differing.prefix(8))")
+        let differing = TestSite.differences(built, expected)
+        #expect(differing.isEmpty, "differs from a clean build: \(differing.prefix(8).map { "\($0): \(built[$0].map(\.description) ?? "missing") vs \(expected[$0].map(\.description) ?? "missing")" })")
     }
 
     static func edit(_ site: TestSite, _ path: String, _ transform: (String) -> String) throws {

@@ -10,7 +10,7 @@ import FoundationXML
 enum InertOutput {
     static func problems(in folder: URL) -> [String] {
         var problems: [String] = []
-        for (path, data) in TestSite.snapshot(of: folder).sorted(by: { $0.key < $1.key }) {
+        for (path, data) in TestSite.files(of: folder).sorted(by: { $0.key < $1.key }) {
             let text = String(decoding: data, as: UTF8.self)
             if path.hasSuffix(".html") {
                 problems += html(text).map { "\(path): \($0)" }

@@ -5,65 +5,118 @@ import Testing
 import Glibc
 #endif
 
-/// The real binary is killed with SIGKILL at random moments of a build of a generated 1 500-page site:
-/// `site/` is always the complete old site or the complete new one, and the next build removes what the
-/// killed builds left behind.
+/// The real binary is killed with SIGKILL at chosen points of its Output stage (`KillPoint`: the build stops
+/// itself there and is killed while stopped): `site/` is then exactly the old site or exactly the new one, as
+/// the point says, and the next build succeeds and removes what the killed one left behind.
 @Suite(.serialized) struct KillSafetyTests {
     static let pages = 1_500
+    /// The kill test's site: enough files that "during writing" is long, few enough for about 20 builds.
+    static let killPages = 400
 
-    static func config(_ version: String) -> String {
-        TestSite.config.replacingOccurrences(of: "Testbanken", with: "Testbanken \(version)")
-    }
+    /// Three versions of a generated site: every page differs (the title in its header), and each version has a
+    /// page of its own, so a recycled staging folder always holds a file the next version does not write.
+    static let versions = ["A", "B", "C"]
 
-    static func staging(in root: URL) -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []).filter { $0.hasPrefix(".site.staging-") }.sorted()
-    }
-
-    @Test func sigkillAtRandomPointsLeavesOldOrNewSite() throws {
-        let site = try DeterminismTests.generatedSite(pages: Self.pages)
-        defer { site.cleanUp() }
-        try site.write("lathund.yml", Self.config("A"))
-        let first = try CLI.run(["build", "--quiet", "--jobs", "2"], in: site.root)
-        #expect(first.status == 0, "\(first.stderr)")
-        let siteA = site.snapshot()
-        try site.write("lathund.yml", Self.config("B"))
-        let started = Date()
-        let reference = try CLI.run(["build", "--quiet", "--jobs", "2", "--output", "referens-b"], in: site.root)
-        let buildSeconds = Date().timeIntervalSince(started)
-        #expect(reference.status == 0, "\(reference.stderr)")
-        let siteB = site.snapshot("referens-b")
-        try FileManager.default.removeItem(at: site.root.appendingPathComponent("referens-b"))
-        #expect(siteA.count > Self.pages && siteA.count == siteB.count)
-        #expect(siteA["index.html"] != siteB["index.html"], "the versions differ on every page")
-
-        var generator = SystemRandomNumberGenerator()
-        var killedMidBuild = 0
-        var outcomes: [String] = []
-        for iteration in 0..<8 {
-            try site.write("lathund.yml", Self.config(iteration % 2 == 0 ? "B" : "A"))
-            let process = Process()
-            process.executableURL = CLI.binary
-            process.arguments = ["build", "--clean", "--quiet", "--jobs", "2"]  // a full build each time, as long as the timed one
-            process.currentDirectoryURL = site.root
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let delay = Double.random(in: 0...(buildSeconds * 1.1), using: &generator)
-            usleep(UInt32(delay * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal { killedMidBuild += 1 }
-            let now = site.snapshot()
-            let state = now == siteA ? "A" : (now == siteB ? "B" : "broken")
-            outcomes.append(String(format: "%.2f s → %@", delay, state))
-            #expect(state != "broken", "after a kill at \(delay) s site/ is neither version (\(now.count) files)")
+    static func use(_ version: String, in site: TestSite) throws {
+        try site.write("lathund.yml", TestSite.config.replacingOccurrences(of: "Testbanken", with: "Testbanken \(version)"))
+        for other in versions where other != version {
+            try? site.remove("content/version-\(other.lowercased()).md")
         }
-        #expect(killedMidBuild >= 4, "most kills should land during a build: \(outcomes)")
+        try site.write("content/version-\(version.lowercased()).md", page("Version \(version)"))
+    }
 
-        let final = try CLI.run(["build", "--quiet", "--jobs", "2"], in: site.root)  // last config written: A
-        #expect(final.status == 0, "\(final.stderr)")
-        #expect(Self.staging(in: site.root).isEmpty, "leftover staging folders: \(Self.staging(in: site.root))")
-        #expect(site.snapshot() == siteA)
+    static func leftovers(in root: URL) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? [])
+            .filter { $0.hasPrefix(".site.staging-") || $0.hasPrefix(".site.trash-") }.sorted()
+    }
+
+    /// The one-letter state of /proc/PID/stat ("T" when stopped), nil once the process is gone.
+    static func state(of pid: Int32) -> Character? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return nil }
+        return stat[close...].dropFirst(2).first
+    }
+
+    /// Runs a build of the current version with LATHUND_TEST_STOP_AT=`point`, waits until the build has stopped
+    /// itself there, and kills it. False when the build ended without reaching the point.
+    static func buildAndKill(at point: String, in site: TestSite) throws -> Bool {
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["build", "--clean", "--quiet", "--jobs", "2", "--today", TestSite.today.description]
+        process.currentDirectoryURL = site.root
+        process.environment = ProcessInfo.processInfo.environment.merging(["LATHUND_TEST_STOP_AT": point]) { $1 }
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // No time limit of its own: a build on a busy machine may take long to get there; it stops or ends.
+        while process.isRunning, state(of: process.processIdentifier) != "T" {
+            usleep(2_000)
+        }
+        let stopped = process.isRunning
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        return stopped && process.terminationReason == .uncaughtSignal
+    }
+
+    @Test func sigkillAtEachPointOfTheOutputStageLeavesTheOldOrTheNewSite() throws {
+        let site = try DeterminismTests.generatedSite(pages: Self.killPages)
+        defer { site.cleanUp() }
+        var expected: [String: [String: TestSite.Entry]] = [:]
+        for version in Self.versions {
+            try Self.use(version, in: site)
+            let reference = try CLI.run(["build", "--quiet", "--jobs", "2", "--output", "referens-\(version)"], in: site.root)
+            #expect(reference.status == 0, "\(reference.stderr)")
+            expected[version] = site.snapshot("referens-\(version)")
+            try site.remove("referens-\(version)")
+        }
+        let files = try #require(expected["A"]).values.filter { $0.data != nil }.count
+        #expect(files > Self.killPages)
+        #expect(Set(Self.versions.map { expected[$0]?["index.html"] }).count == 3, "the versions differ on every page")
+
+        // Each step builds the next version and kills it at a point; `site/` must then be the live version
+        // (`old`) or the one being built. Except where a step says so, a normal build of that version follows:
+        // it must succeed, write exactly that version and leave nothing behind (the recycled spare it leaves is
+        // what makes the next build write over an old site and prune it).
+        let steps: [(point: String, new: Bool, recover: Bool)] = [
+            ("output-start", false, true),
+            ("write:1", false, true),
+            ("write:\(files / 2)", false, true),
+            ("write:\(files)", false, true),
+            ("prune", false, true),
+            ("before-swap", false, true),
+            // The swap is done: the old site is in the staging folder, which the killed build never kept.
+            ("after-swap", true, false),
+            // The next build removes that folder (the old site) first: killed there, the new site stays.
+            ("discard", false, true),
+        ]
+        var live = "A"
+        try Self.use(live, in: site)
+        #expect(try CLI.run(["build", "--quiet", "--jobs", "2"], in: site.root).status == 0)
+        try Self.use("B", in: site)
+        #expect(try CLI.run(["build", "--quiet", "--jobs", "2"], in: site.root).status == 0, "leaves A as the spare")
+        live = "B"
+        for (number, step) in steps.enumerated() {
+            let target = Self.versions[(Self.versions.firstIndex(of: live)! + 1) % Self.versions.count]
+            try Self.use(target, in: site)
+            #expect(try Self.buildAndKill(at: step.point, in: site), "step \(number): the build never reached \(step.point)")
+            let now = site.snapshot()
+            let state = Self.versions.first { now == expected[$0] } ?? "broken"
+            let wanted = step.new ? target : live
+            #expect(state == wanted, "step \(number), killed at \(step.point) building \(target) over \(live): site/ is \(state), not \(wanted); \(TestSite.differences(now, expected[wanted] ?? [:]).prefix(5))")
+            live = wanted
+            guard step.recover else { continue }
+            let recovered = try CLI.run(["build", "--quiet", "--jobs", "2"], in: site.root)
+            #expect(recovered.status == 0, "\(recovered.stderr)")
+            #expect(TestSite.differences(site.snapshot(), expected[target] ?? [:]).isEmpty, "step \(number): the build after the kill")
+            live = target
+        }
+        // Trash is deleted in the background: wait until it is gone (the deletion is not timed, only awaited).
+        var waited = 0
+        while !Self.leftovers(in: site.root).isEmpty, waited < 60_000 {
+            usleep(10_000)
+            waited += 10
+        }
+        #expect(Self.leftovers(in: site.root).isEmpty, "left behind: \(Self.leftovers(in: site.root))")
     }
 
     /// The test-sized scale run: 1 500 generated pages build without errors, and twice to the same bytes

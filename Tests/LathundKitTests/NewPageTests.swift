@@ -92,6 +92,7 @@ import Testing
         #expect(written.stdout.hasPrefix("Wrote content/faq/vad-ar-hogriskskydd.md"))
         let text = try #require(site.read("content/faq/vad-ar-hogriskskydd.md"))
         #expect(text.contains("category: \"Återinsjuknande\""))
+        #expect(text.contains("\ndate: 2026-11-23\nreviewed: 2026-11-23 "), "the day given with --today (CLI.run)")
 
         let again = try CLI.run(["new", "faq", "Vad är högriskskydd?"], in: site.root)
         #expect(again.status == 2)
@@ -101,6 +102,7 @@ import Testing
         #expect(try CLI.run(["new", "page", "Ny sida", "--section", "finns-inte"], in: site.root).status == 2)
         #expect(try CLI.run(["new", "blogg", "Ny sida"], in: site.root).status == 2)
         #expect(try CLI.run(["new", "page", "Ny sida", "--category", "SGI"], in: site.root).status == 2)
+        #expect(try CLI.run(["new", "page", "Ny sida", "--today", "2026-02-30"], in: site.root).status == 2)
         let fact = try CLI.run(["new", "page", "Ny sida", "--section", "regelverk"], in: site.root)
         #expect(fact.status == 0, "\(fact.stderr)")
         #expect(site.exists("content/regelverk/ny-sida.md"))

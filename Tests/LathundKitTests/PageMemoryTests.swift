@@ -11,6 +11,7 @@ import Testing
     /// build without memory, and returns what the memory says the build redid.
     @discardableResult
     func build(_ site: TestSite, _ memory: IncrementalPageMemory, after change: () throws -> Void) throws -> IncrementalPageMemory.Counts {
+        let before = (site: site.snapshot("site"), clean: site.snapshot("clean-site"))
         try change()
         let remembered = try site.build { $0.pageMemory = memory }
         let clean = try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
@@ -18,7 +19,14 @@ import Testing
         #expect(remembered.diagnostics.map(\.description) == clean.diagnostics.map(\.description))
         #expect(remembered.pages.map(\.url) == clean.pages.map(\.url))
         #expect(remembered.pages.map(\.words) == clean.pages.map(\.words))
-        if clean.succeeded { IncrementalBuildTests.expectSiteEqualsCleanSite(site) }  // else neither wrote anything
+        if clean.succeeded {
+            IncrementalBuildTests.expectSiteEqualsCleanSite(site)
+        } else {
+            // A failed build writes nothing: both output folders are as they were before the change.
+            #expect(!remembered.succeeded)
+            #expect(TestSite.differences(site.snapshot("site"), before.site).isEmpty, "site/ changed after a failed build")
+            #expect(TestSite.differences(site.snapshot("clean-site"), before.clean).isEmpty, "clean-site/ changed after a failed build")
+        }
         return memory.lastCounts
     }
 

@@ -3,14 +3,53 @@ import PropertyBased
 import Testing
 @testable import LathundKit
 
+/// How many cases the properties run, and from which seed. `make test` runs 400 cases per property;
+/// `make test-long` sets LATHUND_PROPERTY_COUNT (50 000) and LATHUND_PROPERTY_DATASET_COUNT (20 000 for the
+/// dataset property, whose cases are larger). The seed is LATHUND_PROPERTY_SEED when set, else a new random one.
+/// Every case is generated from the seed, the property's name and the case's number alone, so the same seed
+/// gives the same cases: each property prints the seed when it starts (a crash ends the run, but the seed is
+/// already in the log) and when it ends, and a failing expectation names the seed and its case.
+enum PropertyRun {
+    static let environment = ProcessInfo.processInfo.environment
+    static let count = number("LATHUND_PROPERTY_COUNT") ?? 400
+    static let datasetCount = number("LATHUND_PROPERTY_DATASET_COUNT") ?? count
+    static let seed: UInt64 = number("LATHUND_PROPERTY_SEED").map(UInt64.init) ?? UInt64.random(in: 1...UInt64.max)
+
+    static func number(_ name: String) -> Int? {
+        guard let text = environment[name] else { return nil }
+        guard let value = Int(text), value >= 0 else { fatalError("\(name) must be a whole number, not '\(text)'") }
+        return value
+    }
+
+    /// Case `index` of `property`: a generator of its own, from the seed (SplitMix64 expands it into the state).
+    static func generator(_ property: String, _ index: Int, seed: UInt64 = seed) -> Xoshiro {
+        var state = property.utf8.reduce(seed) { ($0 ^ UInt64($1)) &* 0x100000001B3 } &+ UInt64(index) &* 0x9E3779B97F4A7C15
+        func next() -> UInt64 {
+            state &+= 0x9E3779B97F4A7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+            z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+            return z ^ (z >> 31)
+        }
+        return Xoshiro(seed: (next(), next(), next(), next()))
+    }
+
+    /// Runs `body` `count` times, each with its case's generator and a note that names the case, printing the seed.
+    static func forAll(_ property: String, count: Int, _ body: (inout Xoshiro, String) -> Void) {
+        print("PropertyTests.\(property): seed \(seed), \(count) cases (LATHUND_PROPERTY_SEED=\(seed) replays them)")
+        for index in 0..<count {
+            var generator = generator(property, index)
+            body(&generator, "\(property), case \(index) of LATHUND_PROPERTY_SEED=\(seed)")
+        }
+        print("PropertyTests.\(property): \(count) cases passed, seed \(seed)")
+    }
+}
+
 /// Bad input never crashes: random pages built from fragments that matter to the parsers (fences, YAML
 /// syntax, Markdown syntax, HTML, odd Unicode, numbers) go through the file split, the front matter, the
 /// Markdown stage with its directives, the checks, the glossary and the configuration. The properties are
-/// "does not crash" (a crash ends the test run) and a few invariants. LATHUND_PROPERTY_COUNT raises the number
-/// of cases for a longer run (README: "Bad input never crashes").
+/// "does not crash" (a crash ends the test run) and a few invariants. `PropertyRun` says how many cases run.
 @Suite struct PropertyTests {
-    static let count = Int(ProcessInfo.processInfo.environment["LATHUND_PROPERTY_COUNT"] ?? "") ?? 400
-
     static let fragments: [String] = [
         "---", "---\n", "...\n", "\n", "\r\n", "\r", " ", "  ", "\t", "title: ", "title: x\n", "tags: ", "date: ",
         "reviewed: ", "related: ", "question: ", "category: ", "slug: ", "aliases: ", "layout: ", "sources: ",
@@ -29,16 +68,16 @@ import Testing
     /// Front matter and body as a file's bytes, with or without the fences.
     static let file = Gen.element(of: ["---\n", "---\r\n", "\u{FEFF}---\n", ""]).map { $0 ?? "" }
 
-    static func render(_ bytes: [UInt8], section: String = "faq") -> (FrontMatter?, [Diagnostic], RenderedMarkdown?) {
+    static func render(_ bytes: [UInt8], section: String = "faq", _ note: String) -> (FrontMatter?, [Diagnostic], RenderedMarkdown?) {
         let relative = section + "/sida.md"
         switch MarkdownSource.parse(bytes: bytes, relativePath: relative, displayPath: "content/" + relative) {
         case .failure(let diagnostic):
-            #expect(diagnostic.severity == .error)
+            #expect(diagnostic.severity == .error, "\(note)")
             return (nil, [diagnostic], nil)
         case .success(let source):
             let (matter, diagnostics) = FrontMatter.parse(yaml: source.frontMatter, file: "content/" + relative,
                                                           lineOffset: 1, section: section)
-            if matter == nil { #expect(diagnostics.contains { $0.severity == .error }) }
+            if matter == nil { #expect(diagnostics.contains { $0.severity == .error }, "\(note)") }
             let page = Page(relativePath: relative, displayPath: "content/" + relative, kind: .page, section: section,
                             url: "/\(section)/sida/", frontMatter: matter ?? FrontMatter(title: "x"), body: source.body,
                             bodyLineOffset: source.bodyLineOffset, sourceHash: XXH64.hash(source.body))
@@ -49,36 +88,42 @@ import Testing
         }
     }
 
-    static func checkInvariants(_ bytes: [UInt8]) {
-        let (_, diagnostics, rendered) = render(bytes)
+    static func checkInvariants(_ bytes: [UInt8], _ note: String) {
+        let (_, diagnostics, rendered) = render(bytes, note)
         for diagnostic in diagnostics {
-            #expect(diagnostic.location.line >= 0 && diagnostic.location.column >= 0)
+            #expect(diagnostic.location.line >= 0 && diagnostic.location.column >= 0, "\(note)")
         }
         if let rendered {
-            #expect(!rendered.html.contains("<script"), "raw HTML is never passed through")
-            #expect(!rendered.html.lowercased().contains("href=\"javascript:"))
+            #expect(!rendered.html.contains("<script"), "raw HTML is never passed through; \(note)")
+            #expect(!rendered.html.lowercased().contains("href=\"javascript:"), "\(note)")
             let readability = Readability(text: rendered.plainText)
-            #expect(readability.longWords <= readability.words)
-            if readability.words > 0 { #expect(readability.sentences >= 1) }
+            #expect(readability.longWords <= readability.words, "\(note)")
+            if readability.words > 0 { #expect(readability.sentences >= 1, "\(note)") }
         }
         _ = PersonnummerGuard().matches(in: bytes)
     }
 
-    @Test func pagesFromFragmentsNeverCrash() async {
-        await propertyCheck(count: Self.count, input: Self.file, Self.text, Self.text, Gen.bool) { fence, yaml, body, closed in
+    @Test func pagesFromFragmentsNeverCrash() {
+        PropertyRun.forAll("pagesFromFragmentsNeverCrash", count: PropertyRun.count) { generator, note in
+            let fence = Self.file.run(using: &generator), yaml = Self.text.run(using: &generator)
+            let body = Self.text.run(using: &generator), closed = Gen.bool.run(using: &generator)
             let document = fence + yaml + (closed ? "\n---\n" : "\n") + body
-            Self.checkInvariants(Array(document.utf8))
+            Self.checkInvariants(Array(document.utf8), note)
         }
     }
 
-    @Test func randomBytesNeverCrash() async {
-        await propertyCheck(count: Self.count, input: Gen<UInt8>.value(in: 0...255).array(of: 0...300), Gen.bool) { bytes, fenced in
-            Self.checkInvariants((fenced ? Array("---\ntitle: x\n---\n".utf8) : []) + bytes)
+    static let bytes = Gen<UInt8>.value(in: 0...255).array(of: 0...300)
+
+    @Test func randomBytesNeverCrash() {
+        PropertyRun.forAll("randomBytesNeverCrash", count: PropertyRun.count) { generator, note in
+            let bytes = Self.bytes.run(using: &generator), fenced = Gen.bool.run(using: &generator)
+            Self.checkInvariants((fenced ? Array("---\ntitle: x\n---\n".utf8) : []) + bytes, note)
         }
     }
 
-    @Test func glossaryAndConfigurationNeverCrash() async {
-        await propertyCheck(count: Self.count, input: Self.text) { text in
+    @Test func glossaryAndConfigurationNeverCrash() {
+        PropertyRun.forAll("glossaryAndConfigurationNeverCrash", count: PropertyRun.count) { generator, note in
+            let text = Self.text.run(using: &generator)
             _ = GlossaryLoader.parse(text, displayPath: "content/ordlista.yml")
             _ = GlossaryLoader.parse("- term: " + text + "\n  definition: " + text + "\n", displayPath: "content/ordlista.yml")
             do {
@@ -86,7 +131,7 @@ import Testing
                 _ = try SiteConfig.parse("review: {" + text + "}\npersonnummer_allow: [" + text + "]\n", displayPath: "lathund.yml")
             } catch is ConfigurationError {
             } catch {
-                Issue.record("SiteConfig.parse threw \(error) instead of a ConfigurationError")
+                Issue.record("SiteConfig.parse threw \(error) instead of a ConfigurationError; \(note)")
             }
         }
     }
@@ -104,18 +149,32 @@ import Testing
     ]).map { $0 ?? "" }
 
     /// Datasets (CSV with its YAML metadata) as the Data stage reads them, then as a table and a chart.
-    @Test func datasetsNeverCrash() async {
-        await propertyCheck(count: Self.count, input: Self.csv, Self.metadata, Gen.bool) { body, metadata, withHeader in
+    @Test func datasetsNeverCrash() {
+        PropertyRun.forAll("datasetsNeverCrash", count: PropertyRun.datasetCount) { generator, note in
+            let body = Self.csv.run(using: &generator), metadata = Self.metadata.run(using: &generator)
+            let withHeader = Gen.bool.run(using: &generator)
             let text = (withHeader ? "ar,antal\n" : "") + body
             let (dataset, diagnostics) = DatasetLoader.parse(name: "tabell", csv: .success(text), csvDisplay: "content/data/tabell.csv",
                                                              metadata: .success(metadata), metadataDisplay: "content/data/tabell.yml")
-            for diagnostic in diagnostics { #expect(diagnostic.location.line >= 0) }
-            if dataset == nil { #expect(diagnostics.contains { $0.severity == .error }) }
+            for diagnostic in diagnostics { #expect(diagnostic.location.line >= 0, "\(note)") }
+            if dataset == nil { #expect(diagnostics.contains { $0.severity == .error }, "\(note)") }
         }
     }
 
-    /// Edge cases kept as fixed inputs. The property runs (400 cases per property in `make test`, 50 000 in a
-    /// longer run) found no crash in these parsers; the huge page below found two quadratic paths.
+    /// The same seed gives the same cases; another seed, others.
+    @Test func aSeedReplaysItsCases() {
+        func cases(seed: UInt64) -> [String] {
+            (0..<20).map { index in
+                var generator = PropertyRun.generator("pagesFromFragmentsNeverCrash", index, seed: seed)
+                return Self.text.run(using: &generator)
+            }
+        }
+        #expect(cases(seed: 42) == cases(seed: 42))
+        #expect(cases(seed: 42) != cases(seed: 43))
+        #expect(Set(cases(seed: 42)).count > 10, "the cases of one seed differ from each other")
+    }
+
+    /// Edge cases kept as fixed inputs; the huge page below found two quadratic paths.
     @Test(arguments: [
         "---", "---\n", "---\n---", "---\n...\n", "\u{FEFF}", "\u{FEFF}---\r\n---\r\n", "---\ntitle: x\n---",
         "---\ntitle: !!binary x\n---\n", "---\ntitle: *a\n---\n", "---\n? [a]\n: b\n---\n", "---\n&a [*a]\n---\n",
@@ -125,7 +184,7 @@ import Testing
         "---\ntitle: x\n---\n" + String(repeating: "<", count: 10_000), "---\ntitle: \u{0}\n---\n\u{0}",
     ])
     func edgeCases(_ document: String) {
-        Self.checkInvariants(Array(document.utf8))
+        Self.checkInvariants(Array(document.utf8), "edge case")
     }
 
     /// A huge page (about 4 MB of Markdown: long lines, a 2 000-row table, 20 000 links) and deep nesting build.

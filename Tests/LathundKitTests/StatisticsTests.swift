@@ -267,8 +267,6 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
 }
 
 @Suite struct ChartGoldenTests {
-    static let folder = testsFolder.appendingPathComponent("Golden/charts")
-
     static let cases: [(name: String, csv: String, columns: String, chart: String)] = [
         ("line-series", "omrade,datum,varde\nJämtland,2015,13.8\nJämtland,2017-01,12.7\nJämtland,2019-12,7.4\nSörmland,2019-12,11.1\nTimrå,2017-09,15.9\nTimrå,2019-10,9.0\n",
          "  omrade: text\n  datum: date\n  varde: number", "chart: { type: line, x: datum, y: varde, series: omrade }"),
@@ -284,20 +282,15 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
         ("negative-line", "ar,andring\n2016,-2.5\n2017,1.25\n2018,-0.5\n2019,3\n", "  ar: date\n  andring: number", "chart: { type: line, x: ar, y: andring }"),
     ]
 
-    /// Each chart type, and empty, single-point and negative data, matches its reviewed SVG. Run with
-    /// LATHUND_UPDATE_GOLDEN=1 to rewrite them after a reviewed change.
+    /// Each chart type, and empty, single-point and negative data, matches its reviewed SVG (see `Golden`:
+    /// `make update-golden` takes a reviewed change).
     @Test(arguments: cases.map(\.name)) func chartMatchesGolden(name: String) throws {
         let item = try #require(Self.cases.first { $0.name == name })
         let (dataset, diagnostics) = load(item.csv, columns: item.columns, chart: item.chart)
         #expect(diagnostics.isEmpty)
         let data = ChartData(dataset: try #require(dataset), spec: dataset!.chart)
         let svg = SVGChart(data: data, id: "chart-\(name)", size: .full).render() + "\n"
-        let file = Self.folder.appendingPathComponent("\(name).svg")
-        if ProcessInfo.processInfo.environment["LATHUND_UPDATE_GOLDEN"] == "1" {
-            try FileManager.default.createDirectory(at: Self.folder, withIntermediateDirectories: true)
-            try svg.write(to: file, atomically: true, encoding: .utf8)
-        }
-        #expect(svg == (try String(contentsOf: file, encoding: .utf8)), "Golden/charts/\(name).svg differs")
+        Golden.expect(Data(svg.utf8), equalsFile: "Golden/charts/\(name).svg")
     }
 
     @Test func chartsAreAccessibleAndTellSeriesApartWithoutColour() throws {
@@ -358,6 +351,7 @@ enum ContrastRatio {
         var options = BuildOptions(projectRoot: packageRoot)
         options.outputDirectory = output.path
         options.strict = true
+        options.today = TestSite.today
         let result = try Builder(options: options).build()
         #expect(result.succeeded, "\(result.diagnostics.map(\.description))")
         return output

@@ -5,6 +5,10 @@ import Foundation
 struct TestSite {
     let root: URL
 
+    /// The day every test build is measured against (review intervals, source ages): the day the content was
+    /// last reviewed. No test reads the real clock, so none starts failing on a later day.
+    static let today = Day("2026-11-23")!
+
     /// Minimal layouts that show every part of the context the tests look at.
     static let layouts: [String: String] = [
         "base.mustache": """
@@ -71,6 +75,7 @@ struct TestSite {
     func options(_ configure: (inout BuildOptions) -> Void = { _ in }) -> BuildOptions {
         var options = BuildOptions(projectRoot: root)
         options.jobs = 2
+        options.today = Self.today
         configure(&options)
         return options
     }
@@ -88,22 +93,74 @@ struct TestSite {
         FileManager.default.fileExists(atPath: root.appendingPathComponent(path).path)
     }
 
-    /// Every file under `folder` with its bytes, by relative path.
-    func snapshot(_ folder: String = "site") -> [String: Data] {
+    /// Everything under `folder` in the output (`site` by default), by relative path: see `Entry`.
+    func snapshot(_ folder: String = "site") -> [String: Entry] {
         Self.snapshot(of: root.appendingPathComponent(folder))
     }
 
-    static func snapshot(of folder: URL) -> [String: Data] {
-        var files: [String: Data] = [:]
-        let base = folder.resolvingSymlinksInPath().path
-        guard let enumerator = FileManager.default.enumerator(atPath: base) else { return [:] }
-        while let relative = enumerator.nextObject() as? String {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: base + "/" + relative, isDirectory: &isFolder), !isFolder.boolValue {
-                files[relative] = FileManager.default.contents(atPath: base + "/" + relative)
+    /// One thing in a folder as a byte-identical comparison sees it: a regular file's bytes and permission bits,
+    /// a folder's permission bits (so an empty folder counts), a symbolic link's target (never followed), or
+    /// another kind of file by its type.
+    enum Entry: Hashable, CustomStringConvertible {
+        case file(Data, mode: mode_t)
+        case folder(mode: mode_t)
+        case link(String)
+        case other(type: mode_t)
+
+        /// The bytes of a regular file.
+        var data: Data? {
+            if case .file(let data, _) = self { return data }
+            return nil
+        }
+
+        var description: String {
+            switch self {
+            case .file(let data, let mode): return "file (\(data.count) bytes, mode \(String(mode, radix: 8)))"
+            case .folder(let mode): return "folder (mode \(String(mode, radix: 8)))"
+            case .link(let target): return "link to \(target)"
+            case .other(let type): return "file of type \(String(type, radix: 8))"
             }
         }
-        return files
+    }
+
+    /// Everything under `folder` (the folder itself as "."), links not followed; empty when it does not exist.
+    static func snapshot(of folder: URL) -> [String: Entry] {
+        var entries: [String: Entry] = [:]
+        func walk(_ path: String, _ relative: String) {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return }
+            let mode = info.st_mode & 0o7777
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                entries[relative] = .file(FileManager.default.contents(atPath: path) ?? Data(), mode: mode)
+            case S_IFLNK:
+                entries[relative] = .link((try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? "")
+            case S_IFDIR:
+                entries[relative] = .folder(mode: mode)
+                for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
+                    walk(path + "/" + name, relative == "." ? name : relative + "/" + name)
+                }
+            default:
+                entries[relative] = .other(type: info.st_mode & S_IFMT)
+            }
+        }
+        walk(folder.resolvingSymlinksInPath().path, ".")
+        return entries
+    }
+
+    /// The paths whose entries differ between two snapshots (added, removed or changed), sorted.
+    static func differences(_ one: [String: Entry], _ other: [String: Entry]) -> [String] {
+        Set(one.keys).union(other.keys).filter { one[$0] != other[$0] }.sorted()
+    }
+
+    /// The regular files under `folder` with their bytes, by relative path: what a layout or fixture folder
+    /// holds, or the pages of a site whose folders and modes do not matter.
+    static func files(of folder: URL) -> [String: Data] {
+        snapshot(of: folder).compactMapValues(\.data)
+    }
+
+    func files(_ folder: String = "site") -> [String: Data] {
+        Self.files(of: root.appendingPathComponent(folder))
     }
 
     func cleanUp() {
@@ -118,4 +175,10 @@ func page(_ title: String, _ body: String = "", extra: String = "") -> String {
 
 extension BuildResult {
     func messages(_ code: String) -> [Diagnostic] { diagnostics.filter { $0.code == code } }
+}
+
+/// An error a test helper throws, with what went wrong.
+struct TestFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -13,9 +13,7 @@ import Testing
         "regelverk/stil.css": "p { margin: 0; }\n",
     ]
 
-    @Test func servesFilesWithTheirContentTypes() async throws {
-        let project = try ServedProject(files: Self.files)
-        defer { Task { await project.stop() } }
+    @Test func servesFilesWithTheirContentTypes() async throws { try await ServedProject.with(files: Self.files) { project in
         try await project.start()
 
         let expected: [(String, String)] = [
@@ -52,11 +50,9 @@ import Testing
         #expect(head.status == 200)
         #expect(head.body.isEmpty)
         #expect(try await project.get("/regelverk/sgi/", method: "POST").status == 405)
-    }
+    } }
 
-    @Test func prettyURLsAndThe404Page() async throws {
-        let project = try ServedProject(files: Self.files)
-        defer { Task { await project.stop() } }
+    @Test func prettyURLsAndThe404Page() async throws { try await ServedProject.with(files: Self.files) { project in
         try await project.start()
 
         let redirect = try await project.get("/regelverk/sgi?x=1")
@@ -70,12 +66,10 @@ import Testing
             #expect(missing.body.contains("<h1>Sidan finns inte</h1>"), "\(path)")
             #expect(missing.headers["content-type"] == "text/html; charset=utf-8")
         }
-    }
+    } }
 
-    @Test func refusesEveryPathOutOfTheSite() async throws {
-        let project = try ServedProject(files: Self.files)
+    @Test func refusesEveryPathOutOfTheSite() async throws { try await ServedProject.with(files: Self.files) { project in
         try project.write("hemlig.txt", "HEMLIGT")
-        defer { Task { await project.stop() } }
         try await project.start()
         let site = project.root.appendingPathComponent(".lathund-preview")
         // Symlinks inside the served folder that lead out of it: to a file and to a folder.
@@ -107,11 +101,9 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: site.appendingPathComponent("kopia.css").path,
                                                    withDestinationPath: "regelverk/stil.css")
         #expect(try await project.get("/kopia.css").body == "p { margin: 0; }\n")
-    }
+    } }
 
-    @Test func anEditReloadsTheOpenPages() async throws {
-        let project = try ServedProject(files: Self.files)
-        defer { Task { await project.stop() } }
+    @Test func anEditReloadsTheOpenPages() async throws { try await ServedProject.with(files: Self.files) { project in
         try await project.start(watch: true)
 
         let events = try await EventStream(port: project.port)
@@ -128,11 +120,9 @@ import Testing
         // A page served now carries the new generation, so its script does not reload it again.
         let served = try await project.get("/regelverk/sgi/").body
         #expect(served.contains("data-generation=\"\(generation(of: build)!)\""))
-    }
+    } }
 
-    @Test func aBrokenEditShowsTheErrorsOverTheLastGoodSite() async throws {
-        let project = try ServedProject(files: Self.files)
-        defer { Task { await project.stop() } }
+    @Test func aBrokenEditShowsTheErrorsOverTheLastGoodSite() async throws { try await ServedProject.with(files: Self.files) { project in
         try await project.start(watch: true)
         let events = try await EventStream(port: project.port)
         _ = try #require(try await events.next { $0.name == "hello" })
@@ -158,18 +148,31 @@ import Testing
         let after = try await project.get("/regelverk/sgi/")
         #expect(after.body.contains("Lagad sida."))
         #expect(!after.body.contains("Bygget misslyckades"))
+    } }
+
+    /// The server stops before `stop()` returns: afterwards its port refuses connections and the project is gone.
+    @Test func aStoppedServerNoLongerAnswers() async throws {
+        var port: UInt16 = 0
+        var root: URL?
+        try await ServedProject.with(files: Self.files) { project in
+            try await project.start(watch: true)
+            port = project.port
+            root = project.root
+            #expect(try await project.get("/").status == 200)
+        }
+        #expect(port != 0)
+        #expect(throws: (any Error).self, "port \(port) still answers") { _ = try RawHTTP.connect(port: port) }
+        #expect(root.map { FileManager.default.fileExists(atPath: $0.path) } == false)
     }
 
-    @Test func aFirstBuildThatFailsShowsAnErrorPage() async throws {
-        let project = try ServedProject(files: ["_index.md": "---\ntitle: [\n---\n"])
-        defer { Task { await project.stop() } }
+    @Test func aFirstBuildThatFailsShowsAnErrorPage() async throws { try await ServedProject.with(files: ["_index.md": "---\ntitle: [\n---\n"]) { project in
         try await project.start(requireBuilt: false)
         let response = try await project.get("/")
         #expect(response.status == 500)
         #expect(response.body.contains("Bygget misslyckades"))
         #expect(response.body.contains("content/_index.md:"))
         #expect(response.body.contains("<script src=\"/_lathund/reload.js\""))
-    }
+    } }
 }
 
 @Suite struct PreviewPartsTests {

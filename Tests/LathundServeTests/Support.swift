@@ -49,6 +49,7 @@ final class ServedProject: @unchecked Sendable {
         var options = BuildOptions(projectRoot: root)
         options.outputDirectory = ".lathund-preview"
         options.jobs = 2
+        options.today = Day("2026-11-23")  // never the real clock
         var settings = PreviewSession.Settings()
         settings.port = 0
         settings.pollInterval = .milliseconds(50)
@@ -63,10 +64,25 @@ final class ServedProject: @unchecked Sendable {
         if watch { watching = Task { [session] in await session!.watch() } }
     }
 
+    /// Stops watching (waiting for a build under way to finish), stops the server and removes the project.
     func stop() async {
         watching?.cancel()
+        await watching?.value
         await session?.stop()
         try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Runs `body` with a project of `files` and stops it afterwards, also when `body` throws: the server never
+    /// outlives its test.
+    static func with(files: [String: String], _ body: (ServedProject) async throws -> Void) async throws {
+        let project = try ServedProject(files: files)
+        do {
+            try await body(project)
+        } catch {
+            await project.stop()
+            throw error
+        }
+        await project.stop()
     }
 
     func get(_ rawPath: String, method: String = "GET") async throws -> RawResponse {
@@ -90,8 +106,8 @@ enum RawHTTP {
             let request = "\(method) \(rawPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
             try send(socket, request)
             var data = Data()
-            let deadline = Date().addingTimeInterval(30)
-            while Date() < deadline {
+            let deadline = ContinuousClock.now + .seconds(30)
+            while ContinuousClock.now < deadline {
                 guard let chunk = try receive(socket) else { break }
                 data.append(chunk)
             }
@@ -177,8 +193,8 @@ final class EventStream: @unchecked Sendable {
     /// The next event whose name and data satisfy `match`, or nil when none came within `timeout` seconds.
     func next(timeout: TimeInterval = 60, where match: @escaping @Sendable (Event) -> Bool) async throws -> Event? {
         try await RawHTTP.offPool { [self] in
-            let deadline = Date().addingTimeInterval(timeout)
-            while Date() < deadline {
+            let deadline = ContinuousClock.now + .seconds(timeout)
+            while ContinuousClock.now < deadline {
                 while let event = takeEvent() {
                     if match(event) { return event }
                 }

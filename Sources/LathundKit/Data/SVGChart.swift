@@ -109,7 +109,7 @@ struct SVGChart {
         var x = 0.0
         var y = top
         let rowHeight = fontSize + 10
-        svg.raw("<g class=\"legend\">\n")
+        svg.raw("<g class=\"legend\" fill=\"currentColor\" font-size=\"\(SVGWriter.number(fontSize))\">\n")
         for (index, series) in data.series.enumerated() {
             let itemWidth = 30 + textWidth(series.name) + 20
             if x > 0, x + itemWidth > width {

@@ -60,6 +60,7 @@ public final class StagedOutput: @unchecked Sendable {
                 return
             }
         }
+        KillPoint.reached("discard")
         if lathund_remove_in_background(trash.path) != 0 {
             try? FileManager.default.removeItem(at: trash)
         }
@@ -89,11 +90,15 @@ public final class StagedOutput: @unchecked Sendable {
         let spare = Self.spare(for: self.output)
         if Self.kind(of: spare.path) == S_IFDIR, rename(spare.path, staging.path) == 0 {
             recycled = true
+            Self.resetMode(of: staging.path, to: Self.folderMode)
         } else {
             if Self.kind(of: spare.path) != nil { Self.discard(spare, output: self.output) }
-            try FileManager.default.createDirectory(at: staging, withIntermediateDirectories: false)
+            guard mkdir(staging.path, 0o755) == 0 else {
+                throw WriteError(path: staging.path, reason: String(cString: strerror(errno)))
+            }
             recycled = false
         }
+        KillPoint.reached("output-start")
     }
 
     deinit {
@@ -119,6 +124,7 @@ public final class StagedOutput: @unchecked Sendable {
         if let failAfterWrites, count > failAfterWrites {
             throw WriteError(path: relativePath, reason: "simulated write failure")
         }
+        KillPoint.reached("write:\(count)")
         let target = staging.appendingPathComponent(relativePath)
         try makeFolder(target.deletingLastPathComponent().path, for: relativePath)
         return target
@@ -144,11 +150,37 @@ public final class StagedOutput: @unchecked Sendable {
                         throw WriteError(path: relativePath, reason: String(cString: strerror(errno)))
                     }
                 }
+            } else {
+                Self.resetMode(of: folder, to: Self.folderMode)  // a recycled folder
             }
         }
         lock.lock()
         createdFolders.insert(folder)
         lock.unlock()
+    }
+
+    /// The process's umask, through which new files and folders get their modes; read from /proc/self/status,
+    /// since umask(2) reads it only by setting it, which would race with other threads creating files.
+    static let creationMask: mode_t = {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+           let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+           let mask = mode_t(line.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) {
+            return mask
+        }
+        let mask = umask(0o022)
+        umask(mask)
+        return mask
+    }()
+    /// The modes this stage creates files and folders with: what a recycled file or folder is set back to.
+    static var fileMode: mode_t { 0o644 & ~creationMask }
+    static var folderMode: mode_t { 0o755 & ~creationMask }
+
+    /// Sets the permission bits of a file or folder (not a link) that has others.
+    static func resetMode(of path: String, to mode: mode_t) {
+        var info = stat()
+        if lstat(path, &info) == 0, info.st_mode & S_IFMT != S_IFLNK, info.st_mode & 0o7777 != mode {
+            chmod(path, mode)
+        }
     }
 
     /// The file type at `path` (`S_IFDIR`, `S_IFREG`, `S_IFLNK`, …), links not followed; nil when nothing is there.
@@ -184,6 +216,8 @@ public final class StagedOutput: @unchecked Sendable {
                 close(descriptor)
                 descriptor = -1
                 try remove(target, for: relativePath)
+            } else if descriptor >= 0, info.st_mode & 0o7777 != Self.fileMode {
+                fchmod(descriptor, Self.fileMode)  // as a new file would have
             } else if descriptor < 0, errno != ENOENT {
                 try remove(target, for: relativePath)  // a folder or a link where the file goes
             }
@@ -257,9 +291,11 @@ public final class StagedOutput: @unchecked Sendable {
                 if createdFolders.contains(path) {
                     try prune(folder: path, relative: relativePath)
                 } else {
+                    KillPoint.reached("prune")
                     try remove(path, for: relativePath)
                 }
             } else if !written.contains(relativePath) {
+                KillPoint.reached("prune")
                 try remove(path, for: relativePath)
             }
         }
@@ -279,6 +315,7 @@ public final class StagedOutput: @unchecked Sendable {
     /// Puts the staged site in place of the output folder in one atomic step where the system allows it.
     public func commit() throws {
         try removeUnwritten()
+        KillPoint.reached("before-swap")
         let fileManager = FileManager.default
         var isFolder: ObjCBool = false
         if fileManager.fileExists(atPath: output.path, isDirectory: &isFolder) {
@@ -286,6 +323,7 @@ public final class StagedOutput: @unchecked Sendable {
                 throw WriteError(path: output.path, reason: "exists and is not a folder")
             }
             if lathund_rename_exchange(staging.path, output.path) == 0 {
+                KillPoint.reached("after-swap")
                 Self.keepAsSpare(staging, output: output)  // now holds the previous site
                 return
             }
