@@ -103,13 +103,19 @@ struct SVGChart {
         SwedishFormat.number(value, decimals: scale.decimals)
     }
 
+    /// A legend's group: its text in the page's text colour (SVG text is black by default, whatever the page's
+    /// colours) at the chart's font size, which the layout measures with.
+    private var legendGroup: String {
+        "<g class=\"legend\" fill=\"currentColor\" font-size=\"\(SVGWriter.number(fontSize))\">\n"
+    }
+
     /// Legend rows at the top; returns the height used.
     private func legend(_ svg: inout SVGWriter, top: Double, swatch: (inout SVGWriter, Int, Double, Double) -> Void) -> Double {
         guard full, data.series.count > 1 else { return 0 }
         var x = 0.0
         var y = top
         let rowHeight = fontSize + 10
-        svg.raw("<g class=\"legend\" fill=\"currentColor\" font-size=\"\(SVGWriter.number(fontSize))\">\n")
+        svg.raw(legendGroup)
         for (index, series) in data.series.enumerated() {
             let itemWidth = 30 + textWidth(series.name) + 20
             if x > 0, x + itemWidth > width {
@@ -352,7 +358,7 @@ struct SVGChart {
             marker(&svg, index, x: x + 12, y: y + fontSize / 2, title: nil)
         }
         if full, !data.imprecise.isEmpty {
-            svg.raw("<g class=\"legend\">\n")
+            svg.raw(legendGroup)
             svg.raw("<circle class=\"ink-fill\" cx=\"6\" cy=\"\(SVGWriter.number(top + fontSize / 2))\" r=\"4.5\" fill=\"#ffffff\" stroke=\"currentColor\" stroke-width=\"2\"/>\n")
             svg.text("Ofylld punkt: datumet är inte exakt känt", x: 18, y: top + fontSize * 0.85, anchor: "start")
             svg.raw("</g>\n")
