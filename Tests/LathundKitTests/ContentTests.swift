@@ -28,7 +28,7 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("regelverk/sgi/index.html").path))
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("ordlista/index.html").path))
         // No internal label reaches a reader: what `grep -ri seed site/` checks, over every file written.
-        for (path, data) in TestSite.snapshot(of: output) {
+        for (path, data) in TestSite.files(of: output) {
             #expect(String(decoding: data, as: UTF8.self).range(of: "seed", options: .caseInsensitive) == nil, "\(path)")
         }
     }

@@ -138,7 +138,7 @@ import Testing
     /// The project's own layouts show the review exactly as written, and the notice in the header.
     @Test func reviewLabelIsShownAsWritten() throws {
         var layouts: [String: String] = [:]
-        for (relative, data) in TestSite.snapshot(of: packageRoot.appendingPathComponent("layouts")) {
+        for (relative, data) in TestSite.files(of: packageRoot.appendingPathComponent("layouts")) {
             layouts[relative] = String(decoding: data, as: UTF8.self)
         }
         let site = try TestSite(files: [
