@@ -92,7 +92,7 @@ import Testing
         #expect(written.stdout.hasPrefix("Wrote content/faq/vad-ar-hogriskskydd.md"))
         let text = try #require(site.read("content/faq/vad-ar-hogriskskydd.md"))
         #expect(text.contains("category: \"Återinsjuknande\""))
-        #expect(text.contains("\ndate: 2026-11-23\nreviewed: 2026-11-23 "), "the day given with --today (CLI.run)")
+        #expect(text.contains("\ndate: 2026-11-23\n# reviewed: { date: 2026-11-23,"), "the day given with --today (CLI.run)")
 
         let again = try CLI.run(["new", "faq", "Vad är högriskskydd?"], in: site.root)
         #expect(again.status == 2)
