@@ -94,7 +94,7 @@ final class PipeReader: @unchecked Sendable {
         #expect(built.status == 0)
         #expect(built.stderr.utf8.count > 128 * 1_024)
         #expect(built.stderr.split(separator: "\n").count == 2_000)
-        #expect(built.stdout.hasPrefix("Built 3 pages, 1 assets, 2000 warnings in "))
+        #expect(built.stdout.hasPrefix("Built 3 pages, 1 asset, 2000 warnings in "))
     }
 
     @Test func checkPrintsDiagnosticsAndWritesNothing() throws {
