@@ -138,6 +138,77 @@ def test_the_home_page_lists_the_sections_once(screen, base_url):
     assert len(lists) == 1, f"lists of sections on the home page: {lists}"
 
 
+# --- section pages and the menu's words ------------------------------------------------------------
+
+SECTIONS = ("regelverk", "dfa", "kommunicering", "rapporter", "faq")
+
+
+def pages_of(section):
+    """The section's pages, from the built site: /SECTION/NAME/ for every SECTION/NAME/index.html."""
+    return sorted(f"/{section}/{index_html.parent.name}/" for index_html in (SITE / section).glob("*/index.html"))
+
+
+def links_in(index_html):
+    return set(re.findall(r'href="(/[^"#?]*)', index_html.read_text(encoding="utf-8")))
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_fact_page_is_linked_from_its_section_page(section):
+    """The home page links sections and the most-asked questions, not fact pages: a page is found from its section
+    page (and from search, Tests/js/reachable.test.mjs)."""
+    pages = pages_of(section)
+    assert len(pages) >= 5, f"{section}: {pages}"
+    missing = [page for page in pages if page not in links_in(SITE / section / "index.html")]
+    assert not missing, f"/{section}/ does not link: {missing}"
+
+
+SECTION_LISTS = """
+const pages = new Set(arguments[0].map((path) => new URL(path, location.href).href));
+return [...document.querySelectorAll('main article :is(ul, ol, table)')]
+  .map((list) => ({where: list.closest('.section-pages') ? 'Sidor i avsnittet' : list.closest('.content') ? 'text' : 'layout',
+                   tag: list.tagName,
+                   count: new Set([...list.querySelectorAll('a')].map((a) => a.href).filter((href) => pages.has(href))).size}))
+  .filter((list) => list.count >= 3);
+"""
+
+
+@pytest.mark.parametrize("section", ["regelverk", "dfa", "kommunicering", "rapporter"])
+def test_a_section_page_lists_its_pages_once(screen, base_url, section):
+    """The layout's "Sidor i avsnittet" lists every page of the section; the text has no second, hand-kept list
+    (issue 20 gave the section texts one, so the pages were listed twice)."""
+    pages = pages_of(section)
+    open_at(screen, base_url, f"/{section}/", PHONE)
+    lists = screen.execute_script(SECTION_LISTS, pages)
+    assert [(entry["where"], entry["count"]) for entry in lists] == [("Sidor i avsnittet", len(pages))], lists
+
+
+MENU_LINKS = """
+return [...document.querySelectorAll('header .site-menu .menu a')]
+  .map((a) => ({text: a.textContent.trim(), path: new URL(a.href).pathname}));
+"""
+
+
+def test_each_section_has_one_name_in_the_menu_its_title_and_the_breadcrumbs(screen, base_url):
+    """The menu's words (lathund.yml, chosen for staff) are the section's title, its <title> and the breadcrumb
+    on its pages: staff see one name for each part of the site."""
+    open_at(screen, base_url, "/", DESKTOP)
+    menu = screen.execute_script(MENU_LINKS)
+    assert len(menu) >= 5
+    for item in menu:
+        open_at(screen, base_url, item["path"], DESKTOP)
+        title = screen.find_element(By.CSS_SELECTOR, "main h1").text.strip()
+        assert title == item["text"], f"{item['path']}: the menu says {item['text']!r}, the page's title {title!r}"
+        assert screen.title.startswith(item["text"] + " – "), screen.title
+        below = sorted((SITE / item["path"].strip("/")).glob("*/index.html"))
+        if not below:
+            continue
+        open_at(screen, base_url, site_path(below[0]), DESKTOP)
+        crumbs = screen.execute_script("""
+            return [...document.querySelectorAll('nav.breadcrumbs a')]
+              .map((a) => ({text: a.textContent.trim(), path: new URL(a.href).pathname}));""")
+        assert {"text": item["text"], "path": item["path"]} in crumbs, f"{site_path(below[0])}: {crumbs}"
+
+
 # --- table of contents -----------------------------------------------------------------------------
 
 TOC_STATE = """
