@@ -327,6 +327,33 @@ import Testing
         #expect(sgi.frontMatter.sources.contains { $0.title == "HFD 2014:11" }, "the unbroken-chain rule needs its ruling")
     }
 
+    /// `most_asked:` follows the Jämtland project's logbooks (Projektrapport FK på HC, 2018-12), which rank the
+    /// questions in words, not numbers: "merparten" on kompletteringar, "mycket" on avslag and indragningar, "många"
+    /// on kommuniceringsbrev, "en del" on the DFA chain and on SGI after an avslag, then "information om"
+    /// förebyggande sjukpenning, omprövning and återinsjuknande. Every question ranked that high is on the list;
+    /// those under "Övriga frågor" and "Andra frågor" may be.
+    @Test func mostAskedHoldsWhatTheJamtlandLogbooksRankHighest() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        let report = try Self.seedText("000")
+        let ranked: [(said: String, entry: String)] = [
+            ("merparten av de interna frågorna rör de kompletteringar", "faq/varfor-komplettering.md"),
+            ("det handlar mycket om att förstå varför personer har fått avslag/indrag", "faq/varfor-avslag-trots-intyg.md"),
+            ("Många frågor gällande kommuniceringar", "faq/kommuniceringsbrev-vad-betyder.md"),
+            ("En del frågor rör D-F-A kedjan", "faq/vad-ar-dfa-kedjan.md"),
+            ("En del personer undrade varför man har tappat sin sjukpenninggrundande inkomst efter ett avslag/indrag",
+             "faq/sgi-efter-avslag.md"),
+            ("Information om förebyggande sjukpenning", "faq/vad-ar-forebyggande-sjukpenning.md"),
+            ("hur man begär omprövning", "faq/begara-omprovning.md"),
+            ("hur reglerna ser ut för återinsjuknande", "faq/aterinsjuknande-karensavdrag.md"),
+        ]
+        let faq = try #require(catalog.pages.first { $0.relativePath == "faq/_index.md" })
+        let listed = (faq.frontMatter.faq?.mostAsked ?? []).map(\.value)
+        for (said, entry) in ranked {
+            #expect(report.contains(said), "the report does not say: \(said)")
+            #expect(listed.contains(entry), "most_asked lacks \(entry) (the logbooks: \"\(said)\")")
+        }
+    }
+
     static func page(_ catalog: ContentCatalog, _ path: String) -> Page? { catalog.pages.first { $0.relativePath == path } }
     func page(_ catalog: ContentCatalog, _ path: String) -> Page? { Self.page(catalog, path) }
 
