@@ -15,15 +15,8 @@ const sections = ["regelverk", "dfa", "kommunicering", "rapporter", "faq"];
 async function openSearch(site) {
   const manifest = JSON.parse(await readFile(path.join(site, "assets/manifest.json"), "utf8"));
   const module = await import(path.join(site, "assets", manifest["search.js"]));
-  return module.createSearch({
-    load: async (file) => {
-      try {
-        return JSON.parse(await readFile(path.join(site, file), "utf8"));
-      } catch {
-        return null;
-      }
-    },
-  });
+  // A file that cannot be read or parsed fails the query (the search contract has no optional file).
+  return module.createSearch({ load: async (file) => JSON.parse(await readFile(path.join(site, file), "utf8")) });
 }
 
 /** The fact pages of the built site: /SECTION/NAME/ with the text of their <h1>. */
