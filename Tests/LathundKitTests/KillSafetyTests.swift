@@ -37,6 +37,17 @@ import Glibc
         return stat[close...].dropFirst(2).first
     }
 
+    /// The processes whose working folder is `folder`: after the test's builds have ended, the background
+    /// removal of trash (forked by a build in its project folder, before and after it becomes `rm`).
+    static func processes(workingIn folder: URL) -> [Int32] {
+        let path = folder.resolvingSymlinksInPath().path
+        return ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name in
+            guard let pid = Int32(name), pid != getpid(),
+                  let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(name)/cwd") else { return nil }
+            return cwd == path ? pid : nil
+        }
+    }
+
     /// Runs a build of the current version with LATHUND_TEST_STOP_AT=`point`, waits until the build has stopped
     /// itself there, and kills it. False when the build ended without reaching the point.
     static func buildAndKill(at point: String, in site: TestSite) throws -> Bool {
@@ -110,11 +121,11 @@ import Glibc
             #expect(TestSite.differences(site.snapshot(), expected[target] ?? [:]).isEmpty, "step \(number): the build after the kill")
             live = target
         }
-        // Trash is deleted in the background: wait until it is gone (the deletion is not timed, only awaited).
-        var waited = 0
-        while !Self.leftovers(in: site.root).isEmpty, waited < 60_000 {
+        // Trash is deleted in the background (`rm -rf`, started in the project folder): wait while that process
+        // runs, however long it takes, then nothing may be left. No deadline: a leftover that no process is
+        // removing fails at once, and one being removed is awaited.
+        while !Self.leftovers(in: site.root).isEmpty, !Self.processes(workingIn: site.root).isEmpty {
             usleep(10_000)
-            waited += 10
         }
         #expect(Self.leftovers(in: site.root).isEmpty, "left behind: \(Self.leftovers(in: site.root))")
     }
