@@ -21,6 +21,22 @@ import Testing
         #expect(found("196408233234").first?.masked == "19640823****")
     }
 
+    /// The cases the writing aid's check in the browser is tested against too (Tests/js/granska.test.mjs), so the
+    /// two implementations find the same numbers.
+    @Test func sharedCasesWithTheWritingAid() throws {
+        struct Cases: Decodable {
+            struct Case: Decodable { let text: String; let allowed: [String]?; let found: [[String]] }
+            let cases: [Case]
+        }
+        let data = try Data(contentsOf: packageRoot.appendingPathComponent("Tests/data/personnummer-cases.json"))
+        let cases = try JSONDecoder().decode(Cases.self, from: data).cases
+        #expect(cases.count >= 20)
+        for item in cases {
+            let matches = found(item.text, allowed: Set(item.allowed ?? []))
+            #expect(matches.map { [$0.masked, $0.kind.rawValue] } == item.found, "\(item.text)")
+        }
+    }
+
     @Test func samordningsnummerHasDayPlusSixty() {
         // 1970-10-03 → day 63; check digit 1.
         #expect(found("701063-2391").map(\.kind) == [.samordningsnummer])
@@ -135,6 +151,19 @@ import Testing
 }
 
 @Suite struct ReadabilityTests {
+    /// Texts counted by hand, which the writing aid's LIX in the browser is tested against too.
+    @Test func sharedCasesWithTheWritingAid() throws {
+        struct Cases: Decodable {
+            struct Case: Decodable { let text: String; let words: Int; let sentences: Int; let longWords: Int }
+            let cases: [Case]
+        }
+        let data = try Data(contentsOf: packageRoot.appendingPathComponent("Tests/data/lix-cases.json"))
+        for item in try JSONDecoder().decode(Cases.self, from: data).cases {
+            #expect(Readability(text: item.text) == Readability(words: item.words, sentences: item.sentences,
+                                                                longWords: item.longWords), "\(item.text)")
+        }
+    }
+
     /// A fixed sample, counted by hand: 3 sentences; 18 words (`t.ex.` is one word and ends no sentence);
     /// long words (more than 6 letters): sjukpenning, Försäkringskassan, läkarintyget, sjukskrivningen,
     /// bedömer, arbetsförmågan = 6.

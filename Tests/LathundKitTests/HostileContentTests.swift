@@ -128,17 +128,65 @@ extension TestSite {
         #expect(problems.contains { $0.contains("event attribute onerror on <img>") })
     }
 
+    /// The writing aid's rules file is writers' data that reaches the page as HTML and as a JSON data block: markup
+    /// in any of its texts stays text in both.
+    @Test func writingAidRulesStayInert() throws {
+        let rules = """
+        fields:
+          - id: falt
+            section: "<script>alert(1)</script>"
+            label: "\\"><img src=x onerror=alert(1)>"
+            hint: "</textarea><script>alert(1)</script>"
+            choices_label: "<b onclick=alert(1)>"
+            choices:
+              - { id: val, label: "</label><script>alert(1)</script>" }
+        lists:
+          ord: ["</script>", "<img onerror>"]
+        rules:
+          - id: regel
+            fields: [falt]
+            words: [$ord]
+            message: "</script><script>alert(1)</script> & \\u2028 <!--"
+            link: "sida.md"
+            sources: [{ title: "<i onmouseover=alert(1)>", publisher: "<u>", date: 2026, url: "https://ok.example/?a=\\"><script>alert(1)</script>" }]
+        examples:
+          - label: "<script>alert(1)</script>"
+            from: sida.md
+            choice: { falt: [val] }
+            values: { falt: "</script><script>alert(1)</script>" }
+
+        """
+        let site = try TestSite(files: [
+            "sida.md": page("Sida", "Text med </script><script>alert(1)</script>."),
+            "granska.md": page("Granska", "```granskning\n```\n", extra: "layout: granska\n"),
+            "regler.yml": rules,
+        ], config: TestSite.config + "writing_aid: regler.yml\n", layouts: TestSite.realLayouts())
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(result.diagnostics.errorCount == 0, "\(result.diagnostics.map(\.description).joined(separator: "\n"))")
+        let problems = InertOutput.problems(in: site.root.appendingPathComponent("site"))
+        #expect(problems.isEmpty, "\(problems.joined(separator: "\n"))")
+        let html = try #require(site.read("site/granska/index.html"))
+        #expect(html.contains("<script type=\"application/json\" id=\"granskning_data\">"))
+        #expect(html.contains("\\u003c/script\\u003e\\u003cscript\\u003ealert(1)"), "the message, escaped in the JSON")
+        #expect(html.contains("<legend>&lt;script&gt;alert(1)&lt;/script&gt;</legend>"))
+        #expect(!html.contains("<script>alert") && !html.contains("<img src=x"))
+        #expect(site.read("site/regler.yml") == nil, "the rules file is read by the build, not published")
+    }
+
     @Test func theScannerSeesActiveMarkup() {
         // The check above can fail: each of these is reported.
         for active in ["<script>x</script>", "<img src=x onerror=alert(1)>", "<a href=\"javascript:alert(1)\">",
                        "<a href=\"javascript&#x3A;x\">", "<a href=' JAVASCRIPT:x'>", "<iframe src=x>", "<a href=\"data:text/html,x\">",
                        "<meta http-equiv=\"refresh\" content=\"0; url=javascript:alert(1)\">",
                        "<script type=\"application/ld+json\">{\"a\":\"</script><script>x\"}</script>",
+                       "<script type=\"application/json\" id=\"x\">{\"a\":\"</script><script>x\"}</script>",
                        "<svg onload=x>", "<img src=\"data:image/svg+xml;base64,AAAA\">"] {
             #expect(!InertOutput.html(active).isEmpty, "\(active)")
         }
         for inert in ["<p>&lt;script&gt;</p>", "<img src=\"data:image/png;base64,AAAA\" alt=\"\">", "<a href=\"/x/\">",
-                      "<script type=\"module\" src=\"/assets/search-ui.js\"></script>", "<a href=\"\">x</a>"] {
+                      "<script type=\"module\" src=\"/assets/search-ui.js\"></script>", "<a href=\"\">x</a>",
+                      "<script type=\"application/json\" id=\"granskning_data\">{\"a\":\"\\u003c/script\\u003e\"}</script>"] {
             #expect(InertOutput.html(inert).isEmpty, "\(inert)")
         }
     }

@@ -4,7 +4,7 @@ import FoundationXML
 #endif
 
 /// Looks through a built site for markup a browser would run: script elements other than the site's own module
-/// and inert JSON-LD, frames and plug-ins, `on…=` attributes, `javascript:`/`vbscript:`/`data:` URLs (except
+/// and inert JSON data blocks (JSON-LD, the writing aid's rules), frames and plug-ins, `on…=` attributes, `javascript:`/`vbscript:`/`data:` URLs (except
 /// `data:image/…` in `<img src>`), refreshes to such URLs; JSON that does not parse or holds a raw `<`;
 /// XML that does not parse or has elements outside the feed and sitemap vocabularies.
 enum InertOutput {
@@ -54,9 +54,9 @@ enum InertOutput {
                 let type = attributes["type"] ?? ""
                 let close = range(of: "</script", in: bytes, from: tag.end) ?? bytes.count
                 let body = String(decoding: bytes[tag.end..<close], as: UTF8.self)
-                if type == "application/ld+json" {
-                    if body.contains("<") { problems.append("JSON-LD holds '<'") }
-                    if (try? JSONSerialization.jsonObject(with: Data(body.utf8))) == nil { problems.append("JSON-LD does not parse") }
+                if type == "application/ld+json" || type == "application/json" {  // data blocks, never run
+                    if body.contains("<") { problems.append("\(type) data block holds '<'") }
+                    if (try? JSONSerialization.jsonObject(with: Data(body.utf8))) == nil { problems.append("\(type) data block does not parse") }
                 } else if type == "module", let src = attributes["src"], src.hasPrefix("/"), src.hasSuffix(".js"),
                           src.contains("/assets/"), body.isEmpty {
                     // the site's own module

@@ -15,6 +15,8 @@ struct ChecksStage: Stage {
     /// The glossary file: absolute path and how it is printed.
     let glossary: (path: String, display: String)?
     let datasets: DatasetCatalog
+    /// The writing aid's rules file (absolute path and how it is printed) and the rules read from it.
+    var writingAid: (path: String, display: String, rules: WritingAid?)? = nil
 
     /// Extensions of content files that are scanned as text for personnummer, besides pages and the glossary.
     static let textExtensions: Set<String> = ["md", "csv", "tsv", "yml", "yaml", "json", "txt", "html", "htm", "xml", "svg"]
@@ -37,11 +39,13 @@ struct ChecksStage: Stage {
         let guardian = PersonnummerGuard(allowed: config.personnummerAllow)
         let sourceChecks = SourceChecks(publishers: config.publishers, maxAgeYears: config.sourceMaxAgeYears, today: today)
 
-        // Raw bytes of every text file: pages (front matter and body), the glossary, datasets and other text assets.
+        // Raw bytes of every text file: pages (front matter and body), the glossary, the writing aid's rules, datasets
+        // and other text assets.
         var files: [(absolute: String, display: String)] = pages.map {
             (contentRoot.appendingPathComponent($0.page.relativePath).path, $0.page.displayPath)
         }
         if let glossary { files.append((glossary.path, glossary.display)) }
+        if let writingAid { files.append((writingAid.path, writingAid.display)) }
         for asset in assets {
             let ext = (asset.relativePath as NSString).pathExtension.lowercased()
             if Self.textExtensions.contains(ext) { files.append((asset.absolutePath, asset.displayPath)) }
@@ -55,6 +59,7 @@ struct ChecksStage: Stage {
         }
 
         for dataset in datasets.datasets { diagnostics += sourceChecks.publisherDiagnostics(dataset.sources) }
+        for rule in writingAid?.rules?.rules ?? [] { diagnostics += sourceChecks.publisherDiagnostics(rule.sources) }
 
         let paths = Set(pages.map(\.page.relativePath))
         let faqEntries = Set(pages.filter { $0.page.kind == .page && $0.page.frontMatter.faq != nil }.map(\.page.relativePath))
@@ -135,5 +140,6 @@ extension ChecksStage {
         assets = content.assets
         glossary = content.glossaryPath.map { ($0, setup.contentDisplay + "/" + (setup.config.glossary ?? "")) }
         datasets = data.datasets
+        writingAid = content.writingAidPath.map { ($0, setup.contentDisplay + "/" + (setup.config.writingAid ?? ""), data.writingAid) }
     }
 }

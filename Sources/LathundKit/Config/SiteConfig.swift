@@ -16,6 +16,9 @@ public struct SiteConfig: Sendable {
     public var unsafeHTML = false
     /// Glossary file relative to the content folder, rendered at `/ordlista/`.
     public var glossary: String? = "ordlista.yml"
+    /// `writing_aid:` the rules file of the writing aid (the ```` ```granskning ```` directive), relative to the
+    /// content folder (`dfa/granskningsregler.yml`); read by the build, not copied to the site.
+    public var writingAid: String?
     /// File-name patterns (fnmatch) in `content/` that are neither pages nor assets.
     public var exclude: [String] = ["README.md", ".*", "*~", "*.swp"]
     public var feedLimit = 20
@@ -41,7 +44,7 @@ public struct SiteConfig: Sendable {
     static let knownKeys: Set<String> = [
         "title", "description", "language", "base_url", "unsafe_html", "glossary", "exclude", "feed_limit",
         "toc_min_headings", "menu", "review", "lix_max", "personnummer_allow", "publishers",
-        "source_max_age_years",
+        "source_max_age_years", "writing_aid",
     ]
 
     /// The path part of the base URL (`/` or `/kb/`), which every internal link starts with.
@@ -96,6 +99,14 @@ public struct SiteConfig: Sendable {
         }
         if let unsafe = fields.bool("unsafe_html") { config.unsafeHTML = unsafe }
         if fields.has("glossary") { config.glossary = fields.string("glossary") }
+        if let path = fields.nonEmptyString("writing_aid") {
+            if path.hasPrefix("/") || path.split(separator: "/").contains("..") || !path.hasSuffix(".yml") {
+                fields.diagnostics.append(.error(fields.location(ofValue: "writing_aid"), code: "config-writing-aid",
+                                                 "'writing_aid' must be a .yml file inside content/, such as dfa/granskningsregler.yml"))
+            } else {
+                config.writingAid = path
+            }
+        }
         if let exclude = fields.stringList("exclude") { config.exclude = exclude.map(\.value) }
         if let limit = fields.int("feed_limit") { config.feedLimit = max(1, limit) }
         if let minimum = fields.int("toc_min_headings") { config.tocMinHeadings = max(1, minimum) }

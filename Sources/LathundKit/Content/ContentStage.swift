@@ -3,12 +3,15 @@ import Foundation
 import Glibc
 #endif
 
-/// The Content stage's value: every page, the other files of `content/`, and the glossary file.
+/// The Content stage's value: every page, the other files of `content/`, the glossary file and the writing aid's
+/// rules file.
 public struct ContentCatalog: Sendable {
     public var pages: [Page]
     public var assets: [Asset]
     /// Absolute path of the glossary file, when present.
     public var glossaryPath: String?
+    /// Absolute path of the writing aid's rules file (`writing_aid:`), when present.
+    public var writingAidPath: String? = nil
 }
 
 /// The Content stage: walks `content/`, reads every Markdown file once, types its front matter and derives
@@ -30,10 +33,13 @@ struct ContentStage: Stage {
         var markdownFiles: [(relative: String, absolute: String)] = []
         var assets: [Asset] = []
         var glossaryPath: String?
+        var writingAidPath: String?
         let root = contentDirectory.resolvingSymlinksInPath().path
         walk(directory: root, relative: "", root: root, diagnostics: &diagnostics) { relative, absolute in
             if relative == config.glossary {
                 glossaryPath = absolute
+            } else if relative == config.writingAid {
+                writingAidPath = absolute
             } else if relative.hasSuffix(".md") {
                 markdownFiles.append((relative, absolute))
             } else {
@@ -68,7 +74,12 @@ struct ContentStage: Stage {
         }
         memory?.keep(loaded: remembered, redone: redone)
         progress?(Self.name, pages.count, pages.count)
-        return Staged(ContentCatalog(pages: pages, assets: assets, glossaryPath: glossaryPath), diagnostics)
+        if let name = config.writingAid, writingAidPath == nil {
+            diagnostics.append(.error(SourceLocation(file: display(name)), code: "writing-aid-read",
+                                      "writing_aid: in lathund.yml names \(name), which is not in \(displayRoot)/"))
+        }
+        return Staged(ContentCatalog(pages: pages, assets: assets, glossaryPath: glossaryPath,
+                                     writingAidPath: writingAidPath), diagnostics)
     }
 
     func display(_ relative: String) -> String { displayRoot + "/" + relative }

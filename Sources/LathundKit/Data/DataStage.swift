@@ -1,5 +1,5 @@
-/// The Data stage: the datasets of `content/data/` and the glossary, read before Markdown because directives
-/// draw on them, and the pages the engine makes itself from them (`GeneratedPage.site`).
+/// The Data stage: the datasets of `content/data/`, the glossary and the writing aid's rules, read before Markdown
+/// because directives draw on them, and the pages the engine makes itself from them (`GeneratedPage.site`).
 struct DataStage: Stage {
     static let name = "data"
     let setup: BuildSetup
@@ -10,6 +10,8 @@ struct DataStage: Stage {
         /// Empty when the site has no glossary.
         let glossary: [GlossaryTerm]
         let generated: [GeneratedPage]
+        /// The writing aid's rules (`writing_aid:`), for the granskning directive; nil when the site has none.
+        let writingAid: WritingAid?
     }
 
     func run() -> Staged<Output> {
@@ -22,7 +24,15 @@ struct DataStage: Stage {
             diagnostics += glossaryDiagnostics
             glossary = terms
         }
+        var writingAid: WritingAid?
+        if let path = content.writingAidPath, let name = setup.config.writingAid {
+            let (aid, aidDiagnostics) = WritingAidLoader.load(path: path, relativePath: name,
+                                                              displayPath: setup.contentDisplay + "/" + name)
+            diagnostics += aidDiagnostics
+            writingAid = aid
+        }
         let generated = GeneratedPage.site(config: setup.config, datasets: datasets, glossary: glossary)
-        return Staged(Output(datasets: datasets, glossary: glossary ?? [], generated: generated), diagnostics)
+        return Staged(Output(datasets: datasets, glossary: glossary ?? [], generated: generated, writingAid: writingAid),
+                      diagnostics)
     }
 }

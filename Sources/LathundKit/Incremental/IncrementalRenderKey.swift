@@ -19,8 +19,9 @@ import Mustache
 /// A context value of a type the key does not know makes the key unique to this build, so it can never match.
 enum IncrementalRenderKey {
     /// What links and directives in Markdown read: every page's URL, the paths of the content's other files,
-    /// the base URL, the FAQ index and the bytes of the datasets (`content/data/`).
-    static func markdownInputs(links: SiteLinks, faq: FAQIndex, contentFiles: [Asset]) -> UInt64 {
+    /// the base URL, the FAQ index, the bytes of the datasets (`content/data/`) and of `dataFiles` (absolute paths
+    /// of other files directives read: the writing aid's rules).
+    static func markdownInputs(links: SiteLinks, faq: FAQIndex, contentFiles: [Asset], dataFiles: [String] = []) -> UInt64 {
         var chain = HashChain()
         for (path, url) in links.pageURLs.sorted(by: { $0.key < $1.key }) {
             chain.add(path)
@@ -35,6 +36,10 @@ enum IncrementalRenderKey {
         for file in contentFiles where file.relativePath.hasPrefix("data/") {
             chain.add(file.relativePath)
             chain.add(IncrementalCache.fileHash(file.absolutePath))
+        }
+        for path in dataFiles {
+            chain.add(path)
+            chain.add(IncrementalCache.fileHash(path))
         }
         return chain.value
     }

@@ -17,21 +17,24 @@ public struct DirectiveBlock: Sendable {
     public let location: SourceLocation
 }
 
-/// What a directive may look at: the page it is in, every page of the site, the FAQ built from them once, and
-/// the datasets.
+/// What a directive may look at: the page it is in, every page of the site, the FAQ built from them once, the
+/// datasets and the writing aid's rules.
 public struct DirectiveContext: Sendable {
     public let page: Page
     public let pages: [Page]
     public let links: SiteLinks
     public let faq: FAQIndex
     public let datasets: DatasetCatalog
+    public let writingAid: WritingAid?
 
-    public init(page: Page, pages: [Page], links: SiteLinks, faq: FAQIndex? = nil, datasets: DatasetCatalog = DatasetCatalog([])) {
+    public init(page: Page, pages: [Page], links: SiteLinks, faq: FAQIndex? = nil, datasets: DatasetCatalog = DatasetCatalog([]),
+                writingAid: WritingAid? = nil) {
         self.page = page
         self.pages = pages
         self.links = links
         self.faq = faq ?? FAQIndex(pages: pages)
         self.datasets = datasets
+        self.writingAid = writingAid
     }
 }
 
@@ -39,6 +42,9 @@ public struct DirectiveOutput: Sendable {
     /// Trusted HTML: the directive must escape what it takes from content (see `HTML.escape`).
     public var html: String
     public var diagnostics: [Diagnostic]
+    /// Links the HTML holds that are written in a content file (with their place there): they become links of the
+    /// page, checked by the Indexes stage like links in its Markdown.
+    public var links: [LinkReference] = []
 
     public init(html: String, diagnostics: [Diagnostic] = []) {
         self.html = html

@@ -126,6 +126,7 @@ public struct MarkdownRenderer: Sendable {
                                        location: found.location)
             let output = directive.render(block, context: context)
             diagnostics += output.diagnostics
+            links += output.links
             guard let replacement = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
             cmark_node_set_on_enter(replacement, output.html)
             cmark_node_set_on_exit(replacement, "")

@@ -28,8 +28,10 @@ struct MarkdownStage: Stage {
                               basePath: config.basePath, baseURL: config.baseURL)
         let faq = FAQIndex(pages: content.pages)
         let markdown = PageMarkdown(renderer: MarkdownRenderer(unsafeHTML: config.unsafeHTML, directives: options.directives),
-                                    pages: content.pages, links: links, faq: faq, datasets: data.datasets)
-        let markdownInputs = IncrementalRenderKey.markdownInputs(links: links, faq: faq, contentFiles: content.assets)
+                                    pages: content.pages, links: links, faq: faq, datasets: data.datasets,
+                                    writingAid: data.writingAid)
+        let markdownInputs = IncrementalRenderKey.markdownInputs(links: links, faq: faq, contentFiles: content.assets,
+                                                                 dataFiles: content.writingAidPath.map { [$0] } ?? [])
         let rendererSettings = ["unsafe=\(config.unsafeHTML)", options.directives.signature]
         let memory = options.pageMemory
         let progress = options.progress
@@ -71,10 +73,11 @@ struct PageMarkdown: Sendable {
     let links: SiteLinks
     let faq: FAQIndex
     let datasets: DatasetCatalog
+    let writingAid: WritingAid?
 
     func render(_ page: Page, html: Bool = true) -> RenderedMarkdown {
         renderer.render(page, context: DirectiveContext(page: page, pages: pages, links: links, faq: faq,
-                                                        datasets: datasets), html: html)
+                                                        datasets: datasets, writingAid: writingAid), html: html)
     }
 }
 
