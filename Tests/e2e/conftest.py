@@ -162,8 +162,10 @@ def base_url(site_dir):
         yield server.url
 
 
-@pytest.fixture(scope="session")
-def _browser():
+def start_chromium(network_log=False):
+    """Headless Chromium from Debian through chromedriver, with no network beyond 127.0.0.1. With `network_log`, the
+    performance log (driver.get_log("performance")) records Chromium's Network events (CDP), for tests that must see
+    every request a page makes."""
     for path in (CHROMIUM, CHROMEDRIVER):
         if not Path(path).is_file():
             pytest.fail(f"{path} is missing: apt-get install -y chromium chromium-driver")
@@ -188,10 +190,20 @@ def _browser():
         "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
     ):
         options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    logs = {"browser": "ALL"}
+    if network_log:
+        logs["performance"] = "ALL"
+        options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
+    options.set_capability("goog:loggingPrefs", logs)
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(30)
+    return driver
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    driver = start_chromium()
     try:
         yield driver
     finally:
