@@ -247,6 +247,12 @@ test("the page's own examples: the weak ones give findings, the strong ones none
   }
 });
 
+test("text with decomposed letters (a + ring) is read as the same words", () => {
+  const decomposed = form([], { [F]: "Mår dåligt, upplever stress.".normalize("NFD") });
+  assert.deepEqual(found(engine.review(data, decomposed)),
+    ["funktionsnedsattning:funktion-bara-patientens-berattelse", "funktionsnedsattning:vaga-ord"]);
+});
+
 test("empty fields give no finding, and a field's rules wait for its text", () => {
   assert.deepEqual(engine.review(data, form([], {})), []);
   assert.deepEqual(found(engine.review(data, form([], { [D]: "Ryggvärk." }))), ["diagnos:diagnos-utan-kod"]);

@@ -246,7 +246,8 @@ const QUOTE_WORDS = 12;
 
 /** A field's state: its text, words and whether it counts as filled in (text, or a choice made). */
 function fieldState(form, id, field) {
-  const text = (form.values && form.values[id]) || "";
+  // NFC: text pasted from another program may write å as a + ring, which the patterns do not.
+  const text = ((form.values && form.values[id]) || "").normalize("NFC");
   const words = tokens(text);
   const chosen = (form.choices && form.choices[id]) || [];
   // A field with choices is empty when nothing is chosen (what `needs` asks); any field is filled in when it has
