@@ -1,7 +1,7 @@
 """The writing aid on /dfa/granska/ ("Granska din DFA-text") in Chromium, served by nginx with the site's strict CSP:
 typing a weak text shows findings under each field as you type; the site's strong examples show none; the form
-works with the keyboard alone and names every control for a screen reader; axe-core finds nothing serious in
-light and dark mode and on a phone; a personnummer gets a warning at once; and, in a browser of its own with
+works with the keyboard alone and names every control for a screen reader; axe-core (axe_check.py: nothing
+moderate or worse, no unreviewed incomplete result) in light and dark mode and on a phone; a personnummer gets a warning at once; and, in a browser of its own with
 Chromium's network log (CDP Network events) and a log of storage writes, typing makes no request, sets no cookie
 and writes nothing to localStorage, sessionStorage, IndexedDB or the Cache API. Screenshots at 390 and 1280 px go
 to Tests/e2e/screenshots/granska/ (reviewed copies: docs/screenshots/).
@@ -14,11 +14,11 @@ import re
 import time
 
 import pytest
-from axe_selenium_python import Axe
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from axe_check import check_with_axe
 from conftest import SCREENSHOTS, SITE, start_chromium
 
 PATH = "/dfa/granska/"
@@ -360,25 +360,39 @@ def test_typing_makes_no_request_and_writes_no_cookie_or_storage(logged_browser,
 
 # --- axe, phone, screenshots ------------------------------------------------------------------------------------
 
-def serious_violations(driver):
-    axe = Axe(driver)
-    axe.inject()
-    assert int(driver.execute_script("return axe.version").split(".")[0]) >= 4
-    violations = axe.run(options='{"resultTypes": ["violations"]}')["violations"]
-    return [f"{v['impact']}: {v['id']} {[n['target'] for n in v['nodes'][:3]]}" for v in violations
-            if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", [(1280, 900), (390, 844)], ids=["1280", "390"])
-def test_axe_finds_nothing_serious_with_findings_shown(tool, base_url, scheme, size):
+def test_axe_finds_nothing_with_findings_shown(tool, base_url, scheme, size):
+    name = f"granska-{scheme}-{size[0]}"
     open_tool(tool, base_url, scheme, size)
-    assert serious_violations(tool) == [], "empty form"
+    check_with_axe(tool, PATH, name + "-empty")
     click_example(tool, "Exempel 1, svagare text")
     area(tool, "diagnos").send_keys(" 640823-3234")
     wait(tool).until(lambda d: findings(d, "aktivitetsbegransning") and d.find_element(By.ID, "granskning_pnr").text)
     tool.find_element(By.CSS_SELECTOR, ".granskning-regler > summary").click()
-    assert serious_violations(tool) == [], "with findings, a warning and the rules shown"
+    check_with_axe(tool, PATH, name + "-findings")
+
+
+def contrast(first, second):
+    """The WCAG contrast ratio of two opaque CSS colours ("rgb(r, g, b)")."""
+    def luminance(colour):
+        channels = [int(x) / 255 for x in re.findall(r"[0-9.]+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(first), luminance(second)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_fields_have_readable_text(tool, base_url, scheme):
+    """What axe cannot decide for a <textarea> (axe_exceptions.toml): each field's text colour on its own, opaque
+    background has a contrast of at least 4.5:1."""
+    open_tool(tool, base_url, scheme)
+    for field in FIELDS:
+        colour, background = tool.execute_script(
+            "const s = getComputedStyle(arguments[0]); return [s.color, s.backgroundColor]", area(tool, field))
+        assert not background.startswith("rgba"), f"{field}: the background {background} is not opaque"
+        assert contrast(colour, background) >= 4.5, f"{field} ({scheme}): {colour} on {background}"
 
 
 @pytest.mark.parametrize("size", [(390, 844), (1280, 900)], ids=["390", "1280"])
