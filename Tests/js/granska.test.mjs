@@ -253,6 +253,16 @@ test("text with decomposed letters (a + ring) is read as the same words", () => 
     ["funktionsnedsattning:funktion-bara-patientens-berattelse", "funktionsnedsattning:vaga-ord"]);
 });
 
+test("the words of a phrase follow each other within a clause, not across a full stop or comma", () => {
+  const rules = (text) => found(engine.review(data, form(["arbete"], {
+    [S]: "Lagerarbete med lyft på 20 kilo.", [F]: "Vid undersökningen kraftigt nedsatt kraft i höger arm.", [A]: text })));
+  assert.ok(rules("Lyfter högst 5 kilo och klarar inte jobbet.").includes("aktivitetsbegransning:aktivitet-bara-slutsats"));
+  for (const text of ["Lyfter högst 5 kilo och klarar inte. Jobbet kräver 20 kilo.",
+                      "Lyfter högst 5 kilo och klarar inte, jobbet kräver 20 kilo."]) {
+    assert.ok(!rules(text).includes("aktivitetsbegransning:aktivitet-bara-slutsats"), text);
+  }
+});
+
 test("empty fields give no finding, and a field's rules wait for its text", () => {
   assert.deepEqual(engine.review(data, form([], {})), []);
   assert.deepEqual(found(engine.review(data, form([], { [D]: "Ryggvärk." }))), ["diagnos:diagnos-utan-kod"]);
