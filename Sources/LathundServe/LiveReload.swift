@@ -1,5 +1,3 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
 
 /// Server-sent events to every open preview page. Each page is served with the site's generation (a
@@ -51,35 +49,6 @@ final class ReloadHub: @unchecked Sendable {
 
     /// A comment line: keeps proxies from closing the stream and finds clients that went away.
     static let keepAlive = Data(": ping\n\n".utf8)
-}
-
-/// Bytes of an `AsyncStream<Data>` as the buffered sequence FlyingFox sends as a chunked body, one chunk per
-/// event.
-struct EventStreamBody: AsyncBufferedSequence, Sendable {
-    typealias Element = UInt8
-    let events: AsyncStream<Data>
-
-    func makeAsyncIterator() -> Iterator { Iterator(events: events.makeAsyncIterator()) }
-
-    struct Iterator: AsyncBufferedIteratorProtocol {
-        var events: AsyncStream<Data>.AsyncIterator
-        var pending: [UInt8] = []
-
-        mutating func next() async throws -> UInt8? {
-            if pending.isEmpty, let event = await events.next() { pending = Array(event) }
-            return pending.isEmpty ? nil : pending.removeFirst()
-        }
-
-        mutating func nextBuffer(suggested count: Int) async throws -> [UInt8]? {
-            if pending.isEmpty {
-                guard let event = await events.next() else { return nil }
-                pending = Array(event)
-            }
-            let buffer = Array(pending.prefix(Swift.max(1, count)))
-            pending.removeFirst(buffer.count)
-            return buffer
-        }
-    }
 }
 
 /// The files the preview adds under `/_lathund/`; never part of a build's output.

@@ -1,9 +1,16 @@
-import FlyingFox
-import FlyingSocks
 import Foundation
+import HTTPTypes
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOPosix
 
 /// Serves the output folder over HTTP for the preview, with `/_lathund/` for live reload. Every response
 /// forbids caching; HTML gets the reload script, and the build errors while the last build is failed.
+///
+/// The connections are Hummingbird's server core on SwiftNIO (`PreviewChannel`): request heads are bounded
+/// (`RequestLimits`), a connection that sends no complete request within `idleTimeout` is closed, and at most
+/// `maxConnections` are open at once. Only the loopback names and the bind address are answered (`HostCheck`).
 final class PreviewServer: @unchecked Sendable {
     /// The CSP of the published site (`deploy/nginx/lathund.conf`; a test keeps the two equal): no inline
     /// scripts or styles. The preview sends it too, so a page that breaks under it breaks in the preview, and
@@ -11,17 +18,29 @@ final class PreviewServer: @unchecked Sendable {
     static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 
+    struct Limits: Sendable {
+        var request = RequestLimits()
+        /// A connection is closed when it has sent no complete request head for this long (a header that never
+        /// ends, a keep-alive connection left open). A live-reload stream is a response in progress: it stays.
+        var idleTimeout: Duration = .seconds(10)
+        /// Connections open at once; more wait in the kernel's queue until one closes.
+        var maxConnections = 256
+    }
+
     let folder: SiteFolder
     let hub = ReloadHub()
+    let limits: Limits
     private let lock = NSLock()
     private var currentStatus: BuildStatus
-    private var server: HTTPServer?
-    private var runError: Error?
+    private var hosts: HostCheck?
+    private var server: Server<PreviewChannel>?
+    private var running: Task<Void, Never>?
     private var keepAliveTask: Task<Void, Never>?
 
-    init(folder: URL, generation: String) {
+    init(folder: URL, generation: String, limits: Limits = Limits()) {
         self.folder = SiteFolder(root: folder)
         self.currentStatus = BuildStatus(generation: generation)
+        self.limits = limits
     }
 
     var status: BuildStatus { lock.withLock { currentStatus } }
@@ -37,41 +56,55 @@ final class PreviewServer: @unchecked Sendable {
 
     /// Binds to `host:port` (port 0: any free port) and returns the port.
     func start(host: String, port: UInt16) async throws -> UInt16 {
-        let address: any SocketAddress = host.contains(":")
-            ? try sockaddr_in6.inet6(ip6: host, port: port) : try sockaddr_in.inet(ip4: host, port: port)
-        let server = HTTPServer(config: .init(address: address, timeout: 30, logger: .disabled), handler: self)
-        lock.withLock { self.server = server }
-        Task { [weak self] in
-            do { try await server.run() } catch { self?.failed(error) }
-        }
-        for _ in 0..<1_000 {
-            if await server.isListening, let address = await server.listeningAddress {
-                switch address {
-                case .ip4(_, let port), .ip6(_, let port):
-                    startKeepAlive()
-                    return port
-                case .unix:
-                    break
-                }
+        let started = Started()
+        var logger = Logger(label: "lathund.serve")
+        logger.logLevel = .critical
+        let server = Server(
+            childChannelSetup: PreviewChannel(server: self, limits: limits),
+            configuration: ServerConfiguration(address: .hostname(host, port: Int(port)),
+                                               availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
+            onServerRunning: { [weak self] channel in
+                let bound = channel.localAddress?.port ?? Int(port)
+                self?.lock.withLock { self?.hosts = HostCheck(bind: host, port: bound) }
+                started.finish(.success(bound))
+            },
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger
+        )
+        let running = Task {
+            do {
+                try await server.run()
+                started.finish(.failure(ServeError.notListening(host: host, port: port)))
+            } catch {
+                started.finish(.failure(error))
             }
-            if let error = lock.withLock({ runError }) { throw error }
-            try await Task.sleep(nanoseconds: 10_000_000)
         }
-        throw ServeError.notListening(host: host, port: port)
+        lock.withLock {
+            self.server = server
+            self.running = running
+        }
+        let bound = try await started.value()
+        startKeepAlive()
+        return UInt16(bound)
     }
 
+    /// Ends the live-reload streams, lets the open connections finish (at most 2 s) and stops listening.
     func stop() async {
-        let (server, keepAlive) = lock.withLock {
-            defer { self.server = nil; keepAliveTask = nil }
-            return (self.server, keepAliveTask)
+        let (server, running, keepAlive) = lock.withLock {
+            defer { self.server = nil; self.running = nil; keepAliveTask = nil }
+            return (self.server, self.running, keepAliveTask)
         }
         keepAlive?.cancel()
         hub.finish()
-        await server?.stop(timeout: 1)
-    }
-
-    private func failed(_ error: Error) {
-        lock.withLock { runError = error }
+        guard let server, let running else { return }
+        let graceful = Task { try? await server.shutdownGracefully() }
+        let deadline = Task {
+            try? await Task.sleep(for: .seconds(2))
+            running.cancel()
+        }
+        await running.value
+        deadline.cancel()
+        graceful.cancel()
     }
 
     private func startKeepAlive() {
@@ -86,6 +119,33 @@ final class PreviewServer: @unchecked Sendable {
     }
 }
 
+/// The port the server bound, handed from the server's start-up to `start()` once.
+private final class Started: @unchecked Sendable {
+    private let lock = NSLock()
+    private var result: Result<Int, Error>?
+    private var waiter: CheckedContinuation<Int, Error>?
+
+    func finish(_ outcome: Result<Int, Error>) {
+        let waiter: CheckedContinuation<Int, Error>? = lock.withLock {
+            guard result == nil else { return nil }
+            result = outcome
+            defer { self.waiter = nil }
+            return self.waiter
+        }
+        waiter?.resume(with: outcome)
+    }
+
+    func value() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<Int, Error>? = lock.withLock {
+                if result == nil { waiter = continuation }
+                return result
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+}
+
 public enum ServeError: Error, CustomStringConvertible {
     case notListening(host: String, port: UInt16)
 
@@ -96,95 +156,135 @@ public enum ServeError: Error, CustomStringConvertible {
     }
 }
 
-extension PreviewServer: HTTPHandler {
-    func handleRequest(_ request: HTTPRequest) async throws -> HTTPResponse {
-        guard request.method == .GET || request.method == .HEAD else {
-            return response(.methodNotAllowed, text: "Bara GET och HEAD.\n", headers: [HTTPHeader("Allow"): "GET, HEAD"])
+/// One response, as `PreviewChannel` writes it.
+struct Reply: Sendable {
+    enum Body: Sendable {
+        case bytes(Data)
+        /// A live-reload stream: each element is sent as it comes, until the stream ends.
+        case events(AsyncStream<Data>)
+    }
+
+    var status: HTTPResponse.Status
+    var fields: HTTPFields
+    var body: Body
+    /// Close the connection after this response.
+    var closes = false
+}
+
+extension PreviewServer {
+    /// The response to a request head. A request with a body is refused: the preview only reads.
+    func reply(to request: HTTPRequest) -> Reply {
+        guard request.method == .get || request.method == .head else {
+            var reply = text(.methodNotAllowed, "Bara GET och HEAD.\n")
+            reply.fields[.allow] = "GET, HEAD"
+            return reply
         }
-        let rawPath = request.target.path()
+        if request.headerFields[.transferEncoding] != nil || (request.headerFields[.contentLength] ?? "0") != "0" {
+            var reply = text(.contentTooLarge, "Förhandsvisningen tar inte emot data.\n")
+            reply.closes = true
+            return reply
+        }
+        guard let hosts = lock.withLock({ hosts }), hosts.allows(request.authority) else {
+            var reply = text(.misdirectedRequest, "Förhandsvisningen svarar bara på localhost, 127.0.0.1 och [::1] (och "
+                             + "adressen den lyssnar på), med sin port.\n")
+            reply.closes = true
+            return reply
+        }
+        let target = request.path ?? ""
+        guard !target.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            return text(.badRequest, "Ogiltig sökväg.\n")
+        }
+        let rawPath = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
+        let query = target.dropFirst(rawPath.count + 1)
         if rawPath.hasPrefix("/_lathund/") {
-            return preview(rawPath, request)
+            return preview(rawPath, head: request.method == .head)
         }
         let status = self.status
         guard status.hasSite else {
-            return html(status.phase == .starting ? .serviceUnavailable : .internalServerError,
-                        PreviewHTML.standalone(status), request)
+            return html(status.phase == .starting ? .serviceUnavailable : .internalServerError, PreviewHTML.standalone(status))
         }
-        switch folder.resolve(rawPath: rawPath) {
-        case .file(let path):
-            return try file(path, status: .ok, request)
-        case .redirect(let location):
-            let query = request.target.query()
-            return HTTPResponse(statusCode: .movedPermanently,
-                                headers: headers([.location: query.isEmpty ? location : location + "?" + query]))
-        case .notFound:
-            if case .file(let path) = folder.resolve(rawPath: "/404.html") {
-                return try file(path, status: .notFound, request)
+        do {
+            switch folder.resolve(rawPath: rawPath) {
+            case .file(let path):
+                return try file(path, status: .ok)
+            case .redirect(let location):
+                var reply = Reply(status: .movedPermanently, fields: headers(), body: .bytes(Data()))
+                reply.fields[.location] = query.isEmpty ? location : location + "?" + query
+                return reply
+            case .notFound:
+                if case .file(let path) = folder.resolve(rawPath: "/404.html") {
+                    return try file(path, status: .notFound)
+                }
+                return text(.notFound, "Sidan finns inte.\n")
+            case .forbidden:
+                return text(.forbidden, "Förbjuden sökväg.\n")
+            case .badRequest:
+                return text(.badRequest, "Ogiltig sökväg.\n")
             }
-            return response(.notFound, text: "Sidan finns inte.\n")
-        case .forbidden:
-            return response(.forbidden, text: "Förbjuden sökväg.\n")
-        case .badRequest:
-            return response(.badRequest, text: "Ogiltig sökväg.\n")
+        } catch {
+            return text(.notFound, "Sidan finns inte.\n")
         }
     }
 
-    private func preview(_ rawPath: String, _ request: HTTPRequest) -> HTTPResponse {
+    /// The response to a request refused on its head's bytes or by the HTTP parser; the connection closes after it.
+    func refusal(_ status: Int) -> Reply {
+        let reply: Reply
+        switch status {
+        case 414: reply = text(.uriTooLong, "Adressen är för lång.\n")
+        case 431: reply = text(.requestHeaderFieldsTooLarge, "Begärans huvud är för stort.\n")
+        default: reply = text(.badRequest, "Felaktig begäran.\n")
+        }
+        var closing = reply
+        closing.closes = true
+        return closing
+    }
+
+    private func preview(_ rawPath: String, head: Bool) -> Reply {
         switch rawPath {
         case "/_lathund/events":
-            let status = self.status
+            var fields = headers()
+            fields[.contentType] = "text/event-stream"
+            guard !head else { return Reply(status: .ok, fields: fields, body: .bytes(Data())) }
             let first = Data("retry: 1000\n\n".utf8) + ReloadHub.event("hello", data: status.eventData)
-            let body = HTTPBodySequence(from: EventStreamBody(events: hub.subscribe(first: first)))
-            return HTTPResponse(statusCode: .ok, headers: headers([.contentType: "text/event-stream"]), body: body)
+            return Reply(status: .ok, fields: fields, body: .events(hub.subscribe(first: first)))
         case "/_lathund/reload.js":
-            return response(.ok, text: PreviewAssets.script, type: "text/javascript; charset=utf-8", request)
+            return text(.ok, PreviewAssets.script, type: "text/javascript; charset=utf-8")
         case "/_lathund/reload.css":
-            return response(.ok, text: PreviewAssets.stylesheet, type: "text/css; charset=utf-8", request)
+            return text(.ok, PreviewAssets.stylesheet, type: "text/css; charset=utf-8")
         case "/_lathund/status":
-            return response(.ok, text: status.eventData, type: "application/json; charset=utf-8", request)
+            return text(.ok, status.eventData, type: "application/json; charset=utf-8")
         default:
-            return response(.notFound, text: "Sidan finns inte.\n")
+            return text(.notFound, "Sidan finns inte.\n")
         }
     }
 
-    private func file(_ path: String, status code: HTTPStatusCode, _ request: HTTPRequest) throws -> HTTPResponse {
-        let type = ContentType.of(path: path)
+    private func file(_ path: String, status code: HTTPResponse.Status) throws -> Reply {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
         if ContentType.isHTML(path) {
-            let page = PreviewHTML.inject(PreviewHTML.snippet(for: status), into: try Data(contentsOf: URL(fileURLWithPath: path)))
-            return html(code, page, request)
+            return html(code, PreviewHTML.inject(PreviewHTML.snippet(for: status), into: data))
         }
-        let url = URL(fileURLWithPath: path)
-        if request.method == .HEAD {
-            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-            return HTTPResponse(statusCode: code, headers: headers([.contentType: type, .contentLength: String(size)]))
-        }
-        return HTTPResponse(statusCode: code, headers: headers([.contentType: type]), body: try HTTPBodySequence(file: url))
+        var fields = headers()
+        fields[.contentType] = ContentType.of(path: path)
+        return Reply(status: code, fields: fields, body: .bytes(data))
     }
 
-    private func html(_ code: HTTPStatusCode, _ page: Data, _ request: HTTPRequest) -> HTTPResponse {
-        body(code, page, type: "text/html; charset=utf-8", request)
+    private func html(_ code: HTTPResponse.Status, _ page: Data) -> Reply {
+        var fields = headers()
+        fields[.contentType] = "text/html; charset=utf-8"
+        return Reply(status: code, fields: fields, body: .bytes(page))
     }
 
-    private func response(_ code: HTTPStatusCode, text: String, type: String = "text/plain; charset=utf-8",
-                          _ request: HTTPRequest? = nil, headers extra: [HTTPHeader: String] = [:]) -> HTTPResponse {
-        var response = body(code, Data(text.utf8), type: type, request)
-        for (name, value) in extra { response.headers[name] = value }
-        return response
+    private func text(_ code: HTTPResponse.Status, _ text: String, type: String = "text/plain; charset=utf-8") -> Reply {
+        var fields = headers()
+        fields[.contentType] = type
+        return Reply(status: code, fields: fields, body: .bytes(Data(text.utf8)))
     }
 
-    private func body(_ code: HTTPStatusCode, _ data: Data, type: String, _ request: HTTPRequest?) -> HTTPResponse {
-        if request?.method == .HEAD {
-            return HTTPResponse(statusCode: code, headers: headers([.contentType: type, .contentLength: String(data.count)]))
-        }
-        return HTTPResponse(statusCode: code, headers: headers([.contentType: type]), body: data)
-    }
-
-    private func headers(_ extra: [HTTPHeader: String]) -> HTTPHeaders {
-        var headers = HTTPHeaders()
-        headers[.cacheControl] = "no-store"
-        headers[HTTPHeader("X-Content-Type-Options")] = "nosniff"
-        headers[HTTPHeader("Content-Security-Policy")] = Self.contentSecurityPolicy
-        for (name, value) in extra { headers[name] = value }
-        return headers
+    private func headers() -> HTTPFields {
+        var fields = HTTPFields()
+        fields[.cacheControl] = "no-store"
+        fields[.xContentTypeOptions] = "nosniff"
+        fields[.contentSecurityPolicy] = Self.contentSecurityPolicy
+        return fields
     }
 }

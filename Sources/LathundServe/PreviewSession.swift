@@ -15,6 +15,12 @@ public final class PreviewSession: @unchecked Sendable {
         public var fullCompareInterval: Duration = .seconds(4)
         /// A change is built once the files have been quiet this long (editors write in several steps).
         public var quietPeriod: Duration = .milliseconds(100)
+        /// The largest request line, header line and header block answered (414 and 431 beyond them).
+        public var requestLimits = RequestLimits()
+        /// A connection that sends no complete request head for this long is closed (live-reload streams stay).
+        public var idleTimeout: Duration = .seconds(10)
+        /// Connections open at once; more wait until one closes.
+        public var maxConnections = 256
         public init() {}
     }
 
@@ -50,7 +56,9 @@ public final class PreviewSession: @unchecked Sendable {
         self.settings = settings
         self.report = report
         server = PreviewServer(folder: Self.resolve(options.outputDirectory, in: options.projectRoot),
-                               generation: instance + "-0")
+                               generation: instance + "-0",
+                               limits: PreviewServer.Limits(request: settings.requestLimits, idleTimeout: settings.idleTimeout,
+                                                            maxConnections: settings.maxConnections))
         watcher = FileWatcher(paths: [options.contentDirectory, options.layoutsDirectory, options.configFile]
             .map { Self.resolve($0, in: options.projectRoot).path })
     }

@@ -12,7 +12,7 @@ public struct SiteFolder: Sendable {
     public enum Resolution: Equatable, Sendable {
         /// A regular file inside the folder, by its real path.
         case file(String)
-        /// A folder requested without its slash: the path to redirect to.
+        /// A folder requested without its slash: the path to redirect to (one `/` between segments, one at the end).
         case redirect(String)
         case notFound
         /// A path that tries to leave the folder.
@@ -28,6 +28,8 @@ public struct SiteFolder: Sendable {
     public func resolve(rawPath: String) -> Resolution {
         guard rawPath.hasPrefix("/") else { return .badRequest }
         var segments: [String] = []
+        /// The same segments as they came (still percent-encoded), for a redirect's `Location`.
+        var rawSegments: [Substring] = []
         for raw in rawPath.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
             guard let segment = String(raw).removingPercentEncoding else { return .badRequest }
             if segment == "." || segment == ".." || segment.contains("/") || segment.contains("\\")
@@ -35,9 +37,11 @@ public struct SiteFolder: Sendable {
                 return .forbidden
             }
             segments.append(segment)
+            rawSegments.append(raw)
         }
         let wantsFolder = segments.last?.isEmpty ?? true
         segments.removeAll { $0.isEmpty }
+        rawSegments.removeAll { $0.isEmpty }
         if segments.contains(where: { $0.hasPrefix(".") }) { return .notFound }
 
         guard let base = Self.realPath(root.path) else { return .notFound }
@@ -46,7 +50,10 @@ public struct SiteFolder: Sendable {
         guard stat(candidate, &status) == 0 else { return .notFound }
         if (status.st_mode & S_IFMT) == S_IFDIR {
             guard wantsFolder else {
-                return exists(candidate + "/index.html") ? .redirect(rawPath + "/") : .notFound
+                // Made from the segments, never from the path as sent: `//regelverk` must not become
+                // `Location: //regelverk/`, which a browser reads as the host `regelverk`.
+                let location = "/" + rawSegments.joined(separator: "/") + "/"
+                return exists(candidate + "/index.html") ? .redirect(location) : .notFound
             }
             return file(candidate + "/index.html", inside: base)
         }

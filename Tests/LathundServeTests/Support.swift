@@ -45,12 +45,14 @@ final class ServedProject: @unchecked Sendable {
 
     /// Starts the server on a free port, builds (which must succeed when `requireBuilt`), and (when `watch`)
     /// starts watching.
-    func start(watch: Bool = false, requireBuilt: Bool = true) async throws {
+    func start(watch: Bool = false, requireBuilt: Bool = true,
+               configure: (inout PreviewSession.Settings) -> Void = { _ in }) async throws {
         var options = BuildOptions(projectRoot: root)
         options.outputDirectory = ".lathund-preview"
         options.jobs = 2
         options.today = Day("2026-11-23")  // never the real clock
         var settings = PreviewSession.Settings()
+        configure(&settings)
         settings.port = 0
         settings.pollInterval = .milliseconds(50)
         settings.quietPeriod = .milliseconds(50)
@@ -85,8 +87,8 @@ final class ServedProject: @unchecked Sendable {
         await project.stop()
     }
 
-    func get(_ rawPath: String, method: String = "GET") async throws -> RawResponse {
-        try await RawHTTP.request(port: port, method: method, rawPath: rawPath)
+    func get(_ rawPath: String, method: String = "GET", host: String? = nil) async throws -> RawResponse {
+        try await RawHTTP.request(port: port, method: method, rawPath: rawPath, host: host)
     }
 }
 
@@ -99,11 +101,12 @@ struct RawResponse {
 /// HTTP over a plain socket, so the request line goes out exactly as written (`/../`, `%2e%2e`); blocking
 /// reads run on a thread of their own, never on a pool the server uses.
 enum RawHTTP {
-    static func request(port: UInt16, method: String, rawPath: String) async throws -> RawResponse {
+    /// One request with `Connection: close`; the Host header is `127.0.0.1:PORT`, as a browser sends it, unless given.
+    static func request(port: UInt16, method: String, rawPath: String, host: String? = nil) async throws -> RawResponse {
         try await offPool {
             let socket = try connect(port: port)
             defer { close(socket) }
-            let request = "\(method) \(rawPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            let request = "\(method) \(rawPath) HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nConnection: close\r\n\r\n"
             try send(socket, request)
             var data = Data()
             let deadline = ContinuousClock.now + .seconds(30)
@@ -113,6 +116,52 @@ enum RawHTTP {
             }
             return try parse(data)
         }
+    }
+
+    /// Sends `bytes` exactly as given, on a thread of its own so that an answer that comes before the last byte
+    /// is read at once, and reads until the server closes (or `timeout`). Returns the response and the seconds from
+    /// the first byte sent to the end of the status line (nil when none came).
+    static func exchange(port: UInt16, _ bytes: [UInt8], timeout: TimeInterval = 30) async throws
+        -> (response: RawResponse, statusAfter: TimeInterval?)
+    {
+        try await offPool {
+            let socket = try connect(port: port)
+            defer { close(socket) }
+            let sent = DispatchSemaphore(value: 0)
+            let started = Date()
+            Thread {
+                var offset = 0
+                while offset < bytes.count {
+                    let count = bytes[offset...].withUnsafeBytes {
+                        Glibc.send(socket, $0.baseAddress, Swift.min($0.count, 65_536), Int32(MSG_NOSIGNAL))
+                    }
+                    if count <= 0 { break }
+                    offset += count
+                }
+                sent.signal()
+            }.start()
+            var data = Data()
+            var statusAfter: TimeInterval?
+            while Date().timeIntervalSince(started) < timeout {
+                guard let chunk = try? receive(socket) else { break }
+                data.append(chunk)
+                if statusAfter == nil, data.range(of: Data("\r\n".utf8)) != nil {
+                    statusAfter = Date().timeIntervalSince(started)
+                }
+            }
+            shutdown(socket, Int32(SHUT_RDWR))
+            sent.wait()
+            return (try parse(data), statusAfter)
+        }
+    }
+
+    /// True when the server has closed the connection within `timeout` seconds (what it sends meanwhile is read).
+    static func closedByServer(_ socket: Int32, within timeout: TimeInterval) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if (try? receive(socket)) == nil { return true }
+        }
+        return false
     }
 
     static func parse(_ data: Data) throws -> RawResponse {
@@ -183,12 +232,19 @@ final class EventStream: @unchecked Sendable {
     init(port: UInt16) async throws {
         socket = try await RawHTTP.offPool {
             let socket = try RawHTTP.connect(port: port)
-            try RawHTTP.send(socket, "GET /_lathund/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+            try RawHTTP.send(socket, "GET /_lathund/events HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAccept: text/event-stream\r\n\r\n")
             return socket
         }
     }
 
     deinit { close(socket) }
+
+    /// The server has not closed the stream (nothing is read from it).
+    var isOpen: Bool {
+        var byte: UInt8 = 0
+        let count = recv(socket, &byte, 1, Int32(MSG_PEEK | MSG_DONTWAIT))
+        return count > 0 || (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+    }
 
     /// The next event whose name and data satisfy `match`, or nil when none came within `timeout` seconds.
     func next(timeout: TimeInterval = 60, where match: @escaping @Sendable (Event) -> Bool) async throws -> Event? {
