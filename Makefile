@@ -4,9 +4,10 @@
 SWIFT ?= swift
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ## Building needs pkg-config and cmark-gfm. The tests also need Chromium and its driver, nginx, Python's venv,
-## and (when `node` or `java` is missing) Node and a Java runtime for the HTML checker.
+## curl (publish.sh's self-check), systemd (systemd-analyze checks deploy/systemd/), and (when `node` or `java`
+## is missing) Node and a Java runtime for the HTML checker.
 BUILD_APT_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev cmark-gfm
-TEST_APT_PACKAGES := chromium chromium-driver nginx python3-venv
+TEST_APT_PACKAGES := chromium chromium-driver nginx python3-venv curl systemd
 BENCH_APT_PACKAGES := hyperfine time valgrind
 ## CONFIG=debug builds and installs the debug binary; the site and `make install` use the release binary.
 CONFIG ?= release
@@ -64,7 +65,8 @@ uninstall:
 	rm -f "$(DESTDIR)$(BINDIR)/lathund"
 
 ## Run all tests: the Swift suites, the search module's node suites on two built sites, then the browser,
-## HTML-validity, Makefile and publish tests (nginx with deploy/nginx/lathund.conf, Chromium, the Nu HTML Checker).
+## HTML-validity, Makefile and deploy tests (nginx with deploy/nginx/lathund.conf, Chromium, the Nu HTML Checker,
+## systemd-analyze for deploy/systemd/, curl for publish.sh's self-check).
 ## The sites are built on a fixed day (the content's last review), so no test depends on the real date.
 TEST_DAY := 2026-11-23
 test: test-deps $(E2E_VENV)/installed

@@ -61,8 +61,11 @@ def free_port():
 class Nginx:
     """nginx serving `root` with deploy/nginx/lathund.conf from a temporary prefix, on 127.0.0.1 only."""
 
-    def __init__(self, root):
+    def __init__(self, root, worker_user=None):
+        """`worker_user`: run the workers as this user, as a packaged nginx does (www-data), so that they can read
+        only what that user may (needs root, and a root that user can reach); by default, as the test user."""
         self.root = Path(root)
+        self.worker_user = worker_user
         self.prefix = Path(tempfile.mkdtemp(prefix="lathund-nginx-"))
         self.process = None
         self.port = None
@@ -77,7 +80,7 @@ class Nginx:
         (self.prefix / "lathund.conf").write_text(site_server_config(self.root, self.port), encoding="utf-8")
         # nginx started as root hands requests to workers running as `user` (nobody by default), which could
         # not read a site under a private temporary folder; as any other user it runs as that user.
-        user = "user root;\n" if os.geteuid() == 0 else ""
+        user = f"user {self.worker_user or 'root'};\n" if os.geteuid() == 0 else ""
         (self.prefix / "nginx.conf").write_text(
             f"""{user}worker_processes 1;
 pid {self.prefix}/nginx.pid;

@@ -1,12 +1,17 @@
-"""deploy/publish.sh with nginx (deploy/nginx/lathund.conf) serving ROOT/current: a good build goes live, a
-broken one leaves the old site live and exits non-zero with the report, --rollback goes back, old releases are
-pruned. The source is a git clone of a small site, so the nightly `git pull` is exercised too."""
+"""deploy/publish.sh with nginx (deploy/nginx/lathund.conf) serving ROOT/current: a good build goes live and is
+checked through nginx, a broken one leaves the old site live and exits non-zero with the report, a release nginx
+cannot serve is rolled back, --rollback goes back, old releases are pruned, a killed run leaves nothing behind. The
+source is a git clone of a small site, so the nightly `git pull` is exercised too."""
 
 import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import tempfile
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.request import urlopen
 
@@ -33,10 +38,11 @@ def git(folder, *args):
 class Site:
     """An upstream repository (where writers commit) and the build server's clone of it."""
 
-    def __init__(self, tmp):
+    def __init__(self, tmp, root=None):
         self.upstream = tmp / "upstream"
         self.checkout = tmp / "checkout"
-        self.root = tmp / "www"
+        self.root = root or tmp / "www"
+        self.check_url = None
         (self.upstream / "content").mkdir(parents=True)
         shutil.copytree(REPO / "layouts", self.upstream / "layouts")
         (self.upstream / "lathund.yml").write_text(CONFIG, encoding="utf-8")
@@ -53,10 +59,25 @@ class Site:
         git(self.upstream, "add", "-A")
         git(self.upstream, "commit", "-q", "-m", message)
 
-    def publish(self, *args):
-        command = [str(PUBLISH), "--root", str(self.root), "--source", str(self.checkout), "--lathund", str(LATHUND), *args]
-        result = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    def command(self, *args, lathund=LATHUND):
+        """publish.sh, checking itself against the nginx started for this site (or with --no-check if none)."""
+        check = ["--check-url", self.check_url] if self.check_url else ["--no-check"]
+        return [str(PUBLISH), "--root", str(self.root), "--source", str(self.checkout), "--lathund", str(lathund),
+                *check, *args]
+
+    def publish(self, *args, lathund=LATHUND):
+        result = subprocess.run(self.command(*args, lathund=lathund), capture_output=True, text=True, timeout=300)
         return result.returncode, result.stdout + result.stderr
+
+    @contextmanager
+    def serve(self, **options):
+        """nginx serving ROOT/current (it need not exist yet); publish.sh checks itself against it meanwhile."""
+        with Nginx(self.root / "current", **options) as server:
+            self.check_url = server.url + "/"
+            try:
+                yield server
+            finally:
+                self.check_url = None
 
     def live(self):
         return os.readlink(self.root / "current")
@@ -70,23 +91,27 @@ def get(url):
         return response.read().decode("utf-8")
 
 
-@pytest.fixture
-def site(tmp_path):
+def require_lathund():
     if not LATHUND.is_file():
         pytest.fail(f"no lathund binary at {LATHUND}: swift build first, or set LATHUND_E2E_LATHUND")
+
+
+@pytest.fixture
+def site(tmp_path):
+    require_lathund()
     return Site(tmp_path)
 
 
 def test_good_build_goes_live_broken_build_leaves_it_and_rollback(site):
-    status, output = site.publish()
-    assert status == 0, output
-    first = site.live()
-    assert first.startswith("releases/") and site.releases() == [first.removeprefix("releases/")]
-    assert "publish: live: " + first in output
-    report = json.loads((site.root / "reports" / (first.removeprefix("releases/") + ".json")).read_text(encoding="utf-8"))
-    assert report["succeeded"] is True and report["errors"] == []
-
-    with Nginx(site.root / "current") as server:
+    with site.serve() as server:
+        status, output = site.publish()
+        assert status == 0, output
+        first = site.live()
+        assert first.startswith("releases/") and site.releases() == [first.removeprefix("releases/")]
+        assert "publish: live: " + first in output
+        assert f"serves {first} (3 files checked)" in output, "/, /sok/ and a search shard were fetched through nginx"
+        report = json.loads((site.root / "reports" / (first.removeprefix("releases/") + ".json")).read_text(encoding="utf-8"))
+        assert report["succeeded"] is True and report["errors"] == []
         assert "Version 1 av startsidan" in get(server.url + "/")
 
         # A broken page upstream: the pull brings it in, the strict build fails, nothing changes.
@@ -125,6 +150,16 @@ def test_good_build_goes_live_broken_build_leaves_it_and_rollback(site):
         assert site.live() == first
 
 
+def test_a_failed_build_names_the_live_release_once(site):
+    status, output = site.publish("--no-pull")
+    assert status == 0, output
+    live = site.live()
+    site.write("trasig.md", page("Trasig", "[Finns inte](saknas.md)."), where=site.checkout)
+    status, output = site.publish("--no-pull")
+    assert status == 1, output
+    assert f"the live site is unchanged (current → {live})." in output, output
+
+
 def test_old_releases_are_pruned_but_never_the_live_or_previous_one(site):
     names = []
     for number in range(4):
@@ -150,3 +185,73 @@ def test_bad_options_are_usage_errors(site, args):
     status, output = site.publish("--no-pull", *args)
     assert status == 2, output
     assert not (site.root / "current").exists()
+
+
+def test_a_release_nginx_cannot_read_is_rolled_back(tmp_path):
+    """A build run with umask 077 makes a release that nginx's workers (www-data) cannot read: after the swap the
+    self-check gets 403, puts the previous release back and exits 1."""
+    require_lathund()
+    if os.geteuid() != 0:
+        pytest.skip("needs root, to run nginx's workers as another user than the files' owner")
+    root = Path(tempfile.mkdtemp(prefix="lathund-publish-"))
+    try:
+        root.chmod(0o755)  # www-data must reach ROOT/current; the temporary folders above it are private
+        site = Site(tmp_path, root=root)
+        wrapper = tmp_path / "lathund-umask-077"
+        wrapper.write_text(f"#!/bin/sh\numask 077\nexec {LATHUND} \"$@\"\n", encoding="utf-8")
+        wrapper.chmod(0o755)
+        with site.serve(worker_user="www-data") as server:
+            status, output = site.publish("--no-pull")
+            assert status == 0, output
+            first = site.live()
+            assert "Version 1 av startsidan" in get(server.url + "/")
+
+            site.write("_index.md", page("Start", "Version 2 av startsidan."), where=site.checkout)
+            status, output = site.publish("--no-pull", lathund=wrapper)
+            assert status == 1, output
+            assert "the self-check failed" in output and "answered 403" in output, output
+            assert f"rolled back (current → {first})" in output
+            assert site.live() == first
+            assert site.releases() == [first.removeprefix("releases/")], "the release nginx could not read is removed"
+            assert "Version 1 av startsidan" in get(server.url + "/")
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def test_a_first_publish_that_fails_its_check_leaves_nothing_live(site):
+    """With nothing live before, a failed self-check leaves nothing live (here: no web server answers at all)."""
+    site.check_url = "http://127.0.0.1:9/"  # the discard port: nothing listens there
+    status, output = site.publish("--no-pull")
+    assert status == 1, output
+    assert "the self-check failed" in output and "answered 000" in output
+    assert "rolled back (nothing is live yet)" in output
+    assert not (site.root / "current").exists() and site.releases() == []
+
+
+def test_a_killed_publish_leaves_nothing_behind(site):
+    """SIGKILL to publish.sh and lathund in the middle of the build leaves lathund's staging folder and lock
+    (releases/.NAME.staging-PID, .NAME.lock); the next run removes them under its lock and publishes."""
+    for number in range(400):  # enough pages that the build is still writing when it is killed
+        site.write(f"sida-{number}.md", page(f"Sida {number}", "Text om sjukpenning och SGI. " * 40), where=site.checkout)
+    process = subprocess.Popen(site.command("--no-pull"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    releases = site.root / "releases"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and process.poll() is None:
+        if releases.is_dir() and any(".staging-" in entry.name for entry in releases.iterdir()):
+            os.killpg(process.pid, signal.SIGKILL)
+            break
+        time.sleep(0.005)
+    process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL, "the build ended before its staging folder was seen"
+    time.sleep(0.5)  # lets a background removal lathund started finish, as the next night would
+    leftovers = sorted(entry.name for entry in releases.iterdir() if entry.name.startswith("."))
+    assert any(".staging-" in name for name in leftovers), leftovers
+    assert not (site.root / "current").exists()
+
+    status, output = site.publish("--no-pull")
+    assert status == 0, output
+    for name in leftovers:
+        assert f"removed what an interrupted run left: releases/{name}" in output
+    assert not [entry.name for entry in releases.iterdir() if entry.name.startswith(".")], "nothing hidden is left"
+    assert site.releases() == [site.live().removeprefix("releases/")]
