@@ -10,7 +10,7 @@ from pathlib import Path
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 BUILD_PACKAGES = {"pkg-config", "libcmark-gfm-dev", "libcmark-gfm-extensions-dev", "cmark-gfm"}
-TEST_PACKAGES = {"chromium", "chromium-driver", "nginx", "default-jre-headless", "nodejs", "python3-venv"}
+TEST_PACKAGES = {"chromium", "chromium-driver", "nginx", "default-jre-headless", "nodejs", "python3-venv", "curl", "systemd"}
 
 
 def bare_machine(tmp_path):
