@@ -17,6 +17,11 @@ final class PreviewServer: @unchecked Sendable {
     /// the preview's own script and styles are files.
     static let contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         + "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    /// The CSP of every served file that is not one of Lathund's pages (`index.html`, `/404.html`): what is copied
+    /// from `content/`, the search index, assets. Opened on its own, such a file is sandboxed and runs no script,
+    /// even an HTML or SVG file that `allow_file_types:` let through (as nginx does; a test keeps the two equal).
+    static let fileContentSecurityPolicy = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+        + "frame-ancestors 'none'"
 
     struct Limits: Sendable {
         var request = RequestLimits()
@@ -206,14 +211,17 @@ extension PreviewServer {
         do {
             switch folder.resolve(rawPath: rawPath) {
             case .file(let path):
-                return try file(path, status: .ok)
+                // Lathund's pages: every index.html and the 404 page (as nginx's $lathund_csp map has it).
+                var isPage = path.hasSuffix("/index.html")
+                if !isPage, case .file(let notFound) = folder.resolve(rawPath: "/404.html") { isPage = path == notFound }
+                return try file(path, status: .ok, isPage: isPage)
             case .redirect(let location):
                 var reply = Reply(status: .movedPermanently, fields: headers(), body: .bytes(Data()))
                 reply.fields[.location] = query.isEmpty ? location : location + "?" + query
                 return reply
             case .notFound:
                 if case .file(let path) = folder.resolve(rawPath: "/404.html") {
-                    return try file(path, status: .notFound)
+                    return try file(path, status: .notFound, isPage: true)
                 }
                 return text(.notFound, "Sidan finns inte.\n")
             case .forbidden:
@@ -258,12 +266,15 @@ extension PreviewServer {
         }
     }
 
-    private func file(_ path: String, status code: HTTPResponse.Status) throws -> Reply {
+    /// A file of the site; Lathund's pages get the live-reload snippet and the site's CSP, every other file the
+    /// sandboxing one.
+    private func file(_ path: String, status code: HTTPResponse.Status, isPage: Bool) throws -> Reply {
         let data = try Data(contentsOf: URL(fileURLWithPath: path))
-        if ContentType.isHTML(path) {
+        if isPage, ContentType.isHTML(path) {
             return html(code, PreviewHTML.inject(PreviewHTML.snippet(for: status), into: data))
         }
         var fields = headers()
+        if !isPage { fields[.contentSecurityPolicy] = Self.fileContentSecurityPolicy }
         fields[.contentType] = ContentType.of(path: path)
         return Reply(status: code, fields: fields, body: .bytes(data))
     }

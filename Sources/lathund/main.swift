@@ -20,6 +20,8 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Print only diagnostics.") var quiet = false
     @Option(help: "Write a JSON build report to this file.") var report: String?
     @Option(help: "Date (ÅÅÅÅ-MM-DD) review intervals are measured against (default: today).") var today: String?
+    @Flag(help: "Replace the output folder even if Lathund did not make it (it has files and no .lathund-site).")
+    var force = false
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -39,6 +41,7 @@ struct PipelineOptions: ParsableArguments {
         options.today = today.flatMap(Day.init)
         options.write = write
         options.useCache = !clean
+        options.replaceAnyOutput = force
         options.directives = StandardDirectives.registry
         if !quiet, isatty(STDERR_FILENO) == 1 { options.progress = ProgressLine.update }
         return options

@@ -199,13 +199,13 @@ import Glibc
             }
             // Read until no new connection has been answered for 2 s.
             var served = Set<Int32>()
-            var quietSince = Date()
-            while Date().timeIntervalSince(quietSince) < 2 {
+            var quietSince = ContinuousClock.now
+            while ContinuousClock.now - quietSince < .seconds(2) {
                 for socket in sockets where !served.contains(socket) {
                     var byte: UInt8 = 0
                     if recv(socket, &byte, 1, Int32(MSG_DONTWAIT)) > 0 {
                         served.insert(socket)
-                        quietSince = Date()
+                        quietSince = ContinuousClock.now
                     }
                 }
                 usleep(10_000)
@@ -214,8 +214,8 @@ import Glibc
             for socket in served { shutdown(socket, Int32(SHUT_RDWR)) }
             let rest = sockets.filter { !served.contains($0) }
             var next = false
-            let deadline = Date().addingTimeInterval(20)
-            while !next && Date() < deadline {
+            let deadline = ContinuousClock.now + .seconds(20)
+            while !next && ContinuousClock.now < deadline {
                 next = rest.contains { socket in
                     var byte: UInt8 = 0
                     return recv(socket, &byte, 1, Int32(MSG_DONTWAIT)) > 0

@@ -52,6 +52,31 @@ import Testing
         #expect(try await project.get("/regelverk/sgi/", method: "POST").status == 405)
     } }
 
+    /// Issue 18: a file copied from content/ that `allow_file_types:` let through (HTML that loads the site's
+    /// script, an SVG) is sandboxed and gets no live-reload script; Lathund's pages and the 404 page keep the
+    /// site's policy.
+    @Test func filesThatAreNotPagesAreSandboxed() async throws {
+        var files = Self.files
+        files["x/raw.html"] = "<!DOCTYPE html><title>r</title><script src=\"/x/evil.js\"></script>\n"
+        files["x/evil.js"] = "document.title = 'pwned';\n"
+        try await ServedProject.with(files: files) { project in
+            try project.write("lathund.yml", "title: \"Testbanken\"\nbase_url: \"https://test.example/\"\nallow_file_types: [html, js]\n")
+            try await project.start()
+            for path in ["/x/raw.html", "/x/evil.js", "/regelverk/figur.svg", "/regelverk/bild.png", "/search/index.json", "/feed.xml"] {
+                let response = try await project.get(path)
+                #expect(response.status == 200, "\(path)")
+                #expect(response.headers["content-security-policy"] == PreviewServer.fileContentSecurityPolicy, "\(path)")
+                #expect(!response.body.contains("_lathund"), "\(path)")
+            }
+            #expect(try await project.get("/x/raw.html").body == files["x/raw.html"])
+            for path in ["/", "/regelverk/", "/regelverk/sgi/index.html", "/finns-inte/"] {
+                let response = try await project.get(path)
+                #expect(response.headers["content-security-policy"] == PreviewServer.contentSecurityPolicy, "\(path)")
+                #expect(response.body.contains("/_lathund/reload.js"), "\(path)")
+            }
+        }
+    }
+
     @Test func prettyURLsAndThe404Page() async throws { try await ServedProject.with(files: Self.files) { project in
         try await project.start()
 
@@ -177,12 +202,18 @@ import Testing
 
 @Suite struct PreviewPartsTests {
     /// The preview sends the CSP of the published site, so what breaks there breaks in the preview.
-    @Test func contentSecurityPolicyIsTheOneNginxSends() throws {
+    @Test func contentSecurityPoliciesAreTheOnesNginxSends() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let config = try String(contentsOf: root.appendingPathComponent("deploy/nginx/lathund.conf"), encoding: .utf8)
-        let line = try #require(config.split(separator: "\n").first { $0.contains("add_header Content-Security-Policy") })
-        let value = line.split(separator: "\"")[1]
-        #expect(PreviewServer.contentSecurityPolicy == String(value))
+        #expect(config.contains("add_header Content-Security-Policy $lathund_csp always;"))
+        // The values of the `map $uri $lathund_csp` block: pages first, then every other file.
+        let map = try #require(config.components(separatedBy: "map $uri $lathund_csp {").dropFirst().first?
+            .components(separatedBy: "\n}").first)
+        let values = map.split(separator: "\n").compactMap { line -> String? in
+            let parts = line.split(separator: "\"", omittingEmptySubsequences: false)
+            return parts.count >= 3 ? String(parts[parts.count - 2]) : nil
+        }
+        #expect(values == [PreviewServer.contentSecurityPolicy, PreviewServer.fileContentSecurityPolicy])
     }
 
     @Test func injectsBeforeTheLastClosingBody() {

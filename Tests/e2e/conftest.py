@@ -33,14 +33,23 @@ MIME_TYPES = Path("/etc/nginx/mime.types")
 os.environ.setdefault("SE_OFFLINE", "true")
 
 
-def config_csp():
-    """The Content-Security-Policy deploy/nginx/lathund.conf sends."""
-    match = re.search(r'add_header\s+Content-Security-Policy\s+"([^"]+)"', NGINX_CONFIG.read_text(encoding="utf-8"))
-    assert match, f"{NGINX_CONFIG} sets no Content-Security-Policy"
-    return match.group(1)
+def config_csp(starts):
+    """A Content-Security-Policy deploy/nginx/lathund.conf sends: the one in its `$lathund_csp` map that starts
+    with `starts`."""
+    text = NGINX_CONFIG.read_text(encoding="utf-8")
+    assert re.search(r"add_header\s+Content-Security-Policy\s+\$lathund_csp\s+always;", text), \
+        f"{NGINX_CONFIG} sends no Content-Security-Policy from its map"
+    block = re.search(r"map \$uri \$lathund_csp \{(.*?)\n\}", text, flags=re.S)
+    assert block, f"{NGINX_CONFIG} has no $lathund_csp map"
+    values = [v for v in re.findall(r'"([^"]+)";', block.group(1)) if v.startswith(starts)]
+    assert len(values) == 1, f"{NGINX_CONFIG}: one policy starting with {starts!r}"
+    return values[0]
 
 
-CSP = config_csp()
+CSP = config_csp("default-src 'self';")
+"""The policy of Lathund's pages."""
+FILE_CSP = config_csp("sandbox;")
+"""The policy of every other file: sandboxed, no script."""
 
 
 def site_server_config(root, port):

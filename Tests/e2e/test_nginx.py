@@ -5,7 +5,7 @@ import http.client
 
 import pytest
 
-from conftest import Nginx
+from conftest import CSP, FILE_CSP, Nginx
 
 SECRET = "HEMLIGT-INNEHALL"
 
@@ -38,6 +38,16 @@ def server(tmp_path_factory):
     (root / "regelverk" / ".utkast.md").write_text(SECRET, encoding="utf-8")
     (root / ".well-known").mkdir()
     (root / ".well-known" / "index.html").write_text(SECRET, encoding="utf-8")
+    # Files copied from content/ that allow_file_types: let through (issue 18).
+    (root / "x").mkdir()
+    (root / "x" / "raw.html").write_text('<!DOCTYPE html><script src="/x/evil.js"></script>\n', encoding="utf-8")
+    (root / "x" / "evil.js").write_text("document.documentElement.setAttribute('data-pwned', 'ja');\n", encoding="utf-8")
+    (root / "x" / "figur.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>\n', encoding="utf-8")
+    (root / "x" / "evil.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script href="/x/evil.js"/></svg>\n',
+                                         encoding="utf-8")
+    # The control: the same markup as one of Lathund's pages, whose policy lets the site's scripts run.
+    (root / "y").mkdir()
+    (root / "y" / "index.html").write_text((root / "x" / "raw.html").read_text(encoding="utf-8"), encoding="utf-8")
     with Nginx(root) as running:
         yield running
 
@@ -66,3 +76,39 @@ def test_ordinary_paths_are_still_served(server):
     assert request(server, "/regelverk/")[0] == 200
     status, _, body = request(server, "/finns-inte/")
     assert status == 404 and "Sidan finns inte" in body
+
+
+@pytest.mark.parametrize("path", ["/x/raw.html", "/x/evil.js", "/x/figur.svg", "/x/raw.html?a=/"])
+def test_files_that_are_not_pages_are_sandboxed(server, path):
+    """A file copied from content/ cannot run script when opened on its own, even HTML that loads the site's own
+    script (script-src 'self' would allow it)."""
+    status, headers, _ = request(server, path)
+    assert headers["content-security-policy"] == FILE_CSP, path
+    assert "sandbox" in FILE_CSP and "script-src" not in FILE_CSP and "default-src 'none'" in FILE_CSP
+    assert status == 200, path
+
+
+@pytest.mark.parametrize("path", ["/", "/index.html", "/regelverk/", "/regelverk/index.html", "/finns-inte/",
+                                  "/x/raw.html/"])
+def test_pages_keep_the_sites_policy(server, path):
+    _, headers, _ = request(server, path)
+    assert headers["content-security-policy"] == CSP, path
+
+
+def test_copied_html_and_svg_cannot_run_the_sites_script_in_chromium(server, _browser):
+    """The probe's attack, in Chromium: HTML and SVG copied from content/ that load the site's own /x/evil.js.
+    The same HTML as a page of the site runs it (the control: the test can see a script run); as copied files
+    neither does."""
+    def pwned():
+        return _browser.execute_script("return document.documentElement.getAttribute('data-pwned')")
+
+    try:
+        _browser.get(f"http://127.0.0.1:{server.port}/y/")
+        assert pwned() == "ja", "the control page must run the script"
+        for path in ("/x/raw.html", "/x/evil.svg"):
+            _browser.get(f"http://127.0.0.1:{server.port}{path}")
+            assert pwned() is None, f"{path} ran the site's script"
+    finally:
+        _browser.get("about:blank")
+        _browser.get_log("browser")  # the blocked scripts are logged; later tests start with an empty console
+

@@ -25,6 +25,9 @@ public struct BuildOptions: Sendable {
     /// Each page's Content and Markdown results from the last build of this process, so that a build redoes
     /// only the pages that changed (`lathund serve` keeps one); nil: every page is done anew.
     public var pageMemory: IncrementalPageMemory?
+    /// Replace the output folder even when Lathund did not make it (`--force`); otherwise an existing folder that
+    /// holds files and no `StagedOutput.markerName` is refused (exit code 2).
+    public var replaceAnyOutput = false
     /// Test hook: make the output stage fail after this many files.
     public var failAfterWrites: Int?
     /// Called with (stage, done, total) while a build runs.

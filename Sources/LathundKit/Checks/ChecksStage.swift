@@ -1,8 +1,8 @@
 import Foundation
 
 /// The writer's safety net, run after the Markdown stage on every page: personnummer and internal labels in any
-/// content file, review dates, sources (publishers and age), readability, `related:` targets and images that
-/// would load from another site.
+/// content file, content files that could run script (`ContentFilePolicy`), review dates, sources (publishers
+/// and age), readability, `related:` targets and images that would load from another site.
 /// Each check is per page or per file and runs on all cores; results are in input order.
 struct ChecksStage: Stage {
     static let name = "checks"
@@ -54,6 +54,14 @@ struct ChecksStage: Stage {
             guard let data = FileManager.default.contents(atPath: file.absolute) else { return [] }
             let bytes = [UInt8](data)
             return guardian.diagnostics(in: bytes, file: file.display) + InternalLabels.diagnostics(in: bytes, file: file.display)
+        }) {
+            diagnostics += found
+        }
+
+        // Files that would run script in the reader's browser are not copied (ContentFilePolicy).
+        let policy = ContentFilePolicy(allowed: config.allowedFileTypes)
+        for found in Parallel.map(assets, jobs: jobs, { asset in
+            policy.diagnostics(for: asset) { FileManager.default.contents(atPath: asset.absolutePath).map { [UInt8]($0) } }
         }) {
             diagnostics += found
         }

@@ -45,7 +45,8 @@ struct ConfigStage: Stage {
         return Staged(setup, diagnostics)
     }
 
-    /// Refuses an output folder that is, contains or lies inside `content/` or `layouts/`.
+    /// Refuses an output folder that is, contains or lies inside `content/` or `layouts/`, and one with files that
+    /// Lathund did not make (unless `--force`).
     private func checkFolders(_ setup: BuildSetup) throws {
         var isFolder: ObjCBool = false
         for (url, name) in [(setup.contentURL, options.contentDirectory), (setup.layoutsURL, options.layoutsDirectory)] {
@@ -55,6 +56,11 @@ struct ConfigStage: Stage {
             }
         }
         let outputPath = setup.outputURL.resolvingSymlinksInPath().path
+        // A folder Lathund did not make is never replaced: a mistyped --output would lose it.
+        if options.write, !options.replaceAnyOutput, !StagedOutput.mayReplace(URL(fileURLWithPath: outputPath)) {
+            throw ConfigurationError(SourceLocation(file: setup.outputDisplay), code: "output-not-lathund",
+                                     "output folder '\(setup.outputDisplay)' holds files Lathund did not write (it has no \(StagedOutput.markerName)); refusing to replace it. Choose another --output, empty the folder, or pass --force to replace it")
+        }
         for (url, name) in [(setup.contentURL, "content"), (setup.layoutsURL, "layouts")] {
             let path = url.resolvingSymlinksInPath().path
             if outputPath == path || path.hasPrefix(outputPath + "/") || outputPath.hasPrefix(path + "/")

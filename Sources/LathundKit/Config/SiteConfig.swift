@@ -38,13 +38,16 @@ public struct SiteConfig: Sendable {
     /// `source_max_age_years:` a page whose newest source is older than this many years gets a notice and is
     /// listed in the reports.
     public var sourceMaxAgeYears = 3
+    /// `allow_file_types:` types of content files that are refused by default (`ContentFilePolicy`) but copied
+    /// here, lower case without the dot; `svg` copies SVG files without the check.
+    public var allowedFileTypes: Set<String> = []
 
     public init() {}
 
     static let knownKeys: Set<String> = [
         "title", "description", "language", "base_url", "unsafe_html", "glossary", "exclude", "feed_limit",
         "toc_min_headings", "menu", "review", "lix_max", "personnummer_allow", "publishers",
-        "source_max_age_years", "writing_aid",
+        "source_max_age_years", "writing_aid", "allow_file_types",
     ]
 
     /// The path part of the base URL (`/` or `/kb/`), which every internal link starts with.
@@ -114,7 +117,13 @@ public struct SiteConfig: Sendable {
             for var item in items {
                 item.warnAboutUnknownKeys(known: ["title", "url"], what: "menu")
                 if let title = item.nonEmptyString("title"), let url = item.nonEmptyString("url") {
-                    config.menu.append(MenuItem(title: title, url: url))
+                    // Every page's header links to it: the rule of sources' links (LinkSafety).
+                    if LinkSafety.isWebAddressOrSitePath(url) {
+                        config.menu.append(MenuItem(title: title, url: url))
+                    } else {
+                        item.diagnostics.append(.error(item.location(ofKey: "url"), code: "config-menu-url",
+                                                       LinkSafety.problem(url, what: "menu url")))
+                    }
                 } else if !item.has("title") || !item.has("url") {
                     item.diagnostics.append(.error(item.location(ofKey: item.has("title") ? "title" : "url"),
                                                    code: "config-menu", "a menu item needs 'title' and 'url'"))
@@ -151,6 +160,15 @@ public struct SiteConfig: Sendable {
                 } else {
                     config.publishers?.append(trimmed)
                 }
+            }
+        }
+        for item in fields.stringList("allow_file_types") ?? [] {
+            let type = String(item.value.trimmingWhitespace().lowercased().drop { $0 == "." })
+            if ContentFilePolicy.activeTypes.contains(type) || type == "svg" {
+                config.allowedFileTypes.insert(type)
+            } else {
+                fields.diagnostics.append(.warning(item.location, code: "config-allow-file-types",
+                                                   "'\(item.value)' in allow_file_types is copied anyway; list only types Lathund refuses (\(ContentFilePolicy.activeTypes.sorted().joined(separator: ", "))) or svg (copied unchecked)"))
             }
         }
         if let years = fields.int("source_max_age_years") {

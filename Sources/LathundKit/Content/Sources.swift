@@ -26,13 +26,6 @@ public struct SourceReference: Sendable, Equatable {
 
     static let keys: Set<String> = ["title", "publisher", "date", "url", "section"]
 
-    /// Source links are written into `href` as they are: only web addresses and site paths, never `javascript:`
-    /// or `data:`.
-    static func isSafeURL(_ url: String) -> Bool {
-        let lower = url.lowercased()
-        return lower.hasPrefix("https://") || lower.hasPrefix("http://") || (url.hasPrefix("/") && !url.hasPrefix("//"))
-    }
-
     /// Reads the list under `key`; every problem is a diagnostic in `fields` at its line and column, and an entry
     /// with a problem is left out.
     static func readList(_ fields: inout YAMLFields, key: String = "sources") -> [SourceReference] {
@@ -67,9 +60,10 @@ public struct SourceReference: Sendable, Equatable {
             }
         }
         let url = entry.nonEmptyString("url")
-        if let url, !isSafeURL(url) {
+        // Written into `href` as it is: only web addresses and site paths (LinkSafety).
+        if let url, !LinkSafety.isWebAddressOrSitePath(url) {
             entry.diagnostics.append(.error(entry.location(ofKey: "url"), code: "source-url",
-                                            "source url '\(url)' must start with https://, http:// or /"))
+                                            LinkSafety.problem(url, what: "source url")))
         }
         let section = entry.nonEmptyString("section")
         guard let title, let date, !publishers.isEmpty, !entry.diagnostics.contains(where: { $0.severity == .error })

@@ -34,7 +34,7 @@ struct Alias {
 
     /// Normalises an alias to a site URL (`/gammal/adress/`), or nil when it would leave the site.
     static func url(_ alias: String) -> String? {
-        guard alias.hasPrefix("/"), !alias.contains("\\"), !alias.contains("\0"), !alias.contains("?"),
+        guard alias.hasPrefix("/"), !LinkSafety.hasUnsafeCharacters(alias), !alias.contains("?"),
               !alias.contains("#") else { return nil }
         let parts = alias.split(separator: "/")
         guard !parts.isEmpty, parts.allSatisfy({ $0 != "." && $0 != ".." }) else { return nil }

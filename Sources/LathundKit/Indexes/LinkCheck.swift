@@ -51,6 +51,9 @@ struct LinkCheck {
                     let suggestion = DidYouMean.hint(for: path, among: pages.map { $0.page.relativePath })
                     diagnostics.append(.warning(link.location, code: "broken-link",
                                                 "\(what) '\(link.destination)' names no page or file in content/\(suggestion)"))
+                case .unsafe:
+                    diagnostics.append(.error(link.location, code: "unsafe-link",
+                                              "\(what) '\(LinkSafety.shown(link.destination))' has a backslash or a control character; browsers read '/\\host' as another site"))
                 case .asset, .external:
                     break
                 }

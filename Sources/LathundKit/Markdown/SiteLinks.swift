@@ -41,12 +41,16 @@ public struct SiteLinks: Sendable {
         case missing(path: String)
         /// Another site or scheme; left alone.
         case external
+        /// A backslash or a control character, as written or percent-encoded (`LinkSafety`): an error, and the
+        /// href is emptied.
+        case unsafe
     }
 
     /// Resolves `destination` written in the page at `relativePath` (`regelverk/sgi.md`).
     /// Returns the target and, for internal links, the href to write instead.
     public func resolve(_ destination: String, from relativePath: String) -> (target: Target, href: String?) {
         let trimmed = destination.trimmingWhitespace()
+        if LinkSafety.hasUnsafeCharacters(trimmed) { return (.unsafe, "") }
         if trimmed.isEmpty || Self.hasScheme(trimmed) || trimmed.hasPrefix("//") { return (.external, nil) }
         var rest = Substring(trimmed)
         var fragment: String?
@@ -61,6 +65,7 @@ public struct SiteLinks: Sendable {
         }
         let suffix = query + (fragment.map { "#" + $0 } ?? "")
         let path = String(rest).removingPercentEncoding ?? String(rest)
+        if LinkSafety.hasUnsafeCharacters(path) { return (.unsafe, "") }
         if path.isEmpty {
             return (fragment.map { .samePage(fragment: $0) } ?? .external, nil)
         }

@@ -33,6 +33,20 @@ public final class StagedOutput: @unchecked Sendable {
         public var description: String { "cannot write \(path): \(reason)" }
     }
 
+    /// Every output folder Lathund makes holds this file; a build replaces only a folder that has it, is empty
+    /// or does not exist (or any folder with `--force`). Servers do not serve it (a name starting with a dot).
+    public static let markerName = ".lathund-site"
+    static let marker = "This folder is the output of Lathund (lathund build). Each build replaces all of it.\n"
+
+    /// Whether `folder` may be replaced by a build: it does not exist, is empty, holds the marker, or has the lock
+    /// file Lathund keeps beside the folders it builds (a site built before there was a marker).
+    static func mayReplace(_ folder: URL) -> Bool {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path), !names.isEmpty else { return true }
+        if names.contains(markerName) { return true }
+        let lock = folder.deletingLastPathComponent().appendingPathComponent("." + folder.lastPathComponent + ".lock")
+        return kind(of: lock.path) == S_IFREG
+    }
+
     static func stagingPrefix(for output: URL) -> String { "." + output.lastPathComponent + ".staging-" }
     static func trashPrefix(for output: URL) -> String { "." + output.lastPathComponent + ".trash-" }
     static func spare(for output: URL) -> URL {
@@ -314,6 +328,8 @@ public final class StagedOutput: @unchecked Sendable {
 
     /// Puts the staged site in place of the output folder in one atomic step where the system allows it.
     public func commit() throws {
+        var marker = Self.marker
+        try marker.withUTF8 { try write(UnsafeRawBufferPointer($0), to: Self.markerName) }
         try removeUnwritten()
         KillPoint.reached("before-swap")
         let fileManager = FileManager.default
