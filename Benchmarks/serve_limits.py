@@ -101,7 +101,7 @@ class Prober:
             started = time.monotonic()
             try:
                 sock = connect(self.port, timeout=30)
-                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                sock.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nConnection: close\r\n\r\n" % self.port)
                 ok = status_of(sock.recv(64)) == 200
                 sock.close()
             except OSError:
@@ -128,9 +128,13 @@ def open_fds(pid):
 
 
 def closed_by_server(sock):
+    """True when the server has closed the connection (after an answer such as 408, or without one)."""
     sock.settimeout(0)
     try:
-        return sock.recv(1) == b""
+        while True:
+            chunk = sock.recv(65536)
+            if chunk == b"":
+                return True
     except BlockingIOError:
         return False
     except OSError:
@@ -161,10 +165,12 @@ def main():
         if not match:
             sys.exit(f"serve did not start: {line!r}")
         port = int(match.group(1))
+        # The preview answers only a loopback Host with its port (HostCheck).
+        host = b"127.0.0.1:%d" % port
         for _ in range(600):
             try:
                 sock = connect(port, timeout=5)
-                sock.sendall(b"GET /_lathund/status HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                sock.sendall(b"GET /_lathund/status HTTP/1.1\r\nHost: %s\r\nConnection: close\r\n\r\n" % host)
                 if b'"ok":true' in sock.recv(4096):
                     break
             except OSError:
@@ -178,9 +184,9 @@ def main():
             for size_text in args.sizes.split(","):
                 size = parse_size(size_text)
                 if kind == "header":
-                    request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: " + b"a" * size + b"\r\n\r\n"
+                    request = b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nX-Big: " + b"a" * size + b"\r\n\r\n"
                 else:
-                    request = b"GET /" + b"a" * size + b" HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+                    request = b"GET /" + b"a" * size + b" HTTP/1.1\r\nHost: " + host + b"\r\n\r\n"
                 with Prober(port) as prober:
                     seconds, status = timed_request(port, request, args.timeout)
                     time.sleep(0.2)
@@ -190,7 +196,7 @@ def main():
         before = open_fds(server.pid)
         idle = [connect(port) for _ in range(args.idle)]
         partial = connect(port)
-        partial.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+        partial.sendall(b"GET / HTTP/1.1\r\nHost: " + host + b"\r\n")
         time.sleep(1)
         during = open_fds(server.pid)
         time.sleep(max(0, args.wait - 1))
