@@ -4,11 +4,13 @@ import Testing
 @testable import LathundKit
 
 @Suite struct SearchIndexTests {
-    func document(_ url: String, title: String, body: String, question: String? = nil, headings: [String] = []) -> SearchIndex.Document {
-        SearchIndex.Document(url: url, title: title, section: "", description: "", headings: headings, question: question, body: body)
+    func document(_ url: String, title: String, body: String, question: String? = nil, headings: [String] = [],
+                  kind: SearchIndex.Kind = .page) -> SearchIndex.Document {
+        SearchIndex.Document(url: url, title: title, section: "", description: "", headings: headings, question: question,
+                             body: body, kind: kind)
     }
 
-    func files(_ documents: [SearchIndex.Document], synonyms: [GlossaryTerm] = []) -> [String: Any] {
+    func files(_ documents: [SearchIndex.Document], synonyms: [Synonym] = []) -> [String: Any] {
         var result: [String: Any] = [:]
         for (path, text) in BuiltSearchIndex(documents: documents, synonyms: synonyms, jobs: 2).files {
             result[path] = try? JSONSerialization.jsonObject(with: Data(text.utf8))
@@ -16,12 +18,29 @@ import Testing
         return result
     }
 
-    /// postings of `stem` as doc → (score, flags)
-    func postings(_ stem: String, in files: [String: Any]) -> [Int: (Int, Int)] {
+    /// A posting as `search.js` reads it.
+    struct Decoded: Equatable {
+        var frequency: Int, lengthCode: Int, kind: Int, bonus: Int, flags: Int
+        init(_ value: Int) {
+            flags = value % 4
+            bonus = (value / 4) % 32
+            kind = (value / 128) % 4
+            lengthCode = (value / 512) % 128
+            frequency = value / 65_536
+        }
+    }
+
+    /// Postings of `stem` as doc → decoded posting (documents after the first are written as gaps).
+    func postings(_ stem: String, in files: [String: Any]) -> [Int: Decoded] {
         for (path, value) in files where path.hasPrefix("search/terms/") {
-            guard let terms = value as? [String: [Int]], let list = terms[stem] else { continue }
-            var result: [Int: (Int, Int)] = [:]
-            for index in stride(from: 0, to: list.count, by: 2) { result[list[index]] = (list[index + 1] / 4, list[index + 1] % 4) }
+            guard let shard = value as? [String: Any], let terms = shard["terms"] as? [String: [Int]],
+                  let list = terms[stem] else { continue }
+            var result: [Int: Decoded] = [:]
+            var doc = 0
+            for index in stride(from: 0, to: list.count, by: 2) {
+                doc += list[index]
+                result[doc] = Decoded(list[index + 1])
+            }
             return result
         }
         return [:]
@@ -32,19 +51,63 @@ import Testing
         #expect(Tokenizer.words("ÅÄÖ éÜ") == ["åäö", "éü"])
     }
 
-    @Test func stemsAndFieldWeights() {
+    @Test func postingsHoldFrequencyLengthKindAndFieldBonus() {
         let index = files([
             document("/a/", title: "Sjukpenningen", body: "Text."),
-            document("/b/", title: "Annat", body: "Om sjukpenningen i texten."),
+            document("/b/", title: "Annat", body: "Om sjukpenningen i texten, sjukpenning igen."),
             document("/c/", title: "Annat", body: "Text.", headings: ["Sjukpenning"]),
+            document("/d/", title: "Sjukpenning", body: "", kind: .term),
         ])
         let found = postings("sjukpenning", in: index)
-        #expect(Set(found.keys) == [0, 1, 2])
-        #expect(found[0]!.0 > found[2]!.0, "title above heading")
-        #expect(found[2]!.0 > found[1]!.0, "heading above body")
+        #expect(Set(found.keys) == [0, 1, 2, 3])
+        #expect(found[0]!.frequency == 5, "a title word weighs 5")
+        #expect(found[2]!.frequency == 3, "a heading word 3")
+        #expect(found[1]!.frequency == 2, "each body word 1")
+        #expect(found[0]!.bonus > found[2]!.bonus, "title above heading")
+        #expect(found[2]!.bonus > found[1]!.bonus, "heading above body")
+        #expect(found[1]!.bonus == 0)
+        #expect(found[1]!.lengthCode == SearchIndex.Posting.lengthCode(7), "the document's length in words, all fields")
+        #expect(found[3]!.kind == SearchIndex.Kind.term.rawValue)
+        #expect(found.values.allSatisfy { $0.flags == 0 })
     }
 
-    @Test func compoundsAreIndexedUnderTheirPartsAtALowerScore() {
+    @Test func lengthCodesKeepLengthsWithinFivePercent() {
+        for length in [1, 2, 3, 10, 99, 100, 101, 555, 5_000, 60_000] {
+            let code = SearchIndex.Posting.lengthCode(length)
+            let decoded = pow(2, Double(code) / 8)
+            #expect(abs(decoded - Double(length)) / Double(length) <= 0.045, "\(length) → \(code) → \(decoded)")
+        }
+        #expect(SearchIndex.Posting.lengthCode(10_000_000) == 127)
+        #expect(SearchIndex.Posting.lengthCode(0) == 0)
+    }
+
+    @Test func aTitleIsMostAboutItsFirstWordAndAShortTitleMostOfAll() {
+        let index = files([
+            document("/a/", title: "Rehabiliteringskedjan", body: ""),
+            document("/b/", title: "Börjar rehabiliteringskedjan om när patienten blir sjukskriven igen?", body: ""),
+            document("/c/", title: "Sjukpenning i korthet", body: ""),
+            document("/d/", title: "Vad är förebyggande sjukpenning?", body: ""),
+        ])
+        let chain = postings("rehabiliteringskedjan", in: index)
+        #expect(chain[0]!.bonus > chain[1]!.bonus)
+        let sickPay = postings("sjukpenning", in: index)
+        #expect(sickPay[2]!.bonus > sickPay[3]!.bonus, "'i' is a stop word: sjukpenning is the first of two words")
+    }
+
+    @Test func theAddressNamesTheTopicToo() {
+        let index = files([
+            document("/dfa/komplettering/", title: "Därför begär Försäkringskassan komplettering", body: "Text."),
+            document("/faq/varfor-komplettering/", title: "Därför begär Försäkringskassan komplettering", body: "Text."),
+            document("/regelverk/lakarintyg/", title: "Intyget", body: "Läkarintyget behövs."),
+            document("/ordlista/#komplettering", title: "Intyget", body: "Komplettering.", kind: .term),
+        ])
+        let found = postings("komplettering", in: index)
+        #expect(found[0]!.bonus > found[1]!.bonus, "the whole file name beats one of two words")
+        #expect(found[3]!.bonus == 0, "a glossary term's address is the glossary's")
+        #expect(postings("läkarintyg", in: index)[2]!.bonus > 0, "file names are written without å, ä and ö")
+    }
+
+    @Test func compoundsAreIndexedUnderTheirPartsAndFlagged() {
         let index = files([
             document("/brev/", title: "Brev", body: "Ett brev."),
             document("/kb/", title: "Kommunicering", body: "Ett kommuniceringsbrev kom."),
@@ -52,16 +115,98 @@ import Testing
             document("/sp/", title: "X", body: "Sjukpenningen betalas."),
         ])
         let brev = postings("brev", in: index)
-        #expect(brev[1]?.1 == 1, "the compound's document is flagged as a compound match")
-        #expect(brev[0]?.1 == 0)
+        #expect(brev[1]?.flags == 1, "the compound's document is flagged as a compound match")
+        #expect(brev[0]?.flags == 0)
         let kommunicering = postings("kommuniceringsbrev", in: index)
-        #expect(brev[1]!.0 < kommunicering[1]!.0)
+        #expect(brev[1]!.frequency == kommunicering[1]!.frequency, "with the compound's own frequency")
         #expect(postings("sjukpenning", in: index)[2] != nil)
     }
 
     @Test func faqQuestionsAreFlagged() {
         let index = files([document("/faq/a/", title: "Fråga", body: "Svar.", question: "Hur begär jag omprövning?")])
-        #expect(postings("omprövning", in: index)[0]?.1 == 2)
+        #expect(postings("omprövning", in: index)[0]?.flags == 2)
+    }
+
+    /// The point of the format (issue 23): a posting holds only what its own document decides, so changing one
+    /// page rewrites only the shards of the stems it had or has, and index.json's counts.
+    @Test func aChangedPageChangesOnlyTheShardsOfItsOwnStems() {
+        let words = ["arbete", "beslut", "diagnos", "fullmakt", "glapp", "hälsa", "intyg", "journal", "kontakt", "läkare",
+                     "möte", "nivå", "omprövning", "period", "rehabilitering", "samtycke", "tidsgräns", "utredning"]
+        func site(_ changed: String) -> [SearchIndex.Document] {
+            (0..<40).map { number in
+                let body = (0..<6).map { words[(number * 7 + $0 * 5) % words.count] }.joined(separator: " ")
+                return document("/d\(number)/", title: "Sida \(number)", body: number == 17 ? changed : body)
+            }
+        }
+        let before = BuiltSearchIndex(documents: site("glapp och journal vid möte"), synonyms: [], jobs: 2).files
+        let after = BuiltSearchIndex(documents: site("glapp och kontakt, en lång text om kontakt med läkare"),
+                                     synonyms: [], jobs: 2).files
+        let touched = Set(["glapp", "och", "journal", "vid", "möte", "kontakt", "en", "lång", "text", "om", "med", "läkare",
+                           "sida", "17"].map(SwedishStemmer.stem))
+        let old = Dictionary(uniqueKeysWithValues: before.map { ($0.path, $0.text) })
+        /// The stems a shard holds, as terms or as the target of a spelling without å, ä and ö.
+        func stems(_ text: String?) -> Set<String> {
+            guard let text, let shard = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return [] }
+            let terms = (shard["terms"] as? [String: Any])?.keys.map { $0 } ?? []
+            let spelt = (shard["spellings"] as? [String: [String]])?.values.flatMap { $0 } ?? []
+            return Set(terms + spelt)
+        }
+        let shards = after.filter { $0.path.hasPrefix("search/terms/") }
+        let changed = shards.filter { old[$0.path] != $0.text }
+        #expect(!changed.isEmpty)
+        for shard in changed {
+            #expect(!stems(shard.text).union(stems(old[shard.path])).isDisjoint(with: touched),
+                    "\(shard.path) changed but holds none of the page's stems")
+        }
+        #expect(shards.count - changed.count > changed.count, "most shards are byte for byte the same")
+    }
+
+    @Test func indexJSONCountsDocumentsAndLengthsPerKind() throws {
+        let index = files([
+            document("/a/", title: "A", body: "ett två tre"),
+            document("/b/", title: "B", body: "ett två", kind: .list),
+            document("/c/", title: "C", body: "ett", kind: .term),
+            document("/d/", title: "D", body: "ett två tre fyra", kind: .term),
+        ])
+        let meta = try #require(index["search/index.json"] as? [String: Any])
+        #expect(meta["version"] as? Int == 2)
+        let kinds = try #require(meta["kinds"] as? [String: [Int]])
+        #expect(kinds["page"] == [1, 4])
+        #expect(kinds["list"] == [1, 3])
+        #expect(kinds["term"] == [2, 7])
+        #expect(kinds["data"] == [0, 0])
+        let stop = try #require(meta["stop"] as? [String])
+        #expect(stop.contains("och") && stop.contains(SwedishStemmer.stem("vilken")))
+    }
+
+    @Test func theVocabularyIsGroupedByLengthWithoutÅÄÖAndNamesTheWordsUsedMost() throws {
+        let index = files([
+            document("/a/", title: "A", body: "förlängningen förlängningen 2019"),
+            document("/b/", title: "B", body: "förlängning förlängningar"),
+            document("/c/", title: "C", body: "förlängningen"),
+        ])
+        let meta = try #require(index["search/index.json"] as? [String: Any])
+        let stem = SwedishStemmer.stem("förlängningen")
+        let length = SearchIndex.folded(stem).unicodeScalars.count
+        #expect((meta["words"] as? [Int])?.contains(length) == true)
+        let words = try #require(index["search/words/\(length).json"] as? [String: [Any]])
+        let entry = try #require(words[stem])
+        #expect(entry[0] as? Int == 3, "three documents have it")
+        #expect(stem + (entry[1] as! String) == "förlängningen", "the form two of three documents use first")
+        #expect(!((meta["words"] as? [Int]) ?? []).contains(4) || (index["search/words/4.json"] as? [String: Any])?["2019"] == nil,
+                "numbers are not in the vocabulary")
+    }
+
+    @Test func wordsWithÅÄÖAreListedUnderTheirSpellingWithoutThem() throws {
+        let index = files([
+            document("/a/", title: "Försäkringskassan", body: "Försäkringskassan beslutar. Se forsakringskassan.se."),
+            document("/b/", title: "Fotnot", body: "Fotnot om formulär."),
+        ])
+        let shard = try #require(index["search/terms/\(SearchIndex.hex("fo")).json"] as? [String: Any])
+        let spellings = try #require(shard["spellings"] as? [String: [String]])
+        #expect(spellings[SearchIndex.folded(SwedishStemmer.stem("försäkringskassan"))] == [SwedishStemmer.stem("försäkringskassan")])
+        #expect(spellings[SearchIndex.folded(SwedishStemmer.stem("formulär"))] == [SwedishStemmer.stem("formulär")])
+        #expect((shard["terms"] as? [String: Any])?["forsakringskassan"] != nil, "the word as written stays a term")
     }
 
     @Test func largeShardsAreSplitAndEveryStemIsInExactlyOneShard() throws {
@@ -78,7 +223,8 @@ import Testing
         var seen = Set<String>()
         for (path, text) in index.files where path.hasPrefix("search/terms/") {
             #expect(text.utf8.count <= SearchIndex.shardLimit * 2, "\(path) is \(text.utf8.count) bytes")
-            let terms = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let shard = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let terms = try #require(shard["terms"] as? [String: Any])
             for term in terms.keys {
                 #expect(!seen.contains(term))
                 seen.insert(term)
@@ -89,11 +235,20 @@ import Testing
         #expect(parsed["documents"] as? Int == 400)
     }
 
-    @Test func synonymsComeFromTheGlossary() throws {
+    @Test func synonymsComeFromTheGlossaryAndTheSynonymsFile() throws {
         let terms = GlossaryLoader.parse("- term: SGI\n  expansion: sjukpenninggrundande inkomst\n  definition: D\n- term: Karens\n  definition: D\n", displayPath: "g").0
-        let index = BuiltSearchIndex(documents: [document("/a/", title: "A", body: "B")], synonyms: terms, jobs: 1)
+        let (entries, diagnostics) = SynonymsLoader.parse("inkomstskydd: sgi\nsjukintyg: [läkarintyg, intyg]\n", displayPath: "s.yml")
+        #expect(diagnostics.isEmpty)
+        let synonyms = Synonym.all(glossary: terms, entries: entries)
+        #expect(synonyms.map(\.json) == [
+            #"{"from":["sgi"],"to":[["sjukpenninggrund","inkomst"]]}"#,
+            #"{"from":["sjukpenninggrund","inkomst"],"to":[["sgi"]]}"#,
+            #"{"from":["inkomstskyd"],"to":[["sgi"]],"via":[["sjukpenninggrund","inkomst"]]}"#,
+            #"{"from":["sjukintyg"],"to":[["läkarintyg"],["intyg"]]}"#,
+        ], "a target that is a glossary abbreviation brings its expansion")
+        let index = BuiltSearchIndex(documents: [document("/a/", title: "A", body: "B")], synonyms: synonyms, jobs: 1)
         let meta = try #require(index.files.first { $0.path == "search/index.json" })
-        #expect(meta.text.contains(#""synonyms":[{"a":["sgi"],"e":["sjukpenninggrund","inkomst"]}]"#))
+        #expect(meta.text.contains(#""synonyms":[{"from":["sgi"],"to":[["sjukpenninggrund","inkomst"]]}"#))
     }
 
     @Test func hostileTextStaysInertInTheIndex() throws {
@@ -139,9 +294,9 @@ import Testing
 struct BuiltSearchIndex {
     let files: [(path: String, text: String)]
 
-    init(documents: [SearchIndex.Document], synonyms: [GlossaryTerm], jobs: Int) {
+    init(documents: [SearchIndex.Document], synonyms: [Synonym], jobs: Int) {
         let index = SearchIndex(analyses: Parallel.map(documents, jobs: jobs, SearchIndex.analyse), synonyms: synonyms, jobs: jobs)
-        files = (index.termFiles + documents.enumerated().map { (SearchIndex.documentPath($0.offset), SearchIndex.documentFile($0.element)) })
+        files = (index.files + documents.enumerated().map { (SearchIndex.documentPath($0.offset), SearchIndex.documentFile($0.element)) })
             .sorted { $0.path < $1.path }
     }
 }

@@ -6,7 +6,7 @@ Run: LATHUND_E2E_SITE=/path/to/built/site python3 -m pytest Tests/e2e -q   (see 
 import re
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import parse_qs, urlparse
+from urllib.parse import parse_qs, quote, urlparse
 from urllib.request import urlopen
 
 import pytest
@@ -17,6 +17,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import CSP
+from test_accessibility import describe, run_axe, set_color_scheme
 
 WAIT = 10  # seconds; the index and its shards are fetched on first use
 
@@ -26,6 +27,9 @@ STATUS = (By.ID, "sok-status")
 
 QUERY = "omprövning"
 TYPO = "omprövnig"
+ZERO = "kommuniseringsbref"  # two typos: no page has it, and the site's own word is "kommuniceringsbrev"
+PARTIAL = "graviditetspenning samordningsförbund"  # no page has both words
+PARTIAL_NOTICE = "Inga sidor innehåller alla orden. Sidor med några av dem:"
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -339,7 +343,7 @@ def test_a_second_escape_empties_the_box(driver, base_url):
 def test_no_hits_are_announced(driver, base_url):
     box = open_page(driver, base_url, "/")
     box.send_keys("qqxxzzqq")
-    wait(driver).until(lambda d: d.find_element(*STATUS).get_attribute("textContent") == "Inga träffar.")
+    wait(driver).until(lambda d: d.find_element(*STATUS).get_attribute("textContent") == "Inga träffar. Tryck Enter för förslag.")
     assert search_box(driver).get_attribute("aria-expanded") == "false"
     assert not driver.find_element(By.ID, "sok-forslag").is_displayed()
 
@@ -354,3 +358,62 @@ def test_query_is_shown_as_text_not_markup(driver, base_url):
     assert query in driver.find_element(By.ID, "search-summary").text
     assert driver.find_elements(By.ID, "injected") == []
     assert driver.find_elements(By.CSS_SELECTOR, "#search-summary *, main img") == []
+
+
+# --- no dead ends: partial matches and the help when nothing is found -----------------------------
+
+def open_results(driver, base_url, query, scheme="light"):
+    set_color_scheme(driver, scheme)
+    driver.get(f"{base_url}/sok/?q={quote(query)}")
+    wait(driver).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    wait(driver).until(lambda d: "”" in d.find_element(By.ID, "search-summary").text, "the results page did not answer")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_zero_results_offer_did_you_mean_the_faq_categories_and_the_glossary(driver, base_url, site_dir, scheme):
+    open_results(driver, base_url, ZERO, scheme)
+    assert driver.find_element(By.ID, "search-summary").text == f"Inga träffar för ”{ZERO}”."
+    wait(driver).until(EC.visibility_of_element_located((By.ID, "search-help")), "no help after zero results")
+    did_you_mean = wait(driver).until(EC.visibility_of_element_located((By.ID, "search-did-you-mean")))
+    assert did_you_mean.text == "Menade du kommuniceringsbrev?"
+    suggestion = did_you_mean.find_element(By.TAG_NAME, "a")
+    assert parse_qs(urlparse(suggestion.get_attribute("href")).query) == {"q": ["kommuniceringsbrev"]}
+
+    links = driver.find_elements(By.CSS_SELECTOR, "#search-help .search-help-links a")
+    faq = [link for link in links if urlparse(link.get_attribute("href")).path == "/faq/"]
+    faq_page = (site_dir / "faq" / "index.html").read_text(encoding="utf-8")
+    assert len(faq) >= 3, [link.text for link in links]
+    for link in faq:
+        anchor = urlparse(link.get_attribute("href")).fragment
+        assert anchor and f'id="{anchor}"' in faq_page, f"{link.text} → #{anchor} is not on /faq/"
+        assert link.text.startswith("Vanliga frågor om ")
+    assert [urlparse(link.get_attribute("href")).path for link in links][-1] == "/ordlista/"
+
+    serious = run_axe(driver, f"search: zero results ({scheme})")
+    assert not serious, describe(serious)
+
+    suggestion.click()
+    links = wait_for_results_page(driver, base_url, "kommuniceringsbrev")
+    assert links and not driver.find_element(By.ID, "search-help").is_displayed()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_pages_with_some_of_the_words_come_with_a_notice(driver, base_url, scheme):
+    open_results(driver, base_url, PARTIAL, scheme)
+    notice = wait(driver).until(EC.visibility_of_element_located((By.ID, "search-partial-notice")))
+    assert notice.text == PARTIAL_NOTICE
+    assert driver.find_element(By.ID, "search-summary").text == f"Inga träffar med alla orden i ”{PARTIAL}”."
+    following = driver.find_elements(By.CSS_SELECTOR, "#search-partial-notice + ol.search-results > li")
+    assert following, "no pages after the notice"
+    assert not driver.find_element(By.ID, "search-help").is_displayed()
+    serious = run_axe(driver, f"search: partial matches ({scheme})")
+    assert not serious, describe(serious)
+
+
+def test_only_the_matched_words_are_marked(driver, base_url):
+    open_results(driver, base_url, "brev dra in sjukpenning")
+    wait(driver).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#search-results mark"))
+    marked = [mark.text.lower() for mark in driver.find_elements(By.CSS_SELECTOR, "#search-results mark")]
+    for word in marked:
+        assert word not in ("inte", "innan", "omprövning"), marked
+    assert any(word.startswith("sjukpenning") for word in marked), marked

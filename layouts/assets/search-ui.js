@@ -5,40 +5,42 @@ import { createSearch, words } from "./search.js";
 const siteRoot = new URL("../", import.meta.url);
 const SUGGESTIONS = 8;
 const RESULTS = 30;
+const PARTIAL_NOTICE = "Inga sidor innehåller alla orden. Sidor med några av dem:";
 
 let searchPromise = null;
 function getSearch() {
   if (!searchPromise) {
     searchPromise = createSearch({
-      load: (path) => fetch(new URL(path, siteRoot)).then((response) => (response.ok ? response.json() : null)),
+      load: (path) => fetch(new URL(path, siteRoot)).then((response) => {
+        if (!response.ok) throw new Error(`${path}: ${response.status}`);
+        return response.json();
+      }),
     });
   }
   return searchPromise;
 }
 
-/** Text with the query's words marked, built as DOM nodes (never innerHTML). */
-function highlighted(text, query) {
+/** Text with the words the search matched (`ranges`: [start, end) pairs) marked, built as DOM nodes (never
+ *  innerHTML). */
+function highlighted(text, ranges) {
   const fragment = document.createDocumentFragment();
-  const wanted = words(query).filter((word) => word.length >= 2);
-  if (wanted.length === 0) {
-    fragment.append(text);
-    return fragment;
-  }
-  const pattern = /[\p{L}\p{N}]+/gu;
   let last = 0;
-  let match;
-  while ((match = pattern.exec(text)) !== null) {
-    const lower = match[0].toLowerCase();
-    if (wanted.some((word) => lower.startsWith(word) || lower.includes(word))) {
-      fragment.append(text.slice(last, match.index));
-      const mark = document.createElement("mark");
-      mark.textContent = match[0];
-      fragment.append(mark);
-      last = match.index + match[0].length;
-    }
+  for (const [start, end] of ranges) {
+    fragment.append(text.slice(last, start));
+    const mark = document.createElement("mark");
+    mark.textContent = text.slice(start, end);
+    fragment.append(mark);
+    last = end;
   }
   fragment.append(text.slice(last));
   return fragment;
+}
+
+/** The address of the results page for `query`. */
+function resultsURL(query) {
+  const url = new URL("sok/", siteRoot);
+  url.searchParams.set("q", query);
+  return url.pathname + url.search;
 }
 
 function setUpBox(form) {
@@ -92,10 +94,10 @@ function setUpBox(form) {
       link.tabIndex = -1;
       const title = document.createElement("span");
       title.className = "suggestion-title";
-      title.append(highlighted(result.title, query));
+      title.append(highlighted(result.title, result.marks.title));
       const excerpt = document.createElement("span");
       excerpt.className = "suggestion-excerpt";
-      excerpt.append(highlighted(result.excerpt, query));
+      excerpt.append(highlighted(result.excerpt, result.marks.excerpt));
       link.append(title, excerpt);
       item.append(link);
       list.append(item);
@@ -103,7 +105,10 @@ function setUpBox(form) {
     list.hidden = results.length === 0;
     input.setAttribute("aria-expanded", results.length > 0 ? "true" : "false");
     active = -1;
-    status.textContent = results.length === 0 ? "Inga träffar." : `${results.length} förslag. Använd pil upp och pil ner.`;
+    const partial = results.length > 0 && results[0].partial;
+    status.textContent = results.length === 0
+      ? "Inga träffar. Tryck Enter för förslag."
+      : `${partial ? "Inga sidor innehåller alla orden. " : ""}${results.length} förslag. Använd pil upp och pil ner.`;
   }
 
   input.addEventListener("input", update);
@@ -130,15 +135,7 @@ function setUpBox(form) {
   input.addEventListener("blur", () => setTimeout(close, 200));
 }
 
-async function renderResultsPage(container) {
-  const query = new URLSearchParams(window.location.search).get("q") || "";
-  const summary = document.getElementById("search-summary");
-  document.querySelectorAll("[data-search-input]").forEach((input) => { input.value = query; });
-  if (words(query).length === 0) return;
-  const results = await (await getSearch()).search(query, RESULTS);
-  summary.textContent = results.length === 0
-    ? `Inga träffar för ”${query}”. Pröva ett annat ord eller se vanliga frågor.`
-    : `${results.length} träffar för ”${query}”.`;
+function resultList(results) {
   const list = document.createElement("ol");
   list.className = "search-results";
   for (const result of results) {
@@ -146,14 +143,67 @@ async function renderResultsPage(container) {
     const heading = document.createElement("h2");
     const link = document.createElement("a");
     link.href = result.url;
-    link.textContent = result.title;
+    link.append(highlighted(result.title, result.marks.title));
     heading.append(link);
     const excerpt = document.createElement("p");
-    excerpt.append(highlighted(result.excerpt, query));
+    excerpt.append(highlighted(result.excerpt, result.marks.excerpt));
     item.append(heading, excerpt);
     list.append(item);
   }
-  container.replaceChildren(list);
+  return list;
+}
+
+/** "Menade du …?" with a link per suggested query, and the ways to find pages without searching. */
+async function showHelp(search, query) {
+  const help = document.getElementById("search-help");
+  const didYouMean = document.getElementById("search-did-you-mean");
+  if (!help) return;
+  const suggestions = await search.suggest(query);
+  didYouMean.replaceChildren();
+  if (suggestions.length > 0) {
+    didYouMean.append("Menade du ");
+    suggestions.forEach((suggestion, i) => {
+      if (i > 0) didYouMean.append(i === suggestions.length - 1 ? " eller " : ", ");
+      const link = document.createElement("a");
+      link.href = resultsURL(suggestion.query);
+      link.textContent = suggestion.query;
+      didYouMean.append(link);
+    });
+    didYouMean.append("?");
+  }
+  didYouMean.hidden = suggestions.length === 0;
+  help.hidden = false;
+}
+
+async function renderResultsPage(container) {
+  const query = new URLSearchParams(window.location.search).get("q") || "";
+  const summary = document.getElementById("search-summary");
+  document.querySelectorAll("[data-search-input]").forEach((input) => { input.value = query; });
+  if (words(query).length === 0) return;
+  const search = await getSearch();
+  // The whole query as typed: its last word is complete, not the start of one.
+  const results = await search.search(query + " ", RESULTS);
+  const complete = results.filter((result) => !result.partial);
+  const partial = results.filter((result) => result.partial);
+  if (results.length === 0) {
+    summary.textContent = `Inga träffar för ”${query}”.`;
+    container.replaceChildren();
+    await showHelp(search, query);
+    return;
+  }
+  summary.textContent = complete.length > 0
+    ? `${complete.length} ${complete.length === 1 ? "träff" : "träffar"} för ”${query}”.`
+    : `Inga träffar med alla orden i ”${query}”.`;
+  const parts = [];
+  if (complete.length > 0) parts.push(resultList(complete));
+  if (partial.length > 0) {
+    const notice = document.createElement("p");
+    notice.className = "search-notice";
+    notice.id = "search-partial-notice";
+    notice.textContent = PARTIAL_NOTICE;
+    parts.push(notice, resultList(partial));
+  }
+  container.replaceChildren(...parts);
 }
 
 document.querySelectorAll("form.site-search").forEach(setUpBox);

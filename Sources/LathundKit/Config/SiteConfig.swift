@@ -19,6 +19,8 @@ public struct SiteConfig: Sendable {
     /// `writing_aid:` the rules file of the writing aid (the ```` ```granskning ```` directive), relative to the
     /// content folder (`dfa/granskningsregler.yml`); read by the build, not copied to the site.
     public var writingAid: String?
+    /// Synonyms file relative to the content folder: words staff type → the words the pages use (search only).
+    public var synonyms: String? = "synonymer.yml"
     /// File-name patterns (fnmatch) in `content/` that are neither pages nor assets.
     public var exclude: [String] = ["README.md", ".*", "*~", "*.swp"]
     public var feedLimit = 20
@@ -45,7 +47,7 @@ public struct SiteConfig: Sendable {
     public init() {}
 
     static let knownKeys: Set<String> = [
-        "title", "description", "language", "base_url", "unsafe_html", "glossary", "exclude", "feed_limit",
+        "title", "description", "language", "base_url", "unsafe_html", "glossary", "synonyms", "exclude", "feed_limit",
         "toc_min_headings", "menu", "review", "lix_max", "personnummer_allow", "publishers",
         "source_max_age_years", "writing_aid", "allow_file_types",
     ]
@@ -110,6 +112,7 @@ public struct SiteConfig: Sendable {
                 config.writingAid = path
             }
         }
+        if fields.has("synonyms") { config.synonyms = fields.string("synonyms") }
         if let exclude = fields.stringList("exclude") { config.exclude = exclude.map(\.value) }
         if let limit = fields.int("feed_limit") { config.feedLimit = max(1, limit) }
         if let minimum = fields.int("toc_min_headings") { config.tocMinHeadings = max(1, minimum) }

@@ -12,6 +12,8 @@ public struct ContentCatalog: Sendable {
     public var glossaryPath: String?
     /// Absolute path of the writing aid's rules file (`writing_aid:`), when present.
     public var writingAidPath: String? = nil
+    /// Absolute path of the synonyms file, when present.
+    public var synonymsPath: String?
 }
 
 /// The Content stage: walks `content/`, reads every Markdown file once, types its front matter and derives
@@ -34,12 +36,15 @@ struct ContentStage: Stage {
         var assets: [Asset] = []
         var glossaryPath: String?
         var writingAidPath: String?
+        var synonymsPath: String?
         let root = contentDirectory.resolvingSymlinksInPath().path
         walk(directory: root, relative: "", root: root, diagnostics: &diagnostics) { relative, absolute in
             if relative == config.glossary {
                 glossaryPath = absolute
             } else if relative == config.writingAid {
                 writingAidPath = absolute
+            } else if relative == config.synonyms {
+                synonymsPath = absolute
             } else if relative.hasSuffix(".md") {
                 markdownFiles.append((relative, absolute))
             } else {
@@ -79,7 +84,7 @@ struct ContentStage: Stage {
                                       "writing_aid: in lathund.yml names \(name), which is not in \(displayRoot)/"))
         }
         return Staged(ContentCatalog(pages: pages, assets: assets, glossaryPath: glossaryPath,
-                                     writingAidPath: writingAidPath), diagnostics)
+                                     writingAidPath: writingAidPath, synonymsPath: synonymsPath), diagnostics)
     }
 
     func display(_ relative: String) -> String { displayRoot + "/" + relative }

@@ -1,5 +1,6 @@
-/// The Data stage: the datasets of `content/data/`, the glossary and the writing aid's rules, read before Markdown
-/// because directives draw on them, and the pages the engine makes itself from them (`GeneratedPage.site`).
+/// The Data stage: the datasets of `content/data/`, the glossary, the writing aid's rules and the synonyms file,
+/// read before Markdown because directives draw on them, and the pages the engine makes itself from them
+/// (`GeneratedPage.site`).
 struct DataStage: Stage {
     static let name = "data"
     let setup: BuildSetup
@@ -12,6 +13,8 @@ struct DataStage: Stage {
         let generated: [GeneratedPage]
         /// The writing aid's rules (`writing_aid:`), for the granskning directive; nil when the site has none.
         let writingAid: WritingAid?
+        /// The entries of the synonyms file; empty without one.
+        let synonyms: [SynonymEntry]
     }
 
     func run() -> Staged<Output> {
@@ -31,8 +34,15 @@ struct DataStage: Stage {
             diagnostics += aidDiagnostics
             writingAid = aid
         }
+        var synonyms: [SynonymEntry] = []
+        if let path = content.synonymsPath, let name = setup.config.synonyms {
+            let (entries, synonymDiagnostics) = SynonymsLoader.load(path: path, displayPath: setup.contentDisplay + "/" + name)
+            diagnostics += synonymDiagnostics
+            synonyms = entries
+        }
         let generated = GeneratedPage.site(config: setup.config, datasets: datasets, glossary: glossary)
-        return Staged(Output(datasets: datasets, glossary: glossary ?? [], generated: generated, writingAid: writingAid),
+        return Staged(Output(datasets: datasets, glossary: glossary ?? [], generated: generated, writingAid: writingAid,
+                             synonyms: synonyms),
                       diagnostics)
     }
 }

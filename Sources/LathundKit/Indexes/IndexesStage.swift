@@ -11,8 +11,8 @@ struct IndexesStage: Stage {
         let index: SiteIndex
         let aliases: [Alias]
         let search: SearchIndex
-        /// The glossary as one search document, after the pages' documents; nil without a glossary page.
-        let glossaryDocument: SearchIndex.Document?
+        /// The search documents of the generated pages, after the pages' documents (`GeneratedDocuments`).
+        let generatedDocuments: [SearchIndex.Document]
     }
 
     func run() -> Staged<Output> {
@@ -23,22 +23,16 @@ struct IndexesStage: Stage {
         diagnostics += linkCheck.diagnostics
         let aliases = Alias.collect(from: index)
         diagnostics += aliases.diagnostics
-        // Documents 0..<index.pages.count are the pages, in order; the glossary, when there is one, is last.
-        let glossaryDocument = Self.glossaryDocument(index, glossary: data.glossary, links: markdown.markdown.links)
+        // Documents 0..<index.pages.count are the pages, in order; then the generated pages' (GeneratedDocuments).
+        let generatedDocuments = GeneratedDocuments.make(index.generated, links: markdown.markdown.links)
         var analyses = markdown.analyses.take()
         var documents = index.pages.map { analyses.removeValue(forKey: $0.page.relativePath)! }
         analyses = [:]
-        if let glossaryDocument { documents.append(SearchIndex.analyse(glossaryDocument)) }
-        let search = SearchIndex(analyses: consume documents, synonyms: data.glossary, jobs: setup.jobs)
-        return Staged(Output(index: index, aliases: aliases.value, search: search, glossaryDocument: glossaryDocument),
-                      diagnostics)
-    }
-
-    static func glossaryDocument(_ index: SiteIndex, glossary: [GlossaryTerm], links: SiteLinks) -> SearchIndex.Document? {
-        guard let page = index.generated.first(where: { if case .glossary = $0.content { return true } else { return false } })
-        else { return nil }
-        let text = glossary.map { "\($0.term) \($0.expansion ?? "") \($0.definition)" }.joined(separator: "\n")
-        return SearchIndex.Document(url: links.href(page.url), title: page.title, section: "ordlista",
-                                    description: page.description, headings: [], question: nil, body: text)
+        documents += generatedDocuments.map(SearchIndex.analyse)
+        let search = SearchIndex(analyses: consume documents,
+                                 synonyms: Synonym.all(glossary: data.glossary, entries: data.synonyms), jobs: setup.jobs)
+        diagnostics += Synonym.check(data.synonyms, vocabulary: search.vocabulary)
+        return Staged(Output(index: index, aliases: aliases.value, search: search,
+                             generatedDocuments: generatedDocuments), diagnostics)
     }
 }

@@ -38,11 +38,14 @@ public struct ParsedPage: Sendable {
     }
 
     /// The search index's document for this page, from its rendered Markdown; `url` is the page's address as
-    /// the site links it.
+    /// the site links it. The home page is found by its title and description only: its text points to other
+    /// pages, which answer better.
     func searchDocument(markdown: RenderedMarkdown, url: String) -> SearchIndex.Document {
-        SearchIndex.Document(url: url, title: title, section: page.section, description: summary,
-                             headings: markdown.headings.map(\.text), question: page.frontMatter.faq?.question,
-                             body: markdown.plainText)
+        let home = page.kind == .home
+        return SearchIndex.Document(url: url, title: title, section: page.section, description: summary,
+                                    headings: home ? [] : markdown.headings.map(\.text),
+                                    question: page.frontMatter.faq?.question, body: home ? "" : markdown.plainText,
+                                    kind: page.kind == .page ? .page : .list)
     }
 
     /// Words separated by ASCII white space, counted on bytes.

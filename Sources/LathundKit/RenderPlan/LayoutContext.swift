@@ -20,6 +20,7 @@ struct LayoutContext {
         "glossary_letters",
         // site
         "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url", "search_url",
+        "faq_url", "glossary_url",
         // page
         "url", "permalink", "kind", "section", "is_home", "is_section", "is_page", "date", "updated", "reviewed",
         "by", "against", "sources", "has_sources", "publisher", "old_sources", "tags", "has_tags", "content", "content_lead",
@@ -60,6 +61,9 @@ struct LayoutContext {
             "feed_url": links.href("/feed.xml"),
             "assets_url": links.href("/assets/"),
             "search_url": links.href("/sok/"),
+            "faq_url": index.indexByURL["/\(FrontMatter.faqSection)/"] == nil ? "" : links.href("/\(FrontMatter.faqSection)/"),
+            "glossary_url": index.generated.contains { if case .glossary = $0.content { true } else { false } }
+                ? links.href("/ordlista/") : "",
         ])
         var descriptions: [String: String] = [:]
         for page in index.generated { descriptions[page.url] = page.description }
@@ -229,8 +233,11 @@ struct LayoutContext {
             "prev": false, "next": false, "backlinks": [[String: Any]](), "has_backlinks": false,
             "children": [[String: Any]](), "has_children": false, "faq": false, "report": false,
         ]
+        // The search page offers the FAQ's categories when a query finds nothing.
+        var categories: [[String: Any]] = []
+        if case .search = page.content { categories = faq.categories.map(groupContext) }
         return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": terms, "asset": asset,
-                "glossary_letters": letters, "faq_categories": [[String: Any]](), "faq_letters": [[String: Any]](),
+                "glossary_letters": letters, "faq_categories": categories, "faq_letters": [[String: Any]](),
                 "datasets": datasets, "dataset": dataset, "most_asked": mostAsked, "has_most_asked": !mostAsked.isEmpty]
     }
 

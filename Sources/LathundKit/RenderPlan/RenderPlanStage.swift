@@ -89,10 +89,10 @@ struct RenderPlanStage: Stage {
         for dataset in data.datasets.datasets {
             files.append(OutputFile("data/\(dataset.name).json") { StatisticsPages.json(dataset) })
         }
-        for (path, text) in indexes.search.termFiles { files.append(OutputFile(path) { text }) }
-        if let glossaryDocument = indexes.glossaryDocument {
-            files.append(OutputFile(SearchIndex.documentPath(index.pages.count)) {
-                SearchIndex.documentFile(glossaryDocument)
+        for (path, text) in indexes.search.files { files.append(OutputFile(path) { text }) }
+        for (offset, document) in indexes.generatedDocuments.enumerated() {
+            files.append(OutputFile(SearchIndex.documentPath(index.pages.count + offset)) {
+                SearchIndex.documentFile(document)
             })
         }
         files.append(OutputFile("sitemap.xml") { SiteFiles.sitemap(index: index, links: links) })

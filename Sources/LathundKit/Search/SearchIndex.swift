@@ -1,17 +1,38 @@
 import Foundation
 
-/// The search index written under `site/search/` (part of the Indexes stage).
+/// The search index written under `site/search/` (part of the Indexes stage), format 2 (docs/search.md):
 ///
-/// - `search/index.json`: document count, shard keys, glossary synonyms.
-/// - `search/terms/KEY.json`: `{stem: [doc, score, doc, score, …]}` for every stem starting with KEY (the hex
-///   of its first two, or more when a shard grows large, letters). A score is `round(bm25 × 100) × 4 + flags`
-///   (flag 1: the document has the stem only inside a compound; flag 2: the stem is in an FAQ question).
-/// - `search/doc/N.json`: url, title, section, description and the plain text for excerpts (`documentFile`, made
-///   by the Output stage when it writes the page, so the index never holds the pages' text).
-///
-/// Scores are BM25 term weights with weighted field frequencies (title > headings > FAQ question > body) plus a
-/// bonus for the best field a stem is in, computed at build time; the query side multiplies by the idf.
+/// - `search/index.json`: format version, document count, each document kind's count and total length, the
+///   shard keys, the lengths that have a vocabulary file, and the synonyms.
+/// - `search/terms/KEY.json`: `{"terms": {stem: [doc, posting, gap, posting, …]}, "spellings": {spelling: [stem]}}`
+///   for every stem whose longest shard key is KEY (the hex of its first two, or more when a shard grows large,
+///   letters), and the spellings without å, ä and ö that lead there. Documents are in order; after the first,
+///   each is written as the gap from the one before. A posting packs what the document alone
+///   decides (`Posting.value`): the stem's weighted frequency, the document's length and kind, the field bonus
+///   and two flags. `search.js` computes BM25 from them with the kinds' average lengths, so a changed page
+///   changes only the shards of its own stems (and the counts in `index.json`).
+/// - `search/words/N.json`: the vocabulary whose stems have N letters (`folded`: å, ä and ö as a, a and o):
+///   `{stem: [documents, "ending"]}` (stem + ending is the word the pages use most). Loaded only when a query
+///   word matches nothing: typos anywhere in a word, spellings without å, ä and ö, "Menade du …?".
+/// - `search/doc/N.json`: url, title, section, description, kind and the plain text for excerpts
+///   (`documentFile`, made by the Output stage when it writes the page, so the index never holds the pages'
+///   text).
 public struct SearchIndex: Sendable {
+    /// What a document is; `search.js` normalises lengths per kind and weighs kinds (`index.json` `kinds`).
+    public enum Kind: Int, Sendable, CaseIterable {
+        /// A page of text: rules, FAQ entries, reports.
+        case page = 0
+        /// A page that mostly lists other pages: the home page, sections' pages, the glossary's and the
+        /// statistics' overviews.
+        case list = 1
+        /// One glossary term, at its anchor on the glossary page.
+        case term = 2
+        /// One dataset's page under `/statistik/`.
+        case data = 3
+
+        var name: String { ["page", "list", "term", "data"][rawValue] }
+    }
+
     public struct Document: Sendable {
         public var url: String
         public var title: String
@@ -20,78 +41,132 @@ public struct SearchIndex: Sendable {
         public var headings: [String]
         public var question: String?
         public var body: String
+        public var kind: Kind = .page
     }
 
-    static let titleWeight = 5.0
-    static let headingWeight = 3.0
-    static let questionWeight = 2.0
-    static let bodyWeight = 1.0
-    static let k1 = 1.2
-    static let b = 0.75
-    /// A stem found only as part of a compound scores this share of an exact match.
-    static let compoundShare = 0.5
+    static let titleWeight: UInt32 = 5
+    static let headingWeight: UInt32 = 3
+    static let questionWeight: UInt32 = 2
+    static let bodyWeight: UInt32 = 1
+    /// Field bonuses in fifths (`search.js` divides by 5): BM25 saturates, so a title match would otherwise count
+    /// no more than many body matches. A short title is more about each of its words than a long one (`words`:
+    /// the title's words that are not stop words), and most about the first of them.
+    static func titleBonus(words: Int, first: Bool) -> UInt8 { UInt8(max(9, 16 - max(1, words)) + (first ? 2 : 0)) }
+    /// Added to the bonus of the one word a page's file name is (`regelverk/sjukpenning.md`): the writer named
+    /// the page after it.
+    static let fileNameBonus: UInt8 = 2
+    static let headingBonus: UInt8 = 3
+    static let questionBonus: UInt8 = 2
     /// Shards larger than this are split by one more letter.
     static let shardLimit = 48_000
     static let minimumPart = 4
     /// Stems longer than this are not split into compound parts.
     static let maximumCompoundLength = 60
 
-    /// `search/index.json` and the term shards, sorted by path.
-    public let termFiles: [(path: String, text: String)]
+    /// Swedish words that say little about what a page is about (Snowball's list, shortened, and a few more),
+    /// as stems: a title's bonus counts the other words, and `search.js` (`index.json` `stop`) does not require
+    /// them to match when a query has other words.
+    static let stopWords: [String] = Array(Set("""
+        och det att i en jag hon som han på den med var sig för så till är men ett om hade de av icke mig du henne \
+        då sin nu har inte hans honom skulle hennes där min man ej vid kunde något från ut när efter upp vi dem \
+        vara vad över än dig kan sina här ha mot alla under någon eller allt mycket sedan ju denna själv detta åt \
+        utan varit hur ingen mitt ni bli blev oss din dessa några deras blir mina samma vilken er sådan vår blivit \
+        dess inom mellan sådant varför varje vilka ditt vem vilket sitta sådana vart dina vars vårt våra ert era \
+        vilkas ska få får finns gäller
+        """.split(separator: " ").map { SwedishStemmer.stem(String($0)) })).sorted()
+    static let stopSet = Set(stopWords)
+
+    /// Every file under `search/` but the documents, sorted by path.
+    public let files: [(path: String, text: String)]
+    /// Every stem a page has (not only inside a compound), with the word the pages use most for it.
+    let vocabulary: [String: String]
 
     static func documentPath(_ document: Int) -> String { "search/doc/\(document).json" }
 
-    /// `search/doc/N.json`: made when it is written, from the document's text at that time.
+    /// `search/doc/N.json`: made when it is written, from the document's text at that time. Blocks of the text
+    /// (headings, paragraphs, list items) end with a line break.
     static func documentFile(_ document: Document) -> String {
         JSONText.object([
             ("url", JSONText.string(document.url)),
             ("title", JSONText.string(document.title)),
             ("section", JSONText.string(document.section)),
             ("description", JSONText.string(document.description)),
+            ("kind", JSONText.string(document.kind.name)),
             ("faq", document.question == nil ? "false" : "true"),
             ("text", JSONText.string(String(document.body.prefix(20_000)))),
         ]) + "\n"
     }
 
-    /// One document's stems, in first-seen order, with their weighted frequencies and best field bonus.
+    /// One document's stems, in first-seen order, with their weighted frequencies, best field bonus and the
+    /// ending of the first word seen for each.
     struct Analysis {
         var stems: [String] = []
-        var frequencies: [Double] = []
-        /// The best field bonus of each stem: BM25 saturates, so a title match would otherwise count no more
-        /// than many body matches.
-        var bonus: [Double] = []
+        var frequencies: [UInt32] = []
+        var bonus: [UInt8] = []
         var inQuestion: [Bool] = []
+        /// `Ending.pack` of the first word with the stem: the word is the stem plus this.
+        var endings: [UInt64] = []
         var length = 0
+        var kind = Kind.page
     }
 
-    /// A document that has a stem: its BM25 score and flags (1: only inside a compound, 2: in the FAQ question).
-    /// 16 bytes: a site has millions of postings (10 000 pages: about 3 million), all in memory at once.
+    /// A document that has a stem and what `search.js` needs to score it. 8 bytes: a site has millions of
+    /// postings (10 000 pages: about 3 million), all in memory at once.
     struct Posting {
-        private var document: Int32
-        private var flagBits: UInt8
-        var score: Double
-
-        init(doc: Int, score: Double, flags: Int) {
-            document = Int32(doc)
-            self.score = score
-            flagBits = UInt8(flags)
-        }
+        let document: Int32
+        let value: UInt32
 
         var doc: Int { Int(document) }
-        var flags: Int { Int(flagBits) }
+        var flags: UInt32 { value & 3 }
+
+        /// `((((frequency × 128 + length code) × 4 + kind) × 32 + bonus) × 4 + flags`: the weighted frequency
+        /// (at most 32 767), the document's length as `lengthCode`, its kind, the field bonus in fifths (0–31) and
+        /// the flags (1: the document has the stem only inside a compound; 2: the stem is in an FAQ question).
+        static func value(frequency: UInt32, length: Int, kind: Kind, bonus: UInt8, flags: UInt32) -> UInt32 {
+            let code = UInt32(lengthCode(length))
+            return (((min(frequency, 32_767) * 128 + code) * 4 + UInt32(kind.rawValue)) * 32 + UInt32(min(bonus, 31))) * 4 + flags
+        }
+
+        /// 8 × log2(length), rounded, at most 127: lengths to within 4,5 % up to 60 000 words in 7 bits.
+        static func lengthCode(_ length: Int) -> Int {
+            min(127, Int((8 * log2(Double(max(1, length)))).rounded()))
+        }
+
+        /// Orders the compound postings of one document: field bonus, then frequency.
+        var strength: UInt32 { ((value >> 2) & 31) << 20 | (value >> 16) }
     }
 
-    static let titleBonus = 2.5
-    static let headingBonus = 0.6
-    static let questionBonus = 0.4
+    /// The ending of a word after its stem, packed in 8 bytes: up to 7 bytes of UTF-8 and the count + 1 in the
+    /// top byte (0: unknown, for longer endings).
+    enum Ending {
+        static func pack(word: UnsafeBufferPointer<UInt8>, stem: String) -> UInt64 {
+            var stem = stem
+            return stem.withUTF8 { stemBytes -> UInt64 in
+                let count = word.count - stemBytes.count
+                guard count >= 0, count <= 7 else { return 0 }
+                for index in 0..<stemBytes.count where stemBytes[index] != word[index] { return 0 }
+                var packed = UInt64(count + 1) << 56
+                for index in 0..<count { packed |= UInt64(word[stemBytes.count + index]) << (8 * UInt64(index)) }
+                return packed
+            }
+        }
+
+        static func unpack(_ packed: UInt64) -> String? {
+            guard packed != 0 else { return nil }
+            let count = Int(packed >> 56) - 1
+            let bytes = (0..<count).map { UInt8(truncatingIfNeeded: packed >> (8 * UInt64($0))) }
+            return String(validating: bytes, as: UTF8.self)
+        }
+    }
 
     static func analyse(_ document: Document) -> Analysis {
         var analysis = Analysis()
+        analysis.kind = document.kind
         // word → its stem's position in `analysis`: one look-up by bytes per word; a String and a stem only for
         // a word not seen before in this document.
         var slots = WordSlots()
         var stemSlots: [String: Int] = [:]
-        func add(_ text: String, weight: Double, bonus: Double = 0, question: Bool = false) {
+        func add(_ text: String, weight: UInt32, bonus: UInt8 = 0, question: Bool = false) {
             Tokenizer.forEachWordBytes(in: text) { word in
                 let slot = slots.slot(of: word, orMake: {
                     let stem = SwedishStemmer.stem(String(decoding: word, as: UTF8.self))
@@ -102,43 +177,96 @@ public struct SearchIndex: Sendable {
                     analysis.frequencies.append(0)
                     analysis.bonus.append(0)
                     analysis.inQuestion.append(false)
+                    analysis.endings.append(Ending.pack(word: word, stem: stem))
                     return slot
                 })
-                analysis.frequencies[slot] += weight
+                analysis.frequencies[slot] &+= weight
                 analysis.length += 1
                 if bonus > analysis.bonus[slot] { analysis.bonus[slot] = bonus }
                 if question { analysis.inQuestion[slot] = true }
             }
         }
-        add(document.title, weight: titleWeight, bonus: titleBonus)
+        let titleStems = Tokenizer.words(document.title).map(SwedishStemmer.stem).filter { !stopSet.contains($0) }
+        let titleWords = Set(titleStems).count
+        for word in Tokenizer.words(document.title) {
+            add(word, weight: titleWeight, bonus: titleBonus(words: titleWords, first: SwedishStemmer.stem(word) == titleStems.first))
+        }
         for heading in document.headings { add(heading, weight: headingWeight, bonus: headingBonus) }
         if let question = document.question {
             add(question, weight: questionWeight, bonus: questionBonus, question: true)
         }
         add(document.description, weight: bodyWeight)
         add(document.body, weight: bodyWeight)
+        // A page whose file name is one word is about that word (`/regelverk/sjukpenning/`, written without å, ä
+        // and ö). A glossary term's address is the glossary's.
+        if document.kind != .term, let segment = document.url.split(separator: "#").first?.split(separator: "/").last {
+            let name = Tokenizer.words(String(segment)).map(SwedishStemmer.stem)
+            if name.count == 1, let slot = analysis.stems.firstIndex(where: { folded($0) == name[0] }) {
+                analysis.bonus[slot] = min(31, analysis.bonus[slot] + fileNameBonus)
+            }
+        }
         return analysis
+    }
+
+    /// A stem's postings and the endings its documents use, counted (the first four endings seen).
+    struct StemEntry {
+        var postings: [Posting] = []
+        var endings: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var counts: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
+
+        mutating func count(_ ending: UInt64) {
+            guard ending != 0 else { return }
+            if endings.0 == ending || endings.0 == 0 { endings.0 = ending; counts.0 += 1 }
+            else if endings.1 == ending || endings.1 == 0 { endings.1 = ending; counts.1 += 1 }
+            else if endings.2 == ending || endings.2 == 0 { endings.2 = ending; counts.2 += 1 }
+            else if endings.3 == ending || endings.3 == 0 { endings.3 = ending; counts.3 += 1 }
+        }
+
+        /// The most used ending (the shortest, then the smallest, of equally used ones).
+        var commonEnding: String {
+            var best: (ending: String, count: Int32)?
+            for (ending, count) in [(endings.0, counts.0), (endings.1, counts.1), (endings.2, counts.2), (endings.3, counts.3)] {
+                guard count > 0, let text = Ending.unpack(ending) else { continue }
+                if let current = best, current.count > count || (current.count == count &&
+                    (current.ending.utf8.count, current.ending) <= (text.utf8.count, text)) { continue }
+                best = (text, count)
+            }
+            return best?.ending ?? ""
+        }
     }
 
     /// The index of documents already analysed (`analyse`), in document order. Each analysis is released as
     /// soon as its postings are made, so the two are not both in memory for the whole site. The shards' JSON
     /// is made on `jobs` threads; the files are the same whatever `jobs` is.
-    init(analyses: consuming [Analysis], synonyms: [GlossaryTerm], jobs: Int = 1) {
+    init(analyses: consuming [Analysis], synonyms: [Synonym], jobs: Int = 1) {
         let documentCount = analyses.count
-        let averageLength = max(1, Double(analyses.reduce(0) { $0 + $1.length }) / Double(max(1, documentCount)))
-        // stem → postings in document order
-        var postings: [String: [Posting]] = [:]
+        var kinds = [(documents: Int, length: Int)](repeating: (0, 0), count: Kind.allCases.count)
+        var entries: [String: StemEntry] = [:]
         for doc in analyses.indices {
             let analysis = analyses[doc]
             analyses[doc] = Analysis()
-            let norm = Self.k1 * (1 - Self.b + Self.b * Double(analysis.length) / averageLength)
+            kinds[analysis.kind.rawValue].documents += 1
+            kinds[analysis.kind.rawValue].length += analysis.length
             for (slot, stem) in analysis.stems.enumerated() {
-                let frequency = analysis.frequencies[slot]
-                let score = frequency * (Self.k1 + 1) / (frequency + norm) + analysis.bonus[slot]
-                postings[stem, default: []].append(Posting(doc: doc, score: score, flags: analysis.inQuestion[slot] ? 2 : 0))
+                let value = Posting.value(frequency: analysis.frequencies[slot], length: analysis.length,
+                                          kind: analysis.kind, bonus: analysis.bonus[slot],
+                                          flags: analysis.inQuestion[slot] ? 2 : 0)
+                entries[stem, default: StemEntry()].postings.append(Posting(document: Int32(doc), value: value))
+                entries[stem]!.count(analysis.endings[slot])
             }
         }
+        var vocabulary: [String: String] = [:]
+        vocabulary.reserveCapacity(entries.count)
+        var words: [Int: [String]] = [:]
+        for (stem, entry) in entries {
+            vocabulary[stem] = stem + entry.commonEnding
+            // Numbers are not misspelt words: the vocabulary files, for typos and "Menade du", leave them out.
+            guard !stem.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) else { continue }
+            words[Self.folded(stem).unicodeScalars.count, default: []].append(stem)
+        }
+        var postings = entries.mapValues(\.postings)
         Self.addCompoundParts(to: &postings)
+        entries = [:]
 
         var shards: [String: [String]] = [:]
         for stem in postings.keys { shards[Self.key(stem, length: 2), default: []].append(stem) }
@@ -163,32 +291,72 @@ public struct SearchIndex: Sendable {
             emit(key: key, stems: stems, length: 2)
             return made
         }
+        // A stem with å, ä or ö is also listed under its spelling without them, in the shard that spelling's
+        // letters lead to (`"forsakringskassan": ["försäkringskassan"]`), so a query typed without them finds it in
+        // the shard it loads anyway. Spellings whose letters lead to no shard are left to the vocabulary files.
+        let keySet = Set(made.joined().map(\.key))
+        var spellings: [String: [String: [String]]] = [:]
+        for stem in vocabulary.keys {
+            let spelling = Self.folded(stem)
+            guard spelling != stem else { continue }
+            let scalars = Array(spelling.unicodeScalars)
+            guard let key = stride(from: min(8, scalars.count), through: 1, by: -1).lazy
+                .map({ String(String.UnicodeScalarView(scalars[..<$0])) }).first(where: keySet.contains) else { continue }
+            spellings[key, default: [:]][spelling, default: []].append(stem)
+        }
         var files: [(String, String)] = []
         var keys: [String] = []
-        for (key, text) in made.joined() {
+        for (key, terms) in made.joined() {
             keys.append(key)
-            files.append(("search/terms/\(Self.hex(key)).json", text))
+            let aliases = (spellings[key] ?? [:]).sorted { $0.key < $1.key }.map { spelling, stems in
+                (spelling, JSONText.array(stems.sorted().map(JSONText.string)))
+            }
+            files.append(("search/terms/\(Self.hex(key)).json",
+                          "{\"terms\":" + terms + ",\"spellings\":" + JSONText.object(aliases) + "}\n"))
+        }
+        for (length, stems) in words {
+            let entries = stems.sorted().map { stem -> String in
+                let word = vocabulary[stem]!
+                let ending = String(word.unicodeScalars.dropFirst(stem.unicodeScalars.count))
+                return JSONText.string(stem) + ":[" + String(postings[stem]!.count { $0.flags & 1 == 0 }) + ","
+                    + JSONText.string(ending) + "]"
+            }
+            files.append(("search/words/\(length).json", "{" + entries.joined(separator: ",") + "}\n"))
         }
 
-        let synonymList = synonyms.compactMap { term -> String? in
-            guard let expansion = term.expansion else { return nil }
-            let abbreviation = Tokenizer.words(term.term).map(SwedishStemmer.stem)
-            let expanded = Tokenizer.words(expansion).map(SwedishStemmer.stem)
-            guard !abbreviation.isEmpty, !expanded.isEmpty, abbreviation != expanded else { return nil }
-            return JSONText.object([("a", JSONText.array(abbreviation.map(JSONText.string))),
-                                    ("e", JSONText.array(expanded.map(JSONText.string)))])
-        }
         files.append(("search/index.json", JSONText.object([
-            ("version", "1"),
+            ("version", "2"),
             ("documents", String(documentCount)),
+            ("kinds", JSONText.object(Kind.allCases.map { kind in
+                (kind.name, "[\(kinds[kind.rawValue].documents),\(kinds[kind.rawValue].length)]")
+            })),
             ("keys", JSONText.array(keys.sorted().map(JSONText.string))),
-            ("synonyms", JSONText.array(synonymList)),
+            ("words", JSONText.array(words.keys.sorted().map(String.init))),
+            ("stop", JSONText.array(Self.stopWords.map(JSONText.string))),
+            ("synonyms", JSONText.array(synonyms.map(\.json))),
         ]) + "\n"))
-        termFiles = files.sorted { $0.0 < $1.0 }
+        self.files = files.sorted { $0.0 < $1.0 }
+        self.vocabulary = vocabulary
+    }
+
+    /// A stem as `search.js` compares spellings (`fold`): lower case, å and ä as a, ö as o, é as e. The vocabulary
+    /// files are grouped by its length.
+    static func folded(_ stem: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in stem.unicodeScalars {
+            switch scalar {
+            case "å", "ä", "à", "á", "â": result.append("a")
+            case "ö", "ø", "ó", "ò", "ô": result.append("o")
+            case "é", "è", "ê", "ë": result.append("e")
+            case "ü": result.append("u")
+            default: result.append(scalar)
+            }
+        }
+        return String(result)
     }
 
     /// Makes a stem that is the start or end of a longer stem ("brev" in "kommuniceringsbrev", "sjukpenning" in
-    /// "sjukpenninggrund") find the longer word's documents, at a lower score.
+    /// "sjukpenninggrund") find the longer word's documents, flagged as compound matches.
     static func addCompoundParts(to postings: inout [String: [Posting]]) {
         var additions: [String: [Posting]] = [:]
         for (stem, docs) in postings {
@@ -209,13 +377,13 @@ public struct SearchIndex: Sendable {
                 if postings[tail] != nil { parts.insert(tail) }
             }
             for part in parts where part != stem {
-                additions[part, default: []] += docs.map { Posting(doc: $0.doc, score: $0.score * compoundShare, flags: 1) }
+                additions[part, default: []] += docs.map { Posting(document: $0.document, value: ($0.value & ~3) | 1) }
             }
         }
-        // Per part and document the best compound score, for documents that lack the part itself; both lists
-        // are in document order, so one merge.
+        // Per part and document the strongest compound posting, for documents that lack the part itself; both
+        // lists are in document order, so one merge.
         for (part, list) in additions {
-            let candidates = list.sorted { $0.doc != $1.doc ? $0.doc < $1.doc : $0.score > $1.score }
+            let candidates = list.sorted { $0.doc != $1.doc ? $0.doc < $1.doc : $0.strength > $1.strength }
             let existing = postings[part] ?? []
             var merged: [Posting] = []
             merged.reserveCapacity(existing.count + candidates.count)
@@ -244,23 +412,25 @@ public struct SearchIndex: Sendable {
         }.joined()
     }
 
-    /// One term shard: `{"stem":[doc,score×4+flags,…],…}`, written as bytes (a 10 000-page site has about three
-    /// million postings, so two `String`s per posting were a fifth of a rebuild in `lathund serve`).
+    /// The terms of one shard: `{"stem":[doc,posting,gap,posting,…],…}`, written as bytes (a 10 000-page site has
+    /// about three million postings, so two `String`s per posting were a fifth of a rebuild in `lathund serve`).
     static func shardJSON(_ stems: [String], _ postings: [String: [Posting]]) -> String {
         var bytes: [UInt8] = [UInt8(ascii: "{")]
         for (position, stem) in stems.enumerated() {
             if position > 0 { bytes.append(UInt8(ascii: ",")) }
             bytes += JSONText.string(stem).utf8
             bytes += [UInt8(ascii: ":"), UInt8(ascii: "[")]
+            var previous = 0
             for (index, posting) in postings[stem]!.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
-                JSONText.appendInteger(posting.doc, to: &bytes)
+                JSONText.appendInteger(posting.doc - previous, to: &bytes)
+                previous = posting.doc
                 bytes.append(UInt8(ascii: ","))
-                JSONText.appendInteger(Int((posting.score * 100).rounded()) * 4 + posting.flags, to: &bytes)
+                JSONText.appendInteger(Int(posting.value), to: &bytes)
             }
             bytes.append(UInt8(ascii: "]"))
         }
-        bytes += [UInt8(ascii: "}"), 0x0A]
+        bytes.append(UInt8(ascii: "}"))
         return String(decoding: bytes, as: UTF8.self)
     }
 }
