@@ -435,6 +435,15 @@ test("a query of several words that no page has together says so, or offers noth
   assert.deepEqual(urls(unrelated), [], "pages with only 'sjukskriven' are not about the query");
 });
 
+test("on the real site, a query typed without å, ä and ö finds what it finds with them", async () => {
+  const { search } = await open(realSite);
+  // "forsakringskassan" is also a word of its own there (in web addresses): it must not outweigh the agency.
+  for (const [ascii, swedish] of [["forsakringskassan", "försäkringskassan"], ["forsakringskassan beslut", "försäkringskassan beslut"],
+    ["lakarintyg", "läkarintyg"], ["aterinsjuknande", "återinsjuknande"], ["oeverklaga", "överklaga"]]) {
+    assert.deepEqual(urls(await search.search(ascii + " ", 3)), urls(await search.search(swedish + " ", 3)), ascii);
+  }
+});
+
 test("zero results on the real site suggest the site's own words", async () => {
   const { search } = await open(realSite);
   assert.deepEqual(await search.search("kommuniseringsbref ", 5), []);

@@ -495,8 +495,12 @@ export async function createSearch({ load }) {
     // Expansions (prefix, typo, spelling) never weigh more than the word itself: a rare longer word would
     // otherwise outrank the exact matches through its idf.
     const exact = matches.find((match) => match.weight === 1);
+    // A word typed without å, ä and ö and the word with them are one word: the rare one ("forsakringskassan" in
+    // a few links) does not outweigh the one the pages use.
+    const spelt = Math.max(0, ...matches.filter((match) => match.weight === SPELLING_WEIGHT).map((match) => match.postings.length));
     for (const { term, postings, weight: termWeight } of matches) {
-      const df = exact && termWeight < 1 ? Math.max(exact.postings.length, postings.length) / 2 : postings.length / 2;
+      let df = exact && termWeight < 1 ? Math.max(exact.postings.length, postings.length) / 2 : postings.length / 2;
+      if (termWeight === 1) df = Math.max(df, spelt / 2);
       const termIdf = Math.min(idfCap, idf(meta.documents, df));
       let doc = 0;
       for (let i = 0; i < postings.length; i += 2) {
