@@ -107,6 +107,24 @@ import Testing
         #expect(postings("läkarintyg", in: index)[2]!.bonus > 0, "file names are written without å, ä and ö")
     }
 
+    @Test func glossaryTermsAreDocumentsAtTheirAnchorsAndATermWithAPageRanksBelowIt() throws {
+        let terms = [GlossaryTerm(term: "AFU", expansion: "aktivitetsförmågeutredning", definition: "En utredning.", id: "afu"),
+                     GlossaryTerm(term: "Vab", expansion: nil, definition: "Vård av barn.", id: "vab", page: "regelverk/vab.md")]
+        let links = SiteLinks(pageURLs: [:], assetPaths: [], basePath: "/kb/", baseURL: "https://intra.example/kb/")
+        let documents = GeneratedDocuments.make([
+            GeneratedPage(url: "/ordlista/", title: "Ordlista", description: "D", layouts: [], content: .glossary(terms),
+                          outputPath: "ordlista/index.html", isListed: true),
+            GeneratedPage(url: "/404/", title: "Sidan finns inte", description: "", layouts: [], content: .notFound,
+                          outputPath: "404.html", isListed: false),
+        ], links: links)
+        #expect(documents.map(\.url) == ["/kb/ordlista/", "/kb/ordlista/#afu", "/kb/ordlista/#vab"])
+        #expect(documents.map(\.kind) == [.list, .term, .term])
+        #expect(documents[1].title == "AFU (aktivitetsförmågeutredning)")
+        let index = files(documents)
+        #expect(postings("afu", in: index)[1]!.bonus > 0)
+        #expect(postings("vab", in: index)[2]!.bonus == 0, "its page answers better")
+    }
+
     @Test func compoundsAreIndexedUnderTheirPartsAndFlagged() {
         let index = files([
             document("/brev/", title: "Brev", body: "Ett brev."),

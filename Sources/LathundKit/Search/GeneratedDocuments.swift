@@ -1,6 +1,6 @@
 /// The search documents of the pages the engine makes itself, after the content pages' documents: the glossary
-/// page and each of its terms at its anchor, the statistics overview and each dataset's page. Other generated
-/// pages (search, 404) are not searched.
+/// page and each of its terms at its anchor (a term with a page of its own ranks below that page), the
+/// statistics overview and each dataset's page. Other generated pages (search, 404) are not searched.
 enum GeneratedDocuments {
     static func make(_ generated: [GeneratedPage], links: SiteLinks) -> [SearchIndex.Document] {
         var documents: [SearchIndex.Document] = []
@@ -15,7 +15,8 @@ enum GeneratedDocuments {
                     let title = term.expansion.map { "\(term.term) (\($0))" } ?? term.term
                     documents.append(SearchIndex.Document(url: url + "#" + term.id, title: title, section: "ordlista",
                                                           description: "", headings: [], question: nil,
-                                                          body: term.definition, kind: .term))
+                                                          body: term.definition, kind: .term,
+                                                          titleBonus: term.page == nil))
                 }
             case .statistics:
                 documents.append(SearchIndex.Document(url: url, title: page.title, section: "statistik",

@@ -42,6 +42,9 @@ public struct SearchIndex: Sendable {
         public var question: String?
         public var body: String
         public var kind: Kind = .page
+        /// False for a glossary term that has a page of its own (`page:`): the page is the answer, so the term's
+        /// title words get no field bonus.
+        public var titleBonus = true
     }
 
     static let titleWeight: UInt32 = 5
@@ -189,7 +192,8 @@ public struct SearchIndex: Sendable {
         let titleStems = Tokenizer.words(document.title).map(SwedishStemmer.stem).filter { !stopSet.contains($0) }
         let titleWords = Set(titleStems).count
         for word in Tokenizer.words(document.title) {
-            add(word, weight: titleWeight, bonus: titleBonus(words: titleWords, first: SwedishStemmer.stem(word) == titleStems.first))
+            add(word, weight: titleWeight, bonus: document.titleBonus
+                ? titleBonus(words: titleWords, first: SwedishStemmer.stem(word) == titleStems.first) : 0)
         }
         for heading in document.headings { add(heading, weight: headingWeight, bonus: headingBonus) }
         if let question = document.question {
