@@ -128,6 +128,22 @@ import Testing
         }
     }
 
+    /// The synonyms file ships a first list of at least 60 pairs of what staff type and the pages' words, with
+    /// the examples; that every target word is on a page is `realSiteBuildsWithoutWarningsUnderStrict`.
+    @Test func synonymsFileHasTheFirstList() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        let path = try #require(catalog.synonymsPath)
+        let (entries, diagnostics) = SynonymsLoader.load(path: path, displayPath: "content/synonymer.yml")
+        #expect(diagnostics.isEmpty, "\(diagnostics)")
+        let pairs = entries.reduce(0) { $0 + $1.targets.count }
+        #expect(pairs >= 60, "\(pairs) pairs")
+        let map = Dictionary(entries.map { ($0.word.value, $0.targets.map(\.value)) }, uniquingKeysWith: { a, _ in a })
+        for (word, target) in [("sjukintyg", "läkarintyg"), ("arbetslös", "arbetssökande"),
+                               ("rehabpenning", "rehabiliteringspenning"), ("vab", "tillfällig föräldrapenning")] {
+            #expect(map[word]?.contains(target) == true, "\(word) → \(target)")
+        }
+    }
+
     /// Privacy rules: no personnummer (the build's guard), no e-mail addresses, no names of the officials in the seeds.
     static let surnames = ["Reinholdsson", "Simonsson", "Landegren", "Olsson", "Christmanson", "Christmansson", "Gillberg",
                            "Flodin", "Valtersson", "Hemström", "Sandlund", "Stenlund", "Ivarsson"]
