@@ -274,6 +274,24 @@ test("an index of another format is refused", async () => {
     /format 1; this search.js reads format 2/);
 });
 
+test("lengths are normalised by the average of the document's own kind, not of all documents", async () => {
+  const { module } = await open(fixtureSite);
+  // Two pages of 300 words and two list pages of 30: each document has the word once and its kind's usual
+  // length, so the page is as much about it as the list page and ranks first (a list weighs 0,8). With one
+  // average for all (165 words), the short list page would look ten times as dense and win.
+  const posting = (frequency, words, kind) =>
+    (((frequency * 128 + Math.min(127, Math.round(8 * Math.log2(words)))) * 4 + kind) * 32 + 0) * 4 + 0;
+  const files = {
+    "search/index.json": { version: 2, documents: 4, kinds: { page: [2, 600], list: [2, 60], term: [0, 0], data: [0, 0] },
+      keys: ["sj"], words: [], stop: [], synonyms: [] },
+    [`search/terms/${Buffer.from("sj").toString("hex")}.json`]: { terms: { sjukpenning: [0, posting(1, 300, 0), 1, posting(1, 30, 1)] }, spellings: {} },
+    "search/doc/0.json": { url: "/sida/", title: "Sida", section: "", description: "", kind: "page", faq: false, text: "Om sjukpenning.\n" },
+    "search/doc/1.json": { url: "/lista/", title: "Lista", section: "", description: "", kind: "list", faq: false, text: "Om sjukpenning.\n" },
+  };
+  const search = await module.createSearch({ load: async (file) => structuredClone(files[file]) });
+  assert.deepEqual(urls(await search.search("sjukpenning ", 2)), ["/sida/", "/lista/"]);
+});
+
 // --- the real site ----------------------------------------------------------------------------------
 
 // Queries staff type, over the real content, with a page that must be in the top 3.
