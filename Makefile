@@ -108,7 +108,8 @@ $(E2E_VENV)/installed: Tests/e2e/requirements.txt
 	$(E2E_VENV)/bin/pip check
 	touch $@
 
-## Full and incremental build times against Hugo and cmark-gfm on 10 000 generated pages (PAGES=… to change).
+## Full, incremental and `lathund serve` build times against Hugo and cmark-gfm on 10 000 generated pages, and
+## the performance issue's targets as one table (PAGES=… to change; LARGE=100000 adds the 100 000-page build).
 bench: bench-deps build
 	Benchmarks/build_bench.sh
 

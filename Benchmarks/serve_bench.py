@@ -27,6 +27,7 @@ parser.add_argument("dir", type=Path)
 parser.add_argument("--edits", type=int, default=8)
 parser.add_argument("--page", default="content/avsnitt-07/sida-7.md")
 parser.add_argument("--lathund", type=Path, default=root / ".build/release/lathund")
+parser.add_argument("--json", type=Path, help="also write the times (seconds) to this file, for build_bench.sh")
 args = parser.parse_args()
 
 page = args.dir / args.page
@@ -76,6 +77,9 @@ try:
         print(f"save {edit + 1}: build {seconds * 1000:.0f} ms, save to built {(at - saved) * 1000:.0f} ms")
     print(f"median over {args.edits} saves: build {statistics.median(builds) * 1000:.0f} ms, "
           f"save to built {statistics.median(loops) * 1000:.0f} ms")
+    if args.json:
+        import json
+        args.json.write_text(json.dumps({"builds": builds, "saves": loops}))
 finally:
     page.write_bytes(original)
     server.terminate()
