@@ -59,8 +59,8 @@ public struct MarkdownRenderer: Sendable {
         return options
     }
 
-    /// `html: false` leaves out the HTML (empty) for a caller that needs only the rest: the Markdown stage,
-    /// whose pages are rendered again when they are written.
+    /// `html: false` leaves out the HTML (empty) for a caller that needs only the rest: the Markdown stage of a
+    /// build that writes nothing (`lathund check`).
     public func render(_ page: Page, context: DirectiveContext, html: Bool = true) -> RenderedMarkdown {
         render(markdown: page.body, relativePath: page.relativePath, displayPath: page.displayPath,
                lineOffset: page.bodyLineOffset, context: context, html: html)

@@ -1,6 +1,7 @@
 /// The Markdown stage: parses every page with cmark-gfm, collects its headings, links and text, runs its
 /// directives, and analyses its words for the search index. Pages run on `jobs` threads; results keep the
-/// content's order. The HTML is not kept: the Output stage renders each page again when it writes it.
+/// content's order. Each page's HTML and plain text wait in a temporary file (`MarkdownSpool`) until the Output
+/// stage writes the page, so the Markdown is parsed once and the build's memory does not grow with them.
 struct MarkdownStage: Stage {
     static let name = "markdown"
     let setup: BuildSetup
@@ -27,9 +28,13 @@ struct MarkdownStage: Stage {
         let links = SiteLinks(pageURLs: pageURLs, assetPaths: Set(content.assets.map(\.relativePath)),
                               basePath: config.basePath, baseURL: config.baseURL)
         let faq = FAQIndex(pages: content.pages)
+        // Beside the output folder, on the disk the site is written to (a temporary folder may be in memory).
+        // Nothing is written by `lathund check`, so it needs no HTML.
+        let spool = options.write
+            ? MarkdownSpool(folder: setup.outputURL.deletingLastPathComponent().path) ?? MarkdownSpool() : nil
         let markdown = PageMarkdown(renderer: MarkdownRenderer(unsafeHTML: config.unsafeHTML, directives: options.directives),
                                     pages: content.pages, links: links, faq: faq, datasets: data.datasets,
-                                    writingAid: data.writingAid)
+                                    writingAid: data.writingAid, spool: spool)
         let markdownInputs = IncrementalRenderKey.markdownInputs(links: links, faq: faq, contentFiles: content.assets,
                                                                  dataFiles: content.writingAidPath.map { [$0] } ?? [])
         let rendererSettings = ["unsafe=\(config.unsafeHTML)", options.directives.signature]
@@ -42,9 +47,10 @@ struct MarkdownStage: Stage {
             let key = memory == nil
                 ? 0 : IncrementalPageMemory.markdownKey(page: page, markdownInputs: markdownInputs, settings: rendererSettings)
             if let remembered = memory?.analysed(page.relativePath, key: key) { return (remembered, false) }
-            let rendered = markdown.render(page, html: false)
+            let rendered = markdown.render(page, html: spool != nil)
+            spool?.put(page.relativePath, html: rendered.html, text: rendered.plainText)
             let parsed = ParsedPage(page: page, markdown: rendered)
-            let analysis = SearchIndex.analyse(parsed.searchDocument(markdown: rendered, url: page.url))
+            let analysis = SearchIndex.analyse(parsed.searchDocument(plainText: rendered.plainText, url: page.url))
             return (IncrementalPageMemory.Analysed(key: key, rendered: parsed, analysis: analysis,
                                                     diagnostics: rendered.diagnostics), true)
         }
@@ -65,8 +71,8 @@ struct MarkdownStage: Stage {
     }
 }
 
-/// Renders a page's Markdown with everything its links and directives read; the same in the Markdown stage and
-/// the Output stage, which renders each page again instead of keeping every page's HTML in memory.
+/// Renders a page's Markdown with everything its links and directives read, and gives the Output stage each
+/// page's HTML and plain text: kept from the Markdown stage (`spool`), or rendered again the same way.
 struct PageMarkdown: Sendable {
     let renderer: MarkdownRenderer
     let pages: [Page]
@@ -74,6 +80,15 @@ struct PageMarkdown: Sendable {
     let faq: FAQIndex
     let datasets: DatasetCatalog
     let writingAid: WritingAid?
+    var spool: MarkdownSpool?
+
+    /// A page's HTML and plain text for the Output stage: as the Markdown stage rendered them, or, for a page it
+    /// took from the serve's page memory (or when the spool could not be written), rendered again.
+    func output(_ page: Page) -> (html: String, plainText: String) {
+        if let kept = spool?.get(page.relativePath) { return (kept.html, kept.text) }
+        let rendered = render(page)
+        return (rendered.html, rendered.plainText)
+    }
 
     func render(_ page: Page, html: Bool = true) -> RenderedMarkdown {
         renderer.render(page, context: DirectiveContext(page: page, pages: pages, links: links, faq: faq,

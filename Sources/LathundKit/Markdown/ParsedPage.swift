@@ -1,8 +1,7 @@
 import Foundation
 
-/// A page after the Markdown stage: what the whole-site views need. The HTML and plain text are not kept
-/// (they would make memory grow with the content); the Output stage renders the Markdown again when it writes
-/// the page.
+/// A page after the Markdown stage: what the whole-site views need. The HTML and plain text are not kept here
+/// (they would make memory grow with the content); the Output stage reads them from `MarkdownSpool`.
 public struct ParsedPage: Sendable {
     public let page: Page
     public let headings: [Heading]
@@ -37,14 +36,14 @@ public struct ParsedPage: Sendable {
         readability = Readability(text: markdown.plainText)
     }
 
-    /// The search index's document for this page, from its rendered Markdown; `url` is the page's address as
-    /// the site links it. The home page is found by its title and description only: its text points to other
-    /// pages, which answer better.
-    func searchDocument(markdown: RenderedMarkdown, url: String) -> SearchIndex.Document {
+    /// The search index's document for this page, from the plain text of its rendered Markdown; `url` is the
+    /// page's address as the site links it. The home page is found by its title and description only: its text
+    /// points to other pages, which answer better.
+    func searchDocument(plainText: String, url: String) -> SearchIndex.Document {
         let home = page.kind == .home
         return SearchIndex.Document(url: url, title: title, section: page.section, description: summary,
-                                    headings: home ? [] : markdown.headings.map(\.text),
-                                    question: page.frontMatter.faq?.question, body: home ? "" : markdown.plainText,
+                                    headings: home ? [] : headings.map(\.text),
+                                    question: page.frontMatter.faq?.question, body: home ? "" : plainText,
                                     kind: page.kind == .page ? .page : .list)
     }
 

@@ -61,8 +61,8 @@ struct RenderPlanStage: Stage {
                 IncrementalRenderKey.page(site: siteKey, page: page, layout: layout,
                                            context: contexts.pageContext(position, html: ""))
             }) {
-                let rendered = pageMarkdown.render(page)
-                let document = parsed.searchDocument(markdown: rendered, url: links.href(page.url))
+                let rendered = pageMarkdown.output(page)
+                let document = parsed.searchDocument(plainText: rendered.plainText, url: links.href(page.url))
                 return [layouts.render(contexts.pageContext(position, html: rendered.html), layout: layout),
                         SearchIndex.documentFile(document)]
             })

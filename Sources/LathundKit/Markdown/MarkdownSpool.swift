@@ -1,0 +1,86 @@
+import Foundation
+
+/// Each page's HTML and plain text from the Markdown stage, kept until the Output stage writes the page, in a
+/// temporary file without a name: the Markdown is parsed once, and the build's memory does not grow with the content
+/// (what was written is the kernel's page cache, and it is read back with `pread`, not mapped). The file is
+/// removed from its folder as soon as it is made, so nothing is left behind, even by a build that is killed.
+///
+/// Pages that are not in the spool (a page the serve's page memory answered) are rendered again
+/// (`PageMarkdown.output`).
+final class MarkdownSpool: @unchecked Sendable {
+    /// Where one page's text is in the file.
+    struct Entry: Sendable {
+        let offset: Int64
+        let htmlCount: Int
+        let textCount: Int
+    }
+
+    private let descriptor: Int32
+    private let lock = NSLock()
+    private var end: Int64 = 0
+    private var entries: [String: Entry] = [:]
+
+    /// Nil when no temporary file can be made; the build then renders each page again when it writes it.
+    init?(folder: String = NSTemporaryDirectory()) {
+        var template = Array(((folder.hasSuffix("/") ? folder : folder + "/") + "lathund-markdown.XXXXXX").utf8CString)
+        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        guard descriptor >= 0 else { return nil }
+        _ = template.withUnsafeBufferPointer { unlink($0.baseAddress!) }
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
+
+    /// Keeps a page's HTML and plain text under its path; false when the file cannot be written (then the
+    /// page is not in the spool).
+    @discardableResult
+    func put(_ relativePath: String, html: String, text: String) -> Bool {
+        var html = html
+        var text = text
+        let htmlCount = html.utf8.count
+        let textCount = text.utf8.count
+        let offset: Int64 = lock.withLock {
+            defer { end += Int64(htmlCount + textCount) }
+            return end
+        }
+        guard html.withUTF8({ write($0, at: offset) }), text.withUTF8({ write($0, at: offset + Int64(htmlCount)) })
+        else { return false }
+        lock.withLock { entries[relativePath] = Entry(offset: offset, htmlCount: htmlCount, textCount: textCount) }
+        return true
+    }
+
+    /// The HTML and plain text kept for a page, or nil.
+    func get(_ relativePath: String) -> (html: String, text: String)? {
+        guard let entry = lock.withLock({ entries[relativePath] }),
+              let html = read(entry.htmlCount, at: entry.offset),
+              let text = read(entry.textCount, at: entry.offset + Int64(entry.htmlCount)) else { return nil }
+        return (html, text)
+    }
+
+    private func write(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int64) -> Bool {
+        var done = 0
+        while done < bytes.count {
+            let written = pwrite(descriptor, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            if written < 0 && errno == EINTR { continue }
+            guard written > 0 else { return false }
+            done += written
+        }
+        return true
+    }
+
+    private func read(_ count: Int, at offset: Int64) -> String? {
+        guard count > 0 else { return "" }
+        var failed = false
+        let text = String(unsafeUninitializedCapacity: count) { buffer in
+            var done = 0
+            while done < count {
+                let read = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if read < 0 && errno == EINTR { continue }
+                guard read > 0 else { failed = true; return 0 }
+                done += read
+            }
+            return count
+        }
+        return failed ? nil : text
+    }
+}
