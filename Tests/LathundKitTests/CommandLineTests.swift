@@ -62,7 +62,7 @@ final class PipeReader: @unchecked Sendable {
         defer { site.cleanUp() }
         let built = try CLI.run(["build", "--jobs", "2"], in: site.root)
         #expect(built.status == 0, "\(built.stderr)")
-        #expect(built.stdout.hasPrefix("Built 3 pages, 1 asset, 1 warning in "), "a, 404 and sok; one of a kind is singular")
+        #expect(built.stdout.hasPrefix("Built 4 pages, 1 asset, 1 warning in "), "a, 404, sok and andringar; one of a kind is singular")
         #expect(built.stdout.hasSuffix(" s → site/\n"))
         #expect(built.stderr.contains("content/a.md:4:1: warning: link 'saknas.md' names no page or file in content/ [broken-link]"))
 
@@ -71,7 +71,7 @@ final class PipeReader: @unchecked Sendable {
         #expect(strict.stdout.isEmpty)
         #expect(strict.stderr.contains("content/a.md:4:1: error: link 'saknas.md'"))
         let failed = try CLI.run(["build", "--strict"], in: site.root)
-        #expect(failed.stdout.hasPrefix("Build failed: 3 pages, 1 asset, 0 warnings, 1 error in "), "\(failed.stdout)")
+        #expect(failed.stdout.hasPrefix("Build failed: 4 pages, 1 asset, 0 warnings, 1 error in "), "\(failed.stdout)")
 
         let usage = try CLI.run(["build", "--jobs", "0"], in: site.root)
         #expect(usage.status == 2)
@@ -94,7 +94,7 @@ final class PipeReader: @unchecked Sendable {
         #expect(built.status == 0)
         #expect(built.stderr.utf8.count > 128 * 1_024)
         #expect(built.stderr.split(separator: "\n").count == 2_000)
-        #expect(built.stdout.hasPrefix("Built 3 pages, 1 asset, 2000 warnings in "))
+        #expect(built.stdout.hasPrefix("Built 4 pages, 1 asset, 2000 warnings in "))
     }
 
     @Test func checkPrintsDiagnosticsAndWritesNothing() throws {

@@ -63,6 +63,8 @@ public struct BuildResult: Sendable {
     public var overdueReviews: [ReviewSchedule.Overdue]
     /// Pages whose newest source is older than `source_max_age_years`.
     public var oldSources: [OldSources]
+    /// The latest changes to pages, newest first (`/andringar/`).
+    public var latestChanges: [PageChange]
     /// True when the site was written (or, for a check, would have been).
     public var succeeded: Bool
     /// Pages linked from the previous site without being rendered: nothing they are made from had changed
@@ -84,9 +86,11 @@ public struct BuildResult: Sendable {
         public var reviewed: String?
         public var reviewedBy: String?
         public var reviewedAgainst: String?
+        /// ÅÅÅÅ-MM-DD of the page's last change: its last commit, else `updated:`, else `date:`.
+        public var changed: String?
 
         public init(url: String, file: String, title: String, words: Int, readability: Readability? = nil,
-                    review: Review? = nil) {
+                    review: Review? = nil, changed: Day? = nil) {
             self.url = url
             self.file = file
             self.title = title
@@ -100,6 +104,7 @@ public struct BuildResult: Sendable {
             reviewed = review?.date.description
             reviewedBy = review?.by
             reviewedAgainst = review?.against
+            self.changed = changed?.description
         }
     }
 }

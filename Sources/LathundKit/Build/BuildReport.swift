@@ -17,6 +17,7 @@ public struct BuildReport: Codable, Sendable {
     public var warnings: [Diagnostic]
     public var overdueReviews: [ReviewSchedule.Overdue]
     public var oldSources: [OldSources]
+    public var latestChanges: [PageChange]
     public var timings: [Timing]
     public var totalSeconds: Double
 
@@ -30,6 +31,7 @@ public struct BuildReport: Codable, Sendable {
         warnings = result.diagnostics.filter { $0.severity == .warning }
         overdueReviews = result.overdueReviews
         oldSources = result.oldSources
+        latestChanges = result.latestChanges
         timings = result.timings.map { Timing(stage: $0.stage, seconds: $0.seconds) }
         totalSeconds = result.totalSeconds
     }

@@ -25,17 +25,19 @@ struct Pipeline {
         // Everything is known but the output: warnings are errors under --strict, and any error means no site.
         let diagnostics = stages.diagnostics.map { options.strict ? $0.promoted : $0 }.sortedForOutput()
         let succeeded = diagnostics.errorCount == 0
-        let summaries = indexes.index.pages.map {
+        let changes = indexes.changeLog
+        let summaries = zip(indexes.index.pages, changes.changed).map {
             BuildResult.PageSummary(url: $0.url, file: $0.page.displayPath, title: $0.title, words: $0.wordCount,
                                     readability: checks.readability[$0.page.relativePath],
-                                    review: $0.page.frontMatter.reviewed)
+                                    review: $0.page.frontMatter.reviewed, changed: $1)
         }
         let pageCount = indexes.index.pages.count + indexes.index.generated.count
         let record = cache.map { cache, fingerprint in
             (cache, IncrementalCache.Record(version: IncrementalCache.version, fingerprint: fingerprint,
                                              outputIdentity: "", pageCount: pageCount, assetCount: plan.assetCount,
                                              diagnostics: diagnostics, pages: summaries,
-                                             overdueReviews: checks.overdue, oldSources: checks.oldSources))
+                                             overdueReviews: checks.overdue, oldSources: checks.oldSources,
+                                             latestChanges: changes.latest))
         }
         let output = try stages.runStaged(OutputStage(options: options, setup: setup, files: plan.files,
                                                       write: succeeded && options.write, cache: record))
@@ -44,7 +46,7 @@ struct Pipeline {
         var result = BuildResult(diagnostics: diagnostics + failures, pageCount: pageCount, assetCount: plan.assetCount,
                                  outputPath: setup.outputDisplay, timings: stages.timings, pages: summaries,
                                  overdueReviews: checks.overdue, oldSources: checks.oldSources,
-                                 succeeded: succeeded && failures.isEmpty)
+                                 latestChanges: changes.latest, succeeded: succeeded && failures.isEmpty)
         result.reusedPages = output.value.reusedPages
         return result
     }
@@ -53,6 +55,7 @@ struct Pipeline {
     private func result(_ record: IncrementalCache.Record, timings: [(stage: String, seconds: Double)]) -> BuildResult {
         BuildResult(diagnostics: record.diagnostics, pageCount: record.pageCount, assetCount: record.assetCount,
                     outputPath: options.display(options.outputDirectory), timings: timings, pages: record.pages,
-                    overdueReviews: record.overdueReviews, oldSources: record.oldSources, succeeded: true)
+                    overdueReviews: record.overdueReviews, oldSources: record.oldSources,
+                    latestChanges: record.latestChanges, succeeded: true)
     }
 }

@@ -78,6 +78,10 @@ enum InternalLabels {
         return result
     }
 
+    static func contains(_ text: String) -> Bool {
+        !diagnostics(in: Array(text.utf8), file: "").isEmpty
+    }
+
     private static func matches(_ word: String, in bytes: [UInt8], at index: Int) -> Bool {
         var position = index
         for letter in word.utf8 {

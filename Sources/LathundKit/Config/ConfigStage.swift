@@ -13,6 +13,9 @@ struct BuildSetup: Sendable {
     let outputDisplay: String
     let jobs: Int
     let today: Day
+    /// When each content file last changed, from one `git log`; nil outside a git checkout. Read with the
+    /// configuration because a new commit is a change for the cache as much as a changed file is.
+    let history: ChangeHistory?
 }
 
 /// Reads `lathund.yml` into a typed `SiteConfig`, applies `--base-url`, and checks the folders. Problems here
@@ -40,7 +43,9 @@ struct ConfigStage: Stage {
                                contentDisplay: options.display(options.contentDirectory),
                                layoutsDisplay: options.display(options.layoutsDirectory),
                                outputDisplay: options.display(options.outputDirectory),
-                               jobs: max(1, options.jobs), today: options.today ?? Day.today)
+                               jobs: max(1, options.jobs), today: options.today ?? Day.today,
+                               history: ChangeHistory.read(contentDirectory: options.resolve(options.contentDirectory)
+                                                               .standardizedFileURL))
         try checkFolders(setup)
         return Staged(setup, diagnostics)
     }

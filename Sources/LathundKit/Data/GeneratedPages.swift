@@ -8,6 +8,8 @@ public struct GeneratedPage: Sendable {
         case statistics([DatasetPage])
         /// One dataset's page.
         case dataset(DatasetPage)
+        /// `/andringar/`: the latest changes (`ChangeLog`).
+        case changes
     }
 
     public let url: String
@@ -37,14 +39,15 @@ public struct GeneratedPage: Sendable {
 }
 
 extension GeneratedPage {
-    /// The pages every site gets besides its content: the 404 page, the search page, the statistics pages
-    /// (when there are datasets) and the glossary (when there is one).
+    /// The pages every site gets besides its content: the 404 page, the search page, the latest changes, the
+    /// statistics pages (when there are datasets) and the glossary (when there is one).
     static func site(config: SiteConfig, datasets: DatasetCatalog, glossary: [GlossaryTerm]?) -> [GeneratedPage] {
         var pages = [
             GeneratedPage(url: "/404/", title: "Sidan finns inte", description: "", layouts: ["404"], content: .notFound,
                           outputPath: "404.html", isListed: false),
             GeneratedPage(url: "/sok/", title: "Sök", description: "Sök i \(config.title).", layouts: ["search", "page"],
                           content: .search, outputPath: "sok/index.html", isListed: false),
+            ChangeLog.page,
         ]
         pages += StatisticsPages.pages(datasets)
         if let glossary {

@@ -27,11 +27,11 @@ struct CacheStage: Stage {
     }
 
     /// Everything besides the files that decides what a build writes, for the fingerprint. The day is there for
-    /// checks that depend on it (review dates).
+    /// checks that depend on it (review dates), the git history for the pages' change dates.
     private var settings: [String] {
         [setup.contentURL.path, setup.layoutsURL.path, setup.outputURL.path, options.resolve(options.configFile).path,
          "strict=\(options.strict)", "drafts=\(options.includeDrafts)", "base=\(options.baseURL ?? "-")",
          "fail=\(options.failAfterWrites.map(String.init) ?? "-")", options.directives.signature,
-         "day=\(setup.today.description)"]
+         "day=\(setup.today.description)", "git=\(setup.history.map { IncrementalCache.hex($0.signature) } ?? "-")"]
     }
 }

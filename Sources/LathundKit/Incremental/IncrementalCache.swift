@@ -21,7 +21,7 @@ import Glibc
 /// fingerprint covers every input (`content/` and `layouts/` file by file, byte by byte, the configuration,
 /// the options, the directives, the `lathund` binary and the day).
 struct IncrementalCache {
-    static let version = 4
+    static let version = 5
     let folder: URL
     let key: String
 
@@ -35,6 +35,7 @@ struct IncrementalCache {
         var pages: [BuildResult.PageSummary]
         var overdueReviews: [ReviewSchedule.Overdue]
         var oldSources: [OldSources]
+        var latestChanges: [PageChange]
     }
 
     init(folder: URL, output: URL) {

@@ -1,5 +1,5 @@
 /// The Indexes stage, the join of the per-page stages: the site's structure (`SiteIndex`), the link check with
-/// its backlinks, the aliases, and the search index.
+/// its backlinks, the aliases, the search index, and each page's change date with the latest changes.
 struct IndexesStage: Stage {
     static let name = "indexes"
     let setup: BuildSetup
@@ -13,6 +13,7 @@ struct IndexesStage: Stage {
         let search: SearchIndex
         /// The search documents of the generated pages, after the pages' documents (`GeneratedDocuments`).
         let generatedDocuments: [SearchIndex.Document]
+        let changeLog: ChangeLog
     }
 
     func run() -> Staged<Output> {
@@ -33,6 +34,7 @@ struct IndexesStage: Stage {
                                  synonyms: Synonym.all(glossary: data.glossary, entries: data.synonyms), jobs: setup.jobs)
         diagnostics += Synonym.check(data.synonyms, vocabulary: search.vocabulary)
         return Staged(Output(index: index, aliases: aliases.value, search: search,
-                             generatedDocuments: generatedDocuments), diagnostics)
+                             generatedDocuments: generatedDocuments,
+                             changeLog: ChangeLog(index: index, history: setup.history)), diagnostics)
     }
 }

@@ -1,9 +1,8 @@
 /// `sitemap.xml`, `robots.txt`, the Atom feed and redirect pages for `aliases`.
 enum SiteFiles {
-    static func sitemap(index: SiteIndex, links: SiteLinks) -> String {
-        var entries: [(url: String, lastmod: Day?)] = index.pages.map {
-            ($0.url, $0.page.frontMatter.updated ?? $0.page.frontMatter.date)
-        }
+    /// `changed`: each page's last change (`ChangeLog`), by position in `index.pages`.
+    static func sitemap(index: SiteIndex, changed: [Day?], links: SiteLinks) -> String {
+        var entries: [(url: String, lastmod: Day?)] = zip(index.pages, changed).map { ($0.url, $1) }
         entries += index.generated.filter(\.isListed).map { ($0.url, nil) }
         entries.sort { $0.url < $1.url }
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -21,12 +20,10 @@ enum SiteFiles {
         "User-agent: *\nAllow: /\nSitemap: \(links.absolute("/sitemap.xml"))\n"
     }
 
-    /// The newest `limit` pages by `updated` (else `date`); pages without either are not in the feed.
-    static func feed(index: SiteIndex, config: SiteConfig, links: SiteLinks) -> String {
-        let dated = index.pages.compactMap { page -> (ParsedPage, Day)? in
-            guard let day = page.page.frontMatter.updated ?? page.page.frontMatter.date else { return nil }
-            return (page, day)
-        }
+    /// The newest `limit` pages by their last change (`ChangeLog`: git, else `updated`, else `date`); pages
+    /// without a date are not in the feed.
+    static func feed(index: SiteIndex, changed: [Day?], config: SiteConfig, links: SiteLinks) -> String {
+        let dated = zip(index.pages, changed).compactMap { page, day in day.map { (page, $0) } }
         let newest = dated.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0.url < $1.0.url }.prefix(config.feedLimit)
         let updated = newest.first.map { "\($0.1)T00:00:00Z" } ?? "1970-01-01T00:00:00Z"
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"

@@ -19,10 +19,10 @@ struct LayoutContext {
         "site", "page", "menu", "terms", "faq_categories", "faq_letters", "asset", "most_asked", "has_most_asked",
         "glossary_letters",
         // site
-        "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url", "search_url",
+        "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url", "search_url", "changes_url",
         "faq_url", "glossary_url",
         // page
-        "url", "permalink", "kind", "section", "is_home", "is_section", "is_page", "date", "updated", "reviewed",
+        "url", "permalink", "kind", "section", "is_home", "is_section", "is_page", "date", "updated", "changed", "reviewed",
         "by", "against", "sources", "has_sources", "publisher", "old_sources", "tags", "has_tags", "content", "content_lead",
         "content_rest", "summary", "toc", "has_toc", "breadcrumbs",
         "has_breadcrumbs", "prev", "next", "backlinks", "has_backlinks", "children", "has_children", "faq", "report",
@@ -33,6 +33,8 @@ struct LayoutContext {
         // statistics
         "datasets", "dataset", "unit", "note", "chart", "table", "figures", "has_figures", "label", "value",
         "csv_url", "json_url",
+        // changes
+        "changes", "has_changes", "subject",
     ]
 
     /// Marks the glossary's abbreviations in `page.content`.
@@ -43,11 +45,14 @@ struct LayoutContext {
     /// What every page shows the same: the menu's descriptions by URL and the most-asked FAQ entries.
     private let menuDescriptions: [String: String]
     private let mostAsked: [[String: Any]]
+    /// Each page's last change and the latest changes, for `page.changed` and `/andringar/`.
+    let changeLog: ChangeLog
 
     init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
-         abbreviations: AbbreviationMarker = .none, oldSourceYears: [String: String] = [:]) {
+         abbreviations: AbbreviationMarker = .none, oldSourceYears: [String: String] = [:], changeLog: ChangeLog? = nil) {
         self.index = index
         self.oldSourceYears = oldSourceYears
+        self.changeLog = changeLog ?? ChangeLog(index: index, history: nil)
         self.abbreviations = abbreviations
         self.faq = faq
         self.config = config
@@ -64,6 +69,7 @@ struct LayoutContext {
             "faq_url": index.indexByURL["/\(FrontMatter.faqSection)/"] == nil ? "" : links.href("/\(FrontMatter.faqSection)/"),
             "glossary_url": index.generated.contains { if case .glossary = $0.content { true } else { false } }
                 ? links.href("/ordlista/") : "",
+            "changes_url": links.href(ChangeLog.url),
         ])
         var descriptions: [String: String] = [:]
         for page in index.generated { descriptions[page.url] = page.description }
@@ -153,6 +159,7 @@ struct LayoutContext {
             "is_page": page.kind == .page,
             "date": Self.day(matter.date),
             "updated": Self.day(matter.updated),
+            "changed": Self.day(changeLog.changed[position]),
             "reviewed": matter.reviewed.map { ["date": $0.date.description, "by": $0.by, "against": $0.against] } ?? "",
             "sources": sources,
             "has_sources": !sources.isEmpty,
@@ -178,7 +185,8 @@ struct LayoutContext {
         var context: [String: Any] = ["site": site, "menu": menu(currentURL: page.url), "terms": [[String: Any]](),
                                       "glossary_letters": [[String: Any]](), "datasets": [[String: Any]](),
                                       "dataset": false, "asset": asset, "most_asked": mostAsked,
-                                      "has_most_asked": !mostAsked.isEmpty]
+                                      "has_most_asked": !mostAsked.isEmpty, "changes": [[String: Any]](),
+                                      "has_changes": false]
         var pageValues = values
         if page.section == FrontMatter.faqSection {
             let isList = page.kind == .section
@@ -207,6 +215,7 @@ struct LayoutContext {
         var letters: [[String: Any]] = []
         var datasets: [[String: Any]] = []
         var dataset: Any = false
+        var changes: [[String: Any]] = []
         switch page.content {
         case .glossary(let list):
             (terms, letters) = glossaryContext(list)
@@ -216,6 +225,11 @@ struct LayoutContext {
                                                  "chart": $0.compactChart]) }
         case .dataset(let page):
             dataset = datasetContext(page)
+        case .changes:
+            changes = changeLog.latest.map { change in
+                Self.compact(["date": change.date, "title": change.title, "url": links.href(change.url),
+                              "subject": change.subject.map { Summary.shorten($0, limit: 160) } ?? ""])
+            }
         case .search, .notFound:
             break
         }
@@ -226,7 +240,7 @@ struct LayoutContext {
             "title": page.title, "description": page.description, "summary": page.description,
             "url": links.href(page.url), "permalink": links.absolute(page.url), "kind": "generated",
             "section": page.url.split(separator: "/").first.map(String.init) ?? "",
-            "is_home": false, "is_section": false, "is_page": true, "date": "", "updated": "", "reviewed": "",
+            "is_home": false, "is_section": false, "is_page": true, "date": "", "updated": "", "changed": "", "reviewed": "",
             "sources": [[String: Any]](), "has_sources": false, "tags": [[String: Any]](), "has_tags": false,
             "content": "", "toc": [[String: Any]](), "has_toc": false,
             "breadcrumbs": breadcrumbs, "has_breadcrumbs": !breadcrumbs.isEmpty,
@@ -238,7 +252,8 @@ struct LayoutContext {
         if case .search = page.content { categories = faq.categories.map(groupContext) }
         return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": terms, "asset": asset,
                 "glossary_letters": letters, "faq_categories": categories, "faq_letters": [[String: Any]](),
-                "datasets": datasets, "dataset": dataset, "most_asked": mostAsked, "has_most_asked": !mostAsked.isEmpty]
+                "datasets": datasets, "dataset": dataset, "most_asked": mostAsked, "has_most_asked": !mostAsked.isEmpty,
+                "changes": changes, "has_changes": !changes.isEmpty]
     }
 
     /// The glossary in Swedish order, and the same terms under their letters A–Ö (anchors `bokstav_a`, with `_`

@@ -41,7 +41,7 @@ struct RenderPlanStage: Stage {
         let links = markdown.markdown.links
         let contexts = LayoutContext(index: index, faq: markdown.markdown.faq, config: setup.config, links: links,
                                      assets: assets, abbreviations: AbbreviationMarker(glossary: data.glossary),
-                                     oldSourceYears: checks.oldSourceYears)
+                                     oldSourceYears: checks.oldSourceYears, changeLog: indexes.changeLog)
         let siteKey = IncrementalRenderKey.site(
             settings: markdown.rendererSettings + ["base=\(options.baseURL ?? "-")"],
             configFile: setup.configURL, layouts: layouts, assets: assets, glossary: data.glossary,
@@ -95,9 +95,9 @@ struct RenderPlanStage: Stage {
                 SearchIndex.documentFile(document)
             })
         }
-        files.append(OutputFile("sitemap.xml") { SiteFiles.sitemap(index: index, links: links) })
+        files.append(OutputFile("sitemap.xml") { SiteFiles.sitemap(index: index, changed: indexes.changeLog.changed, links: links) })
         files.append(OutputFile("robots.txt") { SiteFiles.robots(links: links) })
-        files.append(OutputFile("feed.xml") { SiteFiles.feed(index: index, config: config, links: links) })
+        files.append(OutputFile("feed.xml") { SiteFiles.feed(index: index, changed: indexes.changeLog.changed, config: config, links: links) })
         if !assets.files.isEmpty { files.append(OutputFile("assets/manifest.json") { assets.manifest }) }
         files += content.assets.map { OutputFile(copying: $0.absolutePath, to: $0.relativePath) }
         files += assets.files.map { OutputFile("assets/" + $0.outputName, contents: $0.contents) }

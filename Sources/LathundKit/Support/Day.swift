@@ -56,10 +56,13 @@ public struct Day: Sendable, Hashable, Comparable, Codable, CustomStringConverti
 
 extension Day {
     /// Today's date in Sweden: what `reviewed:` and review intervals mean, whatever the machine's time zone.
-    public static var today: Day {
+    public static var today: Day { inSweden(Date()) }
+
+    /// The date in Sweden at a moment (a commit's time), whatever the machine's time zone.
+    static func inSweden(_ moment: Date) -> Day {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Stockholm") ?? .current
-        let parts = calendar.dateComponents([.year, .month, .day], from: Date())
+        let parts = calendar.dateComponents([.year, .month, .day], from: moment)
         return Day(year: parts.year ?? 1970, month: parts.month ?? 1, day: parts.day ?? 1)!
     }
 }
