@@ -136,7 +136,7 @@ final class PipeReader: @unchecked Sendable {
         #expect(a.lix == 3.0 && a.lixBand == "mycket lättläst" && a.sentences == 1 && a.longWords == 0)
         #expect(a.reviewed == "2025-01-01")
         #expect(a.reviewedBy == "Redaktionen" && a.reviewedAgainst == "källorna nedan")
-        #expect(report.oldSources == [OldSources(file: "content/a.md", url: "/a/", newest: "2015", limitYears: 3)])
+        #expect(report.oldSources == [OldSources(file: "content/a.md", url: "/a/", newest: "2015", undated: 0, limitYears: 3)])
         #expect(report.overdueReviews.map(\.file) == ["content/a.md"])
         #expect(report.overdueReviews.first?.due == "2026-01-01")
         #expect(report.timings.map(\.stage) == ["config", "cache", "content", "data", "markdown", "checks", "indexes", "render-plan", "output"])

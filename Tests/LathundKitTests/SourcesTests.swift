@@ -8,6 +8,11 @@ import Testing
     static let config = TestSite.config + "publishers: [\"Försäkringskassan\", \"Socialstyrelsen\", \"Region Sörmland\"]\n"
     static let review = "reviewed: { date: 2026-11-23, by: Redaktionen, against: källorna nedan }\n"
 
+    /// The project's own layouts, for the tests of what a reader sees.
+    static var realLayouts: [String: String] {
+        TestSite.files(of: packageRoot.appendingPathComponent("layouts")).mapValues { String(decoding: $0, as: UTF8.self) }
+    }
+
     static func source(_ title: String, _ publisher: String = "Försäkringskassan", _ date: String, more: String = "") -> String {
         "  - { title: \"\(title)\", publisher: \(publisher), date: \(date)\(more) }\n"
     }
@@ -50,9 +55,9 @@ import Testing
         #expect(!result.succeeded)
         #expect(result.diagnostics.map(\.description) == [
             "content/a.md:4:5: error: every source needs 'publisher': who published it (a name from publishers: in lathund.yml) [source-publisher]",
-            "content/a.md:8:11: error: source date '03/2025' is not a date: write ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD (the date of the document itself) [source-date]",
+            "content/a.md:8:11: error: source date '03/2025' is not a date: write ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD (the date of the document itself), or 'odaterad' with 'read:' when it shows none [source-date]",
             "content/a.md:9:5: error: every source needs 'title': its title [source-title]",
-            "content/a.md:10:11: error: source date '2025-13' is not a date: write ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD (the date of the document itself) [source-date]",
+            "content/a.md:10:11: error: source date '2025-13' is not a date: write ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD (the date of the document itself), or 'odaterad' with 'read:' when it shows none [source-date]",
             "content/b.md:4:40: error: publisher 'Forsakringskassan' is not in publishers: in lathund.yml (add it there if it is right); did you mean 'Försäkringskassan'? [unknown-publisher]",
         ])
         #expect(!site.exists("site"))
@@ -119,7 +124,7 @@ import Testing
         defer { site.cleanUp() }
         let result = try site.build { $0.today = Day("2026-12-05")! }
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
-        #expect(result.oldSources == [OldSources(file: "content/gammal.md", url: "/gammal/", newest: "2018-05", limitYears: 3)])
+        #expect(result.oldSources == [OldSources(file: "content/gammal.md", url: "/gammal/", newest: "2018-05", undated: 0, limitYears: 3)])
         #expect(site.read("site/gammal/index.html")?.contains("<p class=\"notice\">Källorna är från 2018.</p>") == true)
         for name in ["gransen", "ny", "utan"] {
             #expect(site.read("site/\(name)/index.html")?.contains("Källorna är från") == false, "\(name)")
@@ -136,15 +141,56 @@ import Testing
     }
 
     /// The project's own layouts show the review exactly as written, and the notice in the header.
-    @Test func reviewLabelIsShownAsWritten() throws {
-        var layouts: [String: String] = [:]
-        for (relative, data) in TestSite.files(of: packageRoot.appendingPathComponent("layouts")) {
-            layouts[relative] = String(decoding: data, as: UTF8.self)
+    /// `date: odaterad` says that the document shows no date: the page says so and when its text was read, never a
+    /// year nobody knows. Its age is unknown, so a page with no dated source within the limit says that in its
+    /// notice and is reported; an undated source without `read:` is an error at its date.
+    @Test func undatedSourcesSayWhenTheyWereRead() throws {
+        let undated = ", read: 2026-11-23, url: \"https://fk.example/nojd\""
+        let files = [
+            "odaterad.md": page("Odaterad", "Text.", extra: "sources:\n" + Self.source("Om du inte är nöjd", "Försäkringskassan", "odaterad", more: undated)),
+            "blandad.md": page("Blandad", "Text.", extra: "sources:\n" + Self.source("Vägledning", "Försäkringskassan", "2018")
+                               + Self.source("Om du inte är nöjd", "Försäkringskassan", "odaterad", more: undated)),
+            "aktuell.md": page("Aktuell", "Text.", extra: "sources:\n" + Self.source("Sida", "Försäkringskassan", "2025-03")
+                               + Self.source("Om du inte är nöjd", "Försäkringskassan", "odaterad", more: undated)),
+        ]
+        let site = try TestSite(files: files, config: Self.config, layouts: Self.realLayouts)
+        defer { site.cleanUp() }
+        let result = try site.build { $0.today = Day("2026-12-05")! }
+        #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")
+        func text(_ name: String) throws -> String {
+            try #require(site.read("site/\(name)/index.html")).replacing(/<[^>]+>/, with: "")
         }
+        let alone = try text("odaterad")
+        #expect(alone.contains("Om du inte är nöjd. Försäkringskassan, odaterad, läst 2026-11-23."))
+        #expect(alone.contains("Källorna saknar datum, så deras ålder är okänd. Kontrollera aktuella regler hos Försäkringskassan.\n"))
+        #expect(!alone.contains("Källorna är från"))
+        let mixed = try text("blandad")
+        #expect(mixed.contains("Källorna är från 2018 eller saknar datum. Kontrollera aktuella regler hos Försäkringskassan.\n"))
+        #expect(mixed.contains("Vägledning. Försäkringskassan, 2018."))
+        #expect(try !text("aktuell").contains("Kontrollera aktuella regler"), "a dated source within the limit is enough")
+        #expect(result.oldSources == [
+            OldSources(file: "content/blandad.md", url: "/blandad/", newest: "2018", undated: 1, limitYears: 3),
+            OldSources(file: "content/odaterad.md", url: "/odaterad/", newest: nil, undated: 1, limitYears: 3),
+        ])
+
+        let broken = try TestSite(files: [
+            "a.md": page("A", "Text.", extra: "sources:\n" + Self.source("Sida", "Försäkringskassan", "odaterad")
+                         + Self.source("Sida", "Försäkringskassan", "odaterad", more: ", read: 2026-13-01")),
+        ], config: Self.config)
+        defer { broken.cleanUp() }
+        let failed = try broken.build()
+        #expect(!failed.succeeded)
+        #expect(failed.diagnostics.map(\.description) == [
+            "content/a.md:4:58: error: an undated source needs 'read': the day the text you cite was read (ÅÅÅÅ-MM-DD) [source-read]",
+            "content/a.md:5:74: error: 'read' is '2026-13-01', not a valid date ÅÅÅÅ-MM-DD [bad-date]",
+        ])
+    }
+
+    @Test func reviewLabelIsShownAsWritten() throws {
         let site = try TestSite(files: [
             "a.md": page("A", "Text.", extra: "reviewed:\n  date: 2026-11-23\n  by: \"Försäkringsmedicinskt sakkunnig\"\n  against: \"forsakringskassan.se 2026-11-20\"\nsources:\n"
                          + Self.source("Sjukpenning", "Försäkringskassan", "2019")),
-        ], config: Self.config, layouts: layouts)
+        ], config: Self.config, layouts: Self.realLayouts)
         defer { site.cleanUp() }
         let result = try site.build { $0.today = Day("2026-12-05")! }
         #expect(result.diagnostics.isEmpty, "\(result.diagnostics)")

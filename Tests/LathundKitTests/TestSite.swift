@@ -20,8 +20,8 @@ struct TestSite {
         "page.mustache": """
         {{<base}}{{$main}}<main><h1>{{page.title}}</h1>
         {{#page.has_breadcrumbs}}<ol class="crumbs">{{#page.breadcrumbs}}<li><a href="{{url}}">{{title}}</a></li>{{/page.breadcrumbs}}</ol>{{/page.has_breadcrumbs}}
-        {{#page.reviewed}}<p>Kontrollerad mot {{against}} {{date}} av {{by}}</p>{{/page.reviewed}}{{#page.old_sources}}<p class="notice">Källorna är från {{page.old_sources}}.</p>{{/page.old_sources}}
-        {{#page.has_sources}}<ul class="sources">{{#page.sources}}<li>{{title}}{{#section}}, {{section}}{{/section}}. {{publisher}}, {{date}}.</li>{{/page.sources}}</ul>{{/page.has_sources}}
+        {{#page.reviewed}}<p>Kontrollerad mot {{against}} {{date}} av {{by}}</p>{{/page.reviewed}}{{#page.source_notice}}<p class="notice">{{#page.old_sources}}Källorna är från {{page.old_sources}}.{{/page.old_sources}}{{#page.undated_sources}} Odaterade källor.{{/page.undated_sources}}</p>{{/page.source_notice}}
+        {{#page.has_sources}}<ul class="sources">{{#page.sources}}<li>{{title}}{{#section}}, {{section}}{{/section}}. {{publisher}}, {{#undated}}odaterad{{/undated}}{{^undated}}{{date}}{{/undated}}{{#read}}, läst {{read}}{{/read}}.</li>{{/page.sources}}</ul>{{/page.has_sources}}
         {{#page.has_toc}}<ol class="toc">{{#page.toc}}<li><a href="#{{id}}">{{text}}</a>{{#has_children}}<ol>{{#children}}<li><a href="#{{id}}">{{text}}</a></li>{{/children}}</ol>{{/has_children}}</li>{{/page.toc}}</ol>{{/page.has_toc}}
         {{{page.content}}}
         {{#page.has_backlinks}}<ul class="backlinks">{{#page.backlinks}}<li><a href="{{url}}">{{title}}</a></li>{{/page.backlinks}}</ul>{{/page.has_backlinks}}

@@ -60,10 +60,11 @@ extension BuildReport {
                           [page(item.file), item.reviewed ?? "aldrig", item.due ?? "–", "\(item.months) månader"]
                       }, empty: "Inga: alla sidor är kontrollerade i tid.")
 
-        html += "<h2 id=\"kallor\">Sidor med gamla källor</h2>\n"
-        html += table("Sidor vars nyaste källa är äldre än gränsen", ["Sida", "Nyaste källan", "Gräns"],
-                      oldSources.map { [page($0.file), HTML.escape($0.newest), "\($0.limitYears) år"] },
-                      empty: "Inga: varje sida har en källa inom gränsen.")
+        html += "<h2 id=\"kallor\">Sidor med gamla eller odaterade källor</h2>\n"
+        html += table("Sidor vars nyaste daterade källa är äldre än gränsen eller saknas",
+                      ["Sida", "Nyaste daterade källan", "Odaterade källor", "Gräns"],
+                      oldSources.map { [page($0.file), HTML.escape($0.newest ?? "ingen"), "\($0.undated)", "\($0.limitYears) år"] },
+                      empty: "Inga: varje sida har en daterad källa inom gränsen.")
 
         html += "<h2 id=\"lix\">Sidor över LIX-gränsen</h2>\n"
         html += table("Sidor som är svårare att läsa än gränsen för avsnittet", ["Sida", "LIX", "Nivå", "Meddelande"],

@@ -27,10 +27,10 @@ struct ChecksStage: Stage {
         /// By the page's path relative to `content/`.
         var readability: [String: Readability] = [:]
         var overdue: [ReviewSchedule.Overdue] = []
-        /// Pages whose newest source is older than `source_max_age_years`, in page order.
+        /// Pages whose newest source is older than `source_max_age_years`, or whose sources are undated, in page order.
         var oldSources: [OldSources] = []
-        /// The newest source's year of those pages, by the page's path relative to `content/`, for the notice.
-        var oldSourceYears: [String: String] = [:]
+        /// What is known about those pages' sources' age, by the page's path relative to `content/`, for the notice.
+        var sourceAges: [String: SourceAge] = [:]
     }
 
     func run() -> Staged<Output> {
@@ -71,7 +71,7 @@ struct ChecksStage: Stage {
 
         let paths = Set(pages.map(\.page.relativePath))
         let faqEntries = Set(pages.filter { $0.page.kind == .page && $0.page.frontMatter.faq != nil }.map(\.page.relativePath))
-        let perPage = Parallel.map(pages, jobs: jobs) { page -> (Readability, [Diagnostic], ReviewSchedule.Overdue?, DatasetDate?) in
+        let perPage = Parallel.map(pages, jobs: jobs) { page -> (Readability, [Diagnostic], ReviewSchedule.Overdue?, SourceAge?) in
             let sources = page.page.frontMatter.sources
             var diagnostics = sourceChecks.publisherDiagnostics(sources)
             var overdue: ReviewSchedule.Overdue?
@@ -96,16 +96,17 @@ struct ChecksStage: Stage {
                 diagnostics.append(.warning(link.location, code: "external-image",
                                             "image '\(link.destination)' would load from another site; put the file in content/ and link to it"))
             }
-            return (readability, diagnostics, overdue, sourceChecks.tooOld(sources))
+            return (readability, diagnostics, overdue, sourceChecks.age(sources))
         }
-        for (page, (readability, found, overdue, oldSource)) in zip(pages, perPage) {
+        for (page, (readability, found, overdue, age)) in zip(pages, perPage) {
             result.readability[page.page.relativePath] = readability
             diagnostics += found
             if let overdue { result.overdue.append(overdue) }
-            if let oldSource {
+            if let age {
                 result.oldSources.append(OldSources(file: page.page.displayPath, url: page.page.url,
-                                                    newest: oldSource.description, limitYears: config.sourceMaxAgeYears))
-                result.oldSourceYears[page.page.relativePath] = String(oldSource.year)
+                                                    newest: age.newest?.description, undated: age.undated,
+                                                    limitYears: config.sourceMaxAgeYears))
+                result.sourceAges[page.page.relativePath] = age
             }
         }
         return Staged(result, diagnostics)

@@ -1,6 +1,6 @@
 /// The checks on what pages and datasets say about their sources: every publisher is one from `publishers:` in
 /// `lathund.yml`, no internal label ("Seed 004") reaches a reader, and a page whose newest source is older than
-/// `source_max_age_years` is noted (the page shows a notice, the reports list it).
+/// `source_max_age_years`, or whose sources' age is unknown, is noted (the page shows a notice, the reports list it).
 struct SourceChecks {
     /// The names `publisher` may have; nil: not checked.
     let publishers: [String]?
@@ -17,23 +17,36 @@ struct SourceChecks {
         }
     }
 
-    /// The newest source when it is older than the limit: its period (a year, month or day) ended more than
-    /// `maxAgeYears` years before today.
-    func tooOld(_ sources: [SourceReference]) -> DatasetDate? {
-        guard let newest = sources.map(\.date).max() else { return nil }
+    /// What is known about how old the sources are, unless a dated source is within the limit: the newest dated
+    /// source when its period (a year, month or day) ended more than `maxAgeYears` years before today, and how
+    /// many sources are undated (`date: odaterad`), whose age nobody knows. Nil for a page without sources.
+    func age(_ sources: [SourceReference]) -> SourceAge? {
+        let undated = sources.filter { $0.date == nil }.count
+        guard let newest = sources.compactMap(\.date).max() else {
+            return undated > 0 ? SourceAge(newest: nil, undated: undated) : nil
+        }
         let month = newest.month ?? 12
         let end = Day(year: newest.year, month: month, day: newest.day ?? Day.daysIn(month: month, year: newest.year))
-        guard let end else { return nil }
-        return today > end.adding(months: 12 * maxAgeYears) ? newest : nil
+        guard let end, today > end.adding(months: 12 * maxAgeYears) else { return nil }
+        return SourceAge(newest: newest, undated: undated)
     }
 }
 
-/// A page whose newest source is older than `source_max_age_years`.
+/// Why a page tells the reader to check the current rules: its newest dated source is too old, or none of its
+/// sources is dated (`newest` nil), and `undated` of them show no date.
+struct SourceAge: Sendable, Equatable {
+    var newest: DatasetDate?
+    var undated: Int
+}
+
+/// A page whose newest source is older than `source_max_age_years`, or whose sources are undated.
 public struct OldSources: Sendable, Codable, Equatable {
     public var file: String
     public var url: String
-    /// The newest source's date as written (`2018`, `2018-05`).
-    public var newest: String
+    /// The newest dated source's date as written (`2018`, `2018-05`); nil when no source is dated.
+    public var newest: String?
+    /// How many of the page's sources show no date (`date: odaterad`).
+    public var undated: Int
     public var limitYears: Int
 }
 

@@ -1,13 +1,17 @@
 /// A document that facts come from, as written in a page's or a dataset's `sources:`:
-/// `{title, publisher, date, url?, section?}`. The publisher is checked against `publishers:` in `lathund.yml`
+/// `{title, publisher, date, read?, url?, section?}`. The publisher is checked against `publishers:` in `lathund.yml`
 /// by the Checks stage, which knows the configuration.
 public struct SourceReference: Sendable, Equatable {
     public var title: String
     /// One publisher, or several for a joint document (`publisher: [Inera, Försäkringskassan]`), each where it
     /// is written.
     public var publishers: [Located<String>]
-    /// The date of the document itself: a year, a month or a day, shown as written.
-    public var date: DatasetDate
+    /// The date of the document itself: a year, a month or a day, shown as written; nil for `date: odaterad`, a
+    /// document that shows no date, whose age is then unknown.
+    public var date: DatasetDate?
+    /// The day the text that is cited was read (`read: ÅÅÅÅ-MM-DD`); required when the document is undated, since
+    /// it is then all a reader can know about how current the text was.
+    public var read: Day?
     public var url: String?
     /// A section or page within the document (`kapitel 7`, `bilaga 2`).
     public var section: String?
@@ -19,12 +23,19 @@ public struct SourceReference: Sendable, Equatable {
         return names.dropLast().joined(separator: ", ") + " och " + names[names.count - 1]
     }
 
-    /// One line for captions and plain text: "Title, section (Publisher, 2019-03)".
-    public var citation: String {
-        "\(title)\(section.map { ", " + $0 } ?? "") (\(publisher), \(date))"
+    /// What the date says: "2019-03", or "odaterad, läst 2026-11-23" (with "läst …" whenever `read` is given).
+    public var dateText: String {
+        (date?.description ?? Self.undated) + (read.map { ", läst \($0)" } ?? "")
     }
 
-    static let keys: Set<String> = ["title", "publisher", "date", "url", "section"]
+    /// One line for captions and plain text: "Title, section (Publisher, 2019-03)".
+    public var citation: String {
+        "\(title)\(section.map { ", " + $0 } ?? "") (\(publisher), \(dateText))"
+    }
+
+    /// How `date:` says that the document shows no date.
+    static let undated = "odaterad"
+    static let keys: Set<String> = ["title", "publisher", "date", "read", "url", "section"]
 
     /// Reads the list under `key`; every problem is a diagnostic in `fields` at its line and column, and an entry
     /// with a problem is left out.
@@ -52,12 +63,18 @@ public struct SourceReference: Sendable, Equatable {
                                             "'publisher' must name who published the source"))
         }
         var date: DatasetDate?
-        if let text = entry.string("date") {
+        let text = entry.string("date")
+        if let text, text != undated {
             date = DatasetDate(text)
             if date == nil {
                 entry.diagnostics.append(.error(entry.location(of: entry.values["date"]!), code: "source-date",
-                                                "source date '\(text)' is not a date: write ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD (the date of the document itself)"))
+                                                "source date '\(text)' is not a date: write ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD (the date of the document itself), or '\(undated)' with 'read:' when it shows none"))
             }
+        }
+        let read = entry.day("read")
+        if text == undated, !entry.has("read") {
+            entry.diagnostics.append(.error(entry.location(of: entry.values["date"]!), code: "source-read",
+                                            "an undated source needs 'read': the day the text you cite was read (ÅÅÅÅ-MM-DD)"))
         }
         let url = entry.nonEmptyString("url")
         // Written into `href` as it is: only web addresses and site paths (LinkSafety).
@@ -66,9 +83,10 @@ public struct SourceReference: Sendable, Equatable {
                                             LinkSafety.problem(url, what: "source url")))
         }
         let section = entry.nonEmptyString("section")
-        guard let title, let date, !publishers.isEmpty, !entry.diagnostics.contains(where: { $0.severity == .error })
+        guard let title, date != nil || text == undated, !publishers.isEmpty,
+              !entry.diagnostics.contains(where: { $0.severity == .error })
         else { return nil }
-        return SourceReference(title: title, publishers: publishers, date: date, url: url, section: section)
+        return SourceReference(title: title, publishers: publishers, date: date, read: read, url: url, section: section)
     }
 }
 

@@ -50,7 +50,8 @@ enum StatisticsPages {
         json += "  \"sources\": [\n" + dataset.sources.map { source in
             var fields = ["\"title\": \(JSONText.string(source.title))",
                           "\"publisher\": \(JSONText.string(source.publisher))",
-                          "\"date\": \(JSONText.string(source.date.description))"]
+                          "\"date\": \(source.date.map { JSONText.string($0.description) } ?? "null")"]
+            if let read = source.read { fields.append("\"read\": \(JSONText.string(read.description))") }
             if let url = source.url { fields.append("\"url\": \(JSONText.string(url))") }
             if let section = source.section { fields.append("\"section\": \(JSONText.string(section))") }
             return "    {" + fields.joined(separator: ", ") + "}"

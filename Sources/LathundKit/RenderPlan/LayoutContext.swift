@@ -23,7 +23,8 @@ struct LayoutContext {
         "faq_url", "glossary_url",
         // page
         "url", "permalink", "kind", "section", "is_home", "is_section", "is_page", "date", "updated", "changed", "reviewed",
-        "by", "against", "sources", "has_sources", "publisher", "old_sources", "tags", "has_tags", "content", "content_lead",
+        "by", "against", "sources", "has_sources", "publisher", "read", "undated", "old_sources", "undated_sources",
+        "source_notice", "tags", "has_tags", "content", "content_lead",
         "content_rest", "summary", "toc", "has_toc", "breadcrumbs",
         "has_breadcrumbs", "prev", "next", "backlinks", "has_backlinks", "children", "has_children", "faq", "report",
         // items
@@ -39,9 +40,9 @@ struct LayoutContext {
 
     /// Marks the glossary's abbreviations in `page.content`.
     let abbreviations: AbbreviationMarker
-    /// The newest source's year of pages whose sources are older than the limit (`SourceChecks`), by the page's
-    /// path relative to `content/`.
-    let oldSourceYears: [String: String]
+    /// What is known about the sources' age of pages whose sources are older than the limit or undated
+    /// (`SourceChecks`), by the page's path relative to `content/`.
+    let sourceAges: [String: SourceAge]
     /// What every page shows the same: the menu's descriptions by URL and the most-asked FAQ entries.
     private let menuDescriptions: [String: String]
     private let mostAsked: [[String: Any]]
@@ -49,9 +50,9 @@ struct LayoutContext {
     let changeLog: ChangeLog
 
     init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
-         abbreviations: AbbreviationMarker = .none, oldSourceYears: [String: String] = [:], changeLog: ChangeLog? = nil) {
+         abbreviations: AbbreviationMarker = .none, sourceAges: [String: SourceAge] = [:], changeLog: ChangeLog? = nil) {
         self.index = index
-        self.oldSourceYears = oldSourceYears
+        self.sourceAges = sourceAges
         self.changeLog = changeLog ?? ChangeLog(index: index, history: nil)
         self.abbreviations = abbreviations
         self.faq = faq
@@ -110,8 +111,8 @@ struct LayoutContext {
     /// `{title, url, publisher, date, section}`, url and section left out when not given.
     static func sources(_ sources: [SourceReference]) -> [[String: Any]] {
         sources.map {
-            compact(["title": $0.title, "url": $0.url ?? "", "publisher": $0.publisher, "date": $0.date.description,
-                     "section": $0.section ?? ""])
+            compact(["title": $0.title, "url": $0.url ?? "", "publisher": $0.publisher, "date": $0.date?.description ?? "",
+                     "undated": $0.date == nil, "read": $0.read?.description ?? "", "section": $0.section ?? ""])
         }
     }
 
@@ -130,6 +131,7 @@ struct LayoutContext {
         let children = (index.children[position] ?? []).map(link)
         let backlinks = (index.backlinks[position] ?? []).map(link)
         let sources = Self.sources(matter.sources)
+        let sourceAge = sourceAges[page.relativePath]
         var faq: Any = false
         if let fields = matter.faq {
             let related: [[String: Any]] = fields.related.compactMap { item in
@@ -163,7 +165,9 @@ struct LayoutContext {
             "reviewed": matter.reviewed.map { ["date": $0.date.description, "by": $0.by, "against": $0.against] } ?? "",
             "sources": sources,
             "has_sources": !sources.isEmpty,
-            "old_sources": oldSourceYears[page.relativePath] ?? "",
+            "source_notice": sourceAge != nil,
+            "old_sources": sourceAge?.newest.map { String($0.year) } ?? "",
+            "undated_sources": (sourceAge?.undated ?? 0) > 0,
             "tags": matter.tags.map { ["name": $0] },
             "has_tags": !matter.tags.isEmpty,
             "content": content,

@@ -41,7 +41,7 @@ struct RenderPlanStage: Stage {
         let links = markdown.markdown.links
         let contexts = LayoutContext(index: index, faq: markdown.markdown.faq, config: setup.config, links: links,
                                      assets: assets, abbreviations: AbbreviationMarker(glossary: data.glossary),
-                                     oldSourceYears: checks.oldSourceYears, changeLog: indexes.changeLog)
+                                     sourceAges: checks.sourceAges, changeLog: indexes.changeLog)
         let siteKey = IncrementalRenderKey.site(
             settings: markdown.rendererSettings + ["base=\(options.baseURL ?? "-")"],
             configFile: setup.configURL, layouts: layouts, assets: assets, glossary: data.glossary,
