@@ -46,6 +46,30 @@ import Testing
         }
     }
 
+    /// A source that shows no date says so (`date: odaterad`, with the day it was read), never a year nobody
+    /// knows: not 2015 by convention (the year of the editors' oldest copies), not the year of a rule change the
+    /// page describes. The one source the editors' brief dates 2015 keeps its year.
+    @Test func undatedSourcesClaimNoYear() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        var dated2015: Set<String> = []
+        var undated = 0
+        for page in catalog.pages {
+            for source in page.frontMatter.sources {
+                if let date = source.date {
+                    #expect(!(source.section ?? "").contains("odaterad"),
+                            "\(page.displayPath): '\(source.title)' is dated \(date) but its section calls it undated")
+                    if date.description == "2015" { dated2015.insert(source.url ?? source.title) }
+                } else {
+                    undated += 1
+                    #expect(source.read.map { $0 >= Day("2026-11-23")! && $0 <= Day("2026-12-05")! } == true,
+                            "\(page.displayPath): '\(source.title)' was read \(String(describing: source.read)), not when the editors read their copies")
+                }
+            }
+        }
+        #expect(dated2015 == ["https://www.konstnarsnamnden.se/default.aspx?id=11229"])
+        #expect(undated >= 250, "\(undated) undated sources")
+    }
+
     @Test func sectionsHaveTheRequiredPages() throws {
         let (catalog, _) = try Self.loadCatalog()
         func pages(in section: String) -> [Page] { catalog.pages.filter { $0.section == section && $0.kind == .page } }
