@@ -1,6 +1,6 @@
 /// The search documents of the pages the engine makes itself, after the content pages' documents: the glossary
 /// page and each of its terms at its anchor (a term with a page of its own ranks below that page), the
-/// statistics overview and each dataset's page. Other generated pages (search, 404) are not searched.
+/// statistics overview and each dataset's page. Other generated pages (search, 404, the list of changes) are not searched.
 enum GeneratedDocuments {
     static func make(_ generated: [GeneratedPage], links: SiteLinks) -> [SearchIndex.Document] {
         var documents: [SearchIndex.Document] = []
@@ -32,7 +32,7 @@ enum GeneratedDocuments {
                 documents.append(SearchIndex.Document(url: url, title: page.title, section: "statistik",
                                                       description: page.description, headings: [], question: nil,
                                                       body: body.joined(separator: "\n") + "\n", kind: .data))
-            case .search, .notFound:
+            case .search, .notFound, .changes:
                 break
             }
         }
