@@ -122,7 +122,7 @@ public final class PreviewSession: @unchecked Sendable {
                 } catch let error as ConfigurationError {
                     continuation.resume(returning: .failure(error))
                 } catch {
-                    let problem = ConfigurationError(SourceLocation(file: configFile), code: "build", "\(error)")
+                    let problem = ConfigurationError(SourceLocation(file: configFile), .build, "\(error)")
                     continuation.resume(returning: .failure(problem))
                 }
             }.start()

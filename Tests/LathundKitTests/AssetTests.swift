@@ -12,8 +12,8 @@ import Testing
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
-        let (assets, diagnostics) = FingerprintedAssets.load(Builder.files(under: folder), displayRoot: "layouts/assets")
-        return (assets, diagnostics.map(\.description))
+        let loaded = FingerprintedAssets.load(Builder.files(under: folder), displayRoot: "layouts/assets")
+        return (loaded.value, loaded.diagnostics.map(\.description))
     }
 
     func text(_ assets: FingerprintedAssets, _ name: String) -> String {

@@ -195,7 +195,8 @@ import Testing
 
     @Test func ordinaryMenuURLsAreKept() throws {
         let text = "menu:\n  - { title: \"Hem\", url: \"/\" }\n  - { title: \"FK\", url: \"https://www.forsakringskassan.se/\" }\n"
-        let (config, diagnostics) = try SiteConfig.parse(text, displayPath: "lathund.yml")
+        let parsed = try SiteConfig.parse(text, displayPath: "lathund.yml")
+        let (config, diagnostics) = (parsed.value, parsed.diagnostics)
         #expect(diagnostics.isEmpty)
         #expect(config.menu.map(\.url) == ["/", "https://www.forsakringskassan.se/"])
     }

@@ -9,7 +9,7 @@ import Testing
     static let sourceDocuments = packageRoot.appendingPathComponent("Tests/data/source-documents")
 
     static func loadCatalog() throws -> (ContentCatalog, SiteConfig) {
-        let (config, _) = try SiteConfig.load(file: packageRoot.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml")
+        let config = try SiteConfig.load(file: packageRoot.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml").value
         let catalog = ContentStage(contentDirectory: packageRoot.appendingPathComponent("content"), displayRoot: "content",
                                     config: config, includeDrafts: false, jobs: 2).run().value
         return (catalog, config)
@@ -139,7 +139,8 @@ import Testing
     @Test func glossaryHasTheRequiredTerms() throws {
         let (catalog, _) = try Self.loadCatalog()
         let path = try #require(catalog.glossaryPath)
-        let (terms, diagnostics) = GlossaryLoader.load(path: path, displayPath: "content/ordlista.yml")
+        let loaded = GlossaryLoader.load(path: path, displayPath: "content/ordlista.yml")
+        let (terms, diagnostics) = (loaded.value, loaded.diagnostics)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         #expect(terms.count >= 40)
         let names = Set(terms.map { $0.term.lowercased() })
@@ -157,7 +158,8 @@ import Testing
     @Test func synonymsFileHasTheFirstList() throws {
         let (catalog, _) = try Self.loadCatalog()
         let path = try #require(catalog.synonymsPath)
-        let (entries, diagnostics) = SynonymsLoader.load(path: path, displayPath: "content/synonymer.yml")
+        let staged = SynonymsLoader.load(path: path, displayPath: "content/synonymer.yml")
+        let (entries, diagnostics) = (staged.value, staged.diagnostics)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         let pairs = entries.reduce(0) { $0 + $1.targets.count }
         #expect(pairs >= 60, "\(pairs) pairs")

@@ -126,7 +126,8 @@ import Testing
 
 @Suite struct ConfigTests {
     @Test func unknownConfigKeyIsAWarning() throws {
-        let (config, warnings) = try SiteConfig.parse("title: Banken\nbase_ulr: https://x.se\n", displayPath: "lathund.yml")
+        let parsed = try SiteConfig.parse("title: Banken\nbase_ulr: https://x.se\n", displayPath: "lathund.yml")
+        let (config, warnings) = (parsed.value, parsed.diagnostics)
         #expect(config.title == "Banken")
         #expect(warnings.map(\.description) == ["lathund.yml:2:1: warning: unknown configuration key 'base_ulr'; did you mean 'base_url'? [unknown-key]"])
     }

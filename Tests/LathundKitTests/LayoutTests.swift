@@ -53,8 +53,8 @@ import Testing
     @Test func projectLayoutsPassTheCheck() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let assets = Set(Builder.files(under: root.appendingPathComponent("layouts/assets")).map(\.relative))
-        let (layouts, diagnostics) = Layouts.load(directory: root.appendingPathComponent("layouts"), displayRoot: "layouts",
-                                                  assets: assets)
+        let loaded = Layouts.load(directory: root.appendingPathComponent("layouts"), displayRoot: "layouts", assets: assets)
+        let (layouts, diagnostics) = (loaded.value, loaded.diagnostics)
         #expect(diagnostics.isEmpty, "\(diagnostics)")
         #expect(layouts != nil)
     }
@@ -73,17 +73,17 @@ import Testing
         let result = try Builder(options: options).build()
         #expect(result.succeeded, "\(result.diagnostics)")
         // Rebuild the index the same way the builder does and walk every context.
-        let (config, _) = try SiteConfig.load(file: site.root.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml")
+        let config = try SiteConfig.load(file: site.root.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml").value
         let catalog = ContentStage(contentDirectory: site.root.appendingPathComponent("content"), displayRoot: "content",
                                     config: config, includeDrafts: false, jobs: 1).run().value
         var urls: [String: String] = [:]
         for page in catalog.pages { urls[page.relativePath] = page.url }
         let links = SiteLinks(pageURLs: urls, assetPaths: [], basePath: "/", baseURL: config.baseURL)
         let rendered = catalog.pages.map { page in
-            ParsedPage(page: page, markdown: MarkdownRenderer().render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links)))
+            ParsedPage(page: page, markdown: MarkdownRenderer().render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links)).value)
         }
-        let terms = GlossaryLoader.parse("- term: SGI\n  expansion: E\n  definition: D\n  page: faq/a.md\n", displayPath: "x").0
-        let index = SiteIndex(pages: rendered, generated: [GeneratedPage(url: "/ordlista/", title: "Ordlista", description: "", layouts: ["glossary"], content: .glossary(terms), outputPath: "ordlista/index.html", isListed: true)], assets: [])
+        let terms = GlossaryLoader.parse("- term: SGI\n  expansion: E\n  definition: D\n  page: faq/a.md\n", displayPath: "x").value
+        let index = SiteIndex.build(pages: rendered, generated: [GeneratedPage(url: "/ordlista/", title: "Ordlista", description: "", layouts: ["glossary"], content: .glossary(terms), outputPath: "ordlista/index.html", isListed: true)], assets: []).value
         let context = LayoutContext(index: index, faq: FAQIndex(pages: catalog.pages), config: config, links: links)
         var keys = Set<String>()
         func collect(_ value: Any) {

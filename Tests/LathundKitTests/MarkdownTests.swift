@@ -8,7 +8,7 @@ import Testing
                                       assetPaths: ["regelverk/bild.png"], basePath: "/", baseURL: "https://x.se/")
 
     func render(_ markdown: String, unsafe: Bool = false, directives: DirectiveRegistry = DirectiveRegistry(),
-                links: SiteLinks = MarkdownTests.emptyLinks) -> RenderedMarkdown {
+                links: SiteLinks = MarkdownTests.emptyLinks) -> Staged<RenderedMarkdown> {
         let page = Page(relativePath: "regelverk/sida.md", displayPath: "content/regelverk/sida.md", kind: .page,
                         section: "regelverk", url: "/regelverk/sida/", frontMatter: FrontMatter(title: "Sida"),
                         body: markdown, bodyLineOffset: 3, sourceHash: XXH64.hash(markdown))

@@ -70,22 +70,22 @@ enum PropertyRun {
 
     static func render(_ bytes: [UInt8], section: String = "faq", _ note: String) -> (FrontMatter?, [Diagnostic], RenderedMarkdown?) {
         let relative = section + "/sida.md"
-        switch MarkdownSource.parse(bytes: bytes, relativePath: relative, displayPath: "content/" + relative) {
-        case .failure(let diagnostic):
-            #expect(diagnostic.severity == .error, "\(note)")
-            return (nil, [diagnostic], nil)
-        case .success(let source):
-            let (matter, diagnostics) = FrontMatter.parse(yaml: source.frontMatter, file: "content/" + relative,
-                                                          lineOffset: 1, section: section)
-            if matter == nil { #expect(diagnostics.contains { $0.severity == .error }, "\(note)") }
-            let page = Page(relativePath: relative, displayPath: "content/" + relative, kind: .page, section: section,
-                            url: "/\(section)/sida/", frontMatter: matter ?? FrontMatter(title: "x"), body: source.body,
-                            bodyLineOffset: source.bodyLineOffset, sourceHash: XXH64.hash(source.body))
-            let links = SiteLinks(pageURLs: [relative: page.url], assetPaths: [], basePath: "/", baseURL: "https://x.example/")
-            let rendered = MarkdownRenderer(directives: StandardDirectives.registry)
-                .render(page, context: DirectiveContext(page: page, pages: [page], links: links))
-            return (matter, diagnostics + rendered.diagnostics, rendered)
+        let read = MarkdownSource.parse(bytes: bytes, relativePath: relative, displayPath: "content/" + relative)
+        guard let source = read.value else {
+            #expect(read.diagnostics.count == 1 && read.diagnostics[0].severity == .error, "\(note)")
+            return (nil, read.diagnostics, nil)
         }
+        let parsed = FrontMatter.parse(yaml: source.frontMatter, file: "content/" + relative, lineOffset: 1,
+                                       section: section)
+        let (matter, diagnostics) = (parsed.value, parsed.diagnostics)
+        if matter == nil { #expect(diagnostics.contains { $0.severity == .error }, "\(note)") }
+        let page = Page(relativePath: relative, displayPath: "content/" + relative, kind: .page, section: section,
+                        url: "/\(section)/sida/", frontMatter: matter ?? FrontMatter(title: "x"), body: source.body,
+                        bodyLineOffset: source.bodyLineOffset, sourceHash: XXH64.hash(source.body))
+        let links = SiteLinks(pageURLs: [relative: page.url], assetPaths: [], basePath: "/", baseURL: "https://x.example/")
+        let rendered = MarkdownRenderer(directives: StandardDirectives.registry)
+            .render(page, context: DirectiveContext(page: page, pages: [page], links: links))
+        return (matter, diagnostics + rendered.diagnostics, rendered.value)
     }
 
     static func checkInvariants(_ bytes: [UInt8], _ note: String) {
@@ -154,8 +154,9 @@ enum PropertyRun {
             let body = Self.csv.run(using: &generator), metadata = Self.metadata.run(using: &generator)
             let withHeader = Gen.bool.run(using: &generator)
             let text = (withHeader ? "ar,antal\n" : "") + body
-            let (dataset, diagnostics) = DatasetLoader.parse(name: "tabell", csv: .success(text), csvDisplay: "content/data/tabell.csv",
-                                                             metadata: .success(metadata), metadataDisplay: "content/data/tabell.yml")
+            let parsed = DatasetLoader.parse(name: "tabell", csv: Staged(text), csvDisplay: "content/data/tabell.csv",
+                                             metadata: Staged(metadata), metadataDisplay: "content/data/tabell.yml")
+            let (dataset, diagnostics) = (parsed.value, parsed.diagnostics)
             for diagnostic in diagnostics { #expect(diagnostic.location.line >= 0, "\(note)") }
             if dataset == nil { #expect(diagnostics.contains { $0.severity == .error }, "\(note)") }
         }

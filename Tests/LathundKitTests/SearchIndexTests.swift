@@ -254,10 +254,10 @@ import Testing
     }
 
     @Test func synonymsComeFromTheGlossaryAndTheSynonymsFile() throws {
-        let terms = GlossaryLoader.parse("- term: SGI\n  expansion: sjukpenninggrundande inkomst\n  definition: D\n- term: Karens\n  definition: D\n", displayPath: "g").0
-        let (entries, diagnostics) = SynonymsLoader.parse("inkomstskydd: sgi\nsjukintyg: [läkarintyg, intyg]\n", displayPath: "s.yml")
-        #expect(diagnostics.isEmpty)
-        let synonyms = Synonym.all(glossary: terms, entries: entries)
+        let terms = GlossaryLoader.parse("- term: SGI\n  expansion: sjukpenninggrundande inkomst\n  definition: D\n- term: Karens\n  definition: D\n", displayPath: "g").value
+        let entries = SynonymsLoader.parse("inkomstskydd: sgi\nsjukintyg: [läkarintyg, intyg]\n", displayPath: "s.yml")
+        #expect(entries.diagnostics.isEmpty)
+        let synonyms = Synonym.all(glossary: terms, entries: entries.value)
         #expect(synonyms.map(\.json) == [
             #"{"from":["sgi"],"to":[["sjukpenninggrund","inkomst"]]}"#,
             #"{"from":["sjukpenninggrund","inkomst"],"to":[["sgi"]]}"#,

@@ -18,9 +18,9 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
     \(chart)
     \(extra)
     """
-    let (dataset, diagnostics) = DatasetLoader.parse(name: "test", csv: .success(csv), csvDisplay: "content/data/test.csv",
-                                                     metadata: .success(meta), metadataDisplay: "content/data/test.yml")
-    return (dataset, diagnostics.map(\.description))
+    let parsed = DatasetLoader.parse(name: "test", csv: Staged(csv), csvDisplay: "content/data/test.csv",
+                                     metadata: Staged(meta), metadataDisplay: "content/data/test.yml")
+    return (parsed.value, parsed.diagnostics.map(\.description))
 }
 
 @Suite struct SwedishNumberTests {
@@ -164,8 +164,8 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
             "content/data/test.yml:8:6: error: unknown column type 'nummer'; use date, number or text; did you mean 'number'? [dataset-column-type]",
             "content/data/test.csv:2:1: error: '2019-13' in column 'a' is not a date (ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM or ÅÅÅÅ) [dataset-bad-date]",
         ], "the column whose type is known is checked; the one with a wrong type is not reported twice")
-        let (_, brokenYAML) = DatasetLoader.parse(name: "test", csv: .success(ragged), csvDisplay: "content/data/test.csv",
-                                                  metadata: .success("title: [\n"), metadataDisplay: "content/data/test.yml")
+        let brokenYAML = DatasetLoader.parse(name: "test", csv: Staged(ragged), csvDisplay: "content/data/test.csv",
+                                             metadata: Staged("title: [\n"), metadataDisplay: "content/data/test.yml").diagnostics
         #expect(brokenYAML.count == 2 && brokenYAML.first?.location.file == "content/data/test.yml", "\(brokenYAML)")
         #expect(brokenYAML.map(\.description).last == raggedRow)
     }

@@ -5,8 +5,8 @@ import Testing
 /// `content/synonymer.yml`: words staff type → the words the pages use, checked at build time.
 @Suite struct SynonymsTests {
     func parse(_ text: String) -> ([SynonymEntry], [String]) {
-        let (entries, diagnostics) = SynonymsLoader.parse(text, displayPath: "content/synonymer.yml")
-        return (entries, diagnostics.map(\.description))
+        let staged = SynonymsLoader.parse(text, displayPath: "content/synonymer.yml")
+        return (staged.value, staged.diagnostics.map(\.description))
     }
 
     @Test func wordsMapToOneOrSeveralTargetsWithTheirPlaces() {

@@ -1,6 +1,8 @@
 import Dispatch
 
-/// A value with the diagnostics found while making it: what every stage returns.
+/// A value with the diagnostics found while making it: what every stage returns, and every step of a stage that
+/// can find problems. The value's own properties read through (`staged.html` for `staged.value.html`).
+@dynamicMemberLookup
 struct Staged<Value> {
     var value: Value
     var diagnostics: [Diagnostic]
@@ -8,6 +10,10 @@ struct Staged<Value> {
     init(_ value: Value, _ diagnostics: [Diagnostic] = []) {
         self.value = value
         self.diagnostics = diagnostics
+    }
+
+    subscript<Property>(dynamicMember property: KeyPath<Value, Property>) -> Property {
+        value[keyPath: property]
     }
 }
 

@@ -83,17 +83,17 @@ struct ChecksStage: Stage {
             if let limit = config.lixMax[page.page.section] ?? config.lixMaxDefault, let lix = readability.roundedLIX,
                readability.words >= Self.minimumWordsForLIXWarning, lix > limit {
                 let section = page.page.section.isEmpty ? "the top of content/" : page.page.section + "/"
-                diagnostics.append(.warning(SourceLocation(file: page.page.displayPath), code: "lix",
+                diagnostics.append(.warning(SourceLocation(file: page.page.displayPath), .lix,
                                             "LIX is \(lix) (\(Readability.band(lix))), above \(limit) for \(section); shorter sentences and fewer long words lower it"))
             }
             for related in page.page.frontMatter.faq?.related ?? [] where !paths.contains(related.value) {
-                diagnostics.append(.warning(related.location, code: "broken-related",
+                diagnostics.append(.warning(related.location, .brokenRelated,
                                             "related '\(related.value)' names no page in content/\(DidYouMean.hint(for: related.value, among: paths))"))
             }
             diagnostics += Self.checkMostAsked(page.page, entries: faqEntries)
             for link in page.links where link.isImage && link.target == .external
                 && Self.loadsFromAnotherSite(link.destination) {
-                diagnostics.append(.warning(link.location, code: "external-image",
+                diagnostics.append(.warning(link.location, .externalImage,
                                             "image '\(link.destination)' would load from another site; put the file in content/ and link to it"))
             }
             return (readability, diagnostics, overdue, sourceChecks.age(sources))
@@ -117,16 +117,16 @@ struct ChecksStage: Stage {
         let list = page.frontMatter.faq?.mostAsked ?? []
         guard let first = list.first else { return [] }
         guard page.kind == .section else {
-            return [.warning(first.location, code: "misplaced-key", "key 'most_asked' is only used in \(FrontMatter.faqSection)/_index.md")]
+            return [.warning(first.location, .misplacedKey, "key 'most_asked' is only used in \(FrontMatter.faqSection)/_index.md")]
         }
         var diagnostics: [Diagnostic] = []
         var seen = Set<String>()
         for item in list {
             if !entries.contains(item.value) {
-                diagnostics.append(.warning(item.location, code: "broken-most-asked",
+                diagnostics.append(.warning(item.location, .brokenMostAsked,
                                             "most_asked '\(item.value)' names no FAQ entry in content/\(DidYouMean.hint(for: item.value, among: entries))"))
             } else if !seen.insert(item.value).inserted {
-                diagnostics.append(.warning(item.location, code: "broken-most-asked", "most_asked lists '\(item.value)' twice"))
+                diagnostics.append(.warning(item.location, .brokenMostAsked, "most_asked lists '\(item.value)' twice"))
             }
         }
         return diagnostics

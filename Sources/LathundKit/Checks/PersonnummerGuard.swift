@@ -58,7 +58,7 @@ public struct PersonnummerGuard: Sendable {
     /// Diagnostics for a file, located at the number.
     public func diagnostics(in bytes: [UInt8], file: String) -> [Diagnostic] {
         matches(in: bytes).map { match in
-            .error(SourceLocation(file: file, line: match.line, column: match.column), code: "personnummer",
+            .error(SourceLocation(file: file, line: match.line, column: match.column), .personnummer,
                    "'\(match.masked)' looks like a real \(match.kind.rawValue); remove it (Skatteverket's test numbers can be listed under personnummer_allow in lathund.yml)")
         }
     }

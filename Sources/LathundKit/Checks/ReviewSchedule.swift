@@ -34,7 +34,7 @@ public struct ReviewSchedule: Sendable, Equatable {
         guard let reviewed = page.frontMatter.reviewed?.date else {
             guard self.months[page.section] != nil else { return nil }
             return (Overdue(file: page.displayPath, url: page.url, reviewed: nil, due: nil, months: months),
-                    .warning(SourceLocation(file: page.displayPath, line: 1, column: 1), code: "review-missing",
+                    .warning(SourceLocation(file: page.displayPath, line: 1, column: 1), .reviewMissing,
                              "page has no 'reviewed' date; pages in \(section) are reviewed every \(months) months"))
         }
         let due = reviewed.adding(months: months)
@@ -42,7 +42,7 @@ public struct ReviewSchedule: Sendable, Equatable {
         let location = page.frontMatter.reviewedLocation ?? SourceLocation(file: page.displayPath, line: 1, column: 1)
         return (Overdue(file: page.displayPath, url: page.url, reviewed: reviewed.description, due: due.description,
                         months: months),
-                .warning(location, code: "review-overdue",
+                .warning(location, .reviewOverdue,
                          "review overdue: last reviewed \(reviewed), due \(due) (every \(months) months in \(section)); check the facts and update 'reviewed'"))
     }
 }

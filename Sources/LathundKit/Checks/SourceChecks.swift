@@ -12,7 +12,7 @@ struct SourceChecks {
         guard let publishers else { return [] }
         let known = Set(publishers)
         return sources.flatMap(\.publishers).filter { !known.contains($0.value) }.map { name in
-            .error(name.location, code: "unknown-publisher",
+            .error(name.location, .unknownPublisher,
                    "publisher '\(name.value)' is not in publishers: in lathund.yml (add it there if it is right)\(DidYouMean.hint(for: name.value, among: publishers))")
         }
     }
@@ -81,7 +81,7 @@ enum InternalLabels {
                     var column = 1
                     for byte in bytes[lineStart..<index] where byte & 0xC0 != 0x80 { column += 1 }
                     let label = String(decoding: bytes[index..<labelEnd], as: UTF8.self)
-                    result.append(.error(SourceLocation(file: file, line: line, column: column), code: "internal-label",
+                    result.append(.error(SourceLocation(file: file, line: line, column: column), .internalLabel,
                                          "'\(label)' is an internal label that readers cannot know; name the document itself (its title, publisher and date in sources:)"))
                     index = end - 1
                 }

@@ -26,13 +26,13 @@ struct ConfigStage: Stage {
 
     func run() throws -> Staged<BuildSetup> {
         let configURL = options.resolve(options.configFile)
-        let (loaded, diagnostics) = try SiteConfig.load(file: configURL, displayPath: options.display(options.configFile))
-        var config = loaded
+        let loaded = try SiteConfig.load(file: configURL, displayPath: options.display(options.configFile))
+        var config = loaded.value
         if let baseURL = options.baseURL {
             do {
                 config.baseURL = try SiteConfig.normalizedBaseURL(baseURL)
             } catch let problem as SiteConfig.BaseURLProblem {
-                throw ConfigurationError(SourceLocation(file: "--base-url"), code: "config-base-url", problem.message)
+                throw ConfigurationError(SourceLocation(file: "--base-url"), .configBaseUrl, problem.message)
             }
         }
         let setup = BuildSetup(config: config,
@@ -47,7 +47,7 @@ struct ConfigStage: Stage {
                                history: ChangeHistory.read(contentDirectory: options.resolve(options.contentDirectory)
                                                                .standardizedFileURL))
         try checkFolders(setup)
-        return Staged(setup, diagnostics)
+        return Staged(setup, loaded.diagnostics)
     }
 
     /// Refuses an output folder that is, contains or lies inside `content/` or `layouts/`, and one with files that
@@ -56,7 +56,7 @@ struct ConfigStage: Stage {
         var isFolder: ObjCBool = false
         for (url, name) in [(setup.contentURL, options.contentDirectory), (setup.layoutsURL, options.layoutsDirectory)] {
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
-                throw ConfigurationError(SourceLocation(file: options.display(name)), code: "folder-missing",
+                throw ConfigurationError(SourceLocation(file: options.display(name)), .folderMissing,
                                          "folder '\(options.display(name))' does not exist")
             }
         }
@@ -70,7 +70,7 @@ struct ConfigStage: Stage {
             let path = url.resolvingSymlinksInPath().path
             if outputPath == path || path.hasPrefix(outputPath + "/") || outputPath.hasPrefix(path + "/")
                 || outputPath == "/" {
-                throw ConfigurationError(SourceLocation(file: setup.outputDisplay), code: "output-unsafe",
+                throw ConfigurationError(SourceLocation(file: setup.outputDisplay), .outputUnsafe,
                                          "output folder '\(setup.outputDisplay)' overlaps the \(name) folder; refusing to build there")
             }
         }

@@ -60,25 +60,25 @@ public struct SiteConfig: Sendable {
 
     /// Reads `lathund.yml`. Problems with the file are configuration errors (exit code 2); unknown keys are
     /// returned as warnings.
-    public static func load(file url: URL, displayPath: String) throws -> (SiteConfig, [Diagnostic]) {
+    static func load(file url: URL, displayPath: String) throws -> Staged<SiteConfig> {
         let text: String
         do {
             let data = try Data(contentsOf: url)
             guard let decoded = String(data: data, encoding: .utf8) else {
-                throw ConfigurationError(SourceLocation(file: displayPath), code: "config-utf8",
+                throw ConfigurationError(SourceLocation(file: displayPath), .configUtf8,
                                          "configuration is not valid UTF-8")
             }
             text = decoded
         } catch let error as ConfigurationError {
             throw error
         } catch {
-            throw ConfigurationError(SourceLocation(file: displayPath), code: "config-missing",
+            throw ConfigurationError(SourceLocation(file: displayPath), .configMissing,
                                      "cannot read configuration file: \(error.localizedDescription)")
         }
         return try parse(text, displayPath: displayPath)
     }
 
-    public static func parse(_ text: String, displayPath: String) throws -> (SiteConfig, [Diagnostic]) {
+    static func parse(_ text: String, displayPath: String) throws -> Staged<SiteConfig> {
         let root: Node?
         do {
             root = try YAMLFields.compose(text)
@@ -86,9 +86,9 @@ public struct SiteConfig: Sendable {
             throw ConfigurationError(diagnostic: YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0))
         }
         var config = SiteConfig()
-        guard let root else { return (config, []) }
+        guard let root else { return Staged(config, []) }
         guard case .mapping(let mapping) = root else {
-            throw ConfigurationError(SourceLocation(file: displayPath, line: 1, column: 1), code: "config-type",
+            throw ConfigurationError(SourceLocation(file: displayPath, line: 1, column: 1), .configType,
                                      "configuration must be a mapping of keys to values")
         }
         var fields = YAMLFields(mapping: mapping, file: displayPath, lineOffset: 0)
@@ -98,7 +98,7 @@ public struct SiteConfig: Sendable {
         if let language = fields.nonEmptyString("language") { config.language = language }
         if let base = fields.nonEmptyString("base_url") {
             do { config.baseURL = try normalizedBaseURL(base) } catch let problem as BaseURLProblem {
-                fields.diagnostics.append(.error(fields.location(ofKey: "base_url"), code: "config-base-url",
+                fields.diagnostics.append(.error(fields.location(ofKey: "base_url"), .configBaseUrl,
                                                  problem.message))
             }
         }
@@ -129,7 +129,7 @@ public struct SiteConfig: Sendable {
                     }
                 } else if !item.has("title") || !item.has("url") {
                     item.diagnostics.append(.error(item.location(ofKey: item.has("title") ? "title" : "url"),
-                                                   code: "config-menu", "a menu item needs 'title' and 'url'"))
+                                                   .configMenu, "a menu item needs 'title' and 'url'"))
                 }
                 fields.diagnostics += item.diagnostics
             }
@@ -148,7 +148,7 @@ public struct SiteConfig: Sendable {
             if let digits = PersonnummerGuard.tenDigitForm(item.value) {
                 config.personnummerAllow.insert(digits)
             } else {
-                fields.diagnostics.append(.error(item.location, code: "config-personnummer-allow",
+                fields.diagnostics.append(.error(item.location, .configPersonnummerAllow,
                                                  "'\(item.value)' in personnummer_allow is not written like a personnummer (ÅÅMMDD-NNNN or ÅÅÅÅMMDDNNNN)"))
             }
         }
@@ -158,7 +158,7 @@ public struct SiteConfig: Sendable {
             for name in names {
                 let trimmed = name.value.trimmingWhitespace()
                 if trimmed.isEmpty || !seen.insert(trimmed).inserted {
-                    fields.diagnostics.append(.error(name.location, code: "config-publishers",
+                    fields.diagnostics.append(.error(name.location, .configPublishers,
                                                      trimmed.isEmpty ? "a publisher must have a name" : "publisher '\(trimmed)' is listed twice"))
                 } else {
                     config.publishers?.append(trimmed)
@@ -178,14 +178,14 @@ public struct SiteConfig: Sendable {
             if (1...100).contains(years) {
                 config.sourceMaxAgeYears = years
             } else {
-                fields.diagnostics.append(.error(fields.location(ofKey: "source_max_age_years"), code: "config-type",
+                fields.diagnostics.append(.error(fields.location(ofKey: "source_max_age_years"), .configType,
                                                  "'source_max_age_years' must be a whole number from 1 to 100"))
             }
         }
         if let error = fields.diagnostics.first(where: { $0.severity == .error }) {
             throw ConfigurationError(diagnostic: error)
         }
-        return (config, fields.diagnostics)
+        return Staged(config, fields.diagnostics)
     }
 
     struct BaseURLProblem: Error { var message: String }
@@ -198,11 +198,5 @@ public struct SiteConfig: Sendable {
             throw BaseURLProblem(message: "base URL '\(text)' must be an absolute http(s) URL such as https://example.se/")
         }
         return text.hasSuffix("/") ? text : text + "/"
-    }
-}
-
-extension ConfigurationError {
-    init(diagnostic: Diagnostic) {
-        self.init(diagnostic.location, code: diagnostic.code, diagnostic.message)
     }
 }

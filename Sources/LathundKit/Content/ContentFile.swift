@@ -14,18 +14,14 @@ struct MarkdownSource: Sendable {
     /// Line number in the file of the body's first line, minus one (add a Markdown line number to get a file line).
     let bodyLineOffset: Int
 
-    enum ReadError: Error {
-        case diagnostic(Diagnostic)
-    }
-
     /// Splits a file's bytes; fails with a located diagnostic for invalid UTF-8 or unclosed front matter.
-    static func parse(bytes: [UInt8], relativePath: String, displayPath: String) -> Result<MarkdownSource, Diagnostic> {
+    static func parse(bytes: [UInt8], relativePath: String, displayPath: String) -> Staged<MarkdownSource?> {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
         if let offset = firstInvalidUTF8Offset(bytes) {
             let (line, column) = lineAndColumn(of: offset, in: bytes)
-            return .failure(.error(SourceLocation(file: displayPath, line: line, column: column), code: "utf8",
-                                   "file is not valid UTF-8 (byte 0x\(String(bytes[offset], radix: 16, uppercase: true)))"))
+            return Staged(nil, [.error(SourceLocation(file: displayPath, line: line, column: column), .utf8,
+                                       "file is not valid UTF-8 (byte 0x\(String(bytes[offset], radix: 16, uppercase: true)))")])
         }
         if bytes.contains(0x0D) { bytes = normalizeLineEndings(bytes) }
         let dash = UInt8(ascii: "-"), dot = UInt8(ascii: "."), newline = UInt8(ascii: "\n")
@@ -34,8 +30,8 @@ struct MarkdownSource: Sendable {
         }
         let firstEnd = bytes.firstIndex(of: newline) ?? bytes.count
         guard isFence(bytes[0..<firstEnd], dash) else {
-            return .success(MarkdownSource(relativePath: relativePath, displayPath: displayPath, frontMatter: nil,
-                                           body: String(decoding: bytes, as: UTF8.self), bodyLineOffset: 0))
+            return Staged(MarkdownSource(relativePath: relativePath, displayPath: displayPath, frontMatter: nil,
+                                         body: String(decoding: bytes, as: UTF8.self), bodyLineOffset: 0))
         }
         // Find the closing line: `---` (or `...`) alone on a line.
         let yamlStart = min(firstEnd + 1, bytes.count)
@@ -47,15 +43,15 @@ struct MarkdownSource: Sendable {
             let line = bytes[lineStart..<lineEnd]
             if isFence(line, dash) || isFence(line, dot) {
                 let bodyStart = min(lineEnd + 1, bytes.count)
-                return .success(MarkdownSource(relativePath: relativePath, displayPath: displayPath,
-                                               frontMatter: String(decoding: bytes[yamlStart..<lineStart], as: UTF8.self),
-                                               body: String(decoding: bytes[bodyStart...], as: UTF8.self),
-                                               bodyLineOffset: lineNumber))
+                return Staged(MarkdownSource(relativePath: relativePath, displayPath: displayPath,
+                                             frontMatter: String(decoding: bytes[yamlStart..<lineStart], as: UTF8.self),
+                                             body: String(decoding: bytes[bodyStart...], as: UTF8.self),
+                                             bodyLineOffset: lineNumber))
             }
             lineStart = lineEnd + 1
         }
-        return .failure(.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "front-matter-unclosed",
-                               "front matter opened here is never closed with '---'"))
+        return Staged(nil, [.error(SourceLocation(file: displayPath, line: 1, column: 1), .frontMatterUnclosed,
+                                   "front matter opened here is never closed with '---'")])
     }
 
     /// CRLF and lone CR become LF.

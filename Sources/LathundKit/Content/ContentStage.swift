@@ -57,16 +57,15 @@ struct ContentStage: Stage {
             let sourceHash = data.withUnsafeBytes { XXH64.hash($0) }
             let key = IncrementalPageMemory.contentKey(relativePath: file.relative, displayPath: displayPath, sourceHash: sourceHash)
             if let remembered = memory?.loaded(file.relative, key: key) { return (remembered, false) }
-            let (page, diagnostics) = loadPage(data, relative: file.relative, displayPath: displayPath,
-                                               sourceHash: sourceHash)
-            return (IncrementalPageMemory.Loaded(key: key, page: page, diagnostics: diagnostics), true)
+            let page = loadPage(data, relative: file.relative, displayPath: displayPath, sourceHash: sourceHash)
+            return (IncrementalPageMemory.Loaded(key: key, page: page.value, diagnostics: page.diagnostics), true)
         }
         var pages: [Page] = []
         var remembered: [String: IncrementalPageMemory.Loaded] = [:]
         var redone = 0
         for (file, (result, isNew)) in zip(markdownFiles, results) {
             guard let result else {
-                diagnostics.append(.error(SourceLocation(file: display(file.relative)), code: "content-read",
+                diagnostics.append(.error(SourceLocation(file: display(file.relative)), .contentRead,
                                           "cannot read file"))
                 continue
             }
@@ -103,7 +102,7 @@ struct ContentStage: Stage {
             names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         } catch {
             diagnostics.append(.error(SourceLocation(file: relative.isEmpty ? displayRoot : display(relative)),
-                                      code: "content-read", "cannot read folder: \(error.localizedDescription)"))
+                                      .contentRead, "cannot read folder: \(error.localizedDescription)"))
             return
         }
         for name in names {
@@ -116,12 +115,12 @@ struct ContentStage: Stage {
             if (info.st_mode & S_IFMT) == S_IFLNK {
                 resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
                 guard resolved == root || resolved.hasPrefix(root + "/") else {
-                    diagnostics.append(.error(SourceLocation(file: display(childRelative)), code: "symlink-outside",
+                    diagnostics.append(.error(SourceLocation(file: display(childRelative)), .symlinkOutside,
                                               "symbolic link points outside the content folder; refused"))
                     continue
                 }
                 guard stat(resolved, &info) == 0 else {
-                    diagnostics.append(.error(SourceLocation(file: display(childRelative)), code: "symlink-broken",
+                    diagnostics.append(.error(SourceLocation(file: display(childRelative)), .symlinkBroken,
                                               "symbolic link points to nothing"))
                     continue
                 }
@@ -133,33 +132,29 @@ struct ContentStage: Stage {
             case S_IFREG:
                 visit(childRelative, resolved)
             default:
-                diagnostics.append(.warning(SourceLocation(file: display(childRelative)), code: "content-special-file",
+                diagnostics.append(.warning(SourceLocation(file: display(childRelative)), .contentSpecialFile,
                                             "not a regular file or folder; skipped"))
             }
         }
     }
 
     /// Types one Markdown file's front matter and derives its URL.
-    private func loadPage(_ data: Data, relative: String, displayPath: String, sourceHash: UInt64) -> (Page?, [Diagnostic]) {
-        let source: MarkdownSource
-        switch MarkdownSource.parse(bytes: [UInt8](data), relativePath: relative, displayPath: displayPath) {
-        case .success(let parsed): source = parsed
-        case .failure(let diagnostic): return (nil, [diagnostic])
-        }
+    private func loadPage(_ data: Data, relative: String, displayPath: String, sourceHash: UInt64) -> Staged<Page?> {
+        let read = MarkdownSource.parse(bytes: [UInt8](data), relativePath: relative, displayPath: displayPath)
+        guard let source = read.value else { return Staged(nil, read.diagnostics) }
         var components = relative.split(separator: "/").map(String.init)
         let fileName = components.removeLast()
         let section = components.first.map(Slug.make) ?? ""
-        let (parsed, frontMatterDiagnostics) = FrontMatter.parse(yaml: source.frontMatter, file: displayPath, lineOffset: 1,
-                                                      section: section)
-        var diagnostics = frontMatterDiagnostics
-        guard let frontMatter = parsed else { return (nil, diagnostics) }
+        let parsed = FrontMatter.parse(yaml: source.frontMatter, file: displayPath, lineOffset: 1, section: section)
+        var diagnostics = parsed.diagnostics
+        guard let frontMatter = parsed.value else { return Staged(nil, diagnostics) }
         var urlComponents: [String] = []
         for folder in components {
             let slug = Slug.make(folder)
             if slug.isEmpty {
-                diagnostics.append(.error(SourceLocation(file: displayPath), code: "bad-slug",
+                diagnostics.append(.error(SourceLocation(file: displayPath), .badSlug,
                                           "folder name '\(folder)' gives an empty URL part"))
-                return (nil, diagnostics)
+                return Staged(nil, diagnostics)
             }
             urlComponents.append(slug)
         }
@@ -174,15 +169,15 @@ struct ContentStage: Stage {
                 base = slug.value
                 location = slug.location
                 if slug.value.contains("/") || slug.value.contains("\\") || slug.value.contains("..") {
-                    diagnostics.append(.error(location, code: "bad-slug",
+                    diagnostics.append(.error(location, .badSlug,
                                               "slug '\(slug.value)' must be one URL part, without '/' or '..'"))
-                    return (nil, diagnostics)
+                    return Staged(nil, diagnostics)
                 }
             }
             let slug = Slug.make(base)
             if slug.isEmpty {
-                diagnostics.append(.error(location, code: "bad-slug", "'\(base)' gives an empty slug"))
-                return (nil, diagnostics)
+                diagnostics.append(.error(location, .badSlug, "'\(base)' gives an empty slug"))
+                return Staged(nil, diagnostics)
             }
             urlComponents.append(slug)
         }
@@ -190,7 +185,7 @@ struct ContentStage: Stage {
         let page = Page(relativePath: relative, displayPath: displayPath, kind: kind, section: section, url: url,
                         frontMatter: frontMatter, body: source.body, bodyLineOffset: source.bodyLineOffset,
                         sourceHash: sourceHash)
-        return (page, diagnostics)
+        return Staged(page, diagnostics)
     }
 }
 

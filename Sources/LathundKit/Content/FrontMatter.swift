@@ -52,22 +52,22 @@ public struct FrontMatter: Sendable {
     static let reportSection = "rapporter"
 
     /// Parses and types front matter. Returns nil (with errors) when the page cannot be built.
-    static func parse(yaml: String?, file: String, lineOffset: Int, section: String) -> (FrontMatter?, [Diagnostic]) {
+    static func parse(yaml: String?, file: String, lineOffset: Int, section: String) -> Staged<FrontMatter?> {
         let start = SourceLocation(file: file, line: 1, column: 1)
         guard let yaml else {
-            return (nil, [.error(start, code: "missing-title", "page has no front matter; 'title' is required")])
+            return Staged(nil, [.error(start, .missingTitle, "page has no front matter; 'title' is required")])
         }
         let root: Node?
         do {
             root = try YAMLFields.compose(yaml)
         } catch {
-            return (nil, [YAMLFields.diagnostic(for: error, file: file, lineOffset: lineOffset)])
+            return Staged(nil, [YAMLFields.diagnostic(for: error, file: file, lineOffset: lineOffset)])
         }
         guard let root, case .mapping(let mapping) = root else {
             if root == nil {
-                return (nil, [.error(start, code: "missing-title", "front matter is empty; 'title' is required")])
+                return Staged(nil, [.error(start, .missingTitle, "front matter is empty; 'title' is required")])
             }
-            return (nil, [.error(SourceLocation(file: file, line: lineOffset + 1, column: 1), code: "front-matter-type",
+            return Staged(nil, [.error(SourceLocation(file: file, line: lineOffset + 1, column: 1), .frontMatterType,
                                  "front matter must be a mapping of keys to values")])
         }
         var fields = YAMLFields(mapping: mapping, file: file, lineOffset: lineOffset)
@@ -81,7 +81,7 @@ public struct FrontMatter: Sendable {
 
         let title = fields.nonEmptyString("title")
         if !fields.has("title") {
-            fields.diagnostics.append(.error(start, code: "missing-title", "'title' is required"))
+            fields.diagnostics.append(.error(start, .missingTitle, "'title' is required"))
         }
         var matter = FrontMatter(title: title ?? "")
         matter.description = fields.string("description")
@@ -109,6 +109,6 @@ public struct FrontMatter: Sendable {
                                          status: fields.string("status"))
         }
         let failed = fields.diagnostics.contains { $0.severity == .error }
-        return (failed ? nil : matter, fields.diagnostics)
+        return Staged(failed ? nil : matter, fields.diagnostics)
     }
 }

@@ -50,16 +50,18 @@ public struct SourceReference: Sendable, Equatable {
 
     private static func read(_ entry: inout YAMLFields) -> SourceReference? {
         entry.warnAboutUnknownKeys(known: keys, what: "source")
-        for (key, what) in [("title", "its title"), ("publisher", "who published it (a name from publishers: in lathund.yml)"),
-                            ("date", "the date of the document itself (ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD)")]
-        where !entry.has(key) {
-            entry.diagnostics.append(.error(entry.start, code: "source-\(key)", "every source needs '\(key)': \(what)"))
+        for (key, code, what): (String, DiagnosticCode, String) in [
+            ("title", .sourceTitle, "its title"),
+            ("publisher", .sourcePublisher, "who published it (a name from publishers: in lathund.yml)"),
+            ("date", .sourceDate, "the date of the document itself (ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD)"),
+        ] where !entry.has(key) {
+            entry.diagnostics.append(.error(entry.start, code, "every source needs '\(key)': \(what)"))
         }
         let title = entry.nonEmptyString("title")
         var publishers = entry.stringList("publisher") ?? []
         publishers = publishers.map { Located(value: $0.value.trimmingWhitespace(), location: $0.location) }
         if entry.has("publisher"), publishers.isEmpty || publishers.contains(where: { $0.value.isEmpty }) {
-            entry.diagnostics.append(.error(entry.location(ofKey: "publisher"), code: "source-publisher",
+            entry.diagnostics.append(.error(entry.location(ofKey: "publisher"), .sourcePublisher,
                                             "'publisher' must name who published the source"))
         }
         var date: DatasetDate?
@@ -67,7 +69,7 @@ public struct SourceReference: Sendable, Equatable {
         if let text, text != undated {
             date = DatasetDate(text)
             if date == nil {
-                entry.diagnostics.append(.error(entry.location(of: entry.values["date"]!), code: "source-date",
+                entry.diagnostics.append(.error(entry.location(of: entry.values["date"]!), .sourceDate,
                                                 "source date '\(text)' is not a date: write ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD (the date of the document itself), or '\(undated)' with 'read:' when it shows none"))
             }
         }
@@ -79,7 +81,7 @@ public struct SourceReference: Sendable, Equatable {
         let url = entry.nonEmptyString("url")
         // Written into `href` as it is: only web addresses and site paths (LinkSafety).
         if let url, !LinkSafety.isWebAddressOrSitePath(url) {
-            entry.diagnostics.append(.error(entry.location(ofKey: "url"), code: "source-url",
+            entry.diagnostics.append(.error(entry.location(ofKey: "url"), .sourceUrl,
                                             LinkSafety.problem(url, what: "source url")))
         }
         let section = entry.nonEmptyString("section")
@@ -106,18 +108,19 @@ public struct Review: Sendable, Equatable {
     static func read(_ fields: inout YAMLFields, key: String = "reviewed") -> Review? {
         guard let node = fields.values[key] else { return nil }
         guard case .mapping = node else {
-            fields.diagnostics.append(.error(fields.location(of: node), code: "review-form",
+            fields.diagnostics.append(.error(fields.location(of: node), .reviewForm,
                                              "'\(key)' must say when, by whom and against what the facts were checked: \(example)"))
             return nil
         }
         guard var review = fields.mapping(key) else { return nil }
         review.warnAboutUnknownKeys(known: keys, what: "reviewed")
         let at = fields.location(ofKey: key)
-        for (name, what) in [("date", "when the facts were checked (ÅÅÅÅ-MM-DD)"),
-                             ("by", "the role that checked them, such as \"Redaktionen\""),
-                             ("against", "what they were checked against, as it was done, such as \"källorna nedan\"")]
-        where !review.has(name) {
-            review.diagnostics.append(.error(at, code: "review-\(name)", "'\(key)' needs '\(name)': \(what)"))
+        for (name, code, what): (String, DiagnosticCode, String) in [
+            ("date", .reviewDate, "when the facts were checked (ÅÅÅÅ-MM-DD)"),
+            ("by", .reviewBy, "the role that checked them, such as \"Redaktionen\""),
+            ("against", .reviewAgainst, "what they were checked against, as it was done, such as \"källorna nedan\""),
+        ] where !review.has(name) {
+            review.diagnostics.append(.error(at, code, "'\(key)' needs '\(name)': \(what)"))
         }
         let date = review.day("date")
         let by = review.nonEmptyString("by")

@@ -18,14 +18,14 @@ struct DataStage: Stage {
     }
 
     func run() -> Staged<Output> {
-        let (datasets, datasetDiagnostics) = DatasetLoader.load(assets: content.assets)
-        var diagnostics = datasetDiagnostics
+        let datasets = DatasetLoader.load(assets: content.assets)
+        var diagnostics = datasets.diagnostics
         var glossary: [GlossaryTerm]?
         if let path = content.glossaryPath, let name = setup.config.glossary {
-            let (terms, glossaryDiagnostics) = GlossaryLoader.load(path: path, displayPath: setup.contentDisplay + "/" + name,
-                                                                   pages: Set(content.pages.map(\.relativePath)))
-            diagnostics += glossaryDiagnostics
-            glossary = terms
+            let terms = GlossaryLoader.load(path: path, displayPath: setup.contentDisplay + "/" + name,
+                                            pages: Set(content.pages.map(\.relativePath)))
+            diagnostics += terms.diagnostics
+            glossary = terms.value
         }
         var writingAid: WritingAid?
         if let path = content.writingAidPath, let name = setup.config.writingAid {
@@ -36,13 +36,12 @@ struct DataStage: Stage {
         }
         var synonyms: [SynonymEntry] = []
         if let path = content.synonymsPath, let name = setup.config.synonyms {
-            let (entries, synonymDiagnostics) = SynonymsLoader.load(path: path, displayPath: setup.contentDisplay + "/" + name)
-            diagnostics += synonymDiagnostics
-            synonyms = entries
+            let entries = SynonymsLoader.load(path: path, displayPath: setup.contentDisplay + "/" + name)
+            diagnostics += entries.diagnostics
+            synonyms = entries.value
         }
-        let generated = GeneratedPage.site(config: setup.config, datasets: datasets, glossary: glossary)
-        return Staged(Output(datasets: datasets, glossary: glossary ?? [], generated: generated, writingAid: writingAid,
-                             synonyms: synonyms),
-                      diagnostics)
+        let generated = GeneratedPage.site(config: setup.config, datasets: datasets.value, glossary: glossary)
+        return Staged(Output(datasets: datasets.value, glossary: glossary ?? [], generated: generated,
+                             writingAid: writingAid, synonyms: synonyms), diagnostics)
     }
 }

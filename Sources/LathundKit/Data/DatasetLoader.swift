@@ -10,7 +10,7 @@ enum DatasetLoader {
     static let metadataKeys: Set<String> = ["title", "description", "unit", "sources", "period", "columns", "chart", "note"]
 
     /// Finds the pairs among the content folder's assets (files directly in `data/`).
-    static func load(assets: [Asset]) -> (DatasetCatalog, [Diagnostic]) {
+    static func load(assets: [Asset]) -> Staged<DatasetCatalog> {
         var csvFiles: [String: Asset] = [:]
         var metaFiles: [String: Asset] = [:]
         for asset in assets where asset.relativePath.hasPrefix(folder) {
@@ -24,69 +24,67 @@ enum DatasetLoader {
         for name in Set(csvFiles.keys).union(metaFiles.keys).sorted() {
             // A missing half is one more error; the half that is there is still checked, so the writer sees every
             // problem of the dataset in one build.
-            let csv: Result<String, Diagnostic>, meta: Result<String, Diagnostic>
+            let csv: Staged<String?>, meta: Staged<String?>
             if let file = csvFiles[name] {
                 csv = read(file)
             } else {
-                csv = .failure(.error(SourceLocation(file: metaFiles[name]!.displayPath, line: 1, column: 1),
-                                      code: "dataset-missing-csv", "metadata without data: add \(name).csv beside it"))
+                csv = Staged(nil, [.error(SourceLocation(file: metaFiles[name]!.displayPath, line: 1, column: 1),
+                                          .datasetMissingCsv, "metadata without data: add \(name).csv beside it")])
             }
             if let file = metaFiles[name] {
                 meta = read(file)
             } else {
-                meta = .failure(.error(SourceLocation(file: csvFiles[name]!.displayPath, line: 1, column: 1),
-                                       code: "dataset-missing-metadata",
-                                       "dataset without metadata: add \(name).yml beside it (see content/data/README.md)"))
+                meta = Staged(nil, [.error(SourceLocation(file: csvFiles[name]!.displayPath, line: 1, column: 1),
+                                           .datasetMissingMetadata,
+                                           "dataset without metadata: add \(name).yml beside it (see content/data/README.md)")])
             }
             let present = (csvFiles[name] ?? metaFiles[name]!).displayPath.dropLast(4)
-            let (dataset, problems) = parse(name: name, csv: csv, csvDisplay: csvFiles[name]?.displayPath ?? present + ".csv",
-                                            metadata: meta, metadataDisplay: metaFiles[name]?.displayPath ?? present + ".yml")
-            diagnostics += problems
-            if let dataset { datasets.append(dataset) }
+            let dataset = parse(name: name, csv: csv, csvDisplay: csvFiles[name]?.displayPath ?? present + ".csv",
+                                metadata: meta, metadataDisplay: metaFiles[name]?.displayPath ?? present + ".yml")
+            diagnostics += dataset.diagnostics
+            if let dataset = dataset.value { datasets.append(dataset) }
         }
-        return (DatasetCatalog(datasets), diagnostics)
+        return Staged(DatasetCatalog(datasets), diagnostics)
     }
 
-    private static func read(_ asset: Asset) -> Result<String, Diagnostic> {
+    /// A file's text, or nil (with the reason) when it cannot be read as UTF-8.
+    private static func read(_ asset: Asset) -> Staged<String?> {
         guard let data = FileManager.default.contents(atPath: asset.absolutePath) else {
-            return .failure(.error(SourceLocation(file: asset.displayPath), code: "dataset-read", "cannot read the file"))
+            return Staged(nil, [.error(SourceLocation(file: asset.displayPath), .datasetRead, "cannot read the file")])
         }
         if let text = String(data: data, encoding: .utf8) {
-            return .success(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+            return Staged(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         }
         var line = 1
         for chunk in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
             if String(data: Data(chunk), encoding: .utf8) == nil { break }
             line += 1
         }
-        return .failure(.error(SourceLocation(file: asset.displayPath, line: line, column: 1), code: "utf8",
-                               "the file is not valid UTF-8"))
+        return Staged(nil, [.error(SourceLocation(file: asset.displayPath, line: line, column: 1), .utf8,
+                                   "the file is not valid UTF-8")])
     }
 
-    static func parse(name: String, csv: Result<String, Diagnostic>, csvDisplay: String,
-                      metadata: Result<String, Diagnostic>, metadataDisplay: String) -> (Dataset?, [Diagnostic]) {
+    /// A dataset from its CSV text and its metadata text (nil with the reason when a file could not be read).
+    static func parse(name: String, csv: Staged<String?>, csvDisplay: String,
+                      metadata: Staged<String?>, metadataDisplay: String) -> Staged<Dataset?> {
         var diagnostics: [Diagnostic] = []
         if Slug.make(name) != name {
-            diagnostics.append(.error(SourceLocation(file: csvDisplay, line: 1, column: 1), code: "dataset-name",
+            diagnostics.append(.error(SourceLocation(file: csvDisplay, line: 1, column: 1), .datasetName,
                                       "dataset name '\(name)' must be lower case letters a–z, digits and hyphens"))
         }
         /// The file's text parsed, or nothing when it could not be read; problems go to `diagnostics` either way.
-        func parsed<Value>(_ file: Result<String, Diagnostic>, _ parse: (String) -> (Value?, [Diagnostic])) -> Value? {
-            switch file {
-            case .success(let text):
-                let (value, problems) = parse(text)
-                diagnostics += problems
-                return value
-            case .failure(let problem):
-                diagnostics.append(problem)
-                return nil
-            }
+        func parsed<Value>(_ file: Staged<String?>, _ parse: (String) -> Staged<Value?>) -> Value? {
+            diagnostics += file.diagnostics
+            guard let text = file.value else { return nil }
+            let value = parse(text)
+            diagnostics += value.diagnostics
+            return value.value
         }
         let table = parsed(csv) { CSVTable.read($0, file: csvDisplay) }
         // The metadata as far as it could be read: with an error in it, the CSV is still checked against the columns
         // it does type, so that one build reports both files' problems.
         let meta = parsed(metadata) { Metadata.read($0, file: metadataDisplay) }
-        guard let table else { return (nil, diagnostics) }
+        guard let table else { return Staged(nil, diagnostics) }
 
         // Columns: the metadata must describe exactly the CSV's columns (compared when it has a 'columns' list).
         var typed: [Dataset.Column?] = Array(repeating: nil, count: table.header.count)
@@ -95,7 +93,7 @@ enum DatasetLoader {
             for (position, header) in table.header.enumerated() {
                 guard let column = declared.removeValue(forKey: header) else {
                     if !meta.untypedColumns.contains(header) {
-                        diagnostics.append(.error(table.location(row: 0, field: position), code: "dataset-column",
+                        diagnostics.append(.error(table.location(row: 0, field: position), .datasetColumn,
                                                   "column '\(header)' is not described under 'columns' in \(metadataDisplay)\(DidYouMean.hint(for: header, among: declared.keys))"))
                     }
                     continue
@@ -103,7 +101,7 @@ enum DatasetLoader {
                 typed[position] = column.column
             }
             for column in meta.columns where declared[column.column.name] != nil {
-                diagnostics.append(.error(column.location, code: "dataset-unknown-column",
+                diagnostics.append(.error(column.location, .datasetUnknownColumn,
                                           "column '\(column.column.name)' is not in the header of \(csvDisplay)\(DidYouMean.hint(for: column.column.name, among: table.header))"))
             }
         }
@@ -115,7 +113,7 @@ enum DatasetLoader {
             let fields = table.rows[rowNumber]
             if fields.count != table.header.count {
                 let field = min(fields.count, table.header.count)
-                diagnostics.append(.error(table.location(row: rowNumber, field: field), code: "dataset-ragged-row",
+                diagnostics.append(.error(table.location(row: rowNumber, field: field), .datasetRaggedRow,
                                           "row has \(fields.count) \(fields.count == 1 ? "field" : "fields"), the header has \(table.header.count)"))
                 continue
             }
@@ -125,7 +123,7 @@ enum DatasetLoader {
                 switch Self.value(field, type: column.type) {
                 case .success(let value): values.append(value)
                 case .failure(let problem):
-                    diagnostics.append(.error(table.location(row: rowNumber, field: position), code: problem.code,
+                    diagnostics.append(.error(table.location(row: rowNumber, field: position), problem.code,
                                               "'\(field)' in column '\(column.name)' \(problem.message)"))
                     values.append(.missing)
                 }
@@ -133,40 +131,40 @@ enum DatasetLoader {
             rows.append(values)
         }
         let columns = typed.compactMap { $0 }
-        guard let meta, columns.count == table.header.count else { return (nil, diagnostics) }
+        guard let meta, columns.count == table.header.count else { return Staged(nil, diagnostics) }
         var spec: ChartSpec?
         if let chart = meta.chart {
             var fields = chart
             spec = ChartSpecReader.read(&fields, columns: columns, defaults: nil)
             diagnostics += fields.diagnostics
         }
-        guard let spec, !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
-        return (Dataset(name: name, title: meta.title, description: meta.description, unit: meta.unit,
+        guard let spec, !diagnostics.contains(where: { $0.severity == .error }) else { return Staged(nil, diagnostics) }
+        return Staged(Dataset(name: name, title: meta.title, description: meta.description, unit: meta.unit,
                         sources: meta.sources, period: meta.period, note: meta.note, columns: columns, rows: rows,
                         chart: spec), diagnostics)
     }
 
     struct ValueProblem: Error {
-        let code: String
+        let code: DiagnosticCode
         let message: String
     }
 
     /// An empty cell is a missing value; numbers are written with a dot and no thousands separator (`7.4`).
     static func value(_ field: String, type: Dataset.ColumnType) -> Result<Dataset.Value, ValueProblem> {
-        if field.isEmpty { return type == .date ? .failure(ValueProblem(code: "dataset-bad-date", message: "is empty; a date column needs a date")) : .success(.missing) }
+        if field.isEmpty { return type == .date ? .failure(ValueProblem(code: .datasetBadDate, message: "is empty; a date column needs a date")) : .success(.missing) }
         switch type {
         case .text:
             return .success(.text(field))
         case .date:
             guard let date = DatasetDate(field) else {
-                return .failure(ValueProblem(code: "dataset-bad-date", message: "is not a date (ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM or ÅÅÅÅ)"))
+                return .failure(ValueProblem(code: .datasetBadDate, message: "is not a date (ÅÅÅÅ-MM-DD, ÅÅÅÅ-MM or ÅÅÅÅ)"))
             }
             return .success(.date(date))
         case .number:
             guard let value = MachineNumber.parse(field) else {
                 let hint = field.contains(",") ? " (write decimals with a dot: 7.4)"
                     : field.contains(" ") || field.contains("\u{00A0}") ? " (write it without spaces: 34195499)" : ""
-                return .failure(ValueProblem(code: "dataset-not-a-number", message: "is not a number\(hint)"))
+                return .failure(ValueProblem(code: .datasetNotANumber, message: "is not a number\(hint)"))
             }
             return .success(.number(value, text: field))
         }
@@ -189,22 +187,22 @@ enum DatasetLoader {
         var untypedColumns: Set<String> = []
         var chart: YAMLFields?
 
-        static func read(_ text: String, file: String) -> (Metadata?, [Diagnostic]) {
+        static func read(_ text: String, file: String) -> Staged<Metadata?> {
             let root: Node?
             do {
                 root = try YAMLFields.compose(text)
             } catch {
-                return (nil, [YAMLFields.diagnostic(for: error, file: file, lineOffset: 0)])
+                return Staged(nil, [YAMLFields.diagnostic(for: error, file: file, lineOffset: 0)])
             }
             guard case .mapping(let mapping)? = root else {
-                return (nil, [.error(SourceLocation(file: file, line: 1, column: 1), code: "dataset-metadata",
+                return Staged(nil, [.error(SourceLocation(file: file, line: 1, column: 1), .datasetMetadata,
                                      "the metadata must be a mapping with title, description, unit, sources, period, columns and chart")])
             }
             var fields = YAMLFields(mapping: mapping, file: file, lineOffset: 0)
             fields.warnAboutUnknownKeys(known: metadataKeys, what: "dataset")
             var meta = Metadata()
             for key in ["title", "description", "unit", "sources", "period", "columns", "chart"] where !fields.has(key) {
-                fields.diagnostics.append(.error(SourceLocation(file: file, line: 1, column: 1), code: "dataset-metadata",
+                fields.diagnostics.append(.error(SourceLocation(file: file, line: 1, column: 1), .datasetMetadata,
                                                  "the metadata needs '\(key)'"))
             }
             meta.title = fields.nonEmptyString("title") ?? ""
@@ -212,7 +210,7 @@ enum DatasetLoader {
             meta.unit = fields.nonEmptyString("unit") ?? ""
             meta.sources = SourceReference.readList(&fields)
             if fields.has("sources"), meta.sources.isEmpty, !fields.diagnostics.contains(where: { $0.severity == .error }) {
-                fields.diagnostics.append(.error(fields.location(ofKey: "sources"), code: "dataset-metadata",
+                fields.diagnostics.append(.error(fields.location(ofKey: "sources"), .datasetMetadata,
                                                  "'sources' must list at least one source: {title, publisher, date}"))
             }
             meta.period = fields.nonEmptyString("period") ?? ""
@@ -233,15 +231,15 @@ enum DatasetLoader {
                         type = column.nonEmptyString("type")
                         label = column.nonEmptyString("label")
                         if column.has("type") { typeLocation = column.location(of: column.values["type"]!) }
-                        else { column.diagnostics.append(.error(columns.location(ofKey: name), code: "dataset-column-type", "column '\(name)' needs a type: date, number or text")) }
+                        else { column.diagnostics.append(.error(columns.location(ofKey: name), .datasetColumnType, "column '\(name)' needs a type: date, number or text")) }
                         columns.diagnostics += column.diagnostics
                     default:
-                        columns.diagnostics.append(.error(typeLocation, code: "dataset-column-type",
+                        columns.diagnostics.append(.error(typeLocation, .datasetColumnType,
                                                           "column '\(name)' must be a type (date, number, text) or {type, label}"))
                     }
                     guard let type else { meta.untypedColumns.insert(name); continue }
                     guard let columnType = Dataset.ColumnType(rawValue: type) else {
-                        columns.diagnostics.append(.error(typeLocation, code: "dataset-column-type",
+                        columns.diagnostics.append(.error(typeLocation, .datasetColumnType,
                                                           "unknown column type '\(type)'; use date, number or text\(DidYouMean.hint(for: type, among: Dataset.ColumnType.allCases.map(\.rawValue)))"))
                         meta.untypedColumns.insert(name)
                         continue
@@ -252,7 +250,7 @@ enum DatasetLoader {
                 fields.diagnostics += columns.diagnostics
             }
             meta.chart = fields.mapping("chart")
-            return (meta, fields.diagnostics)
+            return Staged(meta, fields.diagnostics)
         }
 
         /// `antal_individer` → "Antal individer".
@@ -272,7 +270,7 @@ enum ChartSpecReader {
         let names = columns.map(\.name)
         func column(_ key: String, _ name: String, location: SourceLocation) -> Dataset.Column? {
             guard let column = columns.first(where: { $0.name == name }) else {
-                fields.diagnostics.append(.error(location, code: "chart-unknown-column",
+                fields.diagnostics.append(.error(location, .chartUnknownColumn,
                                                  "'\(key)' names the column '\(name)', which the dataset does not have\(DidYouMean.hint(for: name, among: names))"))
                 return nil
             }
@@ -284,25 +282,25 @@ enum ChartSpecReader {
             if let kind = ChartSpec.Kind(rawValue: type) {
                 spec.kind = kind
             } else {
-                fields.diagnostics.append(.error(fields.location(of: fields.values["type"]!), code: "chart-type",
+                fields.diagnostics.append(.error(fields.location(of: fields.values["type"]!), .chartType,
                                                  "unknown chart type '\(type)'; use line, bar, grouped-bar or stacked-bar\(DidYouMean.hint(for: type, among: ChartSpec.Kind.allCases.map(\.rawValue)))"))
                 failed = true
             }
         } else if defaults == nil, !fields.has("type") {
-            fields.diagnostics.append(.error(fields.location(ofKey: "chart"), code: "chart-type", "the chart needs 'type'"))
+            fields.diagnostics.append(.error(fields.location(ofKey: "chart"), .chartType, "the chart needs 'type'"))
             failed = true
         }
         if let x = fields.nonEmptyString("x") {
             if let found = column("x", x, location: fields.location(of: fields.values["x"]!)) {
                 if found.type == .number {
-                    fields.diagnostics.append(.error(fields.location(of: fields.values["x"]!), code: "chart-column-type",
+                    fields.diagnostics.append(.error(fields.location(of: fields.values["x"]!), .chartColumnType,
                                                      "'x' must be a date or text column; '\(x)' holds numbers"))
                     failed = true
                 }
                 spec.x = x
             } else { failed = true }
         } else if spec.x.isEmpty {
-            fields.diagnostics.append(.error(fields.location(ofKey: "chart"), code: "chart-x", "the chart needs 'x', the column along the axis"))
+            fields.diagnostics.append(.error(fields.location(ofKey: "chart"), .chartX, "the chart needs 'x', the column along the axis"))
             failed = true
         }
         if let ys = fields.stringList("y") {
@@ -310,19 +308,19 @@ enum ChartSpecReader {
             for y in ys {
                 guard let found = column("y", y.value, location: y.location) else { failed = true; continue }
                 if found.type != .number {
-                    fields.diagnostics.append(.error(y.location, code: "chart-column-type",
+                    fields.diagnostics.append(.error(y.location, .chartColumnType,
                                                      "'y' must name number columns; '\(y.value)' is a \(found.type.rawValue) column"))
                     failed = true
                 }
                 chosen.append(y.value)
             }
             if chosen.isEmpty, !failed {
-                fields.diagnostics.append(.error(fields.location(ofKey: "y"), code: "chart-y", "'y' must name at least one number column"))
+                fields.diagnostics.append(.error(fields.location(ofKey: "y"), .chartY, "'y' must name at least one number column"))
                 failed = true
             }
             spec.y = chosen
         } else if spec.y.isEmpty {
-            fields.diagnostics.append(.error(fields.location(ofKey: "chart"), code: "chart-y", "the chart needs 'y', the number column to draw"))
+            fields.diagnostics.append(.error(fields.location(ofKey: "chart"), .chartY, "the chart needs 'y', the number column to draw"))
             failed = true
         }
         if fields.has("series") {
@@ -334,7 +332,7 @@ enum ChartSpecReader {
             }
         }
         if spec.series != nil, spec.y.count > 1 {
-            fields.diagnostics.append(.error(fields.location(ofKey: fields.has("series") ? "series" : "y"), code: "chart-series",
+            fields.diagnostics.append(.error(fields.location(ofKey: fields.has("series") ? "series" : "y"), .chartSeries,
                                              "use either 'series' (one y column split by a text column) or several 'y' columns, not both"))
             failed = true
         }
@@ -377,7 +375,7 @@ struct CSVTable {
 
     private init(file: String) { self.file = file }
 
-    static func read(_ text: String, file: String) -> (CSVTable?, [Diagnostic]) {
+    static func read(_ text: String, file: String) -> Staged<CSVTable?> {
         var table = CSVTable(file: file)
         table.rawLines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
         let quotes = text.unicodeScalars.reduce(0) { $0 + ($1 == "\"" ? 1 : 0) }
@@ -386,14 +384,14 @@ struct CSVTable {
             let line = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
                 .last { $0.element.contains("\"") }?.offset ?? 0
             let column = (table.rawLines.indices.contains(line) ? table.rawLines[line].firstIndex(of: "\"").map { table.rawLines[line].distance(from: table.rawLines[line].startIndex, to: $0) } : nil) ?? 0
-            return (nil, [.error(SourceLocation(file: file, line: line + 1, column: column + 1), code: "dataset-quote",
+            return Staged(nil, [.error(SourceLocation(file: file, line: line + 1, column: column + 1), .datasetQuote,
                                  "a quoted field is not closed (a \" is missing)")])
         }
         let reader: CSVReader
         do {
             reader = try CSVReader(string: text, hasHeaderRow: false)
         } catch {
-            return (nil, [.error(SourceLocation(file: file, line: 1, column: 1), code: "dataset-empty",
+            return Staged(nil, [.error(SourceLocation(file: file, line: 1, column: 1), .datasetEmpty,
                                  "the file is empty; it needs a header row")])
         }
         var line = 1
@@ -406,16 +404,16 @@ struct CSVTable {
             line += 1 + breaks
         }
         if table.rows.isEmpty {
-            return (nil, [.error(SourceLocation(file: file, line: 1, column: 1), code: "dataset-empty",
+            return Staged(nil, [.error(SourceLocation(file: file, line: 1, column: 1), .datasetEmpty,
                                  "the file is empty; it needs a header row")])
         }
         var diagnostics: [Diagnostic] = []
         var seen = Set<String>()
         for (position, name) in table.header.enumerated() where !seen.insert(name).inserted || name.isEmpty {
-            diagnostics.append(.error(table.location(row: 0, field: position), code: "dataset-header",
+            diagnostics.append(.error(table.location(row: 0, field: position), .datasetHeader,
                                       name.isEmpty ? "a column has no name" : "column '\(name)' appears twice in the header"))
         }
-        return (diagnostics.isEmpty ? table : nil, diagnostics)
+        return Staged(diagnostics.isEmpty ? table : nil, diagnostics)
     }
 
     private static func lineBreaks(in field: String) -> Int {

@@ -16,27 +16,27 @@ public struct GlossaryTerm: Sendable, Equatable {
 /// Loads the glossary: a YAML list of `{term, expansion, definition, page}`. `page` must name one of `pages`
 /// (content paths of the site's pages) when they are given.
 enum GlossaryLoader {
-    static func load(path: String, displayPath: String, pages: Set<String>? = nil) -> ([GlossaryTerm], [Diagnostic]) {
+    static func load(path: String, displayPath: String, pages: Set<String>? = nil) -> Staged<[GlossaryTerm]> {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return ([], [.error(SourceLocation(file: displayPath), code: "glossary-read", "cannot read glossary")])
+            return Staged([], [.error(SourceLocation(file: displayPath), .glossaryRead, "cannot read glossary")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return ([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "utf8",
+            return Staged([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), .utf8,
                                 "glossary is not valid UTF-8")])
         }
         return parse(text, displayPath: displayPath, pages: pages)
     }
 
-    static func parse(_ text: String, displayPath: String, pages: Set<String>? = nil) -> ([GlossaryTerm], [Diagnostic]) {
+    static func parse(_ text: String, displayPath: String, pages: Set<String>? = nil) -> Staged<[GlossaryTerm]> {
         let root: Node?
         do {
             root = try YAMLFields.compose(text)
         } catch {
-            return ([], [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
+            return Staged([], [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
         }
-        guard let root else { return ([], []) }
+        guard let root else { return Staged([], []) }
         guard case .sequence(let sequence) = root else {
-            return ([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "glossary-type",
+            return Staged([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), .glossaryType,
                                 "the glossary must be a list of {term, expansion, definition}")])
         }
         var terms: [GlossaryTerm] = []
@@ -47,7 +47,7 @@ enum GlossaryLoader {
             guard case .mapping(let mapping) = item else {
                 let mark = item.mark
                 diagnostics.append(.error(SourceLocation(file: displayPath, line: mark?.line ?? 0, column: mark?.column ?? 0),
-                                          code: "glossary-type", "each glossary entry must be a mapping"))
+                                          .glossaryType, "each glossary entry must be a mapping"))
                 continue
             }
             var fields = YAMLFields(mapping: mapping, file: displayPath, lineOffset: 0)
@@ -57,17 +57,17 @@ enum GlossaryLoader {
             let definition = fields.nonEmptyString("definition")
             var page = fields.nonEmptyString("page")
             if let path = page, let pages, !pages.contains(path) {
-                fields.diagnostics.append(.error(fields.location(ofValue: "page"), code: "glossary-page",
+                fields.diagnostics.append(.error(fields.location(ofValue: "page"), .glossaryPage,
                                                  "page '\(path)' names no page in content/\(DidYouMean.hint(for: path, among: pages))"))
                 page = nil
             }
             for key in ["term", "definition"] where !fields.has(key) {
-                fields.diagnostics.append(.error(entryLocation, code: "glossary-entry", "glossary entry needs '\(key)'"))
+                fields.diagnostics.append(.error(entryLocation, .glossaryEntry, "glossary entry needs '\(key)'"))
             }
             diagnostics += fields.diagnostics
             guard let term, let definition else { continue }
             if let earlier = seen[term.lowercased()] {
-                diagnostics.append(.warning(entryLocation, code: "glossary-duplicate",
+                diagnostics.append(.warning(entryLocation, .glossaryDuplicate,
                                             "'\(term)' is already defined at line \(earlier.line)"))
             }
             seen[term.lowercased()] = entryLocation
@@ -75,6 +75,6 @@ enum GlossaryLoader {
             terms.append(GlossaryTerm(term: term, expansion: fields.string("expansion"), definition: definition, id: id,
                                       page: page))
         }
-        return (terms, diagnostics)
+        return Staged(terms, diagnostics)
     }
 }

@@ -34,10 +34,22 @@ public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConver
         self.message = message
     }
 
+    /// An error with a code of the engine's catalogue.
+    static func error(_ location: SourceLocation, _ code: DiagnosticCode, _ message: String) -> Diagnostic {
+        Diagnostic(.error, location, code: code.rawValue, message)
+    }
+
+    /// A warning with a code of the engine's catalogue.
+    static func warning(_ location: SourceLocation, _ code: DiagnosticCode, _ message: String) -> Diagnostic {
+        Diagnostic(.warning, location, code: code.rawValue, message)
+    }
+
+    /// An error with a code of its own, for a custom directive (the engine's codes are `DiagnosticCode`).
     public static func error(_ location: SourceLocation, code: String, _ message: String) -> Diagnostic {
         Diagnostic(.error, location, code: code, message)
     }
 
+    /// A warning with a code of its own, for a custom directive.
     public static func warning(_ location: SourceLocation, code: String, _ message: String) -> Diagnostic {
         Diagnostic(.warning, location, code: code, message)
     }
@@ -76,8 +88,13 @@ extension Array where Element == Diagnostic {
 /// output folder. The command line exits with code 2 for these.
 public struct ConfigurationError: Error, Sendable, CustomStringConvertible {
     public var diagnostic: Diagnostic
-    public init(_ location: SourceLocation, code: String, _ message: String) {
-        diagnostic = .error(location, code: code, message)
+
+    public init(_ location: SourceLocation, _ code: DiagnosticCode, _ message: String) {
+        diagnostic = .error(location, code, message)
+    }
+
+    init(diagnostic: Diagnostic) {
+        self.diagnostic = diagnostic.promoted
     }
     public var description: String { diagnostic.description }
 }

@@ -12,16 +12,16 @@ struct Alias {
         for page in index.pages {
             for alias in page.page.frontMatter.aliases {
                 guard let url = Self.url(alias.value) else {
-                    diagnostics.append(.error(alias.location, code: "bad-alias",
+                    diagnostics.append(.error(alias.location, .badAlias,
                                               "alias '\(alias.value)' must be a path such as /gammal/adress/ without '..'"))
                     continue
                 }
                 let path = String(url.dropFirst()) + "index.html"
                 if index.indexByURL[url] != nil || index.generated.contains(where: { $0.url == url }) {
-                    diagnostics.append(.error(alias.location, code: "duplicate-url",
+                    diagnostics.append(.error(alias.location, .duplicateUrl,
                                               "alias '\(alias.value)' is the URL of an existing page"))
                 } else if let owner = owners[path] {
-                    diagnostics.append(.error(alias.location, code: "duplicate-url",
+                    diagnostics.append(.error(alias.location, .duplicateUrl,
                                               "alias '\(alias.value)' is also an alias of \(owner)"))
                 } else {
                     owners[path] = page.page.displayPath

@@ -17,8 +17,9 @@ struct IndexesStage: Stage {
     }
 
     func run() -> Staged<Output> {
-        var index = SiteIndex(pages: markdown.pages, generated: data.generated, assets: content.assets)
-        var diagnostics = index.diagnostics
+        let built = SiteIndex.build(pages: markdown.pages, generated: data.generated, assets: content.assets)
+        var index = built.value
+        var diagnostics = built.diagnostics
         let linkCheck = LinkCheck(index: index, assets: content.assets).run()
         index.backlinks = linkCheck.value
         diagnostics += linkCheck.diagnostics

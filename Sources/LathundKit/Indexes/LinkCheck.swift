@@ -28,7 +28,7 @@ struct LinkCheck {
                     guard let fragment, !fragment.isEmpty, let ids = idsByURL[url] else { return }
                     let decoded = fragment.removingPercentEncoding ?? fragment
                     if !ids.contains(decoded), !decoded.hasPrefix("fn") {
-                        diagnostics.append(.warning(link.location, code: "broken-anchor",
+                        diagnostics.append(.warning(link.location, .brokenAnchor,
                                                     "\(what) '\(link.destination)': no heading with id '#\(decoded)' on \(url)\(DidYouMean.hint(for: decoded, among: ids))"))
                     }
                 }
@@ -44,12 +44,12 @@ struct LinkCheck {
                         checkAnchor(fragment, on: asPage)
                         if let target = indexByURL[asPage], target != position { backlinkSets[target, default: []].insert(position) }
                     } else if !assetURLs.contains(path) && !Self.siteFiles.contains(path) {
-                        diagnostics.append(.warning(link.location, code: "broken-link",
+                        diagnostics.append(.warning(link.location, .brokenLink,
                                                     "\(what) '\(link.destination)' points to no page or file of this site"))
                     }
                 case .missing(let path):
                     let suggestion = DidYouMean.hint(for: path, among: pages.map { $0.page.relativePath })
-                    diagnostics.append(.warning(link.location, code: "broken-link",
+                    diagnostics.append(.warning(link.location, .brokenLink,
                                                 "\(what) '\(link.destination)' names no page or file in content/\(suggestion)"))
                 case .unsafe:
                     diagnostics.append(.error(link.location, code: "unsafe-link",

@@ -15,7 +15,6 @@ public struct SiteIndex: Sendable {
     public internal(set) var backlinks: [Int: [Int]]
     /// The order of pages in lists (children, backlinks).
     let listOrder: ListOrder
-    public let diagnostics: [Diagnostic]
 
     static func parentURL(of url: String) -> String? {
         guard url != "/" else { return nil }
@@ -45,13 +44,15 @@ public struct SiteIndex: Sendable {
         }
     }
 
-    init(pages inputPages: [ParsedPage], generated: [GeneratedPage], assets: [Asset]) {
+    /// The index of `pages` and `generated` with every page that claims an output path another file of the site
+    /// (page, generated page or content file) already has left out, with a `duplicate-url` error.
+    static func build(pages inputPages: [ParsedPage], generated: [GeneratedPage], assets: [Asset]) -> Staged<SiteIndex> {
         var diagnostics: [Diagnostic] = []
         // Claimed output paths, to find two files that would write the same file.
         var claimed: [String: String] = [:]
         func claim(_ outputPath: String, by owner: String, at location: SourceLocation) -> Bool {
             if let other = claimed[outputPath] {
-                diagnostics.append(.error(location, code: "duplicate-url",
+                diagnostics.append(.error(location, .duplicateUrl,
                                           "\(owner) and \(other) both produce /\(outputPath)"))
                 return false
             }
@@ -71,6 +72,12 @@ public struct SiteIndex: Sendable {
         for asset in assets {
             _ = claim(asset.relativePath, by: asset.displayPath, at: SourceLocation(file: asset.displayPath))
         }
+        return Staged(SiteIndex(pages: pages, generated: kept), diagnostics)
+    }
+
+    /// The structure of pages that each have an output path of their own.
+    private init(pages: [ParsedPage], generated kept: [GeneratedPage]) {
+        var pages = pages
         pages.sort { $0.url < $1.url }
         var indexByURL: [String: Int] = [:]
         for (index, page) in pages.enumerated() { indexByURL[page.url] = index }
@@ -107,7 +114,6 @@ public struct SiteIndex: Sendable {
         self.next = next
         backlinks = [:]
         listOrder = order
-        self.diagnostics = diagnostics
     }
 
     /// The chain of ancestors of a page, outermost first.

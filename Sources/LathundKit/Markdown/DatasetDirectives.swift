@@ -17,12 +17,9 @@ public struct ChartDirective: Directive {
     public init() {}
 
     public func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
-        var problems: [Diagnostic] = []
-        guard let (found, dataset) = DatasetBlock.read(block, context: context, extraKeys: ChartSpecReader.keys,
-                                                      problems: &problems) else {
-            return DirectiveOutput(html: "", diagnostics: problems)
-        }
-        var fields = found
+        let read = DatasetBlock.read(block, context: context, extraKeys: ChartSpecReader.keys, missing: .chartDirective)
+        var problems = read.diagnostics
+        guard var (fields, dataset) = read.value else { return DirectiveOutput(html: "", diagnostics: problems) }
         let spec = ChartSpecReader.read(&fields, columns: dataset.columns, defaults: dataset.chart)
         problems += fields.diagnostics
         guard let spec else { return DirectiveOutput(html: "", diagnostics: problems) }
@@ -40,18 +37,15 @@ public struct TableDirective: Directive {
     public init() {}
 
     public func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
-        var problems: [Diagnostic] = []
-        guard let (found, dataset) = DatasetBlock.read(block, context: context, extraKeys: ["columns", "title"],
-                                                      problems: &problems) else {
-            return DirectiveOutput(html: "", diagnostics: problems)
-        }
-        var fields = found
+        let read = DatasetBlock.read(block, context: context, extraKeys: ["columns", "title"], missing: .tableDirective)
+        var problems = read.diagnostics
+        guard var (fields, dataset) = read.value else { return DirectiveOutput(html: "", diagnostics: problems) }
         var columns: [String]?
         if let names = fields.stringList("columns") {
             columns = []
             for name in names {
                 if dataset.columnIndex(name.value) == nil {
-                    fields.diagnostics.append(.error(name.location, code: "table-unknown-column",
+                    fields.diagnostics.append(.error(name.location, .tableUnknownColumn,
                                                      "the dataset '\(dataset.name)' has no column '\(name.value)'\(DidYouMean.hint(for: name.value, among: dataset.columns.map(\.name)))"))
                 } else {
                     columns?.append(name.value)
@@ -68,34 +62,30 @@ public struct TableDirective: Directive {
 
 /// The part both dataset directives share: the block's YAML and its `dataset:`.
 enum DatasetBlock {
+    /// `missing` is the code for a block without `dataset:`.
     static func read(_ block: DirectiveBlock, context: DirectiveContext, extraKeys: Set<String>,
-                     problems: inout [Diagnostic]) -> (YAMLFields, Dataset)? {
+                     missing: DiagnosticCode) -> Staged<(YAMLFields, Dataset)?> {
         let node: Node?
         do {
             node = try YAMLFields.compose(block.body)
         } catch {
-            problems.append(YAMLFields.diagnostic(for: error, file: block.location.file, lineOffset: block.location.line))
-            return nil
+            return Staged(nil, [YAMLFields.diagnostic(for: error, file: block.location.file, lineOffset: block.location.line)])
         }
         guard case .mapping(let mapping)? = node else {
-            problems.append(.error(block.location, code: "\(block.name)-directive", "the \(block.name) block needs 'dataset: NAME'"))
-            return nil
+            return Staged(nil, [.error(block.location, missing, "the \(block.name) block needs 'dataset: NAME'")])
         }
         var fields = YAMLFields(mapping: mapping, file: block.location.file, lineOffset: block.location.line)
         fields.warnAboutUnknownKeys(known: extraKeys.union(["dataset"]), what: "\(block.name) block")
         guard let name = fields.nonEmptyString("dataset") else {
             if !fields.has("dataset") {
-                fields.diagnostics.append(.error(block.location, code: "\(block.name)-directive", "the \(block.name) block needs 'dataset: NAME'"))
+                fields.diagnostics.append(.error(block.location, missing, "the \(block.name) block needs 'dataset: NAME'"))
             }
-            problems += fields.diagnostics
-            return nil
+            return Staged(nil, fields.diagnostics)
         }
         guard let dataset = context.datasets[name] else {
-            problems += fields.diagnostics
-            problems.append(.error(fields.location(of: fields.values["dataset"]!), code: "unknown-dataset",
-                                   "no dataset named '\(name)' in content/data/\(DidYouMean.hint(for: name, among: context.datasets.names))"))
-            return nil
+            return Staged(nil, fields.diagnostics + [.error(fields.location(of: fields.values["dataset"]!), .unknownDataset,
+                                                            "no dataset named '\(name)' in content/data/\(DidYouMean.hint(for: name, among: context.datasets.names))")])
         }
-        return (fields, dataset)
+        return Staged((fields, dataset))
     }
 }

@@ -16,7 +16,7 @@ public struct FAQDirective: Directive {
                                                                                 lineOffset: block.location.line)])
         }
         guard case .mapping(let mapping)? = node else {
-            return DirectiveOutput(html: "", diagnostics: [.error(block.location, code: "faq-directive",
+            return DirectiveOutput(html: "", diagnostics: [.error(block.location, .faqDirective,
                                                                   "the faq block needs 'category: NAME'")])
         }
         var fields = YAMLFields(mapping: mapping, file: block.location.file, lineOffset: block.location.line)
@@ -24,13 +24,13 @@ public struct FAQDirective: Directive {
         let index = context.faq
         guard let category = fields.nonEmptyString("category") else {
             if !fields.has("category") {
-                fields.diagnostics.append(.error(block.location, code: "faq-directive", "the faq block needs 'category: NAME'"))
+                fields.diagnostics.append(.error(block.location, .faqDirective, "the faq block needs 'category: NAME'"))
             }
             return DirectiveOutput(html: "", diagnostics: fields.diagnostics)
         }
         guard let group = index.categories.first(where: { $0.name == category }) else {
             let names = index.categories.map(\.name)
-            fields.diagnostics.append(.error(fields.location(ofKey: "category"), code: "faq-unknown-category",
+            fields.diagnostics.append(.error(fields.location(ofKey: "category"), .faqUnknownCategory,
                                              "no FAQ entry has the category '\(category)'\(DidYouMean.hint(for: category, among: names))"))
             return DirectiveOutput(html: "", diagnostics: fields.diagnostics)
         }

@@ -27,7 +27,6 @@ public struct RenderedMarkdown: Sendable {
     public var plainText: String
     /// Text of the first paragraph.
     public var firstParagraph: String
-    public var diagnostics: [Diagnostic]
     /// How many of `headings` are in the page's opening (`ContentLead`): the text before the first level-2
     /// heading and, when the page starts with a level-2 heading (a summary such as "Det viktigaste"), that
     /// first section too.
@@ -61,13 +60,13 @@ public struct MarkdownRenderer: Sendable {
 
     /// `html: false` leaves out the HTML (empty) for a caller that needs only the rest: the Markdown stage of a
     /// build that writes nothing (`lathund check`).
-    public func render(_ page: Page, context: DirectiveContext, html: Bool = true) -> RenderedMarkdown {
+    func render(_ page: Page, context: DirectiveContext, html: Bool = true) -> Staged<RenderedMarkdown> {
         render(markdown: page.body, relativePath: page.relativePath, displayPath: page.displayPath,
                lineOffset: page.bodyLineOffset, context: context, html: html)
     }
 
     func render(markdown: String, relativePath: String, displayPath: String, lineOffset: Int,
-                context: DirectiveContext, html wantsHTML: Bool = true) -> RenderedMarkdown {
+                context: DirectiveContext, html wantsHTML: Bool = true) -> Staged<RenderedMarkdown> {
         _ = Self.registerExtensions
         let options = self.options
         guard let parser = cmark_parser_new(options) else { fatalError("cmark_parser_new failed") }
@@ -153,9 +152,9 @@ public struct MarkdownRenderer: Sendable {
                                                      count: strlen(rendered)))
             free(rendered)
         }
-        return RenderedMarkdown(html: html, headings: headings, links: links, plainText: walk.plainText,
-                                firstParagraph: walk.firstParagraph ?? "", diagnostics: diagnostics,
-                                leadHeadingCount: leadHeadingCount)
+        return Staged(RenderedMarkdown(html: html, headings: headings, links: links, plainText: walk.plainText,
+                                       firstParagraph: walk.firstParagraph ?? "", leadHeadingCount: leadHeadingCount),
+                      diagnostics)
     }
 
     /// The wrapper of every Markdown table (the stylesheet keeps its first column in view while it scrolls).

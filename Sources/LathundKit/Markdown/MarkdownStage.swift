@@ -49,7 +49,7 @@ struct MarkdownStage: Stage {
             if let remembered = memory?.analysed(page.relativePath, key: key) { return (remembered, false) }
             let rendered = markdown.render(page, html: spool != nil)
             spool?.put(page.relativePath, html: rendered.html, text: rendered.plainText)
-            let parsed = ParsedPage(page: page, markdown: rendered)
+            let parsed = ParsedPage(page: page, markdown: rendered.value)
             let analysis = SearchIndex.analyse(parsed.searchDocument(plainText: rendered.plainText, url: page.url))
             return (IncrementalPageMemory.Analysed(key: key, rendered: parsed, analysis: analysis,
                                                     diagnostics: rendered.diagnostics), true)
@@ -90,7 +90,7 @@ struct PageMarkdown: Sendable {
         return (rendered.html, rendered.plainText)
     }
 
-    func render(_ page: Page, html: Bool = true) -> RenderedMarkdown {
+    func render(_ page: Page, html: Bool = true) -> Staged<RenderedMarkdown> {
         renderer.render(page, context: DirectiveContext(page: page, pages: pages, links: links, faq: faq,
                                                         datasets: datasets, writingAid: writingAid), html: html)
     }

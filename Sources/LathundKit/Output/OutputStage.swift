@@ -43,7 +43,7 @@ struct OutputStage: Stage {
                 throw error
             }
         } catch {
-            return Staged(output, [.error(SourceLocation(file: setup.outputDisplay), code: "output-write",
+            return Staged(output, [.error(SourceLocation(file: setup.outputDisplay), .outputWrite,
                                           "\(error); the previous site is unchanged")])
         }
         return Staged(output)

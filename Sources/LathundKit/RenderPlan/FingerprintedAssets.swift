@@ -44,14 +44,14 @@ struct FingerprintedAssets {
 
     /// Reads and fingerprints `files` (relative to `layouts/assets/`, absolute). An unreadable file or assets
     /// that reference each other in a cycle are errors at `displayRoot/NAME`.
-    static func load(_ files: [(relative: String, absolute: String)], displayRoot: String) -> (FingerprintedAssets, [Diagnostic]) {
+    static func load(_ files: [(relative: String, absolute: String)], displayRoot: String) -> Staged<FingerprintedAssets> {
         var diagnostics: [Diagnostic] = []
         var sources: [String: Data] = [:]
         for file in files {
             if let data = FileManager.default.contents(atPath: file.absolute) {
                 sources[file.relative] = data
             } else {
-                diagnostics.append(.error(SourceLocation(file: displayRoot + "/" + file.relative), code: "asset-read",
+                diagnostics.append(.error(SourceLocation(file: displayRoot + "/" + file.relative), .assetRead,
                                           "cannot read layout asset"))
             }
         }
@@ -65,7 +65,7 @@ struct FingerprintedAssets {
             if let start = visiting.firstIndex(of: name) {
                 if !reportedCycle {
                     let cycle = (visiting[start...] + [name]).joined(separator: " → ")
-                    diagnostics.append(.error(SourceLocation(file: displayRoot + "/" + name), code: "asset-cycle",
+                    diagnostics.append(.error(SourceLocation(file: displayRoot + "/" + name), .assetCycle,
                                               "layout assets reference each other in a cycle (\(cycle)); a fingerprint needs the names it references first"))
                     reportedCycle = true
                 }
@@ -88,7 +88,7 @@ struct FingerprintedAssets {
         }
         for name in sources.keys.sorted() { resolve(name) }
         let list = outputNames.keys.sorted().map { File(name: $0, outputName: outputNames[$0]!, contents: outputs[$0]!) }
-        return (FingerprintedAssets(files: list, outputNames: outputNames), diagnostics)
+        return Staged(FingerprintedAssets(files: list, outputNames: outputNames), diagnostics)
     }
 
     /// Rewrites references from one text asset to the others.

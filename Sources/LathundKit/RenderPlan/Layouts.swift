@@ -28,7 +28,7 @@ public struct Layouts: Sendable {
 
     /// Loads every `*.mustache` under `directory` (names keep subfolders: `partials/header`). `assets` are the
     /// names `{{#asset}}…{{/asset}}` may use (the files of `layouts/assets/`).
-    static func load(directory: URL, displayRoot: String, assets: Set<String> = []) -> (Layouts?, [Diagnostic]) {
+    static func load(directory: URL, displayRoot: String, assets: Set<String> = []) -> Staged<Layouts?> {
         var diagnostics: [Diagnostic] = []
         var templates: [String: MustacheTemplate] = [:]
         var sources: [String: String] = [:]
@@ -40,7 +40,7 @@ public struct Layouts: Sendable {
             let display = displayRoot + "/" + file
             guard let data = FileManager.default.contents(atPath: root + "/" + file),
                   let text = String(data: data, encoding: .utf8) else {
-                diagnostics.append(.error(SourceLocation(file: display), code: "layout-read",
+                diagnostics.append(.error(SourceLocation(file: display), .layoutRead,
                                           "cannot read layout as UTF-8 text"))
                 continue
             }
@@ -51,26 +51,26 @@ public struct Layouts: Sendable {
             } catch let error as MustacheTemplate.ParserError {
                 diagnostics.append(.error(SourceLocation(file: display, line: max(1, error.context.lineNumber - 1),
                                                          column: error.context.columnNumber),
-                                          code: "layout-syntax", "Mustache syntax error: \(error.error)"))
+                                          .layoutSyntax, "Mustache syntax error: \(error.error)"))
             } catch {
-                diagnostics.append(.error(SourceLocation(file: display), code: "layout-syntax", "\(error)"))
+                diagnostics.append(.error(SourceLocation(file: display), .layoutSyntax, "\(error)"))
             }
         }
         for name in required where templates[name] == nil && sources[name] == nil
             && !diagnostics.contains(where: { $0.location.file == displayRoot + "/" + name + ".mustache" }) {
             diagnostics.append(.error(SourceLocation(file: displayRoot + "/" + name + ".mustache"),
-                                      code: "layout-missing", "required layout '\(name)' does not exist"))
+                                      .layoutMissing, "required layout '\(name)' does not exist"))
         }
         for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
             diagnostics += check(text, file: displayRoot + "/" + name + ".mustache", known: Set(sources.keys), assets: assets)
         }
-        guard !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return Staged(nil, diagnostics) }
         var signature = HashChain()
         for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
             signature.add(name)
             signature.add(text)
         }
-        return (Layouts(library: MustacheLibrary(templates: templates), names: Set(templates.keys),
+        return Staged(Layouts(library: MustacheLibrary(templates: templates), names: Set(templates.keys),
                         signature: signature.value), diagnostics)
     }
 
@@ -85,7 +85,7 @@ public struct Layouts: Sendable {
                 continue
             }
             if tag.name == "asset" && [.variable, .unescaped, .inverted].contains(tag.kind) {
-                diagnostics.append(.error(location, code: "layout-asset",
+                diagnostics.append(.error(location, .layoutAsset,
                                           "write an asset as {{#asset}}style.css{{/asset}}, with only the file name inside"))
                 continue
             }
@@ -94,17 +94,17 @@ public struct Layouts: Sendable {
                 if tag.name.hasPrefix("*") { continue }
                 if !known.contains(tag.name) {
                     let what = tag.kind == .partial ? "partial" : "parent layout"
-                    diagnostics.append(.error(location, code: "layout-missing-partial",
+                    diagnostics.append(.error(location, .layoutMissingPartial,
                                               "\(what) '\(tag.name)' does not exist\(DidYouMean.hint(for: tag.name, among: known))"))
                 }
             case .variable, .unescaped, .section, .inverted:
                 for name in tag.lookedUpNames where !LayoutContext.vocabulary.contains(name) {
-                    diagnostics.append(.error(location, code: "layout-unknown-variable",
+                    diagnostics.append(.error(location, .layoutUnknownVariable,
                                               "no layout context has '\(name)'\(DidYouMean.hint(for: name, among: LayoutContext.vocabulary))"))
                     break
                 }
             case .setDelimiter:
-                diagnostics.append(.error(location, code: "layout-delimiters",
+                diagnostics.append(.error(location, .layoutDelimiters,
                                           "changing delimiters is not supported in layouts"))
             case .close, .block, .comment:
                 break
@@ -117,12 +117,12 @@ public struct Layouts: Sendable {
     static func checkAsset(_ tag: TemplateTag, next: TemplateTag?, text: String, location: SourceLocation,
                            assets: Set<String>) -> [Diagnostic] {
         guard let next, next.kind == .close, next.name == "asset" else {
-            return [.error(location, code: "layout-asset", "write an asset as {{#asset}}style.css{{/asset}}, with only the file name inside")]
+            return [.error(location, .layoutAsset, "write an asset as {{#asset}}style.css{{/asset}}, with only the file name inside")]
         }
         let bytes = Array(text.utf8)[tag.bytes.upperBound..<next.bytes.lowerBound]
         let name = String(decoding: bytes, as: UTF8.self).trimmingWhitespace()
         guard assets.contains(name) else {
-            return [.error(location, code: "layout-asset",
+            return [.error(location, .layoutAsset,
                            "no file '\(name)' in layouts/assets/\(DidYouMean.hint(for: name, among: assets))")]
         }
         return []

@@ -18,15 +18,14 @@ struct RenderPlanStage: Stage {
     }
 
     func run() -> Staged<Output> {
-        var diagnostics: [Diagnostic] = []
-        let (assets, assetDiagnostics) = FingerprintedAssets.load(
-            Builder.files(under: setup.layoutsURL.appendingPathComponent("assets")), displayRoot: setup.layoutsDisplay + "/assets")
-        diagnostics += assetDiagnostics
-        let (layouts, layoutDiagnostics) = Layouts.load(directory: setup.layoutsURL, displayRoot: setup.layoutsDisplay,
-                                                        assets: Set(assets.outputNames.keys))
-        diagnostics += layoutDiagnostics
+        let loaded = FingerprintedAssets.load(Builder.files(under: setup.layoutsURL.appendingPathComponent("assets")),
+                                              displayRoot: setup.layoutsDisplay + "/assets")
+        let assets = loaded.value
+        let layouts = Layouts.load(directory: setup.layoutsURL, displayRoot: setup.layoutsDisplay,
+                                   assets: Set(assets.outputNames.keys))
+        var diagnostics = loaded.diagnostics + layouts.diagnostics
         var files: [OutputFile] = []
-        if let layouts {
+        if let layouts = layouts.value {
             let pages = pageFiles(layouts: layouts, assets: assets)
             files += pages.value
             diagnostics += pages.diagnostics
@@ -112,7 +111,7 @@ enum LayoutChoice {
         var candidates: [String] = []
         if let layout = page.frontMatter.layout {
             guard layouts.names.contains(layout.value) else {
-                return Staged(nil, [.error(layout.location, code: "layout-missing",
+                return Staged(nil, [.error(layout.location, .layoutMissing,
                                            "no layout named '\(layout.value)' in \(displayRoot)/\(DidYouMean.hint(for: layout.value, among: layouts.names))")])
             }
             candidates.append(layout.value)
@@ -120,7 +119,7 @@ enum LayoutChoice {
         candidates += ["\(page.section)/\(page.kind.rawValue)", page.kind.rawValue]
         guard let layout = layouts.resolve(candidates) else {
             let location = page.frontMatter.layout?.location ?? SourceLocation(file: page.displayPath)
-            return Staged(nil, [.error(location, code: "layout-missing",
+            return Staged(nil, [.error(location, .layoutMissing,
                                        "no layout named '\(candidates[0])' in \(displayRoot)/")])
         }
         return Staged(layout)

@@ -15,30 +15,30 @@ public struct SynonymEntry: Sendable {
 /// vab: [tillfällig föräldrapenning, vård av barn]
 /// ```
 enum SynonymsLoader {
-    static func load(path: String, displayPath: String) -> ([SynonymEntry], [Diagnostic]) {
+    static func load(path: String, displayPath: String) -> Staged<[SynonymEntry]> {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return ([], [.error(SourceLocation(file: displayPath), code: "synonyms-read", "cannot read the synonyms file")])
+            return Staged([], [.error(SourceLocation(file: displayPath), code: "synonyms-read", "cannot read the synonyms file")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return ([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "utf8",
-                                "synonyms file is not valid UTF-8")])
+            return Staged([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "utf8",
+                                      "synonyms file is not valid UTF-8")])
         }
         return parse(text, displayPath: displayPath)
     }
 
-    static func parse(_ text: String, displayPath: String) -> ([SynonymEntry], [Diagnostic]) {
+    static func parse(_ text: String, displayPath: String) -> Staged<[SynonymEntry]> {
         let root: Node?
         do {
             root = try YAMLFields.compose(text)
         } catch {
-            return ([], [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
+            return Staged([], [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
         }
-        guard let root else { return ([], []) }
+        guard let root else { return Staged([]) }
         guard case .mapping(let mapping) = root else {
             let mark = root.mark
-            return ([], [.error(SourceLocation(file: displayPath, line: mark?.line ?? 1, column: mark?.column ?? 1),
-                                code: "synonyms-form",
-                                "the synonyms file must map words to the site's words, such as 'sjukintyg: läkarintyg'")])
+            return Staged([], [.error(SourceLocation(file: displayPath, line: mark?.line ?? 1, column: mark?.column ?? 1),
+                                      code: "synonyms-form",
+                                      "the synonyms file must map words to the site's words, such as 'sjukintyg: läkarintyg'")])
         }
         var fields = YAMLFields(mapping: mapping, file: displayPath, lineOffset: 0)
         var entries: [SynonymEntry] = []
@@ -68,7 +68,7 @@ enum SynonymsLoader {
             }
             if !targets.isEmpty { entries.append(SynonymEntry(word: Located(value: word, location: location), targets: targets)) }
         }
-        return (entries, fields.diagnostics)
+        return Staged(entries, fields.diagnostics)
     }
 }
 

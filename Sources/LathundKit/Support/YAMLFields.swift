@@ -29,11 +29,11 @@ struct YAMLFields {
         for (keyNode, value) in mapping {
             let location = self.location(of: keyNode)
             guard let key = keyNode.scalar?.string else {
-                diagnostics.append(.error(location, code: "yaml-key", "keys must be plain names"))
+                diagnostics.append(.error(location, .yamlKey, "keys must be plain names"))
                 continue
             }
             if values[key] != nil {
-                diagnostics.append(.error(location, code: "duplicate-key", "key '\(key)' appears twice"))
+                diagnostics.append(.error(location, .duplicateKey, "key '\(key)' appears twice"))
             }
             values[key] = value
             keyLocations[key] = location
@@ -60,10 +60,10 @@ struct YAMLFields {
     mutating func warnAboutUnknownKeys(known: Set<String>, misplaced: [String: String] = [:], what: String) {
         for key in orderedKeys where !known.contains(key) {
             if let place = misplaced[key] {
-                diagnostics.append(.warning(location(ofKey: key), code: "misplaced-key",
+                diagnostics.append(.warning(location(ofKey: key), .misplacedKey,
                                             "key '\(key)' is only used \(place)"))
             } else {
-                diagnostics.append(.warning(location(ofKey: key), code: "unknown-key",
+                diagnostics.append(.warning(location(ofKey: key), .unknownKey,
                                             "unknown \(what) key '\(key)'\(DidYouMean.hint(for: key, among: known))"))
             }
         }
@@ -72,7 +72,7 @@ struct YAMLFields {
     func has(_ key: String) -> Bool { values[key] != nil }
 
     private mutating func typeError(_ key: String, _ node: Node, expected: String) {
-        diagnostics.append(.error(location(of: node), code: "front-matter-type", "'\(key)' must be \(expected)"))
+        diagnostics.append(.error(location(of: node), .frontMatterType, "'\(key)' must be \(expected)"))
     }
 
     mutating func string(_ key: String) -> String? {
@@ -87,7 +87,7 @@ struct YAMLFields {
         guard let value = string(key) else { return nil }
         let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty {
-            diagnostics.append(.error(location(of: values[key]!), code: "front-matter-empty", "'\(key)' must not be empty"))
+            diagnostics.append(.error(location(of: values[key]!), .frontMatterEmpty, "'\(key)' must not be empty"))
             return nil
         }
         return trimmed
@@ -114,7 +114,7 @@ struct YAMLFields {
             return nil
         }
         guard let day = Day(scalar.string) else {
-            diagnostics.append(.error(location(of: node), code: "bad-date",
+            diagnostics.append(.error(location(of: node), .badDate,
                                       "'\(key)' is '\(scalar.string)', not a valid date ÅÅÅÅ-MM-DD"))
             return nil
         }
@@ -163,7 +163,7 @@ struct YAMLFields {
         var items: [(String, Int)] = []
         for (name, value) in mapping {
             guard let name = name.scalar?.string, let number = value.int, range.contains(number) else {
-                diagnostics.append(.error(location(of: value), code: "front-matter-type",
+                diagnostics.append(.error(location(of: value), .frontMatterType,
                                           "'\(key)' values must be whole numbers from \(range.lowerBound) to \(range.upperBound)"))
                 continue
             }
@@ -198,15 +198,15 @@ struct YAMLFields {
                  .composer(let context, let problem, let mark, _):
                 let detail = context.map { "\(problem) \($0.text)" } ?? problem
                 return .error(SourceLocation(file: file, line: mark.line + lineOffset, column: mark.column),
-                              code: "yaml-syntax", "YAML syntax error: \(detail)")
+                              .yamlSyntax, "YAML syntax error: \(detail)")
             case .duplicatedKeysInMapping(let duplicates, let context):
                 return .error(SourceLocation(file: file, line: context.mark.line + lineOffset, column: context.mark.column),
-                              code: "duplicate-key", "key '\(duplicates.joined(separator: "', '"))' appears twice")
+                              .duplicateKey, "key '\(duplicates.joined(separator: "', '"))' appears twice")
             default:
                 break
             }
         }
-        return .error(SourceLocation(file: file, line: lineOffset + 1, column: 1), code: "yaml-syntax",
+        return .error(SourceLocation(file: file, line: lineOffset + 1, column: 1), .yamlSyntax,
                       "YAML error: \(error)")
     }
 }
