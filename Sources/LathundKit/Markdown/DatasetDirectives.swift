@@ -19,7 +19,8 @@ public struct ChartDirective: Directive {
     public func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
         let read = DatasetBlock.read(block, context: context, extraKeys: ChartSpecReader.keys, missing: .chartDirective)
         var problems = read.diagnostics
-        guard var (fields, dataset) = read.value else { return DirectiveOutput(html: "", diagnostics: problems) }
+        guard let (found, dataset) = read.value else { return DirectiveOutput(html: "", diagnostics: problems) }
+        var fields = found
         let spec = ChartSpecReader.read(&fields, columns: dataset.columns, defaults: dataset.chart)
         problems += fields.diagnostics
         guard let spec else { return DirectiveOutput(html: "", diagnostics: problems) }
@@ -39,7 +40,8 @@ public struct TableDirective: Directive {
     public func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
         let read = DatasetBlock.read(block, context: context, extraKeys: ["columns", "title"], missing: .tableDirective)
         var problems = read.diagnostics
-        guard var (fields, dataset) = read.value else { return DirectiveOutput(html: "", diagnostics: problems) }
+        guard let (found, dataset) = read.value else { return DirectiveOutput(html: "", diagnostics: problems) }
+        var fields = found
         var columns: [String]?
         if let names = fields.stringList("columns") {
             columns = []
