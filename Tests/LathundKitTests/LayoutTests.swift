@@ -84,11 +84,12 @@ import Testing
         }
         let terms = GlossaryLoader.parse("- term: SGI\n  expansion: E\n  definition: D\n  page: faq/a.md\n", displayPath: "x").value
         let index = SiteIndex.build(pages: rendered, generated: [GeneratedPage(url: "/ordlista/", title: "Ordlista", description: "", layouts: ["glossary"], content: .glossary(terms), outputPath: "ordlista/index.html", isListed: true)], assets: []).value
-        let context = LayoutContext(index: index, faq: FAQIndex(pages: catalog.pages), config: config, links: links)
+        let context = LayoutContexts(index: index, faq: FAQIndex(pages: catalog.pages), config: config, links: links)
         var keys = Set<String>()
         func collect(_ value: Any) {
-            if let dictionary = value as? [String: Any] {
-                for (key, child) in dictionary { keys.insert(key); collect(child) }
+            if let parent = value as? any LayoutValue {
+                #expect(LayoutContext.types.contains { ObjectIdentifier($0) == ObjectIdentifier(type(of: parent)) }, "\(type(of: parent)) is not in LayoutContext.types")
+                for (key, child) in parent.presentValues { keys.insert(key); collect(child) }
             } else if let list = value as? [Any] {
                 list.forEach(collect)
             }
@@ -98,6 +99,21 @@ import Testing
         #expect(keys.subtracting(LayoutContext.vocabulary).isEmpty, "\(keys.subtracting(LayoutContext.vocabulary))")
         #expect(keys.contains("budget") && keys.contains("related") && keys.contains("children") && keys.contains("expansion"))
         #expect(keys.isSuperset(of: ["most_asked", "glossary_letters", "page_url", "page_title", "content_lead"]))
+    }
+
+    /// layouts/README.md's key tables are the context types' own lists (`LayoutContext.documentation`), which also
+    /// give the layout check its vocabulary: a key added, renamed or removed in the code and not in the README fails.
+    @Test func readmeListsEveryContextKey() throws {
+        let readme = try String(contentsOf: packageRoot.appendingPathComponent("layouts/README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "<!-- context keys: begin -->\n"))
+        let end = try #require(readme.range(of: "<!-- context keys: end -->"))
+        let documented = String(readme[start.upperBound..<end.lowerBound])
+        if documented != LayoutContext.documentation {
+            let expected = FileManager.default.temporaryDirectory.appendingPathComponent("layouts-README-keys.md")
+            try LayoutContext.documentation.write(to: expected, atomically: true, encoding: .utf8)
+            Issue.record("layouts/README.md's key tables differ from the context types; the tables as the code has them are in \(expected.path)")
+        }
+        for name in LayoutContext.vocabulary { #expect(documented.contains("| `\(name)` |"), "\(name) is not in layouts/README.md") }
     }
 
     @Test func tagScannerFindsKindsAndPositions() {

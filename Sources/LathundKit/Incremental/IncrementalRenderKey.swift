@@ -61,7 +61,7 @@ enum IncrementalRenderKey {
         return chain.value
     }
 
-    static func page(site: UInt64, page: Page, layout: String, context: [String: Any]) -> UInt64 {
+    static func page(site: UInt64, page: Page, layout: String, context: LayoutContext) -> UInt64 {
         var chain = HashChain()
         chain.add(site)
         chain.add(page.relativePath)
@@ -72,7 +72,7 @@ enum IncrementalRenderKey {
         return chain.value
     }
 
-    /// Adds a layout context value with its type and structure (dictionary keys in sorted order); false for a
+    /// Adds a layout context value with its type and structure (the keys that have a value, in sorted order); false for a
     /// value of another type.
     static func add(_ value: Any, to chain: inout HashChain) -> Bool {
         switch value {
@@ -84,12 +84,13 @@ enum IncrementalRenderKey {
         case let number as Int where type(of: value) == Int.self:
             chain.add(4)
             chain.add(UInt64(bitPattern: Int64(number)))
-        case let map as [String: Any]:
+        case let parent as any LayoutValue:
+            let values = parent.presentValues.sorted { $0.key < $1.key }
             chain.add(5)
-            chain.add(UInt64(map.count))
-            for key in map.keys.sorted() {
+            chain.add(UInt64(values.count))
+            for (key, value) in values {
                 chain.add(key)
-                guard add(map[key]!, to: &chain) else { return false }
+                guard add(value, to: &chain) else { return false }
             }
         case let list as [Any]:
             chain.add(6)

@@ -1,325 +1,805 @@
 import Mustache
 
-/// Builds the dictionaries the layouts render. Text without a value is left out (swift-mustache treats an empty
-/// string as true in a section), so `{{#page.reviewed}}…{{/page.reviewed}}` shows only when there is a review;
-/// flags are booleans and lists may be empty. `layouts/README.md` documents the keys; `vocabulary` lists them
-/// for the layout check.
-struct LayoutContext {
-    let index: SiteIndex
-    let faq: FAQIndex
-    let config: SiteConfig
-    let links: SiteLinks
-    /// Site-wide values, built once.
-    let site: [String: Any]
-    /// `{{#asset}}style.css{{/asset}}` → the href of the fingerprinted file (`/assets/style.3f2a9c1e.css`).
-    let asset: MustacheLambda
+/// A value the layouts read. Its `Key` enum is the list of names a layout may look up in it, each with what it
+/// holds: the layout check's vocabulary (`LayoutContext.vocabulary`), the key tables of `layouts/README.md`
+/// (`LayoutContext.documentation`, kept in step by `LayoutContextTests`) and the render key
+/// (`IncrementalRenderKey`) all come from these lists. swift-mustache looks names up through `MustacheParent`.
+///
+/// A key whose value is nil is left out, so the look-up goes on up the context stack as it would for a key a
+/// dictionary lacks. Text without a value is left out (swift-mustache treats an empty string as true in a
+/// section), so `{{#page.reviewed}}…{{/page.reviewed}}` shows only when there is a review; flags are booleans and
+/// lists may be empty.
+protocol LayoutValue: MustacheParent {
+    associatedtype Key: RawRepresentable, CaseIterable where Key.RawValue == String
+    /// Where layouts find values of this type, for the README (`page.breadcrumbs`, …).
+    static var heading: String { get }
+    /// What a layout finds under `key`, or nil when it is left out.
+    func lookup(_ key: Key) -> Any?
+    /// What `key` holds, for the README.
+    static func documentation(_ key: Key) -> String
+}
 
-    static let vocabulary: Set<String> = [
-        // top level
-        "site", "page", "menu", "terms", "faq_categories", "faq_letters", "asset", "most_asked", "has_most_asked",
-        "glossary_letters",
-        // site
-        "title", "description", "language", "base_url", "home_url", "feed_url", "assets_url", "search_url", "changes_url",
-        "faq_url", "glossary_url",
-        // page
-        "url", "permalink", "kind", "section", "is_home", "is_section", "is_page", "date", "updated", "changed", "reviewed",
-        "by", "against", "sources", "has_sources", "publisher", "read", "undated", "old_sources", "undated_sources",
-        "source_notice", "tags", "has_tags", "content", "content_lead",
-        "content_rest", "summary", "toc", "has_toc", "breadcrumbs",
-        "has_breadcrumbs", "prev", "next", "backlinks", "has_backlinks", "children", "has_children", "faq", "report",
-        // items
-        "name", "id", "text", "level", "current", "question", "category", "related", "has_related", "region",
-        "period", "owners", "budget", "status", "expansion", "definition", "term", "entries", "anchor", "jsonld",
-        "page_url", "page_title",
-        // statistics
-        "datasets", "dataset", "unit", "note", "chart", "table", "figures", "has_figures", "label", "value",
-        "csv_url", "json_url",
-        // changes
-        "changes", "has_changes", "subject",
-    ]
+extension LayoutValue {
+    func child(named name: String) -> Any? { Key(rawValue: name).flatMap(lookup) }
 
-    /// Marks the glossary's abbreviations in `page.content`.
-    let abbreviations: AbbreviationMarker
-    /// What is known about the sources' age of pages whose sources are older than the limit or undated
-    /// (`SourceChecks`), by the page's path relative to `content/`.
-    let sourceAges: [String: SourceAge]
-    /// What every page shows the same: the menu's descriptions by URL and the most-asked FAQ entries.
-    private let menuDescriptions: [String: String]
-    private let mostAsked: [[String: Any]]
-    /// Each page's last change and the latest changes, for `page.changed` and `/andringar/`.
-    let changeLog: ChangeLog
+    /// The keys that have a value, with it, in the order of `Key`.
+    var presentValues: [(key: String, value: Any)] {
+        Key.allCases.compactMap { key in lookup(key).map { (key.rawValue, $0) } }
+    }
 
-    init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
-         abbreviations: AbbreviationMarker = .none, sourceAges: [String: SourceAge] = [:], changeLog: ChangeLog? = nil) {
-        self.index = index
-        self.sourceAges = sourceAges
-        self.changeLog = changeLog ?? ChangeLog(index: index, history: nil)
-        self.abbreviations = abbreviations
-        self.faq = faq
-        self.config = config
-        self.links = links
-        site = Self.compact([
-            "title": config.title,
-            "description": config.description,
-            "language": config.language,
-            "base_url": config.baseURL,
-            "home_url": links.href("/"),
-            "feed_url": links.href("/feed.xml"),
-            "assets_url": links.href("/assets/"),
-            "search_url": links.href("/sok/"),
-            "faq_url": index.indexByURL["/\(FrontMatter.faqSection)/"] == nil ? "" : links.href("/\(FrontMatter.faqSection)/"),
-            "glossary_url": index.generated.contains { if case .glossary = $0.content { true } else { false } }
-                ? links.href("/ordlista/") : "",
-            "changes_url": links.href(ChangeLog.url),
-        ])
-        var descriptions: [String: String] = [:]
-        for page in index.generated { descriptions[page.url] = page.description }
-        for page in index.pages { descriptions[page.url] = page.summary }
-        menuDescriptions = descriptions
-        mostAsked = faq.mostAsked.map { entry in
-            ["question": entry.question, "url": links.href(entry.url), "anchor": entry.anchor, "category": entry.category]
-        }
-        // The layout check makes sure every name is a layout asset; an unknown one keeps its name.
-        asset = MustacheLambda { [outputNames = assets.outputNames, links] name in
-            let name = name.trimmingWhitespace()
-            return HTML.escape(links.href("/assets/" + (outputNames[name] ?? name)))
+    static var keyNames: [String] { Key.allCases.map(\.rawValue) }
+}
+
+/// Text that is left out when it is empty.
+private func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+
+/// The top level of every layout's context: a page of `content/` or a generated page.
+struct LayoutContext: LayoutValue {
+    /// Every type of value a layout can reach, in the order of `layouts/README.md`.
+    static var types: [any LayoutValue.Type] {
+        [LayoutContext.self, SiteContext.self, MenuItemContext.self, PageContext.self, ReviewContext.self,
+         SourceContext.self, NameContext.self, TableOfContentsItem.self, PageLinkContext.self, FAQFieldsContext.self,
+         ReportContext.self, FAQEntryContext.self, FAQGroupContext.self, GlossaryTermContext.self,
+         GlossaryLetterContext.self, DatasetSummaryContext.self, DatasetContext.self, DatasetFigureContext.self,
+         ChangeContext.self]
+    }
+
+    /// Every name a layout may look up (the parts of `page.title` are `page` and `title`).
+    static let vocabulary = Set(types.flatMap { $0.keyNames })
+
+    var site: SiteContext
+    var page: PageContext
+    var menu: [MenuItemContext]
+    var mostAsked: [FAQEntryContext]
+    var asset: MustacheLambda
+    var faqCategories: [FAQGroupContext] = []
+    var faqLetters: [FAQGroupContext] = []
+    var generated = GeneratedContext()
+
+    enum Key: String, CaseIterable {
+        case site, page, menu, most_asked, has_most_asked, asset, faq_categories, faq_letters
+        case terms, glossary_letters, datasets, dataset, changes, has_changes
+    }
+
+    static let heading = "The top level"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .site: site
+        case .page: page
+        case .menu: menu
+        case .most_asked: mostAsked
+        case .has_most_asked: !mostAsked.isEmpty
+        case .asset: asset
+        case .faq_categories: faqCategories
+        case .faq_letters: faqLetters
+        case .terms: generated.terms
+        case .glossary_letters: generated.glossaryLetters
+        case .datasets: generated.datasets
+        case .dataset: (generated.dataset as Any?) ?? false
+        case .changes: generated.changes
+        case .has_changes: !generated.changes.isEmpty
         }
     }
 
-    /// Drops text values that are empty.
-    static func compact(_ values: [String: Any]) -> [String: Any] {
-        values.filter { !(($0.value as? String)?.isEmpty ?? false) }
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .site: "the site (`site.…`)"
+        case .page: "the page being rendered (`page.…`); generated pages have it too, with `kind` `generated`"
+        case .menu: "the menu of `lathund.yml` (`menu` items)"
+        case .most_asked: "the FAQ entries `most_asked:` in `faq/_index.md` names, in its order (every page has them; the home and FAQ layouts lead with them)"
+        case .has_most_asked: "true when `most_asked` is not empty"
+        case .asset: "a lambda: `{{#asset}}style.css{{/asset}}` is the href of `layouts/assets/style.css` as written, with its fingerprint (`/assets/style.3f2a9c1e.css`)"
+        case .faq_categories: "on the FAQ's section page: its entries under their categories; on the search page `/sok/` the same categories (links after zero results); else empty"
+        case .faq_letters: "on the FAQ's section page: its entries under their first letters; else empty"
+        case .terms: "on `/ordlista/`: the glossary in Swedish order; else empty"
+        case .glossary_letters: "on `/ordlista/`: the same terms under their letters; else empty"
+        case .datasets: "on `/statistik/`: every dataset; else empty"
+        case .dataset: "on `/statistik/NAME/`: the dataset; else `false`"
+        case .changes: "on `/andringar/`: the latest 30 changes, newest first; else empty"
+        case .has_changes: "true when `changes` is not empty"
+        }
+    }
+}
+
+/// What only generated pages show: the glossary, the statistics and the list of changes.
+struct GeneratedContext {
+    var terms: [GlossaryTermContext] = []
+    var glossaryLetters: [GlossaryLetterContext] = []
+    var datasets: [DatasetSummaryContext] = []
+    var dataset: DatasetContext?
+    var changes: [ChangeContext] = []
+}
+
+/// `site`: what every page shows the same.
+struct SiteContext: LayoutValue {
+    var title: String?
+    var description: String?
+    var language: String?
+    var baseURL: String?
+    var homeURL: String?
+    var feedURL: String?
+    var assetsURL: String?
+    var searchURL: String?
+    var changesURL: String?
+    var faqURL: String?
+    var glossaryURL: String?
+
+    enum Key: String, CaseIterable {
+        case title, description, language, base_url, home_url, feed_url, assets_url, search_url, changes_url
+        case faq_url, glossary_url
     }
 
-    func menu(currentURL: String) -> [[String: Any]] {
-        config.menu.map { item in
-            let isCurrent = currentURL == item.url || (item.url != "/" && currentURL.hasPrefix(item.url))
-            return Self.compact(["title": item.title, "url": item.url.hasPrefix("/") ? links.href(item.url) : item.url,
-                                 "current": isCurrent, "description": menuDescriptions[item.url] ?? ""])
+    static let heading = "`site`"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .title: title
+        case .description: description
+        case .language: language
+        case .base_url: baseURL
+        case .home_url: homeURL
+        case .feed_url: feedURL
+        case .assets_url: assetsURL
+        case .search_url: searchURL
+        case .changes_url: changesURL
+        case .faq_url: faqURL
+        case .glossary_url: glossaryURL
         }
     }
 
-    private func link(_ index: Int) -> [String: Any] {
-        let page = self.index.pages[index]
-        return Self.compact(["title": page.title, "url": links.href(page.url),
-                             "description": page.page.frontMatter.description ?? "", "summary": page.summary,
-                             "date": page.page.frontMatter.date?.description ?? ""])
-    }
-
-    private static func day(_ day: Day?) -> String { day?.description ?? "" }
-
-    /// `{title, url, publisher, date, section}`, url and section left out when not given.
-    static func sources(_ sources: [SourceReference]) -> [[String: Any]] {
-        sources.map {
-            compact(["title": $0.title, "url": $0.url ?? "", "publisher": $0.publisher, "date": $0.date?.description ?? "",
-                     "undated": $0.date == nil, "read": $0.read?.description ?? "", "section": $0.section ?? ""])
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .title, .description, .language: "from `lathund.yml`"
+        case .base_url: "absolute base URL ending in `/`"
+        case .home_url: "href of `/` (all hrefs respect a base path)"
+        case .feed_url: "href of `/feed.xml`"
+        case .assets_url: "href of `/assets/`"
+        case .search_url: "href of `/sok/`"
+        case .changes_url: "href of `/andringar/`"
+        case .faq_url: "href of `/faq/`, or left out when the site has no such page"
+        case .glossary_url: "href of `/ordlista/`, or left out when the site has no glossary"
         }
     }
+}
 
-    /// The context of `index.pages[position]`, whose Markdown rendered to `html` (made again when the page is
-    /// written, not kept from the Markdown stage).
-    func pageContext(_ position: Int, html: String) -> [String: Any] {
-        let rendered = index.pages[position]
-        let page = rendered.page
-        let matter = page.frontMatter
-        // The table of contents lists what follows the page's opening (`ContentLead`), which layouts show first.
-        let toc = Self.tableOfContents(Array(rendered.headings.dropFirst(rendered.leadHeadingCount)),
-                                       minimum: config.tocMinHeadings)
-        let content = abbreviations.mark(html)
-        let parts = ContentLead(html: content, headings: rendered.headings, leadHeadingCount: rendered.leadHeadingCount)
-        let breadcrumbs = index.ancestors(of: position).map(link)
-        let children = (index.children[position] ?? []).map(link)
-        let backlinks = (index.backlinks[position] ?? []).map(link)
-        let sources = Self.sources(matter.sources)
-        let sourceAge = sourceAges[page.relativePath]
-        var faq: Any = false
-        if let fields = matter.faq {
-            let related: [[String: Any]] = fields.related.compactMap { item in
-                guard let url = links.pageURLs[item.value], let target = index.indexByURL[url] else { return nil }
-                return link(target)
-            }
-            faq = Self.compact(["question": fields.question, "category": fields.category ?? "", "related": related,
-                                "has_related": !related.isEmpty])
+/// An item of `menu`.
+struct MenuItemContext: LayoutValue {
+    var title: String?
+    var url: String?
+    var current: Bool
+    var description: String?
+
+    enum Key: String, CaseIterable { case title, url, current, description }
+
+    static let heading = "`menu` items"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .title: title
+        case .url: url
+        case .current: current
+        case .description: description
         }
-        var report: Any = false
-        if let fields = matter.report {
-            report = Self.compact(["region": fields.region ?? "", "period": fields.period ?? "",
-                      "owners": fields.owners.map { ["name": $0] },
-                      "budget": fields.budgetSEK.map { SwedishFormat.integer($0) + SwedishFormat.noBreakSpace + "kr" } ?? "",
-                      "kind": fields.kind ?? "", "status": fields.status ?? ""])
-        }
-        let values: [String: Any] = [
-            "title": matter.title,
-            "description": matter.description ?? "",
-            "summary": rendered.summary,
-            "url": links.href(page.url),
-            "permalink": links.absolute(page.url),
-            "kind": page.kind.rawValue,
-            "section": page.section,
-            "is_home": page.kind == .home,
-            "is_section": page.kind == .section,
-            "is_page": page.kind == .page,
-            "date": Self.day(matter.date),
-            "updated": Self.day(matter.updated),
-            "changed": Self.day(changeLog.changed[position]),
-            "reviewed": matter.reviewed.map { ["date": $0.date.description, "by": $0.by, "against": $0.against] } ?? "",
-            "sources": sources,
-            "has_sources": !sources.isEmpty,
-            "source_notice": sourceAge != nil,
-            "old_sources": sourceAge?.newest.map { String($0.year) } ?? "",
-            "undated_sources": (sourceAge?.undated ?? 0) > 0,
-            "tags": matter.tags.map { ["name": $0] },
-            "has_tags": !matter.tags.isEmpty,
-            "content": content,
-            "content_lead": parts.lead,
-            "content_rest": parts.rest,
-            "toc": toc,
-            "has_toc": !toc.isEmpty,
-            "breadcrumbs": breadcrumbs,
-            "has_breadcrumbs": !breadcrumbs.isEmpty,
-            "prev": index.previous[position].map(link) ?? false,
-            "next": index.next[position].map(link) ?? false,
-            "backlinks": backlinks,
-            "has_backlinks": !backlinks.isEmpty,
-            "children": children,
-            "has_children": !children.isEmpty,
-            "faq": faq,
-            "report": report,
-        ]
-        var context: [String: Any] = ["site": site, "menu": menu(currentURL: page.url), "terms": [[String: Any]](),
-                                      "glossary_letters": [[String: Any]](), "datasets": [[String: Any]](),
-                                      "dataset": false, "asset": asset, "most_asked": mostAsked,
-                                      "has_most_asked": !mostAsked.isEmpty, "changes": [[String: Any]](),
-                                      "has_changes": false]
-        var pageValues = values
-        if page.section == FrontMatter.faqSection {
-            let isList = page.kind == .section
-            context["faq_categories"] = isList ? self.faq.categories.map(groupContext) : []
-            context["faq_letters"] = isList ? self.faq.letters.map(groupContext) : []
-            let entries = isList ? self.faq.entries : self.faq.entries.filter { $0.url == page.url }
-            pageValues["jsonld"] = entries.isEmpty ? "" : FAQIndex.jsonLD(entries.map { entry in
-                (entry.question, index.indexByURL[entry.url].map { index.pages[$0].answer } ?? "")
-            })
-        } else {
-            context["faq_categories"] = [[String: Any]]()
-            context["faq_letters"] = [[String: Any]]()
-        }
-        context["page"] = Self.compact(pageValues)
-        return context
     }
 
-    private func groupContext(_ group: FAQIndex.Group) -> [String: Any] {
-        ["name": group.name, "anchor": group.anchor, "entries": group.entries.map { entry in
-            ["question": entry.question, "url": links.href(entry.url), "anchor": entry.anchor, "category": entry.category]
-        }]
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .title: "from `lathund.yml`"
+        case .url: "from `lathund.yml`; an href when it starts with `/`"
+        case .current: "true in that part of the site"
+        case .description: "the linked page's summary (the home page lists the sections with it, so the menu's words are the section labels)"
+        }
+    }
+}
+
+/// `page`: the page being rendered.
+struct PageContext: LayoutValue {
+    var title: String?
+    var description: String?
+    var summary: String?
+    var url: String?
+    var permalink: String?
+    var kind: String?
+    var section: String?
+    var isHome = false
+    var isSection = false
+    var isPage = false
+    var date: String?
+    var updated: String?
+    var changed: String?
+    var reviewed: ReviewContext?
+    var sources: [SourceContext] = []
+    var sourceNotice = false
+    var oldSources: String?
+    var undatedSources = false
+    var tags: [NameContext] = []
+    var content: String?
+    var contentLead: String?
+    var contentRest: String?
+    var toc: [TableOfContentsItem] = []
+    var breadcrumbs: [PageLinkContext] = []
+    var prev: PageLinkContext?
+    var next: PageLinkContext?
+    var backlinks: [PageLinkContext] = []
+    var children: [PageLinkContext] = []
+    var faq: FAQFieldsContext?
+    var report: ReportContext?
+    var jsonld: String?
+
+    enum Key: String, CaseIterable {
+        case title, description, summary, url, permalink, kind, section, is_home, is_section, is_page, date, updated
+        case changed, reviewed, sources, has_sources, source_notice, old_sources, undated_sources, tags, has_tags
+        case content, content_lead, content_rest
+        case toc, has_toc, breadcrumbs, has_breadcrumbs, prev, next, backlinks, has_backlinks, children, has_children
+        case faq, report, jsonld
     }
 
-    func generatedContext(_ page: GeneratedPage) -> [String: Any] {
-        var terms: [[String: Any]] = []
-        var letters: [[String: Any]] = []
-        var datasets: [[String: Any]] = []
-        var dataset: Any = false
-        var changes: [[String: Any]] = []
-        switch page.content {
-        case .glossary(let list):
-            (terms, letters) = glossaryContext(list)
-        case .statistics(let pages):
-            datasets = pages.map { Self.compact(["title": $0.dataset.title, "url": links.href($0.dataset.url),
-                                                 "description": $0.dataset.description, "period": $0.dataset.period,
-                                                 "chart": $0.compactChart]) }
-        case .dataset(let page):
-            dataset = datasetContext(page)
-        case .changes:
-            changes = changeLog.latest.map { change in
-                Self.compact(["date": change.date, "title": change.title, "url": links.href(change.url),
-                              "subject": change.subject.map { Summary.shorten($0, limit: 160) } ?? ""])
-            }
-        case .search, .notFound:
-            break
+    static let heading = "`page`"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .title: title
+        case .description: description
+        case .summary: summary
+        case .url: url
+        case .permalink: permalink
+        case .kind: kind
+        case .section: section
+        case .is_home: isHome
+        case .is_section: isSection
+        case .is_page: isPage
+        case .date: date
+        case .updated: updated
+        case .changed: changed
+        case .reviewed: reviewed
+        case .sources: sources
+        case .has_sources: !sources.isEmpty
+        case .source_notice: sourceNotice
+        case .old_sources: oldSources
+        case .undated_sources: undatedSources
+        case .tags: tags
+        case .has_tags: !tags.isEmpty
+        case .content: content
+        case .content_lead: contentLead
+        case .content_rest: contentRest
+        case .toc: toc
+        case .has_toc: !toc.isEmpty
+        case .breadcrumbs: breadcrumbs
+        case .has_breadcrumbs: !breadcrumbs.isEmpty
+        case .prev: (prev as Any?) ?? false
+        case .next: (next as Any?) ?? false
+        case .backlinks: backlinks
+        case .has_backlinks: !backlinks.isEmpty
+        case .children: children
+        case .has_children: !children.isEmpty
+        case .faq: (faq as Any?) ?? false
+        case .report: (report as Any?) ?? false
+        case .jsonld: jsonld
         }
-        var breadcrumbs = index.indexByURL["/"].map { [link($0)] } ?? []
-        if let parent = page.parent { breadcrumbs.append(["title": parent.title, "url": links.href(parent.url)]) }
-        if !page.isListed { breadcrumbs = [] }
-        let values: [String: Any] = [
-            "title": page.title, "description": page.description, "summary": page.description,
-            "url": links.href(page.url), "permalink": links.absolute(page.url), "kind": "generated",
-            "section": page.url.split(separator: "/").first.map(String.init) ?? "",
-            "is_home": false, "is_section": false, "is_page": true, "date": "", "updated": "", "changed": "", "reviewed": "",
-            "sources": [[String: Any]](), "has_sources": false, "tags": [[String: Any]](), "has_tags": false,
-            "content": "", "toc": [[String: Any]](), "has_toc": false,
-            "breadcrumbs": breadcrumbs, "has_breadcrumbs": !breadcrumbs.isEmpty,
-            "prev": false, "next": false, "backlinks": [[String: Any]](), "has_backlinks": false,
-            "children": [[String: Any]](), "has_children": false, "faq": false, "report": false,
-        ]
-        // The search page offers the FAQ's categories when a query finds nothing.
-        var categories: [[String: Any]] = []
-        if case .search = page.content { categories = faq.categories.map(groupContext) }
-        return ["site": site, "page": Self.compact(values), "menu": menu(currentURL: page.url), "terms": terms, "asset": asset,
-                "glossary_letters": letters, "faq_categories": categories, "faq_letters": [[String: Any]](),
-                "datasets": datasets, "dataset": dataset, "most_asked": mostAsked, "has_most_asked": !mostAsked.isEmpty,
-                "changes": changes, "has_changes": !changes.isEmpty]
     }
 
-    /// The glossary in Swedish order, and the same terms under their letters A–Ö (anchors `bokstav_a`, with `_`
-    /// so they never clash with a term's id). A term with `page:` links to that page (`page_url`, `page_title`).
-    private func glossaryContext(_ glossary: [GlossaryTerm]) -> (terms: [[String: Any]], letters: [[String: Any]]) {
-        let sorted = glossary.sorted { SwedishCollation.areInIncreasingOrder($0.term, $1.term) }
-        var letters: [(name: String, terms: [[String: Any]])] = []
-        var terms: [[String: Any]] = []
-        for term in sorted {
-            var values: [String: Any] = ["term": term.term, "expansion": term.expansion ?? "", "definition": term.definition,
-                                         "id": term.id]
-            if let path = term.page, let url = links.pageURLs[path] {
-                values["page_url"] = links.href(url)
-                values["page_title"] = index.indexByURL[url].map { index.pages[$0].title } ?? ""
-            }
-            let item = Self.compact(values)
-            terms.append(item)
-            let letter = SwedishCollation.indexLetter(term.term)
-            if letters.last?.name == letter { letters[letters.count - 1].terms.append(item) } else { letters.append((letter, [item])) }
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .title: "the title"
+        case .description: "`description:` of the front matter"
+        case .summary: "the description, else the start of the first paragraph"
+        case .url: "href of the page"
+        case .permalink: "absolute URL of the page"
+        case .kind: "`home`, `section`, `page` or `generated`"
+        case .section: "the slug of the page's top folder"
+        case .is_home, .is_section, .is_page: "booleans"
+        case .date, .updated: "`ÅÅÅÅ-MM-DD` as written, or left out"
+        case .changed: "`ÅÅÅÅ-MM-DD`: the last commit that touched the page's file, else `updated`, else `date`; left out without any (\"Senast ändrad\", `partials/page-meta`)"
+        case .reviewed: "the review mark as written in the front matter, or left out: show it as written (\"Kontrollerad mot {{against}} {{date}} av {{by}}\", `partials/page-meta`), never more"
+        case .sources: "the page's sources (`partials/sources`)"
+        case .source_notice: "true when the page should tell the reader to check the current rules: no dated source is within `source_max_age_years` (`partials/source-notice`, after the page's opening)"
+        case .old_sources: "with the notice, the year of the newest dated source, else left out (no source is dated: their age is unknown)"
+        case .undated_sources: "with the notice, true when some of the page's sources are undated"
+        case .tags: "the page's tags"
+        case .content: "the page's HTML (use `{{{page.content}}}`)"
+        case .content_lead: "`page.content` up to the table of contents: the text before the first level-2 heading and, when the page starts with a level-2 heading (a summary such as \"Det viktigaste\"), that first section too"
+        case .content_rest: "the rest of `page.content`, from the next level-2 heading (left out when there is none)"
+        case .toc: "the level-2 headings of `page.content_rest` with their level-3 children, when it has at least `toc_min_headings`"
+        case .breadcrumbs: "the page's ancestors, outermost first"
+        case .prev, .next: "the neighbour in the section, or `false`"
+        case .backlinks: "the pages that link here"
+        case .children: "a section's pages, by `weight` then title"
+        case .faq: "on FAQ entries: the entry's fields; else `false`"
+        case .report: "on reports: the report's fields; else `false`"
+        case .jsonld: "in the FAQ section: the FAQPage JSON-LD of the page's entries (`{{{page.jsonld}}}`)"
+        case .has_sources, .has_tags, .has_toc, .has_breadcrumbs, .has_backlinks, .has_children:
+            "true when the list it names is not empty"
         }
-        return (terms, letters.map { letter in
-            ["name": letter.name, "anchor": "bokstav_" + (FAQIndex.letterAnchors[letter.name] ?? Slug.make(letter.name)),
-             "terms": letter.terms]
-        })
+    }
+}
+
+/// `page.reviewed`, as written in the front matter.
+struct ReviewContext: LayoutValue {
+    var date: String
+    var by: String
+    var against: String
+
+    enum Key: String, CaseIterable { case date, by, against }
+
+    static let heading = "`page.reviewed`"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .date: date
+        case .by: by
+        case .against: against
+        }
     }
 
-    private func datasetContext(_ page: DatasetPage) -> [String: Any] {
-        let dataset = page.dataset
-        return Self.compact([
-            "title": dataset.title, "description": dataset.description, "unit": dataset.unit,
-            "sources": Self.sources(dataset.sources),
-            "period": dataset.period, "note": dataset.note ?? "", "chart": page.chart, "table": page.table,
-            "figures": page.figures.map { ["label": $0.label, "value": $0.value] }, "has_figures": !page.figures.isEmpty,
-            "csv_url": links.href(dataset.csvURL), "json_url": links.href(dataset.jsonURL),
-        ])
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .date: "when the facts were checked (`ÅÅÅÅ-MM-DD`)"
+        case .by: "the role that checked them"
+        case .against: "what they were checked against"
+        }
+    }
+}
+
+/// An item of `page.sources` or `dataset.sources`.
+struct SourceContext: LayoutValue {
+    var title: String?
+    var url: String?
+    var publisher: String?
+    var date: String?
+    var undated: Bool
+    var read: String?
+    var section: String?
+
+    enum Key: String, CaseIterable { case title, url, publisher, date, undated, read, section }
+
+    static let heading = "`page.sources` and `dataset.sources` items"
+
+    init(_ source: SourceReference) {
+        title = nonEmpty(source.title)
+        url = source.url.flatMap(nonEmpty)
+        publisher = nonEmpty(source.publisher)
+        date = source.date.flatMap { nonEmpty($0.description) }
+        undated = source.date == nil
+        read = source.read.flatMap { nonEmpty($0.description) }
+        section = source.section.flatMap(nonEmpty)
     }
 
-    /// Level-2 headings with their level-3 headings as children, when a page has enough headings.
-    static func tableOfContents(_ headings: [Heading], minimum: Int) -> [[String: Any]] {
-        let relevant = headings.filter { $0.level == 2 || $0.level == 3 }
-        guard relevant.count >= minimum else { return [] }
-        var items: [[String: Any]] = []
-        var children: [[String: Any]] = []
-        var current: Heading?
-        func flush() {
-            if let current {
-                items.append(["id": current.id, "text": current.text, "level": current.level, "children": children,
-                              "has_children": !children.isEmpty])
-            } else {
-                items += children.map { var item = $0; item["children"] = [[String: Any]](); item["has_children"] = false; return item }
-            }
-            children = []
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .title: title
+        case .url: url
+        case .publisher: publisher
+        case .date: date
+        case .undated: undated
+        case .read: read
+        case .section: section
         }
-        for heading in relevant {
-            if heading.level == 2 {
-                flush()
-                current = heading
-            } else {
-                children.append(["id": heading.id, "text": heading.text, "level": heading.level, "has_children": false])
-            }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .title: "the document's title"
+        case .url: "its address, or left out"
+        case .publisher: "who published it; several are joined with \"och\""
+        case .date: "the document's own date (ÅÅÅÅ, ÅÅÅÅ-MM or ÅÅÅÅ-MM-DD), left out when `undated` is true"
+        case .undated: "true for `date: odaterad`: show \"odaterad\", never a year"
+        case .read: "the day the text was read (ÅÅÅÅ-MM-DD), or left out"
+        case .section: "the section or page within it, or left out (`partials/source`)"
         }
-        flush()
-        return items
+    }
+}
+
+/// An item of `page.tags` or `page.report.owners`.
+struct NameContext: LayoutValue {
+    var name: String
+
+    enum Key: String, CaseIterable { case name }
+
+    static let heading = "`page.tags` and `page.report.owners` items"
+
+    func lookup(_ key: Key) -> Any? { name }
+
+    static func documentation(_ key: Key) -> String { "the tag or the owner" }
+}
+
+/// An item of `page.toc`: a level-2 heading with its level-3 headings, or a level-3 heading.
+struct TableOfContentsItem: LayoutValue {
+    var id: String
+    var text: String
+    var level: Int
+    /// Left out on a level-3 heading under a level-2 one.
+    var children: [TableOfContentsItem]?
+
+    enum Key: String, CaseIterable { case id, text, level, children, has_children }
+
+    static let heading = "`page.toc` items"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .id: id
+        case .text: text
+        case .level: level
+        case .children: children
+        case .has_children: !(children ?? []).isEmpty
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .id: "the heading's id"
+        case .text: "the heading's text"
+        case .level: "2 or 3"
+        case .children: "the level-3 headings under a level-2 heading (left out on those)"
+        case .has_children: "true when `children` is not empty"
+        }
+    }
+}
+
+/// A link to a page: breadcrumbs, children, backlinks, neighbours, related FAQ entries.
+struct PageLinkContext: LayoutValue {
+    var title: String?
+    var url: String?
+    var description: String?
+    var summary: String?
+    var date: String?
+
+    enum Key: String, CaseIterable { case title, url, description, summary, date }
+
+    static let heading = "`page.breadcrumbs`, `page.children`, `page.backlinks`, `page.prev`, `page.next` and `page.faq.related` items"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .title: title
+        case .url: url
+        case .description: description
+        case .summary: summary
+        case .date: date
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .title: "the page's title"
+        case .url: "its href"
+        case .description, .summary, .date: "as `page.description`, `page.summary` and `page.date` of that page"
+        }
+    }
+}
+
+/// `page.faq`: the fields of an FAQ entry.
+struct FAQFieldsContext: LayoutValue {
+    var question: String?
+    var category: String?
+    var related: [PageLinkContext]
+
+    enum Key: String, CaseIterable { case question, category, related, has_related }
+
+    static let heading = "`page.faq`"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .question: question
+        case .category: category
+        case .related: related
+        case .has_related: !related.isEmpty
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .question: "the question"
+        case .category: "its category, or left out"
+        case .related: "the pages `related:` names"
+        case .has_related: "true when `related` is not empty"
+        }
+    }
+}
+
+/// `page.report`: the fields of a project report.
+struct ReportContext: LayoutValue {
+    var region: String?
+    var period: String?
+    var owners: [NameContext]
+    var budget: String?
+    var kind: String?
+    var status: String?
+
+    enum Key: String, CaseIterable { case region, period, owners, budget, kind, status }
+
+    static let heading = "`page.report`"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .region: region
+        case .period: period
+        case .owners: owners
+        case .budget: budget
+        case .kind: kind
+        case .status: status
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .region, .period, .kind, .status: "from the front matter, or left out"
+        case .owners: "the project's owners"
+        case .budget: "`budget_sek` written the Swedish way (`4 800 000 kr`), or left out"
+        }
+    }
+}
+
+/// An FAQ entry in a list: `most_asked` and the entries of `faq_categories` and `faq_letters`.
+struct FAQEntryContext: LayoutValue {
+    var question: String
+    var url: String
+    var anchor: String
+    var category: String
+
+    enum Key: String, CaseIterable { case question, url, anchor, category }
+
+    static let heading = "`most_asked` items and the `entries` of `faq_categories` and `faq_letters`"
+
+    init(_ entry: FAQIndex.Entry, links: SiteLinks) {
+        question = entry.question
+        url = links.href(entry.url)
+        anchor = entry.anchor
+        category = entry.category
+    }
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .question: question
+        case .url: url
+        case .anchor: anchor
+        case .category: category
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .question: "the question"
+        case .url: "href of the entry's page"
+        case .anchor: "the entry's id in lists (`fraga-` and the file's slug)"
+        case .category: "its category"
+        }
+    }
+}
+
+/// A group of FAQ entries: an item of `faq_categories` or `faq_letters`.
+struct FAQGroupContext: LayoutValue {
+    var name: String
+    var anchor: String
+    var entries: [FAQEntryContext]
+
+    enum Key: String, CaseIterable { case name, anchor, entries }
+
+    static let heading = "`faq_categories` and `faq_letters` items"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .name: name
+        case .anchor: anchor
+        case .entries: entries
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .name: "the category or the letter"
+        case .anchor: "its id"
+        case .entries: "its entries"
+        }
+    }
+}
+
+/// An item of `terms`.
+struct GlossaryTermContext: LayoutValue {
+    var term: String?
+    var expansion: String?
+    var definition: String?
+    var id: String?
+    var pageURL: String?
+    var pageTitle: String?
+
+    enum Key: String, CaseIterable { case term, expansion, definition, id, page_url, page_title }
+
+    static let heading = "`terms` items and the `terms` of `glossary_letters`"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .term: term
+        case .expansion: expansion
+        case .definition: definition
+        case .id: id
+        case .page_url: pageURL
+        case .page_title: pageTitle
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .term, .expansion, .definition: "from `content/ordlista.yml`"
+        case .id: "the term's anchor (`/ordlista/#afu`)"
+        case .page_url, .page_title: "the page the glossary's `page:` points to, or left out"
+        }
+    }
+}
+
+/// An item of `glossary_letters`.
+struct GlossaryLetterContext: LayoutValue {
+    var name: String
+    var anchor: String
+    var terms: [GlossaryTermContext]
+
+    enum Key: String, CaseIterable { case name, anchor, terms }
+
+    static let heading = "`glossary_letters` items"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .name: name
+        case .anchor: anchor
+        case .terms: terms
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .name: "the letter"
+        case .anchor: "`bokstav_a`, `bokstav_aa` for Å, `bokstav_ae` for Ä, `bokstav_oe` for Ö"
+        case .terms: "the terms under it"
+        }
+    }
+}
+
+/// An item of `datasets`.
+struct DatasetSummaryContext: LayoutValue {
+    var title: String?
+    var url: String?
+    var description: String?
+    var period: String?
+    var chart: String?
+
+    enum Key: String, CaseIterable { case title, url, description, period, chart }
+
+    static let heading = "`datasets` items"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .title: title
+        case .url: url
+        case .description: description
+        case .period: period
+        case .chart: chart
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .title, .description, .period: "from the dataset's metadata"
+        case .url: "href of its page"
+        case .chart: "a small inline SVG (`{{{chart}}}`)"
+        }
+    }
+}
+
+/// `dataset`: the dataset of a page `/statistik/NAME/`.
+struct DatasetContext: LayoutValue {
+    var title: String?
+    var description: String?
+    var unit: String?
+    var sources: [SourceContext]
+    var period: String?
+    var note: String?
+    var chart: String?
+    var table: String?
+    var figures: [DatasetFigureContext]
+    var csvURL: String?
+    var jsonURL: String?
+
+    enum Key: String, CaseIterable {
+        case title, description, unit, sources, period, note, chart, table, figures, has_figures, csv_url, json_url
+    }
+
+    static let heading = "`dataset`"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .title: title
+        case .description: description
+        case .unit: unit
+        case .sources: sources
+        case .period: period
+        case .note: note
+        case .chart: chart
+        case .table: table
+        case .figures: figures
+        case .has_figures: !figures.isEmpty
+        case .csv_url: csvURL
+        case .json_url: jsonURL
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .title, .description, .unit, .period: "from the dataset's metadata"
+        case .note: "from the metadata, or left out"
+        case .sources: "as `page.sources`"
+        case .chart: "the chart as SVG, made by the engine with everything escaped (`{{{chart}}}`)"
+        case .table: "the data as an HTML table, made by the engine with everything escaped (`{{{table}}}`)"
+        case .figures: "the key figures"
+        case .has_figures: "true when `figures` is not empty"
+        case .csv_url, .json_url: "hrefs of the data as CSV and JSON"
+        }
+    }
+}
+
+/// An item of `dataset.figures`.
+struct DatasetFigureContext: LayoutValue {
+    var label: String
+    var figure: String
+
+    enum Key: String, CaseIterable { case label, value }
+
+    static let heading = "`dataset.figures` items"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .label: label
+        case .value: figure
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .label: "what the figure is"
+        case .value: "the figure, written the Swedish way"
+        }
+    }
+}
+
+/// An item of `changes`: one change to a page.
+struct ChangeContext: LayoutValue {
+    var date: String?
+    var title: String?
+    var url: String?
+    var subject: String?
+
+    enum Key: String, CaseIterable { case date, title, url, subject }
+
+    static let heading = "`changes` items"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .date: date
+        case .title: title
+        case .url: url
+        case .subject: subject
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .date: "`ÅÅÅÅ-MM-DD` of the change"
+        case .title: "the page's title"
+        case .url: "its href"
+        case .subject: "the commit's subject, shortened; left out without git"
+        }
+    }
+}
+
+extension LayoutContext {
+    /// The key tables of `layouts/README.md`, one per type of value.
+    static var documentation: String {
+        types.map { type in type.documentationTable }.joined(separator: "\n")
+    }
+}
+
+extension LayoutValue {
+    static var documentationTable: String {
+        var table = "### \(heading)\n\n| key | what |\n|---|---|\n"
+        for key in Key.allCases { table += "| `\(key.rawValue)` | \(documentation(key).replacingOccurrences(of: "|", with: "\\|")) |\n" }
+        return table
     }
 }

@@ -131,7 +131,7 @@ public struct Layouts: Sendable {
     /// The first of `candidates` that exists.
     func resolve(_ candidates: [String]) -> String? { candidates.first(where: names.contains) }
 
-    func render(_ context: [String: Any], layout: String) -> String {
+    func render(_ context: LayoutContext, layout: String) -> String {
         library.render(context, withTemplate: layout) ?? ""
     }
 }

@@ -38,7 +38,7 @@ struct RenderPlanStage: Stage {
     private func pageFiles(layouts: Layouts, assets: FingerprintedAssets) -> Staged<[OutputFile]> {
         let index = indexes.index
         let links = markdown.markdown.links
-        let contexts = LayoutContext(index: index, faq: markdown.markdown.faq, config: setup.config, links: links,
+        let contexts = LayoutContexts(index: index, faq: markdown.markdown.faq, config: setup.config, links: links,
                                      assets: assets, abbreviations: AbbreviationMarker(glossary: data.glossary),
                                      sourceAges: checks.sourceAges, changeLog: indexes.changeLog)
         let siteKey = IncrementalRenderKey.site(

@@ -1,0 +1,238 @@
+import Mustache
+
+/// Makes the layout context (`LayoutContext`) of every page of the site: what is the same on every page is made
+/// once, here.
+struct LayoutContexts {
+    let index: SiteIndex
+    let faq: FAQIndex
+    let config: SiteConfig
+    let links: SiteLinks
+    /// Site-wide values, built once.
+    let site: SiteContext
+    /// `{{#asset}}style.css{{/asset}}` → the href of the fingerprinted file (`/assets/style.3f2a9c1e.css`).
+    let asset: MustacheLambda
+    /// Marks the glossary's abbreviations in `page.content`.
+    let abbreviations: AbbreviationMarker
+    /// What is known about the sources' age of pages whose sources are older than the limit or undated
+    /// (`SourceChecks`), by the page's path relative to `content/`.
+    let sourceAges: [String: SourceAge]
+    /// What every page shows the same: the menu's descriptions by URL and the most-asked FAQ entries.
+    private let menuDescriptions: [String: String]
+    private let mostAsked: [FAQEntryContext]
+    /// Each page's last change and the latest changes, for `page.changed` and `/andringar/`.
+    let changeLog: ChangeLog
+
+    init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
+         abbreviations: AbbreviationMarker = .none, sourceAges: [String: SourceAge] = [:], changeLog: ChangeLog? = nil) {
+        self.index = index
+        self.sourceAges = sourceAges
+        self.changeLog = changeLog ?? ChangeLog(index: index, history: nil)
+        self.abbreviations = abbreviations
+        self.faq = faq
+        self.config = config
+        self.links = links
+        site = SiteContext(title: Self.text(config.title), description: Self.text(config.description),
+                           language: Self.text(config.language), baseURL: Self.text(config.baseURL),
+                           homeURL: Self.text(links.href("/")), feedURL: Self.text(links.href("/feed.xml")),
+                           assetsURL: Self.text(links.href("/assets/")), searchURL: Self.text(links.href("/sok/")),
+                           changesURL: Self.text(links.href(ChangeLog.url)),
+                           faqURL: index.indexByURL["/\(FrontMatter.faqSection)/"] == nil
+                               ? nil : Self.text(links.href("/\(FrontMatter.faqSection)/")),
+                           glossaryURL: index.generated.contains { if case .glossary = $0.content { true } else { false } }
+                               ? Self.text(links.href("/ordlista/")) : nil)
+        var descriptions: [String: String] = [:]
+        for page in index.generated { descriptions[page.url] = page.description }
+        for page in index.pages { descriptions[page.url] = page.summary }
+        menuDescriptions = descriptions
+        mostAsked = faq.mostAsked.map { FAQEntryContext($0, links: links) }
+        // The layout check makes sure every name is a layout asset; an unknown one keeps its name.
+        asset = MustacheLambda { [outputNames = assets.outputNames, links] name in
+            let name = name.trimmingWhitespace()
+            return HTML.escape(links.href("/assets/" + (outputNames[name] ?? name)))
+        }
+    }
+
+    /// Text that is left out when it is empty.
+    private static func text(_ text: String?) -> String? {
+        guard let text, !text.isEmpty else { return nil }
+        return text
+    }
+
+    func menu(currentURL: String) -> [MenuItemContext] {
+        config.menu.map { item in
+            let isCurrent = currentURL == item.url || (item.url != "/" && currentURL.hasPrefix(item.url))
+            return MenuItemContext(title: Self.text(item.title),
+                                   url: Self.text(item.url.hasPrefix("/") ? links.href(item.url) : item.url),
+                                   current: isCurrent, description: Self.text(menuDescriptions[item.url]))
+        }
+    }
+
+    private func link(_ index: Int) -> PageLinkContext {
+        let page = self.index.pages[index]
+        return PageLinkContext(title: Self.text(page.title), url: Self.text(links.href(page.url)),
+                               description: Self.text(page.page.frontMatter.description),
+                               summary: Self.text(page.summary),
+                               date: Self.text(page.page.frontMatter.date?.description))
+    }
+
+    /// The context of `index.pages[position]`, whose Markdown rendered to `html` (made again when the page is
+    /// written, not kept from the Markdown stage).
+    func pageContext(_ position: Int, html: String) -> LayoutContext {
+        let rendered = index.pages[position]
+        let page = rendered.page
+        let matter = page.frontMatter
+        // The table of contents lists what follows the page's opening (`ContentLead`), which layouts show first.
+        let content = abbreviations.mark(html)
+        let parts = ContentLead(html: content, headings: rendered.headings, leadHeadingCount: rendered.leadHeadingCount)
+        let sourceAge = sourceAges[page.relativePath]
+        var values = PageContext(
+            title: Self.text(matter.title), description: Self.text(matter.description),
+            summary: Self.text(rendered.summary), url: Self.text(links.href(page.url)),
+            permalink: Self.text(links.absolute(page.url)), kind: Self.text(page.kind.rawValue),
+            section: Self.text(page.section), isHome: page.kind == .home, isSection: page.kind == .section,
+            isPage: page.kind == .page, date: Self.text(matter.date?.description),
+            updated: Self.text(matter.updated?.description), changed: Self.text(changeLog.changed[position]?.description),
+            reviewed: matter.reviewed.map { ReviewContext(date: $0.date.description, by: $0.by, against: $0.against) },
+            sources: matter.sources.map(SourceContext.init), sourceNotice: sourceAge != nil,
+            oldSources: Self.text(sourceAge?.newest.map { String($0.year) }),
+            undatedSources: (sourceAge?.undated ?? 0) > 0,
+            tags: matter.tags.map(NameContext.init), content: Self.text(content),
+            contentLead: Self.text(parts.lead), contentRest: Self.text(parts.rest),
+            toc: Self.tableOfContents(Array(rendered.headings.dropFirst(rendered.leadHeadingCount)),
+                                      minimum: config.tocMinHeadings),
+            breadcrumbs: index.ancestors(of: position).map(link), prev: index.previous[position].map(link),
+            next: index.next[position].map(link), backlinks: (index.backlinks[position] ?? []).map(link),
+            children: (index.children[position] ?? []).map(link))
+        if let fields = matter.faq {
+            let related = fields.related.compactMap { item in
+                links.pageURLs[item.value].flatMap { index.indexByURL[$0] }.map(link)
+            }
+            values.faq = FAQFieldsContext(question: Self.text(fields.question), category: Self.text(fields.category),
+                                          related: related)
+        }
+        if let fields = matter.report {
+            values.report = ReportContext(
+                region: Self.text(fields.region), period: Self.text(fields.period), owners: fields.owners.map(NameContext.init),
+                budget: fields.budgetSEK.map { SwedishFormat.integer($0) + SwedishFormat.noBreakSpace + "kr" },
+                kind: Self.text(fields.kind), status: Self.text(fields.status))
+        }
+        var context = LayoutContext(site: site, page: values, menu: menu(currentURL: page.url), mostAsked: mostAsked,
+                                    asset: asset)
+        if page.section == FrontMatter.faqSection {
+            let isList = page.kind == .section
+            if isList {
+                context.faqCategories = faq.categories.map(groupContext)
+                context.faqLetters = faq.letters.map(groupContext)
+            }
+            let entries = isList ? faq.entries : faq.entries.filter { $0.url == page.url }
+            context.page.jsonld = entries.isEmpty ? nil : Self.text(FAQIndex.jsonLD(entries.map { entry in
+                (entry.question, index.indexByURL[entry.url].map { index.pages[$0].answer } ?? "")
+            }))
+        }
+        return context
+    }
+
+    private func groupContext(_ group: FAQIndex.Group) -> FAQGroupContext {
+        FAQGroupContext(name: group.name, anchor: group.anchor,
+                        entries: group.entries.map { FAQEntryContext($0, links: links) })
+    }
+
+    func generatedContext(_ page: GeneratedPage) -> LayoutContext {
+        var generated = GeneratedContext()
+        switch page.content {
+        case .glossary(let list):
+            (generated.terms, generated.glossaryLetters) = glossaryContext(list)
+        case .statistics(let pages):
+            generated.datasets = pages.map {
+                DatasetSummaryContext(title: Self.text($0.dataset.title), url: Self.text(links.href($0.dataset.url)),
+                                      description: Self.text($0.dataset.description),
+                                      period: Self.text($0.dataset.period), chart: Self.text($0.compactChart))
+            }
+        case .dataset(let page):
+            generated.dataset = datasetContext(page)
+        case .changes:
+            generated.changes = changeLog.latest.map { change in
+                ChangeContext(date: Self.text(change.date), title: Self.text(change.title),
+                              url: Self.text(links.href(change.url)),
+                              subject: Self.text(change.subject.map { Summary.shorten($0, limit: 160) }))
+            }
+        case .search, .notFound:
+            break
+        }
+        var breadcrumbs = index.indexByURL["/"].map { [link($0)] } ?? []
+        if let parent = page.parent { breadcrumbs.append(PageLinkContext(title: parent.title, url: links.href(parent.url))) }
+        if !page.isListed { breadcrumbs = [] }
+        let values = PageContext(
+            title: Self.text(page.title), description: Self.text(page.description), summary: Self.text(page.description),
+            url: Self.text(links.href(page.url)), permalink: Self.text(links.absolute(page.url)), kind: "generated",
+            section: Self.text(page.url.split(separator: "/").first.map(String.init)), isPage: true,
+            breadcrumbs: breadcrumbs)
+        var context = LayoutContext(site: site, page: values, menu: menu(currentURL: page.url), mostAsked: mostAsked,
+                                    asset: asset, generated: generated)
+        // The search page offers the FAQ's categories when a query finds nothing.
+        if case .search = page.content { context.faqCategories = faq.categories.map(groupContext) }
+        return context
+    }
+
+    /// The glossary in Swedish order, and the same terms under their letters A–Ö (anchors `bokstav_a`, with `_`
+    /// so they never clash with a term's id). A term with `page:` links to that page (`page_url`, `page_title`).
+    private func glossaryContext(_ glossary: [GlossaryTerm]) -> ([GlossaryTermContext], [GlossaryLetterContext]) {
+        let sorted = glossary.sorted { SwedishCollation.areInIncreasingOrder($0.term, $1.term) }
+        var letters: [(name: String, terms: [GlossaryTermContext])] = []
+        var terms: [GlossaryTermContext] = []
+        for term in sorted {
+            var item = GlossaryTermContext(term: Self.text(term.term), expansion: Self.text(term.expansion),
+                                           definition: Self.text(term.definition), id: Self.text(term.id))
+            if let path = term.page, let url = links.pageURLs[path] {
+                item.pageURL = Self.text(links.href(url))
+                item.pageTitle = Self.text(index.indexByURL[url].map { index.pages[$0].title })
+            }
+            terms.append(item)
+            let letter = SwedishCollation.indexLetter(term.term)
+            if letters.last?.name == letter { letters[letters.count - 1].terms.append(item) } else { letters.append((letter, [item])) }
+        }
+        return (terms, letters.map { letter in
+            GlossaryLetterContext(name: letter.name,
+                                  anchor: "bokstav_" + (FAQIndex.letterAnchors[letter.name] ?? Slug.make(letter.name)),
+                                  terms: letter.terms)
+        })
+    }
+
+    private func datasetContext(_ page: DatasetPage) -> DatasetContext {
+        let dataset = page.dataset
+        return DatasetContext(
+            title: Self.text(dataset.title), description: Self.text(dataset.description), unit: Self.text(dataset.unit),
+            sources: dataset.sources.map(SourceContext.init), period: Self.text(dataset.period),
+            note: Self.text(dataset.note), chart: Self.text(page.chart), table: Self.text(page.table),
+            figures: page.figures.map { DatasetFigureContext(label: $0.label, figure: $0.value) },
+            csvURL: Self.text(links.href(dataset.csvURL)), jsonURL: Self.text(links.href(dataset.jsonURL)))
+    }
+
+    /// Level-2 headings with their level-3 headings as children, when a page has enough headings.
+    static func tableOfContents(_ headings: [Heading], minimum: Int) -> [TableOfContentsItem] {
+        let relevant = headings.filter { $0.level == 2 || $0.level == 3 }
+        guard relevant.count >= minimum else { return [] }
+        var items: [TableOfContentsItem] = []
+        var children: [TableOfContentsItem] = []
+        var current: Heading?
+        func flush() {
+            if let current {
+                items.append(TableOfContentsItem(id: current.id, text: current.text, level: current.level,
+                                                 children: children))
+            } else {
+                items += children.map { var item = $0; item.children = []; return item }
+            }
+            children = []
+        }
+        for heading in relevant {
+            if heading.level == 2 {
+                flush()
+                current = heading
+            } else {
+                children.append(TableOfContentsItem(id: heading.id, text: heading.text, level: heading.level))
+            }
+        }
+        flush()
+        return items
+    }
+}
