@@ -70,5 +70,7 @@ let package = Package(
             exclude: ["Fixtures", "Golden"]
         ),
         .testTarget(name: "LathundServeTests", dependencies: ["LathundServe", "LathundKit"]),
+        // A program that embeds LathundKit: a plain import, so only the public API (Sources/LathundKit/LathundKit.swift).
+        .testTarget(name: "LathundKitEmbeddingTests", dependencies: ["LathundKit"]),
     ]
 )

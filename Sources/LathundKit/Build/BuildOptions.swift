@@ -37,12 +37,13 @@ public struct BuildOptions: Sendable {
         self.projectRoot = projectRoot
     }
 
-    func resolve(_ path: String) -> URL {
+    /// A path of these options (relative to `projectRoot` unless absolute) as a URL.
+    public func resolve(_ path: String) -> URL {
         path.hasPrefix("/") ? URL(fileURLWithPath: path) : projectRoot.appendingPathComponent(path)
     }
 
     /// How a path is printed in diagnostics: as given when relative, else relative to the project if inside.
-    func display(_ path: String) -> String {
+    public func display(_ path: String) -> String {
         let trimmed = path.hasSuffix("/") && path.count > 1 ? String(path.dropLast()) : path
         guard trimmed.hasPrefix("/") else { return trimmed }
         let root = projectRoot.standardizedFileURL.path
@@ -60,11 +61,11 @@ public struct BuildResult: Sendable {
     public var timings: [(stage: String, seconds: Double)]
     public var pages: [PageSummary]
     /// Pages whose review is overdue (or missing where the section requires one).
-    public var overdueReviews: [ReviewSchedule.Overdue]
+    var overdueReviews: [ReviewSchedule.Overdue]
     /// Pages whose newest source is older than `source_max_age_years`.
-    public var oldSources: [OldSources]
+    var oldSources: [OldSources]
     /// The latest changes to pages, newest first (`/andringar/`).
-    public var latestChanges: [PageChange]
+    var latestChanges: [PageChange]
     /// True when the site was written (or, for a check, would have been).
     public var succeeded: Bool
     /// Pages linked from the previous site without being rendered: nothing they are made from had changed
@@ -72,6 +73,8 @@ public struct BuildResult: Sendable {
     public var reusedPages = 0
     public var totalSeconds: Double { timings.reduce(0) { $0 + $1.seconds } }
 
+    /// One page as the report and `lathund check` list it: its words and readability (LIX), its review mark and
+    /// its last change.
     public struct PageSummary: Sendable, Codable {
         public var url: String
         public var file: String
@@ -89,8 +92,8 @@ public struct BuildResult: Sendable {
         /// ÅÅÅÅ-MM-DD of the page's last change: its last commit, else `updated:`, else `date:`.
         public var changed: String?
 
-        public init(url: String, file: String, title: String, words: Int, readability: Readability? = nil,
-                    review: Review? = nil, changed: Day? = nil) {
+        init(url: String, file: String, title: String, words: Int, readability: Readability? = nil,
+             review: Review? = nil, changed: Day? = nil) {
             self.url = url
             self.file = file
             self.title = title

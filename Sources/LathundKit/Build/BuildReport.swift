@@ -2,6 +2,7 @@ import Foundation
 
 /// The JSON build report (`--report FILE.json`) the nightly build server archives.
 public struct BuildReport: Codable, Sendable {
+    /// How long one stage of the pipeline took.
     public struct Timing: Codable, Sendable {
         public var stage: String
         public var seconds: Double
@@ -15,9 +16,9 @@ public struct BuildReport: Codable, Sendable {
     public var reusedPages: Int
     public var errors: [Diagnostic]
     public var warnings: [Diagnostic]
-    public var overdueReviews: [ReviewSchedule.Overdue]
-    public var oldSources: [OldSources]
-    public var latestChanges: [PageChange]
+    var overdueReviews: [ReviewSchedule.Overdue]
+    var oldSources: [OldSources]
+    var latestChanges: [PageChange]
     public var timings: [Timing]
     public var totalSeconds: Double
 

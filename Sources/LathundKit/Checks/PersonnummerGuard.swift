@@ -6,35 +6,35 @@
 /// (for a samordningsnummer: the day minus 60 is) and the last digit is the Luhn check digit of the 10-digit
 /// form. Phone numbers (grouped 3-3-2-2 or with an area code), ÅÅÅÅ-MM-DD dates and amounts grouped in
 /// threes do not have this shape; a 10-digit number that happens to pass both checks is reported.
-public struct PersonnummerGuard: Sendable {
+struct PersonnummerGuard: Sendable {
     /// 10-digit forms (ÅÅMMDDNNNK) that may appear: Skatteverket's published test numbers.
-    public let allowed: Set<String>
+    let allowed: Set<String>
 
-    public init(allowed: Set<String> = []) {
+    init(allowed: Set<String> = []) {
         self.allowed = allowed
     }
 
-    public enum Kind: String, Sendable {
+    enum Kind: String, Sendable {
         case personnummer, samordningsnummer
     }
 
-    public struct Match: Sendable, Equatable {
-        public let line: Int
-        public let column: Int
-        public let kind: Kind
+    struct Match: Sendable, Equatable {
+        let line: Int
+        let column: Int
+        let kind: Kind
         /// The number as written with its last four digits masked (`640823-****`), safe to print in logs.
-        public let masked: String
+        let masked: String
     }
 
     /// The 10-digit form of a number written in any accepted way, or nil when it has another shape.
-    public static func tenDigitForm(_ text: String) -> String? {
+    static func tenDigitForm(_ text: String) -> String? {
         let bytes = Array(text.utf8)
         guard let found = scan(bytes).first, found.range == 0..<bytes.count else { return nil }
         return found.digits
     }
 
     /// Every match in `bytes` that is a plausible number and not allowed.
-    public func matches(in bytes: [UInt8]) -> [Match] {
+    func matches(in bytes: [UInt8]) -> [Match] {
         var result: [Match] = []
         var line = 1
         var lineStart = 0
@@ -56,7 +56,7 @@ public struct PersonnummerGuard: Sendable {
     }
 
     /// Diagnostics for a file, located at the number.
-    public func diagnostics(in bytes: [UInt8], file: String) -> [Diagnostic] {
+    func diagnostics(in bytes: [UInt8], file: String) -> [Diagnostic] {
         matches(in: bytes).map { match in
             .error(SourceLocation(file: file, line: match.line, column: match.column), .personnummer,
                    "'\(match.masked)' looks like a real \(match.kind.rawValue); remove it (Skatteverket's test numbers can be listed under personnummer_allow in lathund.yml)")

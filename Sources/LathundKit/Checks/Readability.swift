@@ -9,22 +9,22 @@
 ///   a block (paragraph, heading, list item, quote, code block), since headings and list items rarely end with a full
 ///   stop. A period after a common abbreviation (`t.ex.`, `bl.a.`, `m.m.`, `dvs.`, `ca.`, `kap.`, `nr.`, …) or
 ///   after a word with an inner period does not end a sentence.
-public struct Readability: Sendable, Equatable, Codable {
-    public let words: Int
-    public let sentences: Int
-    public let longWords: Int
+struct Readability: Sendable, Equatable, Codable {
+    let words: Int
+    let sentences: Int
+    let longWords: Int
 
     /// nil for a page without words.
-    public var lix: Double? {
+    var lix: Double? {
         guard words > 0 else { return nil }
         return Double(words) / Double(max(1, sentences)) + Double(longWords) * 100 / Double(words)
     }
 
     /// LIX rounded to a whole number, as shown.
-    public var roundedLIX: Int? { lix.map { Int($0.rounded()) } }
+    var roundedLIX: Int? { lix.map { Int($0.rounded()) } }
 
     /// The usual band (lix.se) of a rounded LIX: below 30, 30–39, 40–49, 50–60, above 60.
-    public static func band(_ lix: Int) -> String {
+    static func band(_ lix: Int) -> String {
         switch lix {
         case ..<30: return "mycket lättläst"
         case 30..<40: return "lättläst"
@@ -39,13 +39,13 @@ public struct Readability: Sendable, Equatable, Codable {
         "f.d", "fr.o.m", "t.o.m", "p.g.a", "m.fl", "e.d", "a.a", "obs", "kl", "tel", "prop", "ff",
     ]
 
-    public init(words: Int, sentences: Int, longWords: Int) {
+    init(words: Int, sentences: Int, longWords: Int) {
         self.words = words
         self.sentences = sentences
         self.longWords = longWords
     }
 
-    public init(text: String) {
+    init(text: String) {
         var text = text
         self = text.withUTF8 { Self.count(UTF8Text(bytes: $0)) }
     }

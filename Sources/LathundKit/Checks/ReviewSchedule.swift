@@ -2,29 +2,29 @@ import Foundation
 
 /// When pages must be reviewed again: `reviewed:` plus the interval of the page's section from `review:` in
 /// `lathund.yml` (months). A page past its date is overdue: a warning, an error under `--strict`.
-public struct ReviewSchedule: Sendable, Equatable {
+struct ReviewSchedule: Sendable, Equatable {
     /// Months per section slug (`regelverk`).
-    public var months: [String: Int] = [:]
+    var months: [String: Int] = [:]
     /// Months for sections not listed; nil: pages of unlisted sections are not checked.
-    public var defaultMonths: Int?
+    var defaultMonths: Int?
 
-    public init(months: [String: Int] = [:], defaultMonths: Int? = nil) {
+    init(months: [String: Int] = [:], defaultMonths: Int? = nil) {
         self.months = months
         self.defaultMonths = defaultMonths
     }
 
-    public var isEmpty: Bool { months.isEmpty && defaultMonths == nil }
+    var isEmpty: Bool { months.isEmpty && defaultMonths == nil }
 
-    public func interval(section: String) -> Int? { months[section] ?? defaultMonths }
+    func interval(section: String) -> Int? { months[section] ?? defaultMonths }
 
     /// A page whose review is due or missing.
-    public struct Overdue: Sendable, Codable, Equatable {
-        public var file: String
-        public var url: String
+    struct Overdue: Sendable, Codable, Equatable {
+        var file: String
+        var url: String
         /// ÅÅÅÅ-MM-DD, or nil when the page has no `reviewed:` at all.
-        public var reviewed: String?
-        public var due: String?
-        public var months: Int
+        var reviewed: String?
+        var due: String?
+        var months: Int
     }
 
     /// Checks one page. Pages without `reviewed:` are reported only in sections listed by name.
@@ -49,7 +49,7 @@ public struct ReviewSchedule: Sendable, Equatable {
 
 extension Day {
     /// The same day `months` later, or the last day of that month when it is shorter (2026-01-31 + 1 → 2026-02-28).
-    public func adding(months: Int) -> Day {
+    func adding(months: Int) -> Day {
         let total = (year * 12 + (month - 1)) + months
         let newYear = total / 12, newMonth = total % 12 + 1
         let newDay = min(day, Day.daysIn(month: newMonth, year: newYear))

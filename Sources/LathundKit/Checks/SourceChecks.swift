@@ -40,14 +40,14 @@ struct SourceAge: Sendable, Equatable {
 }
 
 /// A page whose newest source is older than `source_max_age_years`, or whose sources are undated.
-public struct OldSources: Sendable, Codable, Equatable {
-    public var file: String
-    public var url: String
+struct OldSources: Sendable, Codable, Equatable {
+    var file: String
+    var url: String
     /// The newest dated source's date as written (`2018`, `2018-05`); nil when no source is dated.
-    public var newest: String?
+    var newest: String?
     /// How many of the page's sources show no date (`date: odaterad`).
-    public var undated: Int
-    public var limitYears: Int
+    var undated: Int
+    var limitYears: Int
 }
 
 /// Finds internal labels in the raw text of a content file: the word "Seed" (any case, at the start of a word)

@@ -2,49 +2,49 @@ import Foundation
 import Yams
 
 /// The site's configuration from `lathund.yml`, with command-line overrides applied by the builder.
-public struct SiteConfig: Sendable {
-    public struct MenuItem: Sendable, Equatable {
-        public var title: String
-        public var url: String
+struct SiteConfig: Sendable {
+    struct MenuItem: Sendable, Equatable {
+        var title: String
+        var url: String
     }
 
-    public var title = "Lathund"
-    public var description = ""
-    public var language = "sv"
+    var title = "Lathund"
+    var description = ""
+    var language = "sv"
     /// Absolute base URL, always ending in `/` (e.g. `https://kunskapsbanken.example/`).
-    public var baseURL = "http://localhost/"
-    public var unsafeHTML = false
+    var baseURL = "http://localhost/"
+    var unsafeHTML = false
     /// Glossary file relative to the content folder, rendered at `/ordlista/`.
-    public var glossary: String? = "ordlista.yml"
+    var glossary: String? = "ordlista.yml"
     /// `writing_aid:` the rules file of the writing aid (the ```` ```granskning ```` directive), relative to the
     /// content folder (`dfa/granskningsregler.yml`); read by the build, not copied to the site.
-    public var writingAid: String?
+    var writingAid: String?
     /// Synonyms file relative to the content folder: words staff type → the words the pages use (search only).
-    public var synonyms: String? = "synonymer.yml"
+    var synonyms: String? = "synonymer.yml"
     /// File-name patterns (fnmatch) in `content/` that are neither pages nor assets.
-    public var exclude: [String] = ["README.md", ".*", "*~", "*.swp"]
-    public var feedLimit = 20
+    var exclude: [String] = ["README.md", ".*", "*~", "*.swp"]
+    var feedLimit = 20
     /// Pages with at least this many headings (level 2–3) get a table of contents.
-    public var tocMinHeadings = 3
-    public var menu: [MenuItem] = []
+    var tocMinHeadings = 3
+    var menu: [MenuItem] = []
     /// `review:` months between reviews per section (`default` for the rest).
-    public var review = ReviewSchedule()
+    var review = ReviewSchedule()
     /// `lix_max:` the LIX above which a page of a section gets a warning (`default` for the rest).
-    public var lixMax: [String: Int] = [:]
-    public var lixMaxDefault: Int?
+    var lixMax: [String: Int] = [:]
+    var lixMaxDefault: Int?
     /// `personnummer_allow:` numbers the personnummer guard lets through (Skatteverket's test numbers), in
     /// their 10-digit form.
-    public var personnummerAllow: Set<String> = []
+    var personnummerAllow: Set<String> = []
     /// `publishers:` the names a source's `publisher` may have; nil: any name (the list is not checked).
-    public var publishers: [String]?
+    var publishers: [String]?
     /// `source_max_age_years:` a page whose newest source is older than this many years gets a notice and is
     /// listed in the reports.
-    public var sourceMaxAgeYears = 3
+    var sourceMaxAgeYears = 3
     /// `allow_file_types:` types of content files that are refused by default (`ContentFilePolicy`) but copied
     /// here, lower case without the dot; `svg` copies SVG files without the check.
-    public var allowedFileTypes: Set<String> = []
+    var allowedFileTypes: Set<String> = []
 
-    public init() {}
+    init() {}
 
     static let knownKeys: Set<String> = [
         "title", "description", "language", "base_url", "unsafe_html", "glossary", "synonyms", "exclude", "feed_limit",
@@ -53,7 +53,7 @@ public struct SiteConfig: Sendable {
     ]
 
     /// The path part of the base URL (`/` or `/kb/`), which every internal link starts with.
-    public var basePath: String {
+    var basePath: String {
         guard let components = URLComponents(string: baseURL), !components.path.isEmpty else { return "/" }
         return components.path.hasSuffix("/") ? components.path : components.path + "/"
     }

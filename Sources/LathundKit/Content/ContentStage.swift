@@ -5,15 +5,15 @@ import Glibc
 
 /// The Content stage's value: every page, the other files of `content/`, the glossary file and the writing aid's
 /// rules file.
-public struct ContentCatalog: Sendable {
-    public var pages: [Page]
-    public var assets: [Asset]
+struct ContentCatalog: Sendable {
+    var pages: [Page]
+    var assets: [Asset]
     /// Absolute path of the glossary file, when present.
-    public var glossaryPath: String?
+    var glossaryPath: String?
     /// Absolute path of the writing aid's rules file (`writing_aid:`), when present.
-    public var writingAidPath: String? = nil
+    var writingAidPath: String? = nil
     /// Absolute path of the synonyms file, when present.
-    public var synonymsPath: String?
+    var synonymsPath: String?
 }
 
 /// The Content stage: walks `content/`, reads every Markdown file once, types its front matter and derives

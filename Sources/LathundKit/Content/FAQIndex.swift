@@ -1,29 +1,29 @@
 /// The FAQ as lists: every entry of `content/faq/` by category and under its letter A–Ö, in Swedish order,
 /// each with a stable anchor made from its file name. Used by the `/faq/` layout and the `faq` directive.
-public struct FAQIndex: Sendable {
-    public struct Entry: Sendable, Equatable {
-        public var question: String
-        public var url: String
-        public var category: String
+struct FAQIndex: Sendable {
+    struct Entry: Sendable, Equatable {
+        var question: String
+        var url: String
+        var category: String
         /// Anchor of the entry in lists: `fraga-` and the file's slug (`fraga-varfor-komplettering`).
-        public var anchor: String
-        public var relativePath: String
+        var anchor: String
+        var relativePath: String
     }
 
-    public struct Group: Sendable, Equatable {
-        public var name: String
-        public var anchor: String
-        public var entries: [Entry]
+    struct Group: Sendable, Equatable {
+        var name: String
+        var anchor: String
+        var entries: [Entry]
     }
 
-    public let entries: [Entry]
-    public let categories: [Group]
-    public let letters: [Group]
+    let entries: [Entry]
+    let categories: [Group]
+    let letters: [Group]
     /// The entries `most_asked:` in `faq/_index.md` names, in its order (paths that name no entry are left out;
     /// the checks report them).
-    public let mostAsked: [Entry]
+    let mostAsked: [Entry]
 
-    public init(pages: [Page]) {
+    init(pages: [Page]) {
         var entries: [Entry] = []
         for page in pages where page.kind == .page {
             guard let faq = page.frontMatter.faq else { continue }

@@ -1,44 +1,44 @@
 import Yams
 
 /// Keys of FAQ entries (`content/faq/*.md`).
-public struct FAQFields: Sendable {
-    public var question: String
-    public var category: String?
+struct FAQFields: Sendable {
+    var question: String
+    var category: String?
     /// Content paths relative to `content/` (`regelverk/sgi.md`), with where they were written.
-    public var related: [Located<String>]
+    var related: [Located<String>]
     /// In `faq/_index.md`: the FAQ entries staff ask most, most asked first, as content paths
     /// (`faq/karensavdrag.md`). The FAQ and home pages lead with them.
-    public var mostAsked: [Located<String>] = []
+    var mostAsked: [Located<String>] = []
 }
 
 /// Keys of project reports (`content/rapporter/*.md`).
-public struct ReportFields: Sendable {
-    public var region: String?
-    public var period: String?
-    public var owners: [String]
-    public var budgetSEK: Int?
-    public var kind: String?
-    public var status: String?
+struct ReportFields: Sendable {
+    var region: String?
+    var period: String?
+    var owners: [String]
+    var budgetSEK: Int?
+    var kind: String?
+    var status: String?
 }
 
 /// Typed front matter, see DESIGN.md's content model.
-public struct FrontMatter: Sendable {
-    public var title: String
-    public var description: String?
-    public var date: Day?
-    public var updated: Day?
-    public var reviewed: Review?
+struct FrontMatter: Sendable {
+    var title: String
+    var description: String?
+    var date: Day?
+    var updated: Day?
+    var reviewed: Review?
     /// Where `reviewed:` is written, for the review check's diagnostics.
-    public var reviewedLocation: SourceLocation?
-    public var sources: [SourceReference] = []
-    public var tags: [String] = []
-    public var weight: Int?
-    public var draft = false
-    public var slug: Located<String>?
-    public var aliases: [Located<String>] = []
-    public var layout: Located<String>?
-    public var faq: FAQFields?
-    public var report: ReportFields?
+    var reviewedLocation: SourceLocation?
+    var sources: [SourceReference] = []
+    var tags: [String] = []
+    var weight: Int?
+    var draft = false
+    var slug: Located<String>?
+    var aliases: [Located<String>] = []
+    var layout: Located<String>?
+    var faq: FAQFields?
+    var report: ReportFields?
 
     static let commonKeys: Set<String> = [
         "title", "description", "date", "updated", "reviewed", "sources", "tags", "weight", "draft", "slug",

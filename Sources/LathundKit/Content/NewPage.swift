@@ -3,6 +3,7 @@ import Foundation
 /// `lathund new`: a new Markdown file with the front matter its kind needs (see content/README.md), written
 /// as a draft so that nothing half-written is published. The file name is the title's slug.
 public struct NewPage: Sendable {
+    /// What the page is: an FAQ entry, a plain page or a project report.
     public enum Kind: String, Sendable, CaseIterable {
         /// A question in `faq/`.
         case faq
@@ -12,6 +13,7 @@ public struct NewPage: Sendable {
         case report
     }
 
+    /// Why the page cannot be written (an empty slug, a file that exists).
     public struct Problem: Error, CustomStringConvertible, Equatable {
         public let description: String
     }

@@ -1,7 +1,7 @@
 /// Slugs for URLs and heading ids: lower case; å ä → a, ö → o, other accented letters lose their accent
 /// (é → e); every other run of characters becomes one `-`; no `-` at either end.
-public enum Slug {
-    public static func make(_ text: String) -> String {
+enum Slug {
+    static func make(_ text: String) -> String {
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var pendingDash = false

@@ -1,35 +1,35 @@
 /// A document that facts come from, as written in a page's or a dataset's `sources:`:
 /// `{title, publisher, date, read?, url?, section?}`. The publisher is checked against `publishers:` in `lathund.yml`
 /// by the Checks stage, which knows the configuration.
-public struct SourceReference: Sendable, Equatable {
-    public var title: String
+struct SourceReference: Sendable, Equatable {
+    var title: String
     /// One publisher, or several for a joint document (`publisher: [Inera, Försäkringskassan]`), each where it
     /// is written.
-    public var publishers: [Located<String>]
+    var publishers: [Located<String>]
     /// The date of the document itself: a year, a month or a day, shown as written; nil for `date: odaterad`, a
     /// document that shows no date, whose age is then unknown.
-    public var date: DatasetDate?
+    var date: DatasetDate?
     /// The day the text that is cited was read (`read: ÅÅÅÅ-MM-DD`); required when the document is undated, since
     /// it is then all a reader can know about how current the text was.
-    public var read: Day?
-    public var url: String?
+    var read: Day?
+    var url: String?
     /// A section or page within the document (`kapitel 7`, `bilaga 2`).
-    public var section: String?
+    var section: String?
 
     /// "Inera och Försäkringskassan".
-    public var publisher: String {
+    var publisher: String {
         let names = publishers.map(\.value)
         guard names.count > 1 else { return names.first ?? "" }
         return names.dropLast().joined(separator: ", ") + " och " + names[names.count - 1]
     }
 
     /// What the date says: "2019-03", or "odaterad, läst 2026-11-23" (with "läst …" whenever `read` is given).
-    public var dateText: String {
+    var dateText: String {
         (date?.description ?? Self.undated) + (read.map { ", läst \($0)" } ?? "")
     }
 
     /// One line for captions and plain text: "Title, section (Publisher, 2019-03)".
-    public var citation: String {
+    var citation: String {
         "\(title)\(section.map { ", " + $0 } ?? "") (\(publisher), \(dateText))"
     }
 
@@ -94,12 +94,12 @@ public struct SourceReference: Sendable, Equatable {
 
 /// `reviewed: {date, by, against}`: when the facts were checked, by which role, and against what — shown as
 /// written ("Kontrollerad mot {against} {date} av {by}"), never more.
-public struct Review: Sendable, Equatable {
-    public var date: Day
+struct Review: Sendable, Equatable {
+    var date: Day
     /// A role, such as "Redaktionen"; never a person's name.
-    public var by: String
+    var by: String
     /// What the facts were checked against, as it was actually done ("källorna nedan").
-    public var against: String
+    var against: String
 
     static let keys: Set<String> = ["date", "by", "against"]
     static let example = "reviewed: { date: 2026-11-23, by: \"Redaktionen\", against: \"källorna nedan\" }"

@@ -1,18 +1,18 @@
 /// A dataset from `content/data/NAME.csv` with its metadata from `NAME.yml`, validated and typed.
-public struct Dataset: Sendable {
-    public enum ColumnType: String, Sendable, CaseIterable {
+struct Dataset: Sendable {
+    enum ColumnType: String, Sendable, CaseIterable {
         case date, number, text
     }
 
-    public struct Column: Sendable, Equatable {
-        public let name: String
-        public let type: ColumnType
+    struct Column: Sendable, Equatable {
+        let name: String
+        let type: ColumnType
         /// Shown in table headers, chart axes and legends ("Antal individer" for `antal_individer`).
-        public let label: String
+        let label: String
     }
 
     /// One cell. Numbers keep the text they were written with, so a table shows 9,0 for `9.0`.
-    public enum Value: Sendable, Equatable {
+    enum Value: Sendable, Equatable {
         case number(Double, text: String)
         case date(DatasetDate)
         case text(String)
@@ -21,35 +21,35 @@ public struct Dataset: Sendable {
     }
 
     /// The file stem: the dataset's name in directives and its URL `/statistik/NAME/`.
-    public let name: String
-    public let title: String
-    public let description: String
-    public let unit: String
+    let name: String
+    let title: String
+    let description: String
+    let unit: String
     /// The documents the figures come from.
-    public let sources: [SourceReference]
-    public let period: String
-    public let note: String?
-    public let columns: [Column]
-    public let rows: [[Value]]
+    let sources: [SourceReference]
+    let period: String
+    let note: String?
+    let columns: [Column]
+    let rows: [[Value]]
     /// The chart the dataset's page shows.
-    public let chart: ChartSpec
+    let chart: ChartSpec
 
-    public var url: String { "/statistik/\(name)/" }
-    public var csvURL: String { "/data/\(name).csv" }
-    public var jsonURL: String { "/data/\(name).json" }
+    var url: String { "/statistik/\(name)/" }
+    var csvURL: String { "/data/\(name).csv" }
+    var jsonURL: String { "/data/\(name).json" }
 
-    public func columnIndex(_ name: String) -> Int? {
+    func columnIndex(_ name: String) -> Int? {
         columns.firstIndex { $0.name == name }
     }
 }
 
 /// A date in a dataset: a year (`2019`), a month (`2019-12`) or a day (`2019-12-31`), shown as written.
-public struct DatasetDate: Sendable, Hashable, Comparable, CustomStringConvertible {
-    public let year: Int
-    public let month: Int?
-    public let day: Int?
+struct DatasetDate: Sendable, Hashable, Comparable, CustomStringConvertible {
+    let year: Int
+    let month: Int?
+    let day: Int?
 
-    public init?(_ text: String) {
+    init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         func number(_ part: Substring, digits: Int) -> Int? {
             guard part.utf8.count == digits, part.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
@@ -67,7 +67,7 @@ public struct DatasetDate: Sendable, Hashable, Comparable, CustomStringConvertib
         }
     }
 
-    public var description: String {
+    var description: String {
         var text = String(year)
         if let month { text += month < 10 ? "-0\(month)" : "-\(month)" }
         if let day { text += day < 10 ? "-0\(day)" : "-\(day)" }
@@ -76,13 +76,13 @@ public struct DatasetDate: Sendable, Hashable, Comparable, CustomStringConvertib
 
     /// Position on a time axis in years: the middle of the year, month or day the date names, so a yearly value
     /// sits in the middle of its year.
-    public var position: Double {
+    var position: Double {
         guard let month else { return Double(year) + 0.5 }
         guard let day else { return Double(year) + (Double(month) - 0.5) / 12 }
         return Double(year) + (Double(month) - 1) / 12 + (Double(day) - 0.5) / Double(Day.daysIn(month: month, year: year)) / 12
     }
 
-    public static func < (lhs: DatasetDate, rhs: DatasetDate) -> Bool {
+    static func < (lhs: DatasetDate, rhs: DatasetDate) -> Bool {
         if lhs.position != rhs.position { return lhs.position < rhs.position }
         return lhs.description < rhs.description
     }
@@ -90,20 +90,20 @@ public struct DatasetDate: Sendable, Hashable, Comparable, CustomStringConvertib
 
 /// What to draw: `type`, the `x` column, one or more `y` columns, and an optional `series` column that splits
 /// rows into series (long form). Several `y` columns make one series each (wide form).
-public struct ChartSpec: Sendable, Equatable {
-    public enum Kind: String, Sendable, CaseIterable {
+struct ChartSpec: Sendable, Equatable {
+    enum Kind: String, Sendable, CaseIterable {
         case line, bar
         case groupedBar = "grouped-bar"
         case stackedBar = "stacked-bar"
     }
 
-    public var kind: Kind
-    public var x: String
-    public var y: [String]
-    public var series: String?
-    public var title: String?
+    var kind: Kind
+    var x: String
+    var y: [String]
+    var series: String?
+    var title: String?
 
-    public init(kind: Kind, x: String, y: [String], series: String? = nil, title: String? = nil) {
+    init(kind: Kind, x: String, y: [String], series: String? = nil, title: String? = nil) {
         self.kind = kind
         self.x = x
         self.y = y
@@ -113,20 +113,20 @@ public struct ChartSpec: Sendable, Equatable {
 }
 
 /// Every dataset of the site, by name.
-public struct DatasetCatalog: Sendable {
-    public let datasets: [Dataset]
+struct DatasetCatalog: Sendable {
+    let datasets: [Dataset]
     private let byName: [String: Int]
 
-    public init(_ datasets: [Dataset]) {
+    init(_ datasets: [Dataset]) {
         self.datasets = datasets.sorted { $0.name < $1.name }
         var byName: [String: Int] = [:]
         for (position, dataset) in self.datasets.enumerated() { byName[dataset.name] = position }
         self.byName = byName
     }
 
-    public subscript(name: String) -> Dataset? {
+    subscript(name: String) -> Dataset? {
         byName[name].map { datasets[$0] }
     }
 
-    public var names: [String] { datasets.map(\.name) }
+    var names: [String] { datasets.map(\.name) }
 }

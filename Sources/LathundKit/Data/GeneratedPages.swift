@@ -1,6 +1,6 @@
 /// A page the engine makes itself (the glossary, the 404 page).
-public struct GeneratedPage: Sendable {
-    public enum Content: Sendable {
+struct GeneratedPage: Sendable {
+    enum Content: Sendable {
         case glossary([GlossaryTerm])
         case search
         case notFound
@@ -12,20 +12,20 @@ public struct GeneratedPage: Sendable {
         case changes
     }
 
-    public let url: String
-    public let title: String
-    public let description: String
+    let url: String
+    let title: String
+    let description: String
     /// Layouts tried in order.
-    public let layouts: [String]
-    public let content: Content
+    let layouts: [String]
+    let content: Content
     /// Written to this path instead of `url` + `index.html` (the 404 page is `404.html`).
-    public let outputPath: String
+    let outputPath: String
     /// Listed in the sitemap and menus.
-    public let isListed: Bool
+    let isListed: Bool
     /// The page above this one in the breadcrumbs, below the home page.
-    public let parent: (title: String, url: String)?
+    let parent: (title: String, url: String)?
 
-    public init(url: String, title: String, description: String, layouts: [String], content: Content,
+    init(url: String, title: String, description: String, layouts: [String], content: Content,
                 outputPath: String, isListed: Bool, parent: (title: String, url: String)? = nil) {
         self.url = url
         self.title = title

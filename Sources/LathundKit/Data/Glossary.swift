@@ -2,15 +2,15 @@ import Foundation
 import Yams
 
 /// A glossary entry from `content/ordlista.yml`.
-public struct GlossaryTerm: Sendable, Equatable {
-    public var term: String
+struct GlossaryTerm: Sendable, Equatable {
+    var term: String
     /// What an abbreviation stands for ("sjukpenninggrundande inkomst" for SGI).
-    public var expansion: String?
-    public var definition: String
+    var expansion: String?
+    var definition: String
     /// Anchor on `/ordlista/`.
-    public var id: String
+    var id: String
     /// The page that tells more (`page:`, a content path such as `regelverk/afu.md`), checked when loaded.
-    public var page: String? = nil
+    var page: String? = nil
 }
 
 /// Loads the glossary: a YAML list of `{term, expansion, definition, page}`. `page` must name one of `pages`

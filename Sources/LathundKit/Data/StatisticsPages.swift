@@ -1,7 +1,7 @@
 /// What the Data stage makes of the datasets: `/statistik/` with a small chart per dataset, one page per dataset
 /// with its chart, derived figures and table, and `/data/NAME.json` beside the copied `/data/NAME.csv`.
-public struct DatasetPage: Sendable {
-    public let dataset: Dataset
+struct DatasetPage: Sendable {
+    let dataset: Dataset
     let chart: String
     let compactChart: String
     let table: String

@@ -6,75 +6,75 @@ import Yams
 /// `lathund.yml` names (`content/dfa/granskningsregler.yml`). Writers edit it; the build checks it here, every
 /// problem at `file:line:column`, and the ```` ```granskning ```` directive turns it into the form and the data
 /// the browser module `granska.js` runs (content/README.md describes the file for writers).
-public struct WritingAid: Sendable {
+struct WritingAid: Sendable {
     /// One text field of the form, with the certificate section it belongs to and, for sysselsättning, choices.
-    public struct Field: Sendable, Equatable {
-        public var id: String
+    struct Field: Sendable, Equatable {
+        var id: String
         /// The section of the certificate ("4. Sjukdomens konsekvenser"); fields of one section share a fieldset.
-        public var section: String
-        public var label: String
-        public var hint: String?
-        public var optional: Bool
+        var section: String
+        var label: String
+        var hint: String?
+        var optional: Bool
         /// The question above the choices, and the choices (check boxes: a certificate may name several).
-        public var choicesLabel: String?
-        public var choices: [Choice]
+        var choicesLabel: String?
+        var choices: [Choice]
     }
 
-    public struct Choice: Sendable, Equatable {
-        public var id: String
-        public var label: String
+    struct Choice: Sendable, Equatable {
+        var id: String
+        var label: String
     }
 
     /// What a rule looks for in a field, all conditions together; every pattern list may name a list (`$fynd`).
-    public struct Rule: Sendable {
-        public var id: String
-        public var location: SourceLocation
-        public var fields: [String]
+    struct Rule: Sendable {
+        var id: String
+        var location: SourceLocation
+        var fields: [String]
         /// 1 (most important) to 3: the order of findings within a field.
-        public var importance: Int
+        var importance: Int
         /// Some pattern occurs; the finding quotes what it matched.
-        public var words: [String]?
+        var words: [String]?
         /// Some pattern occurs (not quoted).
-        public var has: [String]?
+        var has: [String]?
         /// No pattern occurs.
-        public var missing: [String]?
-        public var minWords: Int?
-        public var maxWords: Int?
+        var missing: [String]?
+        var minWords: Int?
+        var maxWords: Int?
         /// Every content word of the field is one of the named field's.
-        public var repeats: String?
+        var repeats: String?
         /// The field shares no content word with the named field (which has text).
-        public var unrelatedTo: String?
+        var unrelatedTo: String?
         /// Words that are not content words for `repeats` and `unrelatedTo`.
-        public var ignore: [String]?
+        var ignore: [String]?
         /// The named field is empty (for a field with choices: nothing is chosen).
-        public var needs: String?
-        public var lixAbove: Int?
+        var needs: String?
+        var lixAbove: Int?
         /// Applies only when one of these choices is made, by field.
-        public var choice: [(field: String, choices: [String])]
-        public var message: String
+        var choice: [(field: String, choices: [String])]
+        var message: String
         /// A content path (`funktionsnedsattning.md#grad`), relative to the rules file; resolved and checked like a
         /// link in a page by the directive.
-        public var link: Located<String>
-        public var sources: [SourceReference]
+        var link: Located<String>
+        var sources: [SourceReference]
     }
 
     /// A filled-in form to try the rules on; its texts are quoted from the page `from` names.
-    public struct Example: Sendable {
-        public var label: String
-        public var location: SourceLocation
-        public var from: Located<String>
-        public var choices: [(field: String, choices: [String])]
-        public var values: [(field: String, text: Located<String>)]
+    struct Example: Sendable {
+        var label: String
+        var location: SourceLocation
+        var from: Located<String>
+        var choices: [(field: String, choices: [String])]
+        var values: [(field: String, text: Located<String>)]
     }
 
-    public var fields: [Field]
+    var fields: [Field]
     /// Named pattern lists, in the order written.
-    public var lists: [(name: String, patterns: [String])]
-    public var rules: [Rule]
-    public var examples: [Example]
+    var lists: [(name: String, patterns: [String])]
+    var rules: [Rule]
+    var examples: [Example]
     /// The file's path relative to `content/` (links in it are relative to its folder) and as printed.
-    public var relativePath: String
-    public var displayPath: String
+    var relativePath: String
+    var displayPath: String
 
     /// Conditions, besides `choice`, one of which a rule must have: what it looks for.
     static let conditionKeys = ["words", "has", "missing", "min_words", "max_words", "repeats", "unrelated_to", "needs",

@@ -1,13 +1,13 @@
 /// One change to a page, for `/andringar/` and the reports.
-public struct PageChange: Sendable, Codable, Equatable {
+struct PageChange: Sendable, Codable, Equatable {
     /// ÅÅÅÅ-MM-DD.
-    public var date: String
-    public var file: String
-    public var url: String
-    public var title: String
+    var date: String
+    var file: String
+    var url: String
+    var title: String
     /// The commit's subject; nil without git history, or when it holds an internal label ("Seed").
-    public var subject: String?
-    public var commit: String?
+    var subject: String?
+    var commit: String?
 }
 
 /// Each page's last change and the site's latest changes, from git (`ChangeHistory`) or, without it, from

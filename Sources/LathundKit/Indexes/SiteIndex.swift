@@ -2,17 +2,17 @@ import Foundation
 
 /// The site's structure, built from every page: sections and their children, breadcrumbs, previous/next and
 /// backlinks. Two files that would write the same output file are found here (`duplicate-url`).
-public struct SiteIndex: Sendable {
-    public let pages: [ParsedPage]
-    public let generated: [GeneratedPage]
-    public let indexByURL: [String: Int]
+struct SiteIndex: Sendable {
+    let pages: [ParsedPage]
+    let generated: [GeneratedPage]
+    let indexByURL: [String: Int]
     /// Indexes into `pages` of each page's children, ordered by weight, then title.
-    public let children: [Int: [Int]]
-    public let parent: [Int: Int]
-    public let previous: [Int: Int]
-    public let next: [Int: Int]
+    let children: [Int: [Int]]
+    let parent: [Int: Int]
+    let previous: [Int: Int]
+    let next: [Int: Int]
     /// Pages that link to each page, in list order (`LinkCheck`, in the Indexes stage).
-    public internal(set) var backlinks: [Int: [Int]]
+    var backlinks: [Int: [Int]]
     /// The order of pages in lists (children, backlinks).
     let listOrder: ListOrder
 

@@ -11,12 +11,12 @@ import Yams
 ///
 /// ```` ```table ```` — the dataset's table, optionally with `columns: [a, b]` and `title:`.
 /// An unknown dataset or column is an error at the line that names it.
-public struct ChartDirective: Directive {
-    public let name = "chart"
+struct ChartDirective: Directive {
+    let name = "chart"
 
-    public init() {}
+    init() {}
 
-    public func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
+    func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
         let read = DatasetBlock.read(block, context: context, extraKeys: ChartSpecReader.keys, missing: .chartDirective)
         var problems = read.diagnostics
         guard let (found, dataset) = read.value else { return DirectiveOutput(html: "", diagnostics: problems) }
@@ -32,12 +32,12 @@ public struct ChartDirective: Directive {
     }
 }
 
-public struct TableDirective: Directive {
-    public let name = "table"
+struct TableDirective: Directive {
+    let name = "table"
 
-    public init() {}
+    init() {}
 
-    public func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
+    func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
         let read = DatasetBlock.read(block, context: context, extraKeys: ["columns", "title"], missing: .tableDirective)
         var problems = read.diagnostics
         guard let (found, dataset) = read.value else { return DirectiveOutput(html: "", diagnostics: problems) }

@@ -20,15 +20,25 @@ public struct DirectiveBlock: Sendable {
 /// What a directive may look at: the page it is in, every page of the site, the FAQ built from them once, the
 /// datasets and the writing aid's rules.
 public struct DirectiveContext: Sendable {
-    public let page: Page
-    public let pages: [Page]
-    public let links: SiteLinks
-    public let faq: FAQIndex
-    public let datasets: DatasetCatalog
-    public let writingAid: WritingAid?
+    let page: Page
+    let pages: [Page]
+    let links: SiteLinks
+    let faq: FAQIndex
+    let datasets: DatasetCatalog
+    let writingAid: WritingAid?
 
-    public init(page: Page, pages: [Page], links: SiteLinks, faq: FAQIndex? = nil, datasets: DatasetCatalog = DatasetCatalog([]),
-                writingAid: WritingAid? = nil) {
+    /// The page's file as diagnostics name it (`content/faq/sgi.md`).
+    public var file: String { page.displayPath }
+    /// The page's URL path (`/faq/sgi/`), without the base path.
+    public var url: String { page.url }
+    /// The page's title.
+    public var title: String { page.frontMatter.title }
+
+    /// The href of a URL path of the site (`/statistik/`), with the site's base path.
+    public func href(_ path: String) -> String { links.href(path) }
+
+    init(page: Page, pages: [Page], links: SiteLinks, faq: FAQIndex? = nil, datasets: DatasetCatalog = DatasetCatalog([]),
+         writingAid: WritingAid? = nil) {
         self.page = page
         self.pages = pages
         self.links = links
@@ -38,13 +48,14 @@ public struct DirectiveContext: Sendable {
     }
 }
 
+/// What a directive gives back: the HTML that replaces its block, and the problems it found.
 public struct DirectiveOutput: Sendable {
     /// Trusted HTML: the directive must escape what it takes from content (see `HTML.escape`).
     public var html: String
     public var diagnostics: [Diagnostic]
     /// Links the HTML holds that are written in a content file (with their place there): they become links of the
     /// page, checked by the Indexes stage like links in its Markdown.
-    public var links: [LinkReference] = []
+    var links: [LinkReference] = []
 
     public init(html: String, diagnostics: [Diagnostic] = []) {
         self.html = html

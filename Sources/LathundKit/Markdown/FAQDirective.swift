@@ -2,12 +2,12 @@ import Yams
 
 /// ```` ```faq ```` with `category: NAME` in the block lists that category's questions as links, in Swedish
 /// order. An unknown category is an error at the block's line.
-public struct FAQDirective: Directive {
-    public let name = "faq"
+struct FAQDirective: Directive {
+    let name = "faq"
 
-    public init() {}
+    init() {}
 
-    public func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
+    func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
         let node: Node?
         do {
             node = try YAMLFields.compose(block.body)

@@ -3,43 +3,43 @@ import CCMarkGFM
 import Foundation
 
 /// A heading of a page with its id.
-public struct Heading: Sendable, Equatable {
-    public let level: Int
-    public let text: String
-    public let id: String
-    public let location: SourceLocation
+struct Heading: Sendable, Equatable {
+    let level: Int
+    let text: String
+    let id: String
+    let location: SourceLocation
 }
 
 /// A link or image written in a page, with what it resolved to.
-public struct LinkReference: Sendable {
-    public let destination: String
-    public let target: SiteLinks.Target
-    public let isImage: Bool
-    public let location: SourceLocation
+struct LinkReference: Sendable {
+    let destination: String
+    let target: SiteLinks.Target
+    let isImage: Bool
+    let location: SourceLocation
 }
 
 /// The Markdown stage's result for one page.
-public struct RenderedMarkdown: Sendable {
-    public var html: String
-    public var headings: [Heading]
-    public var links: [LinkReference]
+struct RenderedMarkdown: Sendable {
+    var html: String
+    var headings: [Heading]
+    var links: [LinkReference]
     /// The page's text without markup: for summaries, search and readability.
-    public var plainText: String
+    var plainText: String
     /// Text of the first paragraph.
-    public var firstParagraph: String
+    var firstParagraph: String
     /// How many of `headings` are in the page's opening (`ContentLead`): the text before the first level-2
     /// heading and, when the page starts with a level-2 heading (a summary such as "Det viktigaste"), that
     /// first section too.
-    public var leadHeadingCount = 0
+    var leadHeadingCount = 0
 }
 
 /// Parses Markdown with cmark-gfm (table, strikethrough, autolink, tagfilter, tasklist, footnotes), walks the
 /// tree once and renders HTML.
-public struct MarkdownRenderer: Sendable {
-    public let unsafeHTML: Bool
-    public let directives: DirectiveRegistry
+struct MarkdownRenderer: Sendable {
+    let unsafeHTML: Bool
+    let directives: DirectiveRegistry
 
-    public init(unsafeHTML: Bool = false, directives: DirectiveRegistry = DirectiveRegistry()) {
+    init(unsafeHTML: Bool = false, directives: DirectiveRegistry = DirectiveRegistry()) {
         self.unsafeHTML = unsafeHTML
         self.directives = directives
     }
@@ -82,10 +82,9 @@ public struct MarkdownRenderer: Sendable {
                 cmark_parser_feed(parser, chars.baseAddress, chars.count)
             }
         }
-        Self.inlineParsingLock.lock()
-        let documentOrNil = cmark_parser_finish(parser)
-        Self.inlineParsingLock.unlock()
-        guard let document = documentOrNil else { fatalError("cmark_parser_finish failed") }
+        guard let document = Self.inlineParsingLock.withLock({ cmark_parser_finish(parser) }) else {
+            fatalError("cmark_parser_finish failed")
+        }
         defer { cmark_node_free(document) }
 
         var walk = TreeWalk(displayPath: displayPath, lineOffset: lineOffset, markdown: markdown)

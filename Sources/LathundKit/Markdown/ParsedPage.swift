@@ -2,26 +2,26 @@ import Foundation
 
 /// A page after the Markdown stage: what the whole-site views need. The HTML and plain text are not kept here
 /// (they would make memory grow with the content); the Output stage reads them from `MarkdownSpool`.
-public struct ParsedPage: Sendable {
-    public let page: Page
-    public let headings: [Heading]
+struct ParsedPage: Sendable {
+    let page: Page
+    let headings: [Heading]
     /// How many of `headings` are in the page's opening, before its table of contents (`ContentLead`).
-    public let leadHeadingCount: Int
-    public let links: [LinkReference]
+    let leadHeadingCount: Int
+    let links: [LinkReference]
     /// Words of the plain text.
-    public let wordCount: Int
+    let wordCount: Int
     /// The start of the plain text, for the FAQ's structured data; empty for pages that are not FAQ entries.
-    public let answer: String
+    let answer: String
     /// Words, sentences and long words of the plain text, for the readability check.
-    public let readability: Readability
+    let readability: Readability
 
     /// The description, or the start of the first paragraph (made once: lists show it on many pages).
-    public let summary: String
+    let summary: String
 
-    public var title: String { page.frontMatter.title }
-    public var url: String { page.url }
+    var title: String { page.frontMatter.title }
+    var url: String { page.url }
 
-    public init(page: Page, markdown: RenderedMarkdown) {
+    init(page: Page, markdown: RenderedMarkdown) {
         self.page = page
         headings = markdown.headings
         leadHeadingCount = markdown.leadHeadingCount

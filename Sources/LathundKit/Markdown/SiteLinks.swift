@@ -2,15 +2,15 @@ import Foundation
 
 /// Everything needed to turn a link written in content into a URL of the built site: which content paths
 /// are pages (and their URLs), which are assets, and the base URL.
-public struct SiteLinks: Sendable {
-    public let pageURLs: [String: String]
-    public let assetPaths: Set<String>
+struct SiteLinks: Sendable {
+    let pageURLs: [String: String]
+    let assetPaths: Set<String>
     /// `/` or the base URL's path (`/kb/`).
-    public let basePath: String
+    let basePath: String
     /// The absolute base URL ending in `/`.
-    public let baseURL: String
+    let baseURL: String
 
-    public init(pageURLs: [String: String], assetPaths: Set<String>, basePath: String, baseURL: String) {
+    init(pageURLs: [String: String], assetPaths: Set<String>, basePath: String, baseURL: String) {
         self.pageURLs = pageURLs
         self.assetPaths = assetPaths
         self.basePath = basePath
@@ -18,17 +18,17 @@ public struct SiteLinks: Sendable {
     }
 
     /// A site-relative URL (`/regelverk/sgi/`) as an href that respects the base path (`/kb/regelverk/sgi/`).
-    public func href(_ siteURL: String) -> String {
+    func href(_ siteURL: String) -> String {
         basePath == "/" ? siteURL : basePath + siteURL.dropFirst()
     }
 
     /// A site-relative URL as an absolute URL for feeds and sitemaps.
-    public func absolute(_ siteURL: String) -> String {
+    func absolute(_ siteURL: String) -> String {
         baseURL + siteURL.dropFirst()
     }
 
     /// Where a link points, for rewriting and for the link check.
-    public enum Target: Sendable, Equatable {
+    enum Target: Sendable, Equatable {
         /// A page, by its URL, with an optional `#fragment`.
         case page(url: String, fragment: String?)
         /// An asset file by its site-relative URL.
@@ -48,7 +48,7 @@ public struct SiteLinks: Sendable {
 
     /// Resolves `destination` written in the page at `relativePath` (`regelverk/sgi.md`).
     /// Returns the target and, for internal links, the href to write instead.
-    public func resolve(_ destination: String, from relativePath: String) -> (target: Target, href: String?) {
+    func resolve(_ destination: String, from relativePath: String) -> (target: Target, href: String?) {
         let trimmed = destination.trimmingWhitespace()
         if LinkSafety.hasUnsafeCharacters(trimmed) { return (.unsafe, "") }
         if trimmed.isEmpty || Self.hasScheme(trimmed) || trimmed.hasPrefix("//") { return (.external, nil) }

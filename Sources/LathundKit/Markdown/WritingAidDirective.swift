@@ -7,15 +7,15 @@ import Foundation
 /// example's `from` are resolved from the rules file's folder and returned as links of the page, so the
 /// Indexes stage checks them like any link (`broken-link`, `broken-anchor`, at the rules file's line); an
 /// example text that is not on its `from` page is a warning, so the examples stay quotes of that page.
-public struct WritingAidDirective: Directive {
-    public let name = "granskning"
+struct WritingAidDirective: Directive {
+    let name = "granskning"
 
-    public init() {}
+    init() {}
 
     /// The id of the JSON data block the browser module reads.
     static let dataID = "granskning_data"
 
-    public func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
+    func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
         var diagnostics: [Diagnostic] = []
         if !block.body.trimmingWhitespace().isEmpty || !block.arguments.trimmingWhitespace().isEmpty {
             diagnostics.append(.warning(block.location, code: "granskning-directive",

@@ -13,8 +13,8 @@ import Glibc
 /// every file of the site on each build cost more than writing them (on this machine's ext4, creating files soon
 /// after deleting as many took four times as long as writing over them). A file that is also a hard link of the
 /// live site is never written through: it is replaced.
-public final class StagedOutput: @unchecked Sendable {
-    public let output: URL
+final class StagedOutput: @unchecked Sendable {
+    let output: URL
     let staging: URL
     /// The staging folder is a previous site being written over.
     let recycled: Bool
@@ -27,15 +27,15 @@ public final class StagedOutput: @unchecked Sendable {
     /// Test hook: fail the write after this many files, as a full disk would.
     let failAfterWrites: Int?
 
-    public struct WriteError: Error, CustomStringConvertible {
-        public let path: String
-        public let reason: String
-        public var description: String { "cannot write \(path): \(reason)" }
+    struct WriteError: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+        var description: String { "cannot write \(path): \(reason)" }
     }
 
     /// Every output folder Lathund makes holds this file; a build replaces only a folder that has it, is empty
     /// or does not exist (or any folder with `--force`). Servers do not serve it (a name starting with a dot).
-    public static let markerName = ".lathund-site"
+    static let markerName = ".lathund-site"
     static let marker = "This folder is the output of Lathund (lathund build). Each build replaces all of it.\n"
 
     /// Whether `folder` may be replaced by a build: it does not exist, is empty, holds the marker, or has the lock
@@ -82,7 +82,7 @@ public final class StagedOutput: @unchecked Sendable {
 
     /// Takes the output's lock (one build at a time), removes leftovers of earlier builds and creates the
     /// staging folder.
-    public init(output: URL, failAfterWrites: Int? = nil) throws {
+    init(output: URL, failAfterWrites: Int? = nil) throws {
         self.output = output.standardizedFileURL
         self.failAfterWrites = failAfterWrites
         let parent = self.output.deletingLastPathComponent()
@@ -216,7 +216,7 @@ public final class StagedOutput: @unchecked Sendable {
     /// Writes a file with plain system calls: no `fsync` per file (Foundation's `Data.write` syncs every file,
     /// which made the output stage many times slower on thousands of pages). When the caller knows the bytes
     /// are `unchanged` from the previous site's file at the same path, that file is hard linked instead.
-    public func write(_ bytes: UnsafeRawBufferPointer, to relativePath: String, unchanged: Bool = false) throws {
+    func write(_ bytes: UnsafeRawBufferPointer, to relativePath: String, unchanged: Bool = false) throws {
         let target = try prepare(relativePath).path
         if unchanged, try linkLive(relativePath, to: target) { return }
         var descriptor: Int32 = -1
@@ -262,7 +262,7 @@ public final class StagedOutput: @unchecked Sendable {
 
     /// Puts the live site's file at `relativePath` in the staging folder as a hard link, for a file the caller
     /// knows is unchanged without making it. False when there is no such file to link: then write it.
-    public func reuse(_ relativePath: String) throws -> Bool {
+    func reuse(_ relativePath: String) throws -> Bool {
         try linkLive(relativePath, to: try prepare(relativePath).path)
     }
 
@@ -327,7 +327,7 @@ public final class StagedOutput: @unchecked Sendable {
     }
 
     /// Puts the staged site in place of the output folder in one atomic step where the system allows it.
-    public func commit() throws {
+    func commit() throws {
         var marker = Self.marker
         try marker.withUTF8 { try write(UnsafeRawBufferPointer($0), to: Self.markerName) }
         try removeUnwritten()
@@ -361,7 +361,7 @@ public final class StagedOutput: @unchecked Sendable {
 
     /// Keeps the staging folder as the next build's spare (which writes over it); the output folder is
     /// untouched.
-    public func abandon() {
+    func abandon() {
         Self.keepAsSpare(staging, output: output)
     }
 }

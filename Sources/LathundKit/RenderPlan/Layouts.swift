@@ -3,9 +3,9 @@ import Mustache
 
 /// The Mustache layouts of `layouts/`, loaded and checked: a template that does not parse, names a partial
 /// or parent that does not exist or a variable no context has is an error at `layouts/…:line:col`.
-public struct Layouts: Sendable {
+struct Layouts: Sendable {
     let library: MustacheLibrary
-    public let names: Set<String>
+    let names: Set<String>
     /// A hash of every layout's name and text, for `IncrementalRenderKey`.
     let signature: UInt64
 

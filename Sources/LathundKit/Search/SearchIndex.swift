@@ -17,9 +17,9 @@ import Foundation
 /// - `search/doc/N.json`: url, title, section, description, kind and the plain text for excerpts
 ///   (`documentFile`, made by the Output stage when it writes the page, so the index never holds the pages'
 ///   text).
-public struct SearchIndex: Sendable {
+struct SearchIndex: Sendable {
     /// What a document is; `search.js` normalises lengths per kind and weighs kinds (`index.json` `kinds`).
-    public enum Kind: Int, Sendable, CaseIterable {
+    enum Kind: Int, Sendable, CaseIterable {
         /// A page of text: rules, FAQ entries, reports.
         case page = 0
         /// A page that mostly lists other pages: the home page, sections' pages, the glossary's and the
@@ -33,18 +33,18 @@ public struct SearchIndex: Sendable {
         var name: String { ["page", "list", "term", "data"][rawValue] }
     }
 
-    public struct Document: Sendable {
-        public var url: String
-        public var title: String
-        public var section: String
-        public var description: String
-        public var headings: [String]
-        public var question: String?
-        public var body: String
-        public var kind: Kind = .page
+    struct Document: Sendable {
+        var url: String
+        var title: String
+        var section: String
+        var description: String
+        var headings: [String]
+        var question: String?
+        var body: String
+        var kind: Kind = .page
         /// False for a glossary term that has a page of its own (`page:`): the page is the answer, so the term's
         /// title words get no field bonus.
-        public var titleBonus = true
+        var titleBonus = true
     }
 
     static let titleWeight: UInt32 = 5
@@ -80,7 +80,7 @@ public struct SearchIndex: Sendable {
     static let stopSet = Set(stopWords)
 
     /// Every file under `search/` but the documents, sorted by path.
-    public let files: [(path: String, text: String)]
+    let files: [(path: String, text: String)]
     /// Every stem a page has (not only inside a compound), with the word the pages use most for it.
     let vocabulary: [String: String]
 

@@ -23,10 +23,10 @@
 /// computes the stem's length on a stack buffer of scalars and allocates at
 /// most one new `String` per call (none when the word is already lowercase
 /// and nothing is removed).
-public enum SwedishStemmer {
+enum SwedishStemmer {
 
     /// Returns the stem of `word`, lowercased.
-    public static func stem(_ word: String) -> String {
+    static func stem(_ word: String) -> String {
         if word.isEmpty { return word }
         // Fast path: most words are already lowercase.
         var lowered = word

@@ -3,9 +3,9 @@ import Yams
 
 /// One entry of the synonyms file (`content/synonymer.yml`): a word or phrase staff type, and the words the
 /// pages use for it.
-public struct SynonymEntry: Sendable {
-    public let word: Located<String>
-    public let targets: [Located<String>]
+struct SynonymEntry: Sendable {
+    let word: Located<String>
+    let targets: [Located<String>]
 }
 
 /// Reads the synonyms file: a YAML mapping from what staff type to the site's word, or a list of them:

@@ -1,6 +1,6 @@
 /// Splits text into lower-case words: runs of letters and digits; everything else separates.
 /// `search.js` splits the same way (`/[\p{L}\p{N}]+/gu` on the lower-cased text).
-public enum Tokenizer {
+enum Tokenizer {
     @inline(__always)
     static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
         let value = scalar.value
@@ -18,7 +18,7 @@ public enum Tokenizer {
 
     /// Calls `visit` with every word of `text`, lower-cased. Works on the UTF-8 bytes: ASCII and the Latin-1
     /// letters (å, ä, ö, é, …) without decoding, other scalars through their Unicode properties.
-    public static func forEachWord(in text: String, _ visit: (String) -> Void) {
+    static func forEachWord(in text: String, _ visit: (String) -> Void) {
         forEachWordBytes(in: text) { visit(String(decoding: $0, as: UTF8.self)) }
     }
 
@@ -84,7 +84,7 @@ public enum Tokenizer {
         }
     }
 
-    public static func words(_ text: String) -> [String] {
+    static func words(_ text: String) -> [String] {
         var words: [String] = []
         forEachWord(in: text) { words.append($0) }
         return words

@@ -1,7 +1,7 @@
 /// Sorts text in Swedish alphabetical order: a–z, then å, ä, ö; accents do not count (é as e, ü as y, as
 /// Swedish dictionaries do); case only breaks ties. Written out so the order does not depend on the system's
 /// collation data.
-public enum SwedishCollation {
+enum SwedishCollation {
     static let alphabet: [Character: Int] = {
         var ranks: [Character: Int] = [:]
         for (rank, letter) in "abcdefghijklmnopqrstuvwxyzåäö".enumerated() { ranks[letter] = rank + 100 }
@@ -22,7 +22,7 @@ public enum SwedishCollation {
         }
     }
 
-    public static func areInIncreasingOrder(_ a: String, _ b: String) -> Bool {
+    static func areInIncreasingOrder(_ a: String, _ b: String) -> Bool {
         let keyA = key(a), keyB = key(b)
         if keyA != keyB { return keyA.lexicographicallyPrecedes(keyB) }
         return a < b
@@ -30,7 +30,7 @@ public enum SwedishCollation {
 
     /// The index letter a text is listed under: its first letter in upper case, accents removed except å ä ö;
     /// `#` for text that starts with a digit or sign.
-    public static func indexLetter(_ text: String) -> String {
+    static func indexLetter(_ text: String) -> String {
         guard let first = text.first(where: { $0.isLetter || $0.isNumber }), first.isLetter else { return "#" }
         let lower = Character(first.lowercased())
         if "åäö".contains(lower) { return String(lower).uppercased() }

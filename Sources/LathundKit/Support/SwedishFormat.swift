@@ -1,19 +1,19 @@
 /// Numbers written the Swedish way: a no-break space between thousands, decimal comma (2 669; 11,1).
-public enum SwedishFormat {
-    public static let noBreakSpace = "\u{00A0}"
+enum SwedishFormat {
+    static let noBreakSpace = "\u{00A0}"
 
-    public static func integer(_ value: Int) -> String {
+    static func integer(_ value: Int) -> String {
         (value < 0 ? minus : "") + group(String(value.magnitude))
     }
 }
 
 extension SwedishFormat {
     /// The minus sign (U+2212), as Swedish typography writes it.
-    public static let minus = "\u{2212}"
+    static let minus = "\u{2212}"
 
     /// A number as written in a dataset (`34195499`, `7.4`, `-3`) → `34 195 499`, `7,4`, `−3`; the decimals are
     /// kept as written (`9.0` → `9,0`).
-    public static func decimal(_ machineText: String) -> String {
+    static func decimal(_ machineText: String) -> String {
         var text = Substring(machineText)
         var negative = false
         if text.hasPrefix("-") { negative = true; text = text.dropFirst() }
@@ -24,7 +24,7 @@ extension SwedishFormat {
     }
 
     /// `value` rounded to `decimals` places, grouped, with a decimal comma.
-    public static func number(_ value: Double, decimals: Int) -> String {
+    static func number(_ value: Double, decimals: Int) -> String {
         let rounded = (value * pow10(decimals)).rounded() / pow10(decimals)
         if rounded == 0 { return decimals > 0 ? "0," + String(repeating: "0", count: decimals) : "0" }
         let scaled = Int64((abs(rounded) * pow10(decimals)).rounded())
@@ -37,18 +37,18 @@ extension SwedishFormat {
     }
 
     /// A change with its sign: `+1,2`, `−142`, `0`.
-    public static func signed(_ value: Double, decimals: Int) -> String {
+    static func signed(_ value: Double, decimals: Int) -> String {
         let text = number(value, decimals: decimals)
         return text.hasPrefix(minus) || text.allSatisfy({ $0 == "0" || $0 == "," }) ? text : "+" + text
     }
 
     /// A per cent value with one decimal and a no-break space before the sign: `−58,0 %`.
-    public static func percent(_ value: Double, signed isSigned: Bool = false) -> String {
+    static func percent(_ value: Double, signed isSigned: Bool = false) -> String {
         (isSigned ? signed(value, decimals: 1) : number(value, decimals: 1)) + noBreakSpace + "%"
     }
 
     /// Decimals written after the dot in a dataset number.
-    public static func decimals(of machineText: String) -> Int {
+    static func decimals(of machineText: String) -> Int {
         guard let dot = machineText.firstIndex(of: ".") else { return 0 }
         return machineText.distance(from: dot, to: machineText.endIndex) - 1
     }

@@ -212,9 +212,9 @@ struct YAMLFields {
 }
 
 /// A value with the place it came from.
-public struct Located<Value: Sendable>: Sendable {
-    public var value: Value
-    public var location: SourceLocation
+struct Located<Value: Sendable>: Sendable {
+    var value: Value
+    var location: SourceLocation
 }
 
 extension Located: Equatable where Value: Equatable {}
