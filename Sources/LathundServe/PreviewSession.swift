@@ -3,7 +3,9 @@ import LathundKit
 
 /// `lathund serve`: builds the site, serves it, and rebuilds and reloads the open pages whenever a watched
 /// file changes. A failed build keeps the last good site in place and shows its errors on every page.
-public final class PreviewSession: @unchecked Sendable {
+/// An actor: the build count, the address, the watched files' baseline and the events are changed by one task
+/// at a time, however `start`, `watch` and `build(changes:)` are called.
+public actor PreviewSession {
     public struct Settings: Sendable {
         public var host = "127.0.0.1"
         public var port: UInt16 = 8080
@@ -55,12 +57,12 @@ public final class PreviewSession: @unchecked Sendable {
         self.options = options
         self.settings = settings
         self.report = report
-        server = PreviewServer(folder: Self.resolve(options.outputDirectory, in: options.projectRoot),
+        server = PreviewServer(folder: options.resolve(options.outputDirectory).standardizedFileURL,
                                generation: instance + "-0",
                                limits: PreviewServer.Limits(request: settings.requestLimits, idleTimeout: settings.idleTimeout,
                                                             maxConnections: settings.maxConnections))
         watcher = FileWatcher(paths: [options.contentDirectory, options.layoutsDirectory, options.configFile]
-            .map { Self.resolve($0, in: options.projectRoot).path })
+            .map { options.resolve($0).standardizedFileURL.path })
     }
 
     /// Starts listening and runs the first build; returns the address pages are served at.
@@ -99,7 +101,7 @@ public final class PreviewSession: @unchecked Sendable {
                 changed = Array(Set(changed).union(more)).sorted()
             }
             last = current
-            await build(changes: changed.map(display))
+            await build(changes: changed.map(options.display))
         }
     }
 
@@ -142,14 +144,5 @@ public final class PreviewSession: @unchecked Sendable {
             }
         }
         report(Outcome(changes: changes, result: result))
-    }
-
-    private func display(_ path: String) -> String {
-        let root = options.projectRoot.standardizedFileURL.path
-        return path.hasPrefix(root + "/") ? String(path.dropFirst(root.count + 1)) : path
-    }
-
-    static func resolve(_ path: String, in root: URL) -> URL {
-        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : root.appendingPathComponent(path)).standardizedFileURL
     }
 }

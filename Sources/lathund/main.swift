@@ -50,12 +50,22 @@ struct PipelineOptions: ParsableArguments {
     }
 }
 
+/// Writes to standard error: the one place the command does (diagnostics, errors, the progress line).
+func writeToStandardError(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+}
+
+/// Writes a line to standard error.
+func printError(_ line: String) {
+    writeToStandardError(line + "\n")
+}
+
 /// Redraws one status line on a terminal during long stages.
 enum ProgressLine {
     static func update(stage: String, done: Int, total: Int) {
         guard total >= 500, done % 100 == 0 || done == total else { return }
         let line = "\r\(stage): \(done)/\(total)" + (done == total ? "\r\u{1B}[K" : "")
-        FileHandle.standardError.write(Data(line.utf8))
+        writeToStandardError(line)
     }
 }
 
@@ -66,14 +76,14 @@ func runPipeline(_ options: PipelineOptions, write: Bool) -> Int32 {
     do {
         result = try builder.build()
     } catch let error as ConfigurationError {
-        FileHandle.standardError.write(Data((error.description + "\n").utf8))
+        printError(error.description)
         return 2
     } catch {
-        FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        printError("error: \(error)")
         return 2
     }
     for diagnostic in result.diagnostics {
-        FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+        printError(diagnostic.description)
     }
     let report = BuildReport(result)
     let files: [(path: String?, make: () throws -> Data)] = [(options.report, { try report.json() }),
@@ -82,7 +92,7 @@ func runPipeline(_ options: PipelineOptions, write: Bool) -> Int32 {
         do {
             try make().write(to: URL(fileURLWithPath: path))
         } catch {
-            FileHandle.standardError.write(Data("error: cannot write report \(path): \(error)\n".utf8))
+            printError("error: cannot write report \(path): \(error)")
             return 2
         }
     }
@@ -152,7 +162,7 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         if bind != "127.0.0.1" && bind != "::1" {
-            FileHandle.standardError.write(Data("warning: listening on \(bind): other machines on the network can read the preview, drafts included\n".utf8))
+            printError("warning: listening on \(bind): other machines on the network can read the preview, drafts included")
         }
         var options = pipeline.buildOptions(write: true, defaultOutput: ".lathund-preview")
         options.progress = nil
@@ -168,18 +178,18 @@ struct Serve: AsyncParsableCommand {
             switch outcome.result {
             case .success(let result):
                 for diagnostic in result.diagnostics {
-                    FileHandle.standardError.write(Data((diagnostic.description + "\n").utf8))
+                    printError(diagnostic.description)
                 }
                 if !quiet || !result.succeeded { say(summary(result, write: true)) }
             case .failure(let error):
-                FileHandle.standardError.write(Data((error.description + "\n").utf8))
+                printError(error.description)
             }
         }
         let url: URL
         do {
             url = try await session.start()
         } catch {
-            FileHandle.standardError.write(Data("error: cannot serve on \(bind):\(port): \(error)\n".utf8))
+            printError("error: cannot serve on \(bind):\(port): \(error)")
             throw ExitCode(2)
         }
         say("Serving \(options.outputDirectory)/ at \(url.absoluteString) (Ctrl-C stops)")
@@ -223,7 +233,7 @@ struct New: ParsableCommand {
             let path = try page.write(into: folder, displayRoot: content)
             print("Wrote \(content)/\(path) (a draft: lathund serve --drafts shows it; remove draft: true to publish)")
         } catch let problem as NewPage.Problem {
-            FileHandle.standardError.write(Data("error: \(problem.description)\n".utf8))
+            printError("error: \(problem.description)")
             throw ExitCode(2)
         }
     }
@@ -260,6 +270,6 @@ do {
     if code == .success || error is ExitCode {
         Lathund.exit(withError: error)
     }
-    FileHandle.standardError.write(Data((Lathund.fullMessage(for: error) + "\n").utf8))
+    printError(Lathund.fullMessage(for: error))
     exit(2)
 }

@@ -15,7 +15,7 @@ import Foundation
 ///
 /// Results are the same as without the memory: `PageMemoryTests` compares every file and diagnostic with a
 /// clean build after each kind of change.
-public final class IncrementalPageMemory: @unchecked Sendable {
+public final class IncrementalPageMemory: Sendable {
     /// How many pages the last build typed (Content) and parsed and analysed (Markdown) again; the rest came
     /// from the memory.
     public struct Counts: Sendable, Equatable {
@@ -23,50 +23,54 @@ public final class IncrementalPageMemory: @unchecked Sendable {
         public var analysed = 0
     }
 
-    struct Loaded {
+    struct Loaded: Sendable {
         let key: UInt64
         let page: Page?
         let diagnostics: [Diagnostic]
     }
 
-    struct Analysed {
+    struct Analysed: Sendable {
         let key: UInt64
         let rendered: ParsedPage
         let analysis: SearchIndex.Analysis
         let diagnostics: [Diagnostic]
     }
 
-    private let lock = NSLock()
-    private var loaded: [String: Loaded] = [:]
-    private var analysed: [String: Analysed] = [:]
-    private var counts = Counts()
+    private struct State: Sendable {
+        var loaded: [String: Loaded] = [:]
+        var analysed: [String: Analysed] = [:]
+        var counts = Counts()
+    }
+
+    /// The builds that use the memory may run on different threads, one after the other.
+    private let state = Locked(State())
 
     public init() {}
 
     /// What the last build redid.
-    public var lastCounts: Counts { lock.withLock { counts } }
+    public var lastCounts: Counts { state.withLock { $0.counts } }
 
     func loaded(_ relativePath: String, key: UInt64) -> Loaded? {
-        lock.withLock { loaded[relativePath].flatMap { $0.key == key ? $0 : nil } }
+        state.withLock { $0.loaded[relativePath].flatMap { $0.key == key ? $0 : nil } }
     }
 
     func analysed(_ relativePath: String, key: UInt64) -> Analysed? {
-        lock.withLock { analysed[relativePath].flatMap { $0.key == key ? $0 : nil } }
+        state.withLock { $0.analysed[relativePath].flatMap { $0.key == key ? $0 : nil } }
     }
 
     /// Replaces the Content stage's results with this build's; `redone` of them were not in the memory.
     func keep(loaded entries: [String: Loaded], redone: Int) {
-        lock.withLock {
-            loaded = entries
-            counts = Counts(loaded: redone, analysed: 0)
+        state.withLock {
+            $0.loaded = entries
+            $0.counts = Counts(loaded: redone, analysed: 0)
         }
     }
 
     /// Replaces the Markdown stage's results with this build's; `redone` of them were not in the memory.
     func keep(analysed entries: [String: Analysed], redone: Int) {
-        lock.withLock {
-            analysed = entries
-            counts.analysed = redone
+        state.withLock {
+            $0.analysed = entries
+            $0.counts.analysed = redone
         }
     }
 

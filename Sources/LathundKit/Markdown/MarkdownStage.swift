@@ -40,10 +40,10 @@ struct MarkdownStage: Stage {
         let rendererSettings = ["unsafe=\(config.unsafeHTML)", options.directives.signature]
         let memory = options.pageMemory
         let progress = options.progress
-        let done = AtomicCounter()
+        let done = Locked(0)
         let total = content.pages.count
         let results = Parallel.map(content.pages, jobs: setup.jobs) { page -> (IncrementalPageMemory.Analysed, Bool) in
-            defer { if let progress { progress(Self.name, done.increment() + 1, total) } }
+            defer { if let progress { progress(Self.name, done.withLock { $0 += 1; return $0 }, total) } }
             let key = memory == nil
                 ? 0 : IncrementalPageMemory.markdownKey(page: page, markdownInputs: markdownInputs, settings: rendererSettings)
             if let remembered = memory?.analysed(page.relativePath, key: key) { return (remembered, false) }

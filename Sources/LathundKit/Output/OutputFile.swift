@@ -4,24 +4,24 @@ import Foundation
 /// Several files can be made together (a page and its search document share one Markdown rendering).
 /// Files with a `key` (`IncrementalRenderKey`) are linked from the previous site when the previous build recorded the
 /// same key for them.
-struct OutputFile {
-    enum Source { case texts(() -> [String]), copy(String), bytes(Data) }
+struct OutputFile: Sendable {
+    enum Source: Sendable { case texts(@Sendable () -> [String]), copy(String), bytes(Data) }
     let paths: [String]
     let source: Source
-    var key: (() -> UInt64)?
+    var key: (@Sendable () -> UInt64)?
 
-    init(_ paths: [String], key: @escaping () -> UInt64, _ make: @escaping () -> [String]) {
+    init(_ paths: [String], key: @escaping @Sendable () -> UInt64, _ make: @escaping @Sendable () -> [String]) {
         self.paths = paths
         source = .texts(make)
         self.key = key
     }
 
-    init(_ path: String, _ make: @escaping () -> String) {
+    init(_ path: String, _ make: @escaping @Sendable () -> String) {
         paths = [path]
         source = .texts { [make()] }
     }
 
-    init(_ paths: [String], _ make: @escaping () -> [String]) {
+    init(_ paths: [String], _ make: @escaping @Sendable () -> [String]) {
         self.paths = paths
         source = .texts(make)
     }

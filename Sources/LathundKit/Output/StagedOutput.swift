@@ -14,6 +14,8 @@ import Glibc
 /// after deleting as many took four times as long as writing over them). A file that is also a hard link of the
 /// live site is never written through: it is replaced.
 final class StagedOutput: @unchecked Sendable {
+    // @unchecked: the `var`s below (`createdFolders`, `written`, `writes`) are changed only while `lock` is held,
+    // and read without it only by `removeUnwritten`, after every write has returned; the rest is set in `init`.
     let output: URL
     let staging: URL
     /// The staging folder is a previous site being written over.

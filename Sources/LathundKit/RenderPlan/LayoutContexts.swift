@@ -2,15 +2,15 @@ import Mustache
 
 /// Makes the layout context (`LayoutContext`) of every page of the site: what is the same on every page is made
 /// once, here.
-struct LayoutContexts {
+struct LayoutContexts: Sendable {
     let index: SiteIndex
     let faq: FAQIndex
     let config: SiteConfig
     let links: SiteLinks
     /// Site-wide values, built once.
     let site: SiteContext
-    /// `{{#asset}}style.css{{/asset}}` → the href of the fingerprinted file (`/assets/style.3f2a9c1e.css`).
-    let asset: MustacheLambda
+    /// The fingerprinted name of each layout asset (`style.css` → `style.3f2a9c1e.css`).
+    let assetNames: [String: String]
     /// Marks the glossary's abbreviations in `page.content`.
     let abbreviations: AbbreviationMarker
     /// What is known about the sources' age of pages whose sources are older than the limit or undated
@@ -45,10 +45,15 @@ struct LayoutContexts {
         for page in index.pages { descriptions[page.url] = page.summary }
         menuDescriptions = descriptions
         mostAsked = faq.mostAsked.map { FAQEntryContext($0, links: links) }
-        // The layout check makes sure every name is a layout asset; an unknown one keeps its name.
-        asset = MustacheLambda { [outputNames = assets.outputNames, links] name in
+        assetNames = assets.outputNames
+    }
+
+    /// `{{#asset}}style.css{{/asset}}` → the href of the fingerprinted file (`/assets/style.3f2a9c1e.css`). The layout
+    /// check makes sure every name is a layout asset; an unknown one keeps its name.
+    var asset: MustacheLambda {
+        MustacheLambda { [assetNames, links] name in
             let name = name.trimmingWhitespace()
-            return HTML.escape(links.href("/assets/" + (outputNames[name] ?? name)))
+            return HTML.escape(links.href("/assets/" + (assetNames[name] ?? name)))
         }
     }
 

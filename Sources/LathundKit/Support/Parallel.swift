@@ -2,53 +2,46 @@ import Dispatch
 import Foundation
 
 /// Runs per-item work on `jobs` threads and returns results in input order, so output never depends on
-/// scheduling.
+/// scheduling. The transform is `@Sendable` and the items and results are `Sendable`: the compiler checks that
+/// the work shares nothing it could race on.
 enum Parallel {
-    static func map<Input, Output>(_ items: [Input], jobs: Int, _ transform: (Input) -> Output) -> [Output] {
+    static func map<Input: Sendable, Output: Sendable>(_ items: [Input], jobs: Int,
+                                                       _ transform: @Sendable (Input) -> Output) -> [Output] {
         let count = items.count
         guard count > 0 else { return [] }
         let workers = max(1, min(jobs, count))
         if workers == 1 { return items.map(transform) }
-        let buffer = UnsafeMutablePointer<Output?>.allocate(capacity: count)
-        buffer.initialize(repeating: nil, count: count)
-        defer {
-            buffer.deinitialize(count: count)
-            buffer.deallocate()
-        }
-        let next = AtomicCounter()
-        let box = UnsafeBox(buffer)
-        let inputs = UnsafeBox(items)
-        withoutActuallyEscaping(transform) { transform in
-            let work = UnsafeBox(transform)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let index = next.increment()
-                    guard index < count else { break }
-                    box.value[index] = work.value(inputs.value[index])
+        let next = Locked(0)
+        let done = Locked<[(index: Int, output: Output)]>([])
+        DispatchQueue.concurrentPerform(iterations: workers) { _ in
+            var mine: [(index: Int, output: Output)] = []
+            while true {
+                let index = next.withLock { value in
+                    defer { value += 1 }
+                    return value
                 }
+                guard index < count else { break }
+                mine.append((index, transform(items[index])))
             }
+            done.withLock { $0 += mine }
         }
-        return (0..<count).map { buffer[$0]! }
+        var results = [Output?](repeating: nil, count: count)
+        for (index, output) in done.withLock({ $0 }) { results[index] = output }
+        return results.map { $0! }
     }
 }
 
-/// A counter shared by worker threads.
-final class AtomicCounter: @unchecked Sendable {
-    private var value = 0
+/// A value that threads share, read and changed only inside `withLock`.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is read and changed only while `lock` is held (the one lock-guarded box of the module).
+    private var value: Value
     private let lock = NSLock()
 
-    /// Returns the value before incrementing.
-    func increment() -> Int {
+    init(_ value: Value) { self.value = value }
+
+    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         lock.lock()
         defer { lock.unlock() }
-        let current = value
-        value += 1
-        return current
+        return try body(&value)
     }
-}
-
-/// Hands a value to worker threads that each touch a disjoint part of it.
-struct UnsafeBox<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
