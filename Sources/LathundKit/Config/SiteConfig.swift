@@ -106,7 +106,7 @@ struct SiteConfig: Sendable {
         if fields.has("glossary") { config.glossary = fields.string("glossary") }
         if let path = fields.nonEmptyString("writing_aid") {
             if path.hasPrefix("/") || path.split(separator: "/").contains("..") || !path.hasSuffix(".yml") {
-                fields.diagnostics.append(.error(fields.location(ofValue: "writing_aid"), code: "config-writing-aid",
+                fields.diagnostics.append(.error(fields.location(ofValue: "writing_aid"), .configWritingAid,
                                                  "'writing_aid' must be a .yml file inside content/, such as dfa/granskningsregler.yml"))
             } else {
                 config.writingAid = path

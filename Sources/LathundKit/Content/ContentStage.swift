@@ -79,7 +79,7 @@ struct ContentStage: Stage {
         memory?.keep(loaded: remembered, redone: redone)
         progress?(Self.name, pages.count, pages.count)
         if let name = config.writingAid, writingAidPath == nil {
-            diagnostics.append(.error(SourceLocation(file: display(name)), code: "writing-aid-read",
+            diagnostics.append(.error(SourceLocation(file: display(name)), .writingAidRead,
                                       "writing_aid: in lathund.yml names \(name), which is not in \(displayRoot)/"))
         }
         return Staged(ContentCatalog(pages: pages, assets: assets, glossaryPath: glossaryPath,

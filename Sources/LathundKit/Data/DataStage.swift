@@ -29,10 +29,9 @@ struct DataStage: Stage {
         }
         var writingAid: WritingAid?
         if let path = content.writingAidPath, let name = setup.config.writingAid {
-            let (aid, aidDiagnostics) = WritingAidLoader.load(path: path, relativePath: name,
-                                                              displayPath: setup.contentDisplay + "/" + name)
-            diagnostics += aidDiagnostics
-            writingAid = aid
+            let aid = WritingAidLoader.load(path: path, relativePath: name, displayPath: setup.contentDisplay + "/" + name)
+            diagnostics += aid.diagnostics
+            writingAid = aid.value
         }
         var synonyms: [SynonymEntry] = []
         if let path = content.synonymsPath, let name = setup.config.synonyms {

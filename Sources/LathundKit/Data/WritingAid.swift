@@ -87,31 +87,31 @@ struct WritingAid: Sendable {
 
 /// Reads and checks the writing aid's rules file.
 enum WritingAidLoader {
-    static func load(path: String, relativePath: String, displayPath: String) -> (WritingAid?, [Diagnostic]) {
+    static func load(path: String, relativePath: String, displayPath: String) -> Staged<WritingAid?> {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return (nil, [.error(SourceLocation(file: displayPath), code: "writing-aid-read", "cannot read the file")])
+            return Staged(nil, [.error(SourceLocation(file: displayPath), .writingAidRead, "cannot read the file")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return (nil, [.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "utf8",
-                                 "the file is not valid UTF-8")])
+            return Staged(nil, [.error(SourceLocation(file: displayPath, line: 1, column: 1), .utf8,
+                                       "the file is not valid UTF-8")])
         }
         return parse(text, relativePath: relativePath, displayPath: displayPath)
     }
 
-    static func parse(_ text: String, relativePath: String, displayPath: String) -> (WritingAid?, [Diagnostic]) {
+    static func parse(_ text: String, relativePath: String, displayPath: String) -> Staged<WritingAid?> {
         let root: Node?
         do {
             root = try YAMLFields.compose(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
         } catch {
-            return (nil, [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
+            return Staged(nil, [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
         }
         guard case .mapping(let mapping)? = root else {
-            return (nil, [.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "writing-aid",
-                                 "the rules file must be a mapping with fields, lists, rules and examples")])
+            return Staged(nil, [.error(SourceLocation(file: displayPath, line: 1, column: 1), .writingAid,
+                                       "the rules file must be a mapping with fields, lists, rules and examples")])
         }
         var reader = Reader(file: YAMLFields(mapping: mapping, file: displayPath, lineOffset: 0))
         let aid = reader.read(relativePath: relativePath, displayPath: displayPath)
-        return (aid, reader.file.diagnostics)
+        return Staged(aid, reader.file.diagnostics)
     }
 
     /// Reads the parts in order (fields before the rules that name them); problems collect in `file`.
@@ -127,7 +127,7 @@ enum WritingAidLoader {
         mutating func read(relativePath: String, displayPath: String) -> WritingAid {
             file.warnAboutUnknownKeys(known: ["fields", "lists", "rules", "examples"], what: "writing aid")
             for key in ["fields", "rules"] where !file.has(key) {
-                file.diagnostics.append(.error(file.start, code: "writing-aid", "the rules file needs '\(key)'"))
+                file.diagnostics.append(.error(file.start, .writingAid, "the rules file needs '\(key)'"))
             }
             let fields = readFields()
             let lists = readLists()
@@ -145,22 +145,22 @@ enum WritingAidLoader {
                 entry.warnAboutUnknownKeys(known: ["id", "section", "label", "hint", "optional", "choices_label", "choices"],
                                            what: "field")
                 for key in ["id", "section", "label"] where !entry.has(key) {
-                    entry.diagnostics.append(.error(entry.start, code: "writing-aid-field", "every field needs '\(key)'"))
+                    entry.diagnostics.append(.error(entry.start, .writingAidField, "every field needs '\(key)'"))
                 }
                 let id = identifier(&entry, "id", what: "field")
                 if let id, fieldIDs[id] != nil {
-                    entry.diagnostics.append(.error(entry.location(ofValue: "id"), code: "writing-aid-field",
+                    entry.diagnostics.append(.error(entry.location(ofValue: "id"), .writingAidField,
                                                     "field '\(id)' is defined twice"))
                 }
                 var choices: [WritingAid.Choice] = []
                 for var choice in entry.mappingList("choices") ?? [] {
                     choice.warnAboutUnknownKeys(known: ["id", "label"], what: "choice")
                     if !choice.has("id") || !choice.has("label") {
-                        choice.diagnostics.append(.error(choice.start, code: "writing-aid-field", "every choice needs 'id' and 'label'"))
+                        choice.diagnostics.append(.error(choice.start, .writingAidField, "every choice needs 'id' and 'label'"))
                     }
                     if let choiceID = identifier(&choice, "id", what: "choice"), let label = choice.nonEmptyString("label") {
                         if choices.contains(where: { $0.id == choiceID }) {
-                            choice.diagnostics.append(.error(choice.location(ofValue: "id"), code: "writing-aid-field",
+                            choice.diagnostics.append(.error(choice.location(ofValue: "id"), .writingAidField,
                                                              "choice '\(choiceID)' is listed twice"))
                         }
                         choices.append(WritingAid.Choice(id: choiceID, label: label))
@@ -169,7 +169,7 @@ enum WritingAidLoader {
                 }
                 let choicesLabel = entry.nonEmptyString("choices_label")
                 if entry.has("choices"), choicesLabel == nil, !entry.has("choices_label") {
-                    entry.diagnostics.append(.error(entry.location(ofKey: "choices"), code: "writing-aid-field",
+                    entry.diagnostics.append(.error(entry.location(ofKey: "choices"), .writingAidField,
                                                     "a field with choices needs 'choices_label', the question above them"))
                 }
                 let section = entry.nonEmptyString("section")
@@ -184,7 +184,7 @@ enum WritingAidLoader {
                 fields.append(field)
             }
             if file.has("fields"), fields.isEmpty, !file.diagnostics.contains(where: { $0.severity == .error }) {
-                file.diagnostics.append(.error(file.location(ofKey: "fields"), code: "writing-aid-field",
+                file.diagnostics.append(.error(file.location(ofKey: "fields"), .writingAidField,
                                                "'fields' must list at least one field"))
             }
             return fields
@@ -198,7 +198,7 @@ enum WritingAidLoader {
             for name in lists.orderedKeys {
                 let location = lists.location(ofKey: name)
                 guard Self.isIdentifier(name) else {
-                    lists.diagnostics.append(.error(location, code: "writing-aid-list",
+                    lists.diagnostics.append(.error(location, .writingAidList,
                                                     "list name '\(name)' must be lower case letters a–z, digits and '_'"))
                     continue
                 }
@@ -207,14 +207,14 @@ enum WritingAidLoader {
                 var patterns: [String] = []
                 for item in items {
                     if item.value.hasPrefix("$") {
-                        lists.diagnostics.append(.error(item.location, code: "writing-aid-list",
+                        lists.diagnostics.append(.error(item.location, .writingAidList,
                                                         "a list cannot name another list ('\(item.value)'); write its words here"))
                     } else if let pattern = pattern(item, diagnostics: &lists.diagnostics) {
                         patterns.append(pattern)
                     }
                 }
                 if patterns.isEmpty, items.isEmpty {
-                    lists.diagnostics.append(.error(location, code: "writing-aid-list", "list '\(name)' is empty"))
+                    lists.diagnostics.append(.error(location, .writingAidList, "list '\(name)' is empty"))
                 }
                 result.append((name, patterns))
             }
@@ -233,24 +233,24 @@ enum WritingAidLoader {
                                     ("message", "what the writer should add or change"),
                                     ("link", "the page that explains why"), ("sources", "where the advice comes from")]
                 where !entry.has(key) {
-                    entry.diagnostics.append(.error(entry.start, code: "writing-aid-rule", "every rule needs '\(key)': \(what)"))
+                    entry.diagnostics.append(.error(entry.start, .writingAidRule, "every rule needs '\(key)': \(what)"))
                 }
                 let id = identifier(&entry, "id", what: "rule")
                 if let id, !ids.insert(id).inserted {
-                    entry.diagnostics.append(.error(entry.location(ofValue: "id"), code: "writing-aid-rule", "rule '\(id)' is defined twice"))
+                    entry.diagnostics.append(.error(entry.location(ofValue: "id"), .writingAidRule, "rule '\(id)' is defined twice"))
                 }
                 if !WritingAid.conditionKeys.contains(where: entry.has) {
-                    entry.diagnostics.append(.error(entry.start, code: "writing-aid-rule",
+                    entry.diagnostics.append(.error(entry.start, .writingAidRule,
                                                     "rule\(id.map { " '\($0)'" } ?? "") looks for nothing: give one of \(WritingAid.conditionKeys.joined(separator: ", "))"))
                 }
                 let fields = (entry.stringList("fields") ?? []).compactMap { field(named: $0, diagnostics: &entry.diagnostics) }
                 if entry.has("fields"), fields.isEmpty, !entry.diagnostics.contains(where: { $0.severity == .error }) {
-                    entry.diagnostics.append(.error(entry.location(ofKey: "fields"), code: "writing-aid-rule", "'fields' must name at least one field"))
+                    entry.diagnostics.append(.error(entry.location(ofKey: "fields"), .writingAidRule, "'fields' must name at least one field"))
                 }
                 var importance = 2
                 if let value = entry.int("importance") {
                     if (1...3).contains(value) { importance = value } else {
-                        entry.diagnostics.append(.error(entry.location(ofValue: "importance"), code: "writing-aid-rule",
+                        entry.diagnostics.append(.error(entry.location(ofValue: "importance"), .writingAidRule,
                                                         "'importance' must be 1 (most important), 2 or 3"))
                     }
                 }
@@ -261,37 +261,37 @@ enum WritingAidLoader {
                 let minWords = count(&entry, "min_words")
                 let maxWords = count(&entry, "max_words")
                 if let minWords, let maxWords, minWords > maxWords {
-                    entry.diagnostics.append(.error(entry.location(ofValue: "max_words"), code: "writing-aid-rule",
+                    entry.diagnostics.append(.error(entry.location(ofValue: "max_words"), .writingAidRule,
                                                     "'max_words' (\(maxWords)) is below 'min_words' (\(minWords)): no text can match"))
                 }
                 let repeats = otherField(&entry, "repeats", fields: fields)
                 let unrelatedTo = otherField(&entry, "unrelated_to", fields: fields)
                 let needs = otherField(&entry, "needs", fields: fields)
                 if ignore != nil, repeats == nil, unrelatedTo == nil {
-                    entry.diagnostics.append(.warning(entry.location(ofKey: "ignore"), code: "writing-aid-rule",
+                    entry.diagnostics.append(.warning(entry.location(ofKey: "ignore"), .writingAidRule,
                                                       "'ignore' only matters with 'repeats' or 'unrelated_to'"))
                 }
                 var lixAbove: Int?
                 if let value = entry.int("lix_above") {
                     if (20...100).contains(value) { lixAbove = value } else {
-                        entry.diagnostics.append(.error(entry.location(ofValue: "lix_above"), code: "writing-aid-rule",
+                        entry.diagnostics.append(.error(entry.location(ofValue: "lix_above"), .writingAidRule,
                                                         "'lix_above' must be a LIX from 20 to 100"))
                     }
                 }
                 let choice = choices(&entry, "choice")
                 let message = entry.nonEmptyString("message")
                 if let message, message.split(whereSeparator: \.isWhitespace).count > WritingAid.messageWordLimit {
-                    entry.diagnostics.append(.warning(entry.location(ofValue: "message"), code: "writing-aid-message",
+                    entry.diagnostics.append(.warning(entry.location(ofValue: "message"), .writingAidMessage,
                                                       "the message has more than \(WritingAid.messageWordLimit) words; say briefly what to add or change and let the linked page explain"))
                 }
                 let link = entry.nonEmptyString("link").map { Located(value: $0, location: entry.location(ofValue: "link")) }
                 if let link, SiteLinks.hasScheme(link.value) || link.value.hasPrefix("//") {
-                    entry.diagnostics.append(.error(link.location, code: "writing-aid-link",
+                    entry.diagnostics.append(.error(link.location, .writingAidLink,
                                                     "'link' must name a page of this site (such as funktionsnedsattning.md#grad), not '\(link.value)'"))
                 }
                 let sources = SourceReference.readList(&entry)
                 if entry.has("sources"), sources.isEmpty, !entry.diagnostics.contains(where: { $0.severity == .error }) {
-                    entry.diagnostics.append(.error(entry.location(ofKey: "sources"), code: "writing-aid-rule",
+                    entry.diagnostics.append(.error(entry.location(ofKey: "sources"), .writingAidRule,
                                                     "'sources' must list at least one source: {title, publisher, date}"))
                 }
                 let failed = entry.diagnostics.contains { $0.severity == .error }
@@ -313,7 +313,7 @@ enum WritingAidLoader {
             for var entry in file.mappingList("examples") ?? [] {
                 entry.warnAboutUnknownKeys(known: ["label", "from", "choice", "values"], what: "example")
                 for key in ["label", "from", "values"] where !entry.has(key) {
-                    entry.diagnostics.append(.error(entry.start, code: "writing-aid-example", "every example needs '\(key)'"))
+                    entry.diagnostics.append(.error(entry.start, .writingAidExample, "every example needs '\(key)'"))
                 }
                 let label = entry.nonEmptyString("label")
                 let from = entry.nonEmptyString("from").map { Located(value: $0, location: entry.location(ofValue: "from")) }
@@ -348,7 +348,7 @@ enum WritingAidLoader {
         private func identifier(_ entry: inout YAMLFields, _ key: String, what: String) -> String? {
             guard let value = entry.nonEmptyString(key) else { return nil }
             guard Self.isIdentifier(value) else {
-                entry.diagnostics.append(.error(entry.location(ofValue: key), code: "writing-aid-\(what == "rule" ? "rule" : "field")",
+                entry.diagnostics.append(.error(entry.location(ofValue: key), what == "rule" ? .writingAidRule : .writingAidField,
                                                 "\(what) id '\(value)' must be lower case letters a–z, digits, '-' and '_', starting with a letter"))
                 return nil
             }
@@ -357,7 +357,7 @@ enum WritingAidLoader {
 
         private func field(named name: Located<String>, diagnostics: inout [Diagnostic]) -> String? {
             guard fieldIDs[name.value] != nil else {
-                diagnostics.append(.error(name.location, code: "writing-aid-field",
+                diagnostics.append(.error(name.location, .writingAidField,
                                           "no field named '\(name.value)' under fields\(DidYouMean.hint(for: name.value, among: fieldIDs.keys))"))
                 return nil
             }
@@ -370,7 +370,7 @@ enum WritingAidLoader {
             guard let found = field(named: Located(value: name, location: entry.location(ofValue: key)), diagnostics: &entry.diagnostics)
             else { return nil }
             if fields.contains(found) {
-                entry.diagnostics.append(.error(entry.location(ofValue: key), code: "writing-aid-rule",
+                entry.diagnostics.append(.error(entry.location(ofValue: key), .writingAidRule,
                                                 "'\(key)' names '\(found)', a field the rule checks itself; name another field"))
                 return nil
             }
@@ -380,7 +380,7 @@ enum WritingAidLoader {
         private func count(_ entry: inout YAMLFields, _ key: String) -> Int? {
             guard let value = entry.int(key) else { return nil }
             guard (1...1000).contains(value) else {
-                entry.diagnostics.append(.error(entry.location(ofValue: key), code: "writing-aid-rule",
+                entry.diagnostics.append(.error(entry.location(ofValue: key), .writingAidRule,
                                                 "'\(key)' must be a whole number from 1 to 1000"))
                 return nil
             }
@@ -396,7 +396,7 @@ enum WritingAidLoader {
                 guard let id = field(named: Located(value: name, location: location), diagnostics: &mapping.diagnostics),
                       let field = fieldIDs[id] else { continue }
                 guard !field.choices.isEmpty else {
-                    mapping.diagnostics.append(.error(location, code: "writing-aid-rule", "field '\(id)' has no choices"))
+                    mapping.diagnostics.append(.error(location, .writingAidRule, "field '\(id)' has no choices"))
                     continue
                 }
                 var chosen: [String] = []
@@ -404,7 +404,7 @@ enum WritingAidLoader {
                     if field.choices.contains(where: { $0.id == item.value }) {
                         chosen.append(item.value)
                     } else {
-                        mapping.diagnostics.append(.error(item.location, code: "writing-aid-rule",
+                        mapping.diagnostics.append(.error(item.location, .writingAidRule,
                                                           "field '\(id)' has no choice '\(item.value)'\(DidYouMean.hint(for: item.value, among: field.choices.map(\.id)))"))
                     }
                 }
@@ -424,7 +424,7 @@ enum WritingAidLoader {
                     if listNames.contains(name) {
                         result.append(item.value)
                     } else {
-                        entry.diagnostics.append(.error(item.location, code: "writing-aid-list",
+                        entry.diagnostics.append(.error(item.location, .writingAidList,
                                                         "no list named '\(name)' under lists\(DidYouMean.hint(for: name, among: listNames))"))
                     }
                 } else if let pattern = pattern(item, diagnostics: &entry.diagnostics) {
@@ -432,7 +432,7 @@ enum WritingAidLoader {
                 }
             }
             if items.isEmpty {
-                entry.diagnostics.append(.error(entry.location(ofKey: key), code: "writing-aid-pattern", "'\(key)' is empty"))
+                entry.diagnostics.append(.error(entry.location(ofKey: key), .writingAidPattern, "'\(key)' is empty"))
             }
             return result
         }
@@ -442,12 +442,12 @@ enum WritingAidLoader {
         func pattern(_ item: Located<String>, diagnostics: inout [Diagnostic]) -> String? {
             let words = Self.patternWords(item.value)
             guard !words.isEmpty else {
-                diagnostics.append(.error(item.location, code: "writing-aid-pattern",
+                diagnostics.append(.error(item.location, .writingAidPattern,
                                           "'\(item.value)' has no word to look for"))
                 return nil
             }
             if words.contains(where: { $0.allSatisfy { $0 == "*" } }) {
-                diagnostics.append(.error(item.location, code: "writing-aid-pattern",
+                diagnostics.append(.error(item.location, .writingAidPattern,
                                           "'\(item.value)' has a word that is only '*', which matches every word"))
                 return nil
             }

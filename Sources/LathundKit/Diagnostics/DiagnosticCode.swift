@@ -10,6 +10,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     case configMenu = "config-menu"
     case configPersonnummerAllow = "config-personnummer-allow"
     case configPublishers = "config-publishers"
+    case configWritingAid = "config-writing-aid"
     case folderMissing = "folder-missing"
     case outputUnsafe = "output-unsafe"
     /// `lathund serve`: a build stopped by something other than the configuration.
@@ -69,6 +70,15 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     case glossaryEntry = "glossary-entry"
     case glossaryDuplicate = "glossary-duplicate"
     case glossaryPage = "glossary-page"
+    case writingAidRead = "writing-aid-read"
+    case writingAid = "writing-aid"
+    case writingAidField = "writing-aid-field"
+    case writingAidList = "writing-aid-list"
+    case writingAidRule = "writing-aid-rule"
+    case writingAidPattern = "writing-aid-pattern"
+    case writingAidMessage = "writing-aid-message"
+    case writingAidLink = "writing-aid-link"
+    case writingAidExample = "writing-aid-example"
 
     // Markdown: directives.
     case chartDirective = "chart-directive"
@@ -77,6 +87,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     case unknownDataset = "unknown-dataset"
     case faqDirective = "faq-directive"
     case faqUnknownCategory = "faq-unknown-category"
+    case granskningDirective = "granskning-directive"
 
     // Checks: the writer's safety net.
     case personnummer

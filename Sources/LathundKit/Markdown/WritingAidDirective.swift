@@ -18,11 +18,11 @@ struct WritingAidDirective: Directive {
     func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {
         var diagnostics: [Diagnostic] = []
         if !block.body.trimmingWhitespace().isEmpty || !block.arguments.trimmingWhitespace().isEmpty {
-            diagnostics.append(.warning(block.location, code: "granskning-directive",
+            diagnostics.append(.warning(block.location, .granskningDirective,
                                         "the granskning block takes no settings; the rules file is writing_aid: in lathund.yml"))
         }
         guard let aid = context.writingAid else {
-            diagnostics.append(.error(block.location, code: "granskning-directive",
+            diagnostics.append(.error(block.location, .granskningDirective,
                                       "the granskning block needs rules: name the file with writing_aid: in lathund.yml (such as dfa/granskningsregler.yml)"))
             return DirectiveOutput(html: "", diagnostics: diagnostics)
         }
@@ -41,7 +41,7 @@ struct WritingAidDirective: Directive {
             case .missing:
                 return nil  // reported as a broken link
             default:
-                diagnostics.append(.error(path.location, code: "writing-aid-link",
+                diagnostics.append(.error(path.location, .writingAidLink,
                                           "\(what) '\(path.value)' must name a page in content/ (a .md file), relative to \(aid.displayPath)"))
                 return nil
             }
@@ -57,7 +57,7 @@ struct WritingAidDirective: Directive {
             guard let (href, source) = page(example.from, what: "from") else { continue }
             let text = Self.comparable(source.body)
             for (field, value) in example.values where !text.contains(Self.comparable(value.value)) {
-                diagnostics.append(.warning(value.location, code: "writing-aid-example",
+                diagnostics.append(.warning(value.location, .writingAidExample,
                                             "the example's \(field) text is not on \(source.displayPath); examples quote the page they come from (has it changed?)"))
             }
             examples.append((example, href, source.frontMatter.title))
