@@ -24,18 +24,18 @@ struct ContentFilePolicy: Sendable {
         let type = Self.fileType(of: asset.relativePath)
         let name = asset.relativePath.split(separator: "/").last.map(String.init) ?? asset.relativePath
         if name.lowercased() == "index.html" || asset.relativePath.lowercased() == "404.html" {
-            return [.error(SourceLocation(file: asset.displayPath), code: "content-file-reserved",
+            return [.error(SourceLocation(file: asset.displayPath), .contentFileReserved,
                            "'\(name)' is the name of the pages Lathund writes, which the server lets run the site's scripts; rename the file")]
         }
         if Self.activeTypes.contains(type), !allowed.contains(type) {
-            return [.error(SourceLocation(file: asset.displayPath), code: "content-file-type",
+            return [.error(SourceLocation(file: asset.displayPath), .contentFileType,
                            "a .\(type) file can run script in the reader's browser and is not copied; write the page in Markdown, or allow the type with 'allow_file_types: [\(type)]' in lathund.yml (docs/content-files.md)")]
         }
         if type == "svg", !allowed.contains("svg") {
             guard let bytes = read() else { return [] }
             if let problem = SVGCheck.firstProblem(in: bytes) {
                 let (line, column) = MarkdownSource.lineAndColumn(of: min(problem.offset, bytes.count), in: bytes)
-                return [.error(SourceLocation(file: asset.displayPath, line: line, column: column), code: "svg-unsafe",
+                return [.error(SourceLocation(file: asset.displayPath, line: line, column: column), .svgUnsafe,
                                "\(problem.message); the SVG file is not copied (docs/content-files.md)")]
             }
         }

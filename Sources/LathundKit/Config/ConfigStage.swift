@@ -63,7 +63,7 @@ struct ConfigStage: Stage {
         let outputPath = setup.outputURL.resolvingSymlinksInPath().path
         // A folder Lathund did not make is never replaced: a mistyped --output would lose it.
         if options.write, !options.replaceAnyOutput, !StagedOutput.mayReplace(URL(fileURLWithPath: outputPath)) {
-            throw ConfigurationError(SourceLocation(file: setup.outputDisplay), code: "output-not-lathund",
+            throw ConfigurationError(SourceLocation(file: setup.outputDisplay), .outputNotLathund,
                                      "output folder '\(setup.outputDisplay)' holds files Lathund did not write (it has no \(StagedOutput.markerName)); refusing to replace it. Choose another --output, empty the folder, or pass --force to replace it")
         }
         for (url, name) in [(setup.contentURL, "content"), (setup.layoutsURL, "layouts")] {

@@ -124,7 +124,7 @@ struct SiteConfig: Sendable {
                     if LinkSafety.isWebAddressOrSitePath(url) {
                         config.menu.append(MenuItem(title: title, url: url))
                     } else {
-                        item.diagnostics.append(.error(item.location(ofKey: "url"), code: "config-menu-url",
+                        item.diagnostics.append(.error(item.location(ofKey: "url"), .configMenuUrl,
                                                        LinkSafety.problem(url, what: "menu url")))
                     }
                 } else if !item.has("title") || !item.has("url") {
@@ -170,7 +170,7 @@ struct SiteConfig: Sendable {
             if ContentFilePolicy.activeTypes.contains(type) || type == "svg" {
                 config.allowedFileTypes.insert(type)
             } else {
-                fields.diagnostics.append(.warning(item.location, code: "config-allow-file-types",
+                fields.diagnostics.append(.warning(item.location, .configAllowFileTypes,
                                                    "'\(item.value)' in allow_file_types is copied anyway; list only types Lathund refuses (\(ContentFilePolicy.activeTypes.sorted().joined(separator: ", "))) or svg (copied unchecked)"))
             }
         }

@@ -8,11 +8,14 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     case configType = "config-type"
     case configBaseUrl = "config-base-url"
     case configMenu = "config-menu"
+    case configMenuUrl = "config-menu-url"
+    case configAllowFileTypes = "config-allow-file-types"
     case configPersonnummerAllow = "config-personnummer-allow"
     case configPublishers = "config-publishers"
     case configWritingAid = "config-writing-aid"
     case folderMissing = "folder-missing"
     case outputUnsafe = "output-unsafe"
+    case outputNotLathund = "output-not-lathund"
     /// `lathund serve`: a build stopped by something other than the configuration.
     case build
 
@@ -26,6 +29,9 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     // Content: files, front matter, URLs.
     case contentRead = "content-read"
     case contentSpecialFile = "content-special-file"
+    case contentFileReserved = "content-file-reserved"
+    case contentFileType = "content-file-type"
+    case svgUnsafe = "svg-unsafe"
     case symlinkOutside = "symlink-outside"
     case symlinkBroken = "symlink-broken"
     case utf8
@@ -105,6 +111,7 @@ public enum DiagnosticCode: String, CaseIterable, Sendable, Codable {
     case badAlias = "bad-alias"
     case brokenLink = "broken-link"
     case brokenAnchor = "broken-anchor"
+    case unsafeLink = "unsafe-link"
 
     // Render plan: layouts and their assets.
     case layoutRead = "layout-read"

@@ -52,7 +52,7 @@ struct LinkCheck {
                     diagnostics.append(.warning(link.location, .brokenLink,
                                                 "\(what) '\(link.destination)' names no page or file in content/\(suggestion)"))
                 case .unsafe:
-                    diagnostics.append(.error(link.location, code: "unsafe-link",
+                    diagnostics.append(.error(link.location, .unsafeLink,
                                               "\(what) '\(LinkSafety.shown(link.destination))' has a backslash or a control character; browsers read '/\\host' as another site"))
                 case .asset, .external:
                     break
