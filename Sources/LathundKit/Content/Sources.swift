@@ -75,7 +75,7 @@ struct SourceReference: Sendable, Equatable {
         }
         let read = entry.day("read")
         if text == undated, !entry.has("read") {
-            entry.diagnostics.append(.error(entry.location(of: entry.values["date"]!), code: "source-read",
+            entry.diagnostics.append(.error(entry.location(of: entry.values["date"]!), .sourceRead,
                                             "an undated source needs 'read': the day the text you cite was read (ÅÅÅÅ-MM-DD)"))
         }
         let url = entry.nonEmptyString("url")

@@ -94,9 +94,10 @@ struct RenderPlanStage: Stage {
                 SearchIndex.documentFile(document)
             })
         }
-        files.append(OutputFile("sitemap.xml") { SiteFiles.sitemap(index: index, changed: indexes.changeLog.changed, links: links) })
+        let changed = indexes.changeLog.changed
+        files.append(OutputFile("sitemap.xml") { SiteFiles.sitemap(index: index, changed: changed, links: links) })
         files.append(OutputFile("robots.txt") { SiteFiles.robots(links: links) })
-        files.append(OutputFile("feed.xml") { SiteFiles.feed(index: index, changed: indexes.changeLog.changed, config: config, links: links) })
+        files.append(OutputFile("feed.xml") { SiteFiles.feed(index: index, changed: changed, config: config, links: links) })
         if !assets.files.isEmpty { files.append(OutputFile("assets/manifest.json") { assets.manifest }) }
         files += content.assets.map { OutputFile(copying: $0.absolutePath, to: $0.relativePath) }
         files += assets.files.map { OutputFile("assets/" + $0.outputName, contents: $0.contents) }

@@ -17,10 +17,10 @@ struct SynonymEntry: Sendable {
 enum SynonymsLoader {
     static func load(path: String, displayPath: String) -> Staged<[SynonymEntry]> {
         guard let data = FileManager.default.contents(atPath: path) else {
-            return Staged([], [.error(SourceLocation(file: displayPath), code: "synonyms-read", "cannot read the synonyms file")])
+            return Staged([], [.error(SourceLocation(file: displayPath), .synonymsRead, "cannot read the synonyms file")])
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            return Staged([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), code: "utf8",
+            return Staged([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), .utf8,
                                       "synonyms file is not valid UTF-8")])
         }
         return parse(text, displayPath: displayPath)
@@ -37,7 +37,7 @@ enum SynonymsLoader {
         guard case .mapping(let mapping) = root else {
             let mark = root.mark
             return Staged([], [.error(SourceLocation(file: displayPath, line: mark?.line ?? 1, column: mark?.column ?? 1),
-                                      code: "synonyms-form",
+                                      .synonymsForm,
                                       "the synonyms file must map words to the site's words, such as 'sjukintyg: läkarintyg'")])
         }
         var fields = YAMLFields(mapping: mapping, file: displayPath, lineOffset: 0)
@@ -46,7 +46,7 @@ enum SynonymsLoader {
             let location = fields.location(ofKey: key)
             let word = key.trimmingWhitespace()
             guard !Tokenizer.words(word).isEmpty else {
-                fields.diagnostics.append(.error(location, code: "synonym-word", "'\(key)' has no letters or digits to search for"))
+                fields.diagnostics.append(.error(location, .synonymWord, "'\(key)' has no letters or digits to search for"))
                 continue
             }
             guard let list = fields.stringList(key) else { continue }
@@ -54,17 +54,17 @@ enum SynonymsLoader {
             for target in list {
                 let text = target.value.trimmingWhitespace()
                 if Tokenizer.words(text).isEmpty {
-                    fields.diagnostics.append(.error(target.location, code: "synonym-word",
+                    fields.diagnostics.append(.error(target.location, .synonymWord,
                                                      "the synonym of '\(word)' has no letters or digits"))
                 } else if Tokenizer.words(text).map(SwedishStemmer.stem) == Tokenizer.words(word).map(SwedishStemmer.stem) {
-                    fields.diagnostics.append(.warning(target.location, code: "synonym-self",
+                    fields.diagnostics.append(.warning(target.location, .synonymSelf,
                                                        "'\(text)' is the same word as '\(word)'"))
                 } else {
                     targets.append(Located(value: text, location: target.location))
                 }
             }
             if list.isEmpty {
-                fields.diagnostics.append(.error(location, code: "synonym-word", "'\(word)' has no synonym"))
+                fields.diagnostics.append(.error(location, .synonymWord, "'\(word)' has no synonym"))
             }
             if !targets.isEmpty { entries.append(SynonymEntry(word: Located(value: word, location: location), targets: targets)) }
         }
@@ -130,7 +130,7 @@ struct Synonym: Sendable, Equatable {
                 let unknown = Tokenizer.words(target.value).filter { vocabulary[SwedishStemmer.stem($0)] == nil }
                 for word in unknown {
                     if words == nil { words = vocabulary.values.sorted() }
-                    diagnostics.append(.warning(target.location, code: "synonym-unknown",
+                    diagnostics.append(.warning(target.location, .synonymUnknown,
                                                 "'\(word)' (for '\(entry.word.value)') is on no page, so the synonym finds nothing\(DidYouMean.hint(for: word, among: words!))"))
                 }
             }
