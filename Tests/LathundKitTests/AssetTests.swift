@@ -20,12 +20,14 @@ import Testing
         String(decoding: assets.files.first { $0.name == name }!.contents, as: UTF8.self)
     }
 
-    @Test func namesCarryTheFirstEightHexDigitsOfTheSHA256() throws {
+    @Test func namesCarryTheFirstEightHexDigitsOfTheXXH64() throws {
         let (assets, problems) = try fingerprint(["style.css": "body { margin: 0; }\n"])
         #expect(problems.isEmpty)
-        // printf 'body { margin: 0; }\n' | sha256sum → eac0e790…
-        #expect(FingerprintedAssets.hash(Data("body { margin: 0; }\n".utf8)) == "eac0e790")
-        #expect(assets.outputNames == ["style.css": "style.eac0e790.css"])
+        // XXH64 of 'body { margin: 0; }\n' by the reference library (libxxhash 0.8.1): c2a80e15f8038504
+        #expect(FingerprintedAssets.hash(Data("body { margin: 0; }\n".utf8)) == "c2a80e15")
+        #expect(assets.outputNames == ["style.css": "style.c2a80e15.css"])
+        // Leading zeros are kept, so every fingerprint has 8 digits: 00ee15bf3a9178e0.
+        #expect(FingerprintedAssets.hash(Data("a { order: 100; }\n".utf8)) == "00ee15bf")
     }
 
     @Test(arguments: [("style.css", "style.H.css"), ("fonts/a.b.woff2", "fonts/a.b.H.woff2"), ("LICENSE", "LICENSE.H"),

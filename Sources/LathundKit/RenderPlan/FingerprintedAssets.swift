@@ -1,9 +1,8 @@
-import Crypto
 import Foundation
 
 /// The layout assets (`layouts/assets/`) with a content hash in their names, so a web server can let browsers
 /// cache them for a year: `style.css` is written as `assets/style.3f2a9c1e.css` (the first 8 hex digits of the
-/// SHA-256 of the bytes written). References between assets are rewritten to the fingerprinted names before
+/// XXH64 of the bytes written). References between assets are rewritten to the fingerprinted names before
 /// hashing, so a change in `search.js` also changes the name of `search-ui.js`, which imports it:
 /// in `.js`, quoted relative specifiers (`"./search.js"`); in `.css`, `url(…)`. `assets/manifest.json` maps
 /// each original name to its fingerprinted one for tools outside the browser (Node tests, benchmarks).
@@ -38,8 +37,12 @@ struct FingerprintedAssets {
         return String(name[..<dot]) + "." + hash + String(name[dot...])
     }
 
+    /// The first 8 hex digits of the XXH64 of `data` in its canonical (big-endian) form, as `xxh64sum` prints it.
+    /// A fingerprint only has to change when the bytes do; it is not a security measure.
     static func hash(_ data: Data) -> String {
-        SHA256.hash(data: data).prefix(4).map { String(format: "%02x", $0) }.joined()
+        let top = data.withUnsafeBytes { XXH64.hash($0) } >> 32
+        let digits = String(top, radix: 16)
+        return String(repeating: "0", count: 8 - digits.count) + digits
     }
 
     /// Reads and fingerprints `files` (relative to `layouts/assets/`, absolute). An unreadable file or assets
