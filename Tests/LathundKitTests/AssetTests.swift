@@ -93,7 +93,7 @@ import Testing
         #expect(site.exists("site/assets/" + name))
         #expect(!site.exists("site/assets/site.css"))
         #expect(site.read("site/a/index.html")?.contains("href=\"/kb/assets/\(name)\"") == true)
-        #expect(site.read("site/assets/manifest.json") == "{\n  \"site.css\": \"\(name)\"\n}\n")
+        #expect(site.read("site/assets/manifest.json") == "{\n  \"site.css\" : \"\(name)\"\n}\n")
     }
 
     @Test func unknownAssetInALayoutIsAnErrorWithASuggestion() throws {

@@ -290,6 +290,18 @@ import Testing
         #expect(!encoded.contains("<") && !encoded.contains(">") && !encoded.contains("&") && !encoded.contains("\u{2028}"))
     }
 
+    /// A file's JSON (`JSONText.encoded`): JSONEncoder's pretty form with sorted keys and a final newline, slashes
+    /// as is, and text that stays inert in HTML, so the same value always gives the same bytes.
+    @Test(arguments: ["plain svensk text åäö", "a/b", "<b>&</b>", "\u{2028}x\u{2029}", "</script>", "rad\nny"])
+    func encodedFilesAreSortedInertAndRoundTrip(text: String) throws {
+        let encoded = JSONText.encoded(["ö": [text], "a": ["x"]])
+        let decoded = try JSONSerialization.jsonObject(with: Data(encoded.utf8)) as? [String: [String]]
+        #expect(decoded == ["ö": [text], "a": ["x"]])
+        #expect(!encoded.contains("<") && !encoded.contains(">") && !encoded.contains("&") && !encoded.contains("\u{2028}")
+            && !encoded.contains("\u{2029}") && !encoded.contains("\\/"))
+        #expect(encoded.hasPrefix("{\n  \"a\" : [\n    \"x\"\n  ],\n  \"ö\" : [\n") && encoded.hasSuffix("\n  ]\n}\n"))
+    }
+
     /// Integers are written as `String(value)` writes them: every digit count, both signs and the extremes.
     @Test func integersAreWrittenAsSwiftWritesThem() async {
         var edges = [0, 1, -1, 9, 10, 99, 100, Int.max, Int.min, Int.max - 1, Int.min + 1]

@@ -226,7 +226,7 @@ private func load(_ csv: String, columns: String, chart: String = "chart: { type
         let page = try #require(site.read("site/statistik/tal/index.html"))
         #expect(page.contains("class=\"chart chart-line\""))
         let json = try #require(site.read("site/data/tal.json"))
-        #expect(json.contains("{\"ar\": \"2018\", \"grupp\": \"A\", \"varde\": 1.5}"))
+        #expect(json.contains("{\n      \"ar\" : \"2018\",\n      \"grupp\" : \"A\",\n      \"varde\" : 1.5\n    }"))
         #expect(site.read("site/data/tal.csv") == Self.files["data/tal.csv"])
         #expect(site.read("site/statistik/index.html")?.contains("chart-tal-liten-title") == true)
     }

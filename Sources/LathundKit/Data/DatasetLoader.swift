@@ -353,15 +353,6 @@ enum MachineNumber {
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
-
-    /// The text as a JSON number: leading zeros dropped (`007` → `7`).
-    static func json(_ text: String) -> String {
-        var sign = ""
-        var rest = Substring(text)
-        if rest.hasPrefix("-") { sign = "-"; rest = rest.dropFirst() }
-        while rest.count > 1, rest.hasPrefix("0"), !rest.dropFirst().hasPrefix(".") { rest = rest.dropFirst() }
-        return sign + rest
-    }
 }
 
 /// A CSV file as rows of fields (the header is row 0), with where each row starts, so problems can be

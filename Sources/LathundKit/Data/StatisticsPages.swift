@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the Data stage makes of the datasets: `/statistik/` with a small chart per dataset, one page per dataset
 /// with its chart, derived figures and table, and `/data/NAME.json` beside the copied `/data/NAME.csv`.
 struct DatasetPage: Sendable {
@@ -39,43 +41,91 @@ enum StatisticsPages {
         return generated
     }
 
-    /// `/data/NAME.json`: the metadata and the rows as objects; numbers are JSON numbers, dates text as written,
-    /// empty cells `null`.
+    /// `/data/NAME.json`: the metadata and the rows as objects; numbers are JSON numbers with the digits written
+    /// in the CSV, dates text as written, empty cells `null`. Keys are sorted (`JSONText.encoded`).
     static func json(_ dataset: Dataset) -> String {
-        var json = "{\n"
-        json += "  \"name\": \(JSONText.string(dataset.name)),\n"
-        json += "  \"title\": \(JSONText.string(dataset.title)),\n"
-        json += "  \"description\": \(JSONText.string(dataset.description)),\n"
-        json += "  \"unit\": \(JSONText.string(dataset.unit)),\n"
-        json += "  \"sources\": [\n" + dataset.sources.map { source in
-            var fields = ["\"title\": \(JSONText.string(source.title))",
-                          "\"publisher\": \(JSONText.string(source.publisher))",
-                          "\"date\": \(source.date.map { JSONText.string($0.description) } ?? "null")"]
-            if let read = source.read { fields.append("\"read\": \(JSONText.string(read.description))") }
-            if let url = source.url { fields.append("\"url\": \(JSONText.string(url))") }
-            if let section = source.section { fields.append("\"section\": \(JSONText.string(section))") }
-            return "    {" + fields.joined(separator: ", ") + "}"
-        }.joined(separator: ",\n") + "\n  ],\n"
-        json += "  \"period\": \(JSONText.string(dataset.period)),\n"
-        if let note = dataset.note { json += "  \"note\": \(JSONText.string(note)),\n" }
-        json += "  \"columns\": [\n"
-        json += dataset.columns.map {
-            "    {\"name\": \(JSONText.string($0.name)), \"type\": \(JSONText.string($0.type.rawValue)), \"label\": \(JSONText.string($0.label))}"
-        }.joined(separator: ",\n")
-        json += "\n  ],\n  \"rows\": [\n"
-        json += dataset.rows.map { row in
-            "    {" + zip(dataset.columns, row).map { column, value in
-                let text: String
+        JSONText.encoded(DatasetJSON(dataset))
+    }
+}
+
+/// The shape of `/data/NAME.json`.
+private struct DatasetJSON: Encodable {
+    struct Source: Encodable {
+        let title: String
+        let publisher: String
+        /// `null` for an undated source.
+        let date: String?
+        let read: String?
+        let url: String?
+        let section: String?
+
+        enum CodingKeys: String, CodingKey { case title, publisher, date, read, url, section }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(title, forKey: .title)
+            try container.encode(publisher, forKey: .publisher)
+            try container.encode(date, forKey: .date)
+            try container.encodeIfPresent(read, forKey: .read)
+            try container.encodeIfPresent(url, forKey: .url)
+            try container.encodeIfPresent(section, forKey: .section)
+        }
+    }
+
+    struct Column: Encodable {
+        let name: String
+        let type: String
+        let label: String
+    }
+
+    /// One row as an object keyed by column name; every column is there, an empty cell as `null`.
+    struct Row: Encodable {
+        let cells: [(column: String, value: Dataset.Value)]
+
+        struct Key: CodingKey {
+            let stringValue: String
+            init(stringValue: String) { self.stringValue = stringValue }
+            var intValue: Int? { nil }
+            init?(intValue: Int) { nil }
+        }
+
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: Key.self)
+            for (column, value) in cells {
+                let key = Key(stringValue: column)
                 switch value {
-                case .number(_, let raw): text = MachineNumber.json(raw)
-                case .date(let date): text = JSONText.string(date.description)
-                case .text(let value): text = JSONText.string(value)
-                case .missing: text = "null"
+                // Decimal keeps the digits as written (`1.25`, `34195499`); the CSV check let only plain decimals in.
+                case .number(let number, let text): try container.encode(Decimal(string: text) ?? Decimal(number), forKey: key)
+                case .date(let date): try container.encode(date.description, forKey: key)
+                case .text(let text): try container.encode(text, forKey: key)
+                case .missing: try container.encodeNil(forKey: key)
                 }
-                return "\(JSONText.string(column.name)): \(text)"
-            }.joined(separator: ", ") + "}"
-        }.joined(separator: ",\n")
-        json += "\n  ]\n}\n"
-        return json
+            }
+        }
+    }
+
+    let name: String
+    let title: String
+    let description: String
+    let unit: String
+    let sources: [Source]
+    let period: String
+    let note: String?
+    let columns: [Column]
+    let rows: [Row]
+
+    init(_ dataset: Dataset) {
+        name = dataset.name
+        title = dataset.title
+        description = dataset.description
+        unit = dataset.unit
+        sources = dataset.sources.map {
+            Source(title: $0.title, publisher: $0.publisher, date: $0.date?.description, read: $0.read?.description,
+                   url: $0.url, section: $0.section)
+        }
+        period = dataset.period
+        note = dataset.note
+        columns = dataset.columns.map { Column(name: $0.name, type: $0.type.rawValue, label: $0.label) }
+        rows = dataset.rows.map { Row(cells: zip(dataset.columns, $0).map { ($0.name, $1) }) }
     }
 }

@@ -22,11 +22,8 @@ struct FingerprintedAssets {
 
     static let empty = FingerprintedAssets(files: [], outputNames: [:])
 
-    /// The JSON for `assets/manifest.json`: `{"search.js": "search.1a2b3c4d.js", …}`, keys sorted.
-    var manifest: String {
-        let lines = outputNames.keys.sorted().map { "  \(JSONText.string($0)): \(JSONText.string(outputNames[$0]!))" }
-        return "{\n" + lines.joined(separator: ",\n") + "\n}\n"
-    }
+    /// The JSON for `assets/manifest.json`: `{"search.js" : "search.1a2b3c4d.js", …}`, keys sorted.
+    var manifest: String { JSONText.encoded(outputNames) }
 
     /// `name` with `hash` before its extension: `style.css` → `style.HASH.css`, `fonts/a.b.woff2` →
     /// `fonts/a.b.HASH.woff2`, `LICENSE` → `LICENSE.HASH`.

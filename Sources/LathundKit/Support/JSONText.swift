@@ -1,5 +1,8 @@
+import Foundation
+
 /// Writes JSON text directly, for the large generated indexes where building `Encodable` values would cost
 /// more than the writing. Keys are written in the order given, so callers sort them for deterministic output.
+/// Small files where speed does not matter are `Encodable` values written by `encoded(_:)`.
 enum JSONText {
     /// A JSON string literal. `<`, `>` and `&` are escaped too, so the text is inert even if pasted into HTML.
     static func string(_ text: String) -> String {
@@ -73,6 +76,37 @@ enum JSONText {
             }
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[position..<20]))
         }
+    }
+
+    /// `value` as JSON for a file of its own (the dataset downloads, the asset manifest), where speed does not
+    /// matter: `JSONEncoder`'s pretty-printed form with sorted keys (so the output is deterministic), `/` as is,
+    /// `<`, `>`, `&`, U+2028 and U+2029 escaped as in `string(_:)` so the text stays inert even if pasted into
+    /// HTML, and a final newline. Those characters can only occur inside strings, so escaping them afterwards
+    /// changes no structure.
+    static func encoded<Value: Encodable>(_ value: Value) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // Encoding only fails for non-finite numbers and values that encode nothing; the callers' types have neither.
+        let data = (try? encoder.encode(value)) ?? Data("null".utf8)
+        var output: [UInt8] = []
+        output.reserveCapacity(data.count + 1)
+        var index = data.startIndex
+        while index < data.endIndex {
+            let byte = data[index]
+            switch byte {
+            case UInt8(ascii: "<"): output += Array("\\u003c".utf8)
+            case UInt8(ascii: ">"): output += Array("\\u003e".utf8)
+            case UInt8(ascii: "&"): output += Array("\\u0026".utf8)
+            case 0xE2 where index + 2 < data.endIndex && data[index + 1] == 0x80 && (data[index + 2] == 0xA8 || data[index + 2] == 0xA9):
+                output += Array((data[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                index += 2
+            default:
+                output.append(byte)
+            }
+            index += 1
+        }
+        output.append(UInt8(ascii: "\n"))
+        return String(decoding: output, as: UTF8.self)
     }
 
     static func array(_ items: [String]) -> String { "[" + items.joined(separator: ",") + "]" }
