@@ -71,6 +71,8 @@ public struct BuildResult: Sendable {
     /// Pages linked from the previous site without being rendered: nothing they are made from had changed
     /// (`IncrementalRenderKey`). 0 for a clean build and for a build answered from the cache.
     public var reusedPages = 0
+    /// What the build's page memory (`lathund serve`'s, or `lathund build`'s on disk) says it did again.
+    var redone: IncrementalPageMemory.Counts?
     public var totalSeconds: Double { timings.reduce(0) { $0 + $1.seconds } }
 
     /// One page as the report and `lathund check` list it: its words and readability (LIX), its review mark and

@@ -5,6 +5,7 @@ struct Pipeline {
     let options: BuildOptions
 
     func run() throws -> BuildResult {
+        var options = options
         var stages = StageRunner()
         let setup = try stages.run(ConfigStage(options: options))
         var cache: (IncrementalCache, fingerprint: String)?
@@ -12,6 +13,11 @@ struct Pipeline {
             switch try stages.run(CacheStage(options: options, setup: setup)) {
             case .hit(let record): return result(record, timings: stages.timings)
             case .miss(let found, let fingerprint): cache = (found, fingerprint)
+            }
+            // `lathund build` keeps the page memory on disk; `lathund serve` gives its own, kept in memory.
+            if options.pageMemory == nil, let (found, _) = cache {
+                options.pageMemory = IncrementalPageMemory(store: PageStore(
+                    cacheFolder: found.folder, output: setup.outputURL, reads: options.useCache))
             }
         }
         let content = try stages.run(ContentStage(setup: setup, options: options))
@@ -48,6 +54,7 @@ struct Pipeline {
                                  overdueReviews: checks.overdue, oldSources: checks.oldSources,
                                  latestChanges: changes.latest, succeeded: succeeded && failures.isEmpty)
         result.reusedPages = output.value.reusedPages
+        result.redone = options.pageMemory?.lastCounts
         return result
     }
 

@@ -62,7 +62,8 @@ struct ContentStage: Stage {
         }
         var pages: [Page] = []
         var remembered: [String: IncrementalPageMemory.Loaded] = [:]
-        var redone = 0
+        var fresh = Set<String>()
+        var parsed = Set<String>()
         for (file, (result, isNew)) in zip(markdownFiles, results) {
             guard let result else {
                 diagnostics.append(.error(SourceLocation(file: display(file.relative)), .contentRead,
@@ -70,13 +71,16 @@ struct ContentStage: Stage {
                 continue
             }
             diagnostics += result.diagnostics
-            if let page = result.page, includeDrafts || !page.frontMatter.draft { pages.append(page) }
+            if let page = result.page, includeDrafts || !page.frontMatter.draft {
+                pages.append(page)
+                if memory != nil { parsed.insert(file.relative) }
+            }
             if memory != nil {
                 remembered[file.relative] = result
-                if isNew { redone += 1 }
+                if isNew { fresh.insert(file.relative) }
             }
         }
-        memory?.keep(loaded: remembered, redone: redone)
+        memory?.keep(loaded: remembered, fresh: fresh, parsed: parsed)
         progress?(Self.name, pages.count, pages.count)
         if let name = config.writingAid, writingAidPath == nil {
             diagnostics.append(.error(SourceLocation(file: display(name)), .writingAidRead,

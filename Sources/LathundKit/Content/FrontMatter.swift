@@ -1,7 +1,7 @@
 import Yams
 
 /// Keys of FAQ entries (`content/faq/*.md`).
-struct FAQFields: Sendable {
+struct FAQFields: Sendable, Codable {
     var question: String
     var category: String?
     /// Content paths relative to `content/` (`regelverk/sgi.md`), with where they were written.
@@ -12,7 +12,7 @@ struct FAQFields: Sendable {
 }
 
 /// Keys of project reports (`content/rapporter/*.md`).
-struct ReportFields: Sendable {
+struct ReportFields: Sendable, Codable {
     var region: String?
     var period: String?
     var owners: [String]
@@ -22,7 +22,7 @@ struct ReportFields: Sendable {
 }
 
 /// Typed front matter, see DESIGN.md's content model.
-struct FrontMatter: Sendable {
+struct FrontMatter: Sendable, Codable {
     var title: String
     var description: String?
     var date: Day?

@@ -6,7 +6,7 @@ enum PageKind: String, Sendable, Codable {
 }
 
 /// A page after the Content stage: its typed front matter, its URL and its Markdown body.
-struct Page: Sendable {
+struct Page: Sendable, Codable {
     /// Path relative to `content/` (`regelverk/sgi.md`).
     let relativePath: String
     /// Path as printed in diagnostics (`content/regelverk/sgi.md`).

@@ -1,7 +1,8 @@
 import Foundation
 
-/// What the Content and Markdown stages made of each page, kept in memory from one build to the next by a
-/// process that builds again and again (`lathund serve`). A build given the memory (`BuildOptions.pageMemory`)
+/// What the Content and Markdown stages made of each page, kept from one build to the next: in memory by a
+/// process that builds again and again (`lathund serve`), and on disk (`PageStore`) for `lathund build`, which
+/// makes a memory with a store whenever it has a cache folder. A build given the memory (`BuildOptions.pageMemory`)
 /// reads every Markdown file, but types its front matter, parses its Markdown and analyses its words for
 /// search only when the file or what its Markdown reads changed; for the other pages it takes the last build's
 /// results. The memory then holds this build's results and nothing else.
@@ -23,13 +24,13 @@ public final class IncrementalPageMemory: Sendable {
         public var analysed = 0
     }
 
-    struct Loaded: Sendable {
+    struct Loaded: Sendable, Codable {
         let key: UInt64
         let page: Page?
         let diagnostics: [Diagnostic]
     }
 
-    struct Analysed: Sendable {
+    struct Analysed: Sendable, Codable {
         let key: UInt64
         let rendered: ParsedPage
         let analysis: SearchIndex.Analysis
@@ -39,39 +40,68 @@ public final class IncrementalPageMemory: Sendable {
     private struct State: Sendable {
         var loaded: [String: Loaded] = [:]
         var analysed: [String: Analysed] = [:]
+        /// Markdown results read from the store with the page's Content result, for the Markdown stage.
+        var stored: [String: Analysed] = [:]
         var counts = Counts()
     }
 
     /// The builds that use the memory may run on different threads, one after the other.
     private let state = Locked(State())
+    let store: PageStore?
 
-    public init() {}
+    public init() { store = nil }
+
+    init(store: PageStore) { self.store = store }
 
     /// What the last build redid.
     public var lastCounts: Counts { state.withLock { $0.counts } }
 
     func loaded(_ relativePath: String, key: UInt64) -> Loaded? {
-        state.withLock { $0.loaded[relativePath].flatMap { $0.key == key ? $0 : nil } }
+        if let kept = state.withLock({ $0.loaded[relativePath].flatMap { $0.key == key ? $0 : nil } }) { return kept }
+        guard let entry = store?.load(contentKey: key) else { return nil }
+        if let analysed = entry.analysed { state.withLock { $0.stored[relativePath] = analysed } }
+        return entry.loaded
     }
 
     func analysed(_ relativePath: String, key: UInt64) -> Analysed? {
-        state.withLock { $0.analysed[relativePath].flatMap { $0.key == key ? $0 : nil } }
+        state.withLock { state in
+            (state.analysed[relativePath] ?? state.stored[relativePath]).flatMap { $0.key == key ? $0 : nil }
+        }
     }
 
-    /// Replaces the Content stage's results with this build's; `redone` of them were not in the memory.
-    func keep(loaded entries: [String: Loaded], redone: Int) {
+    /// Replaces the Content stage's results with this build's; `fresh` are the files that were not in the memory.
+    /// Those that give no page to parse (drafts left out, errors) are stored now; the others with their Markdown.
+    func keep(loaded entries: [String: Loaded], fresh: Set<String>, parsed: Set<String>) {
         state.withLock {
             $0.loaded = entries
-            $0.counts = Counts(loaded: redone, analysed: 0)
+            $0.counts = Counts(loaded: fresh.count, analysed: 0)
         }
+        guard let store else { return }
+        for path in fresh where !parsed.contains(path) { store.save(PageStore.Entry(loaded: entries[path]!, analysed: nil)) }
     }
 
-    /// Replaces the Markdown stage's results with this build's; `redone` of them were not in the memory.
+    /// Stores a page the Markdown stage did again, with its Content result (on the stage's threads).
+    func store(_ analysed: Analysed, for relativePath: String) {
+        guard let store, let loaded = state.withLock({ $0.loaded[relativePath] }) else { return }
+        store.save(PageStore.Entry(loaded: loaded, analysed: analysed))
+    }
+
+    /// Replaces the Markdown stage's results with this build's; `redone` of them were not in the memory. The
+    /// store then keeps the entries of this build's files only.
     func keep(analysed entries: [String: Analysed], redone: Int) {
-        state.withLock {
-            $0.analysed = entries
-            $0.counts.analysed = redone
+        guard let store else {
+            return state.withLock {
+                $0.analysed = entries
+                $0.counts.analysed = redone
+            }
         }
+        // A memory on disk is for the next process: this one keeps only the counts, so that the later stages can
+        // free the pages' results as they go.
+        let keys = state.withLock { state -> [UInt64] in
+            defer { state = State(counts: Counts(loaded: state.counts.loaded, analysed: redone)) }
+            return state.loaded.values.map(\.key)
+        }
+        store.prune(keeping: keys)
     }
 
     /// The Content stage's key of a file.

@@ -51,8 +51,10 @@ struct MarkdownStage: Stage {
             spool?.put(page.relativePath, html: rendered.html, text: rendered.plainText)
             let parsed = ParsedPage(page: page, markdown: rendered.value)
             let analysis = SearchIndex.analyse(parsed.searchDocument(plainText: rendered.plainText, url: page.url))
-            return (IncrementalPageMemory.Analysed(key: key, rendered: parsed, analysis: analysis,
-                                                    diagnostics: rendered.diagnostics), true)
+            let analysed = IncrementalPageMemory.Analysed(key: key, rendered: parsed, analysis: analysis,
+                                                          diagnostics: rendered.diagnostics)
+            memory?.store(analysed, for: page.relativePath)
+            return (analysed, true)
         }
         var analyses: [String: SearchIndex.Analysis] = [:]
         analyses.reserveCapacity(results.count)

@@ -117,3 +117,49 @@ struct SiteLinks: Sendable {
         return stack.joined(separator: "/")
     }
 }
+
+/// By hand: a keyed container lists no keys in `BinaryCoding`, which synthesized enum coding needs.
+extension SiteLinks.Target: Codable {
+    private enum Field: CodingKey { case kind, text, fragment }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: Field.self)
+        switch self {
+        case .page(let url, let fragment):
+            try container.encode(0, forKey: .kind)
+            try container.encode(url, forKey: .text)
+            try container.encodeIfPresent(fragment, forKey: .fragment)
+        case .asset(let url):
+            try container.encode(1, forKey: .kind)
+            try container.encode(url, forKey: .text)
+        case .samePage(let fragment):
+            try container.encode(2, forKey: .kind)
+            try container.encode(fragment, forKey: .text)
+        case .siteURL(let path, let fragment):
+            try container.encode(3, forKey: .kind)
+            try container.encode(path, forKey: .text)
+            try container.encodeIfPresent(fragment, forKey: .fragment)
+        case .missing(let path):
+            try container.encode(4, forKey: .kind)
+            try container.encode(path, forKey: .text)
+        case .external: try container.encode(5, forKey: .kind)
+        case .unsafe: try container.encode(6, forKey: .kind)
+        }
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: Field.self)
+        switch try container.decode(Int.self, forKey: .kind) {
+        case 0: self = .page(url: try container.decode(String.self, forKey: .text),
+                             fragment: try container.decodeIfPresent(String.self, forKey: .fragment))
+        case 1: self = .asset(url: try container.decode(String.self, forKey: .text))
+        case 2: self = .samePage(fragment: try container.decode(String.self, forKey: .text))
+        case 3: self = .siteURL(path: try container.decode(String.self, forKey: .text),
+                                fragment: try container.decodeIfPresent(String.self, forKey: .fragment))
+        case 4: self = .missing(path: try container.decode(String.self, forKey: .text))
+        case 5: self = .external
+        case 6: self = .unsafe
+        case let kind: throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "link target \(kind)"))
+        }
+    }
+}
