@@ -104,16 +104,23 @@ import Testing
     /// layouts/README.md's key tables are the context types' own lists (`LayoutContext.documentation`), which also
     /// give the layout check its vocabulary: a key added, renamed or removed in the code and not in the README fails.
     @Test func readmeListsEveryContextKey() throws {
-        let readme = try String(contentsOf: packageRoot.appendingPathComponent("layouts/README.md"), encoding: .utf8)
-        let start = try #require(readme.range(of: "<!-- context keys: begin -->\n"))
-        let end = try #require(readme.range(of: "<!-- context keys: end -->"))
-        let documented = String(readme[start.upperBound..<end.lowerBound])
-        if documented != LayoutContext.documentation {
-            let expected = FileManager.default.temporaryDirectory.appendingPathComponent("layouts-README-keys.md")
-            try LayoutContext.documentation.write(to: expected, atomically: true, encoding: .utf8)
-            Issue.record("layouts/README.md's key tables differ from the context types; the tables as the code has them are in \(expected.path)")
-        }
+        let documented = try Self.readmeSection("context keys", expected: LayoutContext.documentation)
         for name in LayoutContext.vocabulary { #expect(documented.contains("| `\(name)` |"), "\(name) is not in layouts/README.md") }
+    }
+
+    /// The part of layouts/README.md between `<!-- MARKER: begin -->` and `<!-- MARKER: end -->`; when it is not
+    /// `expected` (made from the code), records an issue and writes `expected` to a temporary file to copy from.
+    static func readmeSection(_ marker: String, expected: String) throws -> String {
+        let readme = try String(contentsOf: packageRoot.appendingPathComponent("layouts/README.md"), encoding: .utf8)
+        let start = try #require(readme.range(of: "<!-- \(marker): begin -->\n"))
+        let end = try #require(readme.range(of: "<!-- \(marker): end -->"))
+        let documented = String(readme[start.upperBound..<end.lowerBound])
+        if documented != expected {
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("layouts-README-\(marker.replacingOccurrences(of: " ", with: "-")).md")
+            try expected.write(to: file, atomically: true, encoding: .utf8)
+            Issue.record("layouts/README.md's '\(marker)' tables differ from the code; the tables as the code has them are in \(file.path)")
+        }
+        return documented
     }
 
     @Test func tagScannerFindsKindsAndPositions() {

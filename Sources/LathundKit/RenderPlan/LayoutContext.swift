@@ -797,8 +797,11 @@ extension LayoutContext {
 }
 
 extension LayoutValue {
-    static var documentationTable: String {
-        var table = "### \(heading)\n\n| key | what |\n|---|---|\n"
+    static var documentationTable: String { "### \(heading)\n\n" + keyTable }
+
+    /// The table of `Key` with what each holds.
+    static var keyTable: String {
+        var table = "| key | what |\n|---|---|\n"
         for key in Key.allCases { table += "| `\(key.rawValue)` | \(documentation(key).replacingOccurrences(of: "|", with: "\\|")) |\n" }
         return table
     }

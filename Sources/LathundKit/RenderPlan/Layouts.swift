@@ -2,9 +2,11 @@ import Foundation
 import Mustache
 
 /// The Mustache layouts of `layouts/`, loaded and checked: a template that does not parse, names a partial
-/// or parent that does not exist or a variable no context has is an error at `layouts/…:line:col`.
+/// or parent that does not exist or a variable no context has is an error at `layouts/…:line:col`. The library
+/// also holds the format templates (`FormatTemplate`): the project's file of that name, else the built-in one.
 struct Layouts: Sendable {
     let library: MustacheLibrary
+    /// The page layouts: every layout but the format templates.
     let names: Set<String>
     /// A hash of every layout's name and text, for `IncrementalRenderKey`.
     let signature: UInt64
@@ -26,6 +28,12 @@ struct Layouts: Sendable {
     static let pragma = "{{% CONTENT_TYPE: LATHUND_HTML }}\n"
     private static let registerEscaper: Void = { MustacheContentTypes.register(Escaper(), named: "LATHUND_HTML") }()
 
+    /// A layout's text parsed with the engine's escaper.
+    static func parse(_ text: String) throws -> MustacheTemplate {
+        _ = Self.registerEscaper
+        return try MustacheTemplate(string: Self.pragma + text)
+    }
+
     /// Loads every `*.mustache` under `directory` (names keep subfolders: `partials/header`). `assets` are the
     /// names `{{#asset}}…{{/asset}}` may use (the files of `layouts/assets/`).
     static func load(directory: URL, displayRoot: String, assets: Set<String> = []) -> Staged<Layouts?> {
@@ -45,8 +53,7 @@ struct Layouts: Sendable {
                 continue
             }
             do {
-                _ = Self.registerEscaper
-                templates[name] = try MustacheTemplate(string: Self.pragma + text)
+                templates[name] = try parse(text)
                 sources[name] = text
             } catch let error as MustacheTemplate.ParserError {
                 diagnostics.append(.error(SourceLocation(file: display, line: max(1, error.context.lineNumber - 1),
@@ -62,19 +69,27 @@ struct Layouts: Sendable {
                                       .layoutMissing, "required layout '\(name)' does not exist"))
         }
         for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
-            diagnostics += check(text, file: displayRoot + "/" + name + ".mustache", known: Set(sources.keys), assets: assets)
+            diagnostics += check(text, file: displayRoot + "/" + name + ".mustache", known: Set(sources.keys), assets: assets,
+                                 vocabulary: FormatTemplate(rawValue: name)?.vocabulary ?? LayoutContext.vocabulary)
         }
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return Staged(nil, diagnostics) }
+        let formats = FormatTemplate.allCases.map(\.rawValue)
+        for format in FormatTemplate.allCases where templates[format.rawValue] == nil {
+            // The built-in templates parse and pass the check (FormatTemplateTests.builtInTemplatesParseAndPassTheCheck).
+            templates[format.rawValue] = try? parse(format.builtIn)
+        }
         var signature = HashChain()
         for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
             signature.add(name)
             signature.add(text)
         }
-        return Staged(Layouts(library: MustacheLibrary(templates: templates), names: Set(templates.keys),
-                        signature: signature.value), diagnostics)
+        return Staged(Layouts(library: MustacheLibrary(templates: templates),
+                              names: Set(templates.keys).subtracting(formats), signature: signature.value), diagnostics)
     }
 
-    static func check(_ text: String, file: String, known: Set<String>, assets: Set<String> = []) -> [Diagnostic] {
+    /// Checks one layout's tags; `vocabulary` is every name its context types have.
+    static func check(_ text: String, file: String, known: Set<String>, assets: Set<String> = [],
+                      vocabulary: Set<String> = LayoutContext.vocabulary) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         let tags = TemplateTag.scan(text)
         for (position, tag) in tags.enumerated() {
@@ -98,9 +113,9 @@ struct Layouts: Sendable {
                                               "\(what) '\(tag.name)' does not exist\(DidYouMean.hint(for: tag.name, among: known))"))
                 }
             case .variable, .unescaped, .section, .inverted:
-                for name in tag.lookedUpNames where !LayoutContext.vocabulary.contains(name) {
+                for name in tag.lookedUpNames where !vocabulary.contains(name) {
                     diagnostics.append(.error(location, .layoutUnknownVariable,
-                                              "no layout context has '\(name)'\(DidYouMean.hint(for: name, among: LayoutContext.vocabulary))"))
+                                              "no layout context has '\(name)'\(DidYouMean.hint(for: name, among: vocabulary))"))
                     break
                 }
             case .setDelimiter:
@@ -133,5 +148,10 @@ struct Layouts: Sendable {
 
     func render(_ context: LayoutContext, layout: String) -> String {
         library.render(context, withTemplate: layout) ?? ""
+    }
+
+    /// The sitemap, the feed or a redirect page, through the project's template of that name or the built-in one.
+    func render<Context: FormatContext>(_ context: Context) -> String {
+        library.render(context, withTemplate: Context.format.rawValue) ?? ""
     }
 }

@@ -26,21 +26,23 @@ struct RenderPlanStage: Stage {
         var diagnostics = loaded.diagnostics + layouts.diagnostics
         var files: [OutputFile] = []
         if let layouts = layouts.value {
-            let pages = pageFiles(layouts: layouts, assets: assets)
+            let contexts = LayoutContexts(index: indexes.index, faq: markdown.markdown.faq, config: setup.config,
+                                          links: markdown.markdown.links, assets: assets,
+                                          abbreviations: AbbreviationMarker(glossary: data.glossary),
+                                          sourceAges: checks.sourceAges, changeLog: indexes.changeLog)
+            let pages = pageFiles(layouts: layouts, contexts: contexts, assets: assets)
             files += pages.value
             diagnostics += pages.diagnostics
+            files += formatFiles(layouts: layouts, site: contexts.site)
         }
         files += siteFiles(assets: assets)
         return Staged(Output(files: files, assetCount: content.assets.count + assets.files.count), diagnostics)
     }
 
     /// Each page with its search document, and each generated page.
-    private func pageFiles(layouts: Layouts, assets: FingerprintedAssets) -> Staged<[OutputFile]> {
+    private func pageFiles(layouts: Layouts, contexts: LayoutContexts, assets: FingerprintedAssets) -> Staged<[OutputFile]> {
         let index = indexes.index
         let links = markdown.markdown.links
-        let contexts = LayoutContexts(index: index, faq: markdown.markdown.faq, config: setup.config, links: links,
-                                     assets: assets, abbreviations: AbbreviationMarker(glossary: data.glossary),
-                                     sourceAges: checks.sourceAges, changeLog: indexes.changeLog)
         let siteKey = IncrementalRenderKey.site(
             settings: markdown.rendererSettings + ["base=\(options.baseURL ?? "-")"],
             configFile: setup.configURL, layouts: layouts, assets: assets, glossary: data.glossary,
@@ -73,18 +75,31 @@ struct RenderPlanStage: Stage {
         return Staged(files, diagnostics)
     }
 
-    /// The files besides the pages: redirects, dataset JSON, the search index, sitemap, robots.txt, feed, the
-    /// asset manifest, the content's other files and the layout assets.
-    private func siteFiles(assets: FingerprintedAssets) -> [OutputFile] {
+    /// The files made from the format templates (`FormatTemplate`): a redirect page per alias, the sitemap and
+    /// the feed.
+    private func formatFiles(layouts: Layouts, site: SiteContext) -> [OutputFile] {
         let index = indexes.index
         let links = markdown.markdown.links
         let config = setup.config
-        var files: [OutputFile] = []
-        for alias in indexes.aliases {
-            files.append(OutputFile(alias.path) {
-                SiteFiles.redirect(to: alias.target.url, title: alias.target.title, links: links, language: config.language)
-            })
+        let changed = indexes.changeLog.changed
+        var files = indexes.aliases.map { alias in
+            OutputFile(alias.path) { layouts.render(RedirectContext(to: alias.target, links: links, site: site)) }
         }
+        files.append(OutputFile("sitemap.xml") {
+            layouts.render(SitemapContext(index: index, changed: changed, links: links, site: site))
+        })
+        files.append(OutputFile("feed.xml") {
+            layouts.render(FeedContext(index: index, changed: changed, config: config, links: links, site: site))
+        })
+        return files
+    }
+
+    /// The other files besides the pages: dataset JSON, the search index, robots.txt, the asset manifest, the
+    /// content's other files and the layout assets.
+    private func siteFiles(assets: FingerprintedAssets) -> [OutputFile] {
+        let index = indexes.index
+        let links = markdown.markdown.links
+        var files: [OutputFile] = []
         for dataset in data.datasets.datasets {
             files.append(OutputFile("data/\(dataset.name).json") { StatisticsPages.json(dataset) })
         }
@@ -94,10 +109,7 @@ struct RenderPlanStage: Stage {
                 SearchIndex.documentFile(document)
             })
         }
-        let changed = indexes.changeLog.changed
-        files.append(OutputFile("sitemap.xml") { SiteFiles.sitemap(index: index, changed: changed, links: links) })
         files.append(OutputFile("robots.txt") { SiteFiles.robots(links: links) })
-        files.append(OutputFile("feed.xml") { SiteFiles.feed(index: index, changed: changed, config: config, links: links) })
         if !assets.files.isEmpty { files.append(OutputFile("assets/manifest.json") { assets.manifest }) }
         files += content.assets.map { OutputFile(copying: $0.absolutePath, to: $0.relativePath) }
         files += assets.files.map { OutputFile("assets/" + $0.outputName, contents: $0.contents) }
