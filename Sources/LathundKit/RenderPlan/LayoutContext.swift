@@ -34,7 +34,10 @@ extension LayoutValue {
 private func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
 
 /// The top level of every layout's context: a page of `content/` or a generated page.
-struct LayoutContext: LayoutValue {
+///
+/// `LayoutContext`, `SiteContext` and `PageContext` are classes: swift-mustache looks every name up through `Any`
+/// and casts, and a large struct in an `Any` is copied, every field retained and released, on each look-up.
+final class LayoutContext: LayoutValue {
     /// Every type of value a layout can reach, in the order of `layouts/README.md`.
     static var types: [any LayoutValue.Type] {
         [LayoutContext.self, SiteContext.self, MenuItemContext.self, PageContext.self, ReviewContext.self,
@@ -47,14 +50,32 @@ struct LayoutContext: LayoutValue {
     /// Every name a layout may look up (the parts of `page.title` are `page` and `title`).
     static let vocabulary = Set(types.flatMap { $0.keyNames })
 
-    var site: SiteContext
-    var page: PageContext
-    var menu: [MenuItemContext]
-    var mostAsked: [FAQEntryContext]
-    var asset: MustacheLambda
+    let site: SiteContext
+    let page: PageContext
+    let menu: [MenuItemContext]
+    let mostAsked: [FAQEntryContext]
+    let asset: MustacheLambda
     var faqCategories: [FAQGroupContext] = []
     var faqLetters: [FAQGroupContext] = []
     var generated = GeneratedContext()
+    /// The site-wide partials rendered once for this page's menu (`LayoutFragments`), by number. Not a key: only
+    /// the layouts `LayoutFragments` rewrites look them up.
+    var fragments: [String] = []
+
+    init(site: SiteContext, page: PageContext, menu: [MenuItemContext], mostAsked: [FAQEntryContext],
+         asset: MustacheLambda, generated: GeneratedContext = GeneratedContext()) {
+        self.site = site
+        self.page = page
+        self.menu = menu
+        self.mostAsked = mostAsked
+        self.asset = asset
+        self.generated = generated
+    }
+
+    func child(named name: String) -> Any? {
+        if let number = LayoutFragments.number(name) { return number < fragments.count ? fragments[number] : nil }
+        return Key(rawValue: name).flatMap(lookup)
+    }
 
     enum Key: String, CaseIterable {
         case site, page, menu, most_asked, has_most_asked, asset, faq_categories, faq_letters
@@ -112,18 +133,34 @@ struct GeneratedContext {
 }
 
 /// `site`: what every page shows the same.
-struct SiteContext: LayoutValue {
-    var title: String?
-    var description: String?
-    var language: String?
-    var baseURL: String?
-    var homeURL: String?
-    var feedURL: String?
-    var assetsURL: String?
-    var searchURL: String?
-    var changesURL: String?
-    var faqURL: String?
-    var glossaryURL: String?
+final class SiteContext: LayoutValue, Sendable {
+    let title: String?
+    let description: String?
+    let language: String?
+    let baseURL: String?
+    let homeURL: String?
+    let feedURL: String?
+    let assetsURL: String?
+    let searchURL: String?
+    let changesURL: String?
+    let faqURL: String?
+    let glossaryURL: String?
+
+    init(title: String?, description: String?, language: String?, baseURL: String?, homeURL: String?,
+         feedURL: String?, assetsURL: String?, searchURL: String?, changesURL: String?, faqURL: String?,
+         glossaryURL: String?) {
+        self.title = title
+        self.description = description
+        self.language = language
+        self.baseURL = baseURL
+        self.homeURL = homeURL
+        self.feedURL = feedURL
+        self.assetsURL = assetsURL
+        self.searchURL = searchURL
+        self.changesURL = changesURL
+        self.faqURL = faqURL
+        self.glossaryURL = glossaryURL
+    }
 
     enum Key: String, CaseIterable {
         case title, description, language, base_url, home_url, feed_url, assets_url, search_url, changes_url
@@ -194,7 +231,7 @@ struct MenuItemContext: LayoutValue {
 }
 
 /// `page`: the page being rendered.
-struct PageContext: LayoutValue {
+final class PageContext: LayoutValue {
     var title: String?
     var description: String?
     var summary: String?
@@ -202,30 +239,73 @@ struct PageContext: LayoutValue {
     var permalink: String?
     var kind: String?
     var section: String?
-    var isHome = false
-    var isSection = false
-    var isPage = false
+    var isHome: Bool
+    var isSection: Bool
+    var isPage: Bool
     var date: String?
     var updated: String?
     var changed: String?
     var reviewed: ReviewContext?
-    var sources: [SourceContext] = []
-    var sourceNotice = false
+    var sources: [SourceContext]
+    var sourceNotice: Bool
     var oldSources: String?
-    var undatedSources = false
-    var tags: [NameContext] = []
+    var undatedSources: Bool
+    var tags: [NameContext]
     var content: String?
     var contentLead: String?
     var contentRest: String?
-    var toc: [TableOfContentsItem] = []
-    var breadcrumbs: [PageLinkContext] = []
+    var toc: [TableOfContentsItem]
+    var breadcrumbs: [PageLinkContext]
     var prev: PageLinkContext?
     var next: PageLinkContext?
-    var backlinks: [PageLinkContext] = []
-    var children: [PageLinkContext] = []
+    var backlinks: [PageLinkContext]
+    var children: [PageLinkContext]
     var faq: FAQFieldsContext?
     var report: ReportContext?
     var jsonld: String?
+
+    init(title: String? = nil, description: String? = nil, summary: String? = nil, url: String? = nil,
+         permalink: String? = nil, kind: String? = nil, section: String? = nil, isHome: Bool = false,
+         isSection: Bool = false, isPage: Bool = false, date: String? = nil, updated: String? = nil,
+         changed: String? = nil, reviewed: ReviewContext? = nil, sources: [SourceContext] = [],
+         sourceNotice: Bool = false, oldSources: String? = nil, undatedSources: Bool = false,
+         tags: [NameContext] = [], content: String? = nil, contentLead: String? = nil,
+         contentRest: String? = nil, toc: [TableOfContentsItem] = [], breadcrumbs: [PageLinkContext] = [],
+         prev: PageLinkContext? = nil, next: PageLinkContext? = nil, backlinks: [PageLinkContext] = [],
+         children: [PageLinkContext] = [], faq: FAQFieldsContext? = nil, report: ReportContext? = nil,
+         jsonld: String? = nil) {
+        self.title = title
+        self.description = description
+        self.summary = summary
+        self.url = url
+        self.permalink = permalink
+        self.kind = kind
+        self.section = section
+        self.isHome = isHome
+        self.isSection = isSection
+        self.isPage = isPage
+        self.date = date
+        self.updated = updated
+        self.changed = changed
+        self.reviewed = reviewed
+        self.sources = sources
+        self.sourceNotice = sourceNotice
+        self.oldSources = oldSources
+        self.undatedSources = undatedSources
+        self.tags = tags
+        self.content = content
+        self.contentLead = contentLead
+        self.contentRest = contentRest
+        self.toc = toc
+        self.breadcrumbs = breadcrumbs
+        self.prev = prev
+        self.next = next
+        self.backlinks = backlinks
+        self.children = children
+        self.faq = faq
+        self.report = report
+        self.jsonld = jsonld
+    }
 
     enum Key: String, CaseIterable {
         case title, description, summary, url, permalink, kind, section, is_home, is_section, is_page, date, updated

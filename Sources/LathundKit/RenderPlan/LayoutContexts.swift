@@ -21,6 +21,8 @@ struct LayoutContexts: Sendable {
     private let mostAsked: [FAQEntryContext]
     /// Each page's last change and the latest changes, for `page.changed` and `/andringar/`.
     let changeLog: ChangeLog
+    /// The site-wide partials rendered once (`LayoutFragments`), for each menu (by `menuKey`).
+    private(set) var fragments: [UInt64: [String]] = [:]
 
     init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
          abbreviations: AbbreviationMarker = .none, sourceAges: [String: SourceAge] = [:], changeLog: ChangeLog? = nil) {
@@ -52,9 +54,39 @@ struct LayoutContexts: Sendable {
     /// check makes sure every name is a layout asset; an unknown one keeps its name.
     var asset: MustacheLambda {
         MustacheLambda { [assetNames, links] name in
-            let name = name.trimmingWhitespace()
-            return HTML.escape(links.href("/assets/" + (assetNames[name] ?? name)))
+            Self.assetHref(name.trimmingWhitespace(), names: assetNames, links: links)
         }
+    }
+
+    func assetHref(_ name: String) -> String { Self.assetHref(name, names: assetNames, links: links) }
+
+    private static func assetHref(_ name: String, names: [String: String], links: SiteLinks) -> String {
+        HTML.escape(links.href("/assets/" + (names[name] ?? name)))
+    }
+
+    /// Renders `fragments`' site-wide partials once for each menu the pages at `urls` show.
+    mutating func render(_ fragments: LayoutFragments, original: Layouts, urls: [String]) {
+        guard !fragments.partials.isEmpty, config.menu.count <= 64 else { return }
+        var rendered: [UInt64: [String]] = [:]
+        for url in urls where rendered[menuKey(currentURL: url)] == nil {
+            let context = LayoutContext(site: site, page: PageContext(), menu: menu(currentURL: url), mostAsked: mostAsked,
+                                        asset: asset)
+            rendered[menuKey(currentURL: url)] = fragments.render(context, original: original)
+        }
+        self.fragments = rendered
+    }
+
+    /// Which menu items are current at `currentURL`, one bit each (the first 64).
+    func menuKey(currentURL: String) -> UInt64 {
+        var key: UInt64 = 0
+        for (position, item) in config.menu.prefix(64).enumerated() where Self.isCurrent(item.url, at: currentURL) {
+            key |= 1 << UInt64(position)
+        }
+        return key
+    }
+
+    private static func isCurrent(_ itemURL: String, at currentURL: String) -> Bool {
+        currentURL == itemURL || (itemURL != "/" && currentURL.hasPrefix(itemURL))
     }
 
     /// Text that is left out when it is empty.
@@ -65,10 +97,10 @@ struct LayoutContexts: Sendable {
 
     func menu(currentURL: String) -> [MenuItemContext] {
         config.menu.map { item in
-            let isCurrent = currentURL == item.url || (item.url != "/" && currentURL.hasPrefix(item.url))
-            return MenuItemContext(title: Self.text(item.title),
-                                   url: Self.text(item.url.hasPrefix("/") ? links.href(item.url) : item.url),
-                                   current: isCurrent, description: Self.text(menuDescriptions[item.url]))
+            MenuItemContext(title: Self.text(item.title),
+                            url: Self.text(item.url.hasPrefix("/") ? links.href(item.url) : item.url),
+                            current: Self.isCurrent(item.url, at: currentURL),
+                            description: Self.text(menuDescriptions[item.url]))
         }
     }
 
@@ -90,7 +122,7 @@ struct LayoutContexts: Sendable {
         let content = abbreviations.mark(html)
         let parts = ContentLead(html: content, headings: rendered.headings, leadHeadingCount: rendered.leadHeadingCount)
         let sourceAge = sourceAges[page.relativePath]
-        var values = PageContext(
+        let values = PageContext(
             title: Self.text(matter.title), description: Self.text(matter.description),
             summary: Self.text(rendered.summary), url: Self.text(links.href(page.url)),
             permalink: Self.text(links.absolute(page.url)), kind: Self.text(page.kind.rawValue),
@@ -121,8 +153,9 @@ struct LayoutContexts: Sendable {
                 budget: fields.budgetSEK.map { SwedishFormat.integer($0) + SwedishFormat.noBreakSpace + "kr" },
                 kind: Self.text(fields.kind), status: Self.text(fields.status))
         }
-        var context = LayoutContext(site: site, page: values, menu: menu(currentURL: page.url), mostAsked: mostAsked,
+        let context = LayoutContext(site: site, page: values, menu: menu(currentURL: page.url), mostAsked: mostAsked,
                                     asset: asset)
+        context.fragments = fragments[menuKey(currentURL: page.url)] ?? []
         if page.section == FrontMatter.faqSection {
             let isList = page.kind == .section
             if isList {
@@ -172,8 +205,9 @@ struct LayoutContexts: Sendable {
             url: Self.text(links.href(page.url)), permalink: Self.text(links.absolute(page.url)), kind: "generated",
             section: Self.text(page.url.split(separator: "/").first.map(String.init)), isPage: true,
             breadcrumbs: breadcrumbs)
-        var context = LayoutContext(site: site, page: values, menu: menu(currentURL: page.url), mostAsked: mostAsked,
+        let context = LayoutContext(site: site, page: values, menu: menu(currentURL: page.url), mostAsked: mostAsked,
                                     asset: asset, generated: generated)
+        context.fragments = fragments[menuKey(currentURL: page.url)] ?? []
         // The search page offers the FAQ's categories when a query finds nothing.
         if case .search = page.content { context.faqCategories = faq.categories.map(groupContext) }
         return context

@@ -10,6 +10,8 @@ struct Layouts: Sendable {
     let names: Set<String>
     /// A hash of every layout's name and text, for `IncrementalRenderKey`.
     let signature: UInt64
+    /// Each layout's text as written (`LayoutFragments` rewrites them).
+    let sources: [String: String]
 
     /// Layouts every site needs.
     static let required = ["page", "section", "home", "404"]
@@ -83,8 +85,18 @@ struct Layouts: Sendable {
             signature.add(name)
             signature.add(text)
         }
-        return Staged(Layouts(library: MustacheLibrary(templates: templates),
-                              names: Set(templates.keys).subtracting(formats), signature: signature.value), diagnostics)
+        return Staged(Layouts(library: MustacheLibrary(templates: templates), names: Set(templates.keys).subtracting(formats),
+                              signature: signature.value, sources: sources), diagnostics)
+    }
+
+    /// The same layouts with other texts (`LayoutFragments`), parsed as `load` parses them; nil if one does not parse.
+    func reparsed(_ texts: [String: String]) -> Layouts? {
+        var templates: [String: MustacheTemplate] = [:]
+        for (name, text) in texts {
+            guard let template = try? MustacheTemplate(string: Self.pragma + text) else { return nil }
+            templates[name] = template
+        }
+        return Layouts(library: MustacheLibrary(templates: templates), names: names, signature: signature, sources: texts)
     }
 
     /// Checks one layout's tags; `vocabulary` is every name its context types have.

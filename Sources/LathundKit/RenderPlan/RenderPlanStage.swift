@@ -26,11 +26,15 @@ struct RenderPlanStage: Stage {
         var diagnostics = loaded.diagnostics + layouts.diagnostics
         var files: [OutputFile] = []
         if let layouts = layouts.value {
-            let contexts = LayoutContexts(index: indexes.index, faq: markdown.markdown.faq, config: setup.config,
+            var contexts = LayoutContexts(index: indexes.index, faq: markdown.markdown.faq, config: setup.config,
                                           links: markdown.markdown.links, assets: assets,
                                           abbreviations: AbbreviationMarker(glossary: data.glossary),
                                           sourceAges: checks.sourceAges, changeLog: indexes.changeLog)
-            let pages = pageFiles(layouts: layouts, contexts: contexts, assets: assets)
+            // The header, menu and footer are rendered once per menu, not once per page.
+            let fragments = LayoutFragments(layouts: layouts, assetHref: contexts.assetHref)
+            contexts.render(fragments, original: layouts,
+                            urls: indexes.index.pages.map(\.url) + indexes.index.generated.map(\.url))
+            let pages = pageFiles(layouts: layouts, rendering: fragments.layouts, contexts: contexts, assets: assets)
             files += pages.value
             diagnostics += pages.diagnostics
             files += formatFiles(layouts: layouts, site: contexts.site)
@@ -40,7 +44,9 @@ struct RenderPlanStage: Stage {
     }
 
     /// Each page with its search document, and each generated page.
-    private func pageFiles(layouts: Layouts, contexts: LayoutContexts, assets: FingerprintedAssets) -> Staged<[OutputFile]> {
+    /// `pageLayouts` render the pages (`layouts` with the fragments, `LayoutFragments`).
+    private func pageFiles(layouts: Layouts, rendering pageLayouts: Layouts, contexts: LayoutContexts,
+                           assets: FingerprintedAssets) -> Staged<[OutputFile]> {
         let index = indexes.index
         let links = markdown.markdown.links
         let siteKey = IncrementalRenderKey.site(
@@ -64,13 +70,13 @@ struct RenderPlanStage: Stage {
             }) {
                 let rendered = pageMarkdown.output(page)
                 let document = parsed.searchDocument(plainText: rendered.plainText, url: links.href(page.url))
-                return [layouts.render(contexts.pageContext(position, html: rendered.html), layout: layout),
+                return [pageLayouts.render(contexts.pageContext(position, html: rendered.html), layout: layout),
                         SearchIndex.documentFile(document)]
             })
         }
         for page in index.generated {
             guard let layout = layouts.resolve(page.layouts) else { continue }
-            files.append(OutputFile(page.outputPath) { layouts.render(contexts.generatedContext(page), layout: layout) })
+            files.append(OutputFile(page.outputPath) { pageLayouts.render(contexts.generatedContext(page), layout: layout) })
         }
         return Staged(files, diagnostics)
     }
