@@ -70,6 +70,74 @@ import Testing
         #expect(!makefile.contains("\t$(SWIFT) build"), "every build in the Makefile goes through $(SWIFT_BUILD)")
     }
 
+    // MARK: the shape of Sources/
+    /// The Swift files of `Sources/`, relative to the package root.
+    static func swiftSources() -> [String] {
+        repositoryFiles().filter { $0.hasPrefix("Sources/") && $0.hasSuffix(".swift") }
+    }
+
+    /// No function in Sources/ is longer than 80 lines, from its keyword to its closing brace (issue 16): a longer
+    /// one is split into named steps.
+    @Test func noFunctionIsLongerThan80Lines() throws {
+        var long: [String] = []
+        for file in Self.swiftSources() {
+            for function in SwiftFunctionScanner.functions(in: try Self.text(file)) where function.lines > 80 {
+                long.append("\(file):\(function.line): \(function.name) has \(function.lines) lines")
+            }
+        }
+        #expect(long.isEmpty, "functions longer than 80 lines:\n\(long.joined(separator: "\n"))")
+        let counted = Self.swiftSources().reduce(0) { $0 + SwiftFunctionScanner.functions(in: (try? Self.text($1)) ?? "").count }
+        #expect(counted > 500, "the scanner found only \(counted) functions in Sources/")
+    }
+
+    /// The scanner counts lines of code: braces in comments, strings (with interpolations) and regex literals are
+    /// not code, a requirement without a body is no function, and a closure counts towards its function.
+    @Test func functionScannerMeasuresBodies() {
+        let long = (0..<81).map { _ in "        _ = 1\n" }.joined()
+        let source = "protocol P {\n    func requirement()\n    var value: Int { get }\n}\n"  // lines 1-4
+            + "struct A {\n"                                                                      // 5
+            + "    func short() { let s = \"}}}\"; _ = s }\n"                                     // 6
+            + "    init() {\n"                                                                    // 7
+            + "        // }\n"                                                                    // 8
+            + "        let r = #/[}]/#, q = [1].map { $0 }.filter({ /x}/.firstMatch(in: \"\\($0)\") == nil })\n"  // 9
+            + "        let t = \"\"\"\n        }\n        \"\"\"\n"                                   // 10-12
+            + "        /* { /* } */ { */\n"                                                       // 13
+            + "        _ = (r, q, t, \"\\(1 + [2].map { $0 }[0])\", #\"}\\(\"#)\n"                // 14
+            + "    }\n"                                                                           // 15
+            + "    func long() {\n" + long + "    }\n"                                            // 16-98
+            + "    static func == (lhs: A, rhs: A) -> Bool { true }\n"                            // 99
+            + "}\n"
+        let found = SwiftFunctionScanner.functions(in: source)
+        #expect(found == [
+            .init(name: "short", line: 6, lines: 1),
+            .init(name: "init", line: 7, lines: 9),
+            .init(name: "long", line: 16, lines: 83),
+            .init(name: "==", line: 99, lines: 1),
+        ], "\(found)")
+    }
+
+    /// Concurrency the compiler checks: the package builds in the Swift 6 language mode (tools version 6, no
+    /// target set back to 5), so data races are compile errors, and every `@unchecked Sendable` or
+    /// `nonisolated(unsafe)` in Sources/ says on the next line what guards it (`// @unchecked: …`).
+    @Test func concurrencyIsCheckedOrSaysWhatGuardsIt() throws {
+        let manifest = try Self.text("Package.swift")
+        #expect(manifest.hasPrefix("// swift-tools-version:6"), "Package.swift must use tools version 6 (the Swift 6 language mode)")
+        for setting in ["swiftLanguageMode", "swiftLanguageVersions", "strict-concurrency", "StrictConcurrency"] {
+            #expect(!manifest.contains(setting), "Package.swift changes the language mode or the checking: \(setting)")
+        }
+        var bare: [String] = []
+        for file in Self.swiftSources() {
+            let lines = try Self.text(file).split(separator: "\n", omittingEmptySubsequences: false)
+            for (number, line) in lines.enumerated()
+            where (line.contains("@unchecked Sendable") || line.contains("nonisolated(unsafe)"))
+                && !line.trimmingCharacters(in: .whitespaces).hasPrefix("//") {
+                let next = number + 1 < lines.count ? lines[number + 1].trimmingCharacters(in: .whitespaces) : ""
+                if !next.hasPrefix("// @unchecked:") { bare.append("\(file):\(number + 1): \(line.trimmingCharacters(in: .whitespaces))") }
+            }
+        }
+        #expect(bare.isEmpty, "unchecked without a '// @unchecked: what guards it' line after it:\n\(bare.joined(separator: "\n"))")
+    }
+
     // MARK: the README and docs/
 
     static func text(_ file: String) throws -> String {

@@ -85,6 +85,10 @@ struct SiteConfig: Sendable {
         } catch {
             throw ConfigurationError(diagnostic: YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0))
         }
+        return try parse(root: root, displayPath: displayPath)
+    }
+
+    private static func parse(root: Node?, displayPath: String) throws -> Staged<SiteConfig> {
         var config = SiteConfig()
         guard let root else { return Staged(config, []) }
         guard case .mapping(let mapping) = root else {
@@ -103,77 +107,13 @@ struct SiteConfig: Sendable {
             }
         }
         if let unsafe = fields.bool("unsafe_html") { config.unsafeHTML = unsafe }
-        if fields.has("glossary") { config.glossary = fields.string("glossary") }
-        if let path = fields.nonEmptyString("writing_aid") {
-            if path.hasPrefix("/") || path.split(separator: "/").contains("..") || !path.hasSuffix(".yml") {
-                fields.diagnostics.append(.error(fields.location(ofValue: "writing_aid"), .configWritingAid,
-                                                 "'writing_aid' must be a .yml file inside content/, such as dfa/granskningsregler.yml"))
-            } else {
-                config.writingAid = path
-            }
-        }
-        if fields.has("synonyms") { config.synonyms = fields.string("synonyms") }
+        config.readFiles(&fields)
         if let exclude = fields.stringList("exclude") { config.exclude = exclude.map(\.value) }
         if let limit = fields.int("feed_limit") { config.feedLimit = max(1, limit) }
         if let minimum = fields.int("toc_min_headings") { config.tocMinHeadings = max(1, minimum) }
-        if let items = fields.mappingList("menu") {
-            for var item in items {
-                item.warnAboutUnknownKeys(known: ["title", "url"], what: "menu")
-                if let title = item.nonEmptyString("title"), let url = item.nonEmptyString("url") {
-                    // Every page's header links to it: the rule of sources' links (LinkSafety).
-                    if LinkSafety.isWebAddressOrSitePath(url) {
-                        config.menu.append(MenuItem(title: title, url: url))
-                    } else {
-                        item.diagnostics.append(.error(item.location(ofKey: "url"), .configMenuUrl,
-                                                       LinkSafety.problem(url, what: "menu url")))
-                    }
-                } else if !item.has("title") || !item.has("url") {
-                    item.diagnostics.append(.error(item.location(ofKey: item.has("title") ? "title" : "url"),
-                                                   .configMenu, "a menu item needs 'title' and 'url'"))
-                }
-                fields.diagnostics += item.diagnostics
-            }
-        }
-        if let items = fields.intMapping("review", range: 1...120) {
-            for (name, months) in items {
-                if name == "default" { config.review.defaultMonths = months } else { config.review.months[name] = months }
-            }
-        }
-        if let items = fields.intMapping("lix_max", range: 1...200) {
-            for (name, limit) in items {
-                if name == "default" { config.lixMaxDefault = limit } else { config.lixMax[name] = limit }
-            }
-        }
-        for item in fields.stringList("personnummer_allow") ?? [] {
-            if let digits = PersonnummerGuard.tenDigitForm(item.value) {
-                config.personnummerAllow.insert(digits)
-            } else {
-                fields.diagnostics.append(.error(item.location, .configPersonnummerAllow,
-                                                 "'\(item.value)' in personnummer_allow is not written like a personnummer (ÅÅMMDD-NNNN or ÅÅÅÅMMDDNNNN)"))
-            }
-        }
-        if let names = fields.stringList("publishers") {
-            var seen = Set<String>()
-            config.publishers = []
-            for name in names {
-                let trimmed = name.value.trimmingWhitespace()
-                if trimmed.isEmpty || !seen.insert(trimmed).inserted {
-                    fields.diagnostics.append(.error(name.location, .configPublishers,
-                                                     trimmed.isEmpty ? "a publisher must have a name" : "publisher '\(trimmed)' is listed twice"))
-                } else {
-                    config.publishers?.append(trimmed)
-                }
-            }
-        }
-        for item in fields.stringList("allow_file_types") ?? [] {
-            let type = String(item.value.trimmingWhitespace().lowercased().drop { $0 == "." })
-            if ContentFilePolicy.activeTypes.contains(type) || type == "svg" {
-                config.allowedFileTypes.insert(type)
-            } else {
-                fields.diagnostics.append(.warning(item.location, .configAllowFileTypes,
-                                                   "'\(item.value)' in allow_file_types is copied anyway; list only types Lathund refuses (\(ContentFilePolicy.activeTypes.sorted().joined(separator: ", "))) or svg (copied unchecked)"))
-            }
-        }
+        config.readMenu(&fields)
+        config.readLimits(&fields)
+        config.readLists(&fields)
         if let years = fields.int("source_max_age_years") {
             if (1...100).contains(years) {
                 config.sourceMaxAgeYears = years
@@ -186,6 +126,89 @@ struct SiteConfig: Sendable {
             throw ConfigurationError(diagnostic: error)
         }
         return Staged(config, fields.diagnostics)
+    }
+
+    /// `glossary:`, `writing_aid:` and `synonyms:`: the data files in `content/`.
+    private mutating func readFiles(_ fields: inout YAMLFields) {
+        if fields.has("glossary") { glossary = fields.string("glossary") }
+        if let path = fields.nonEmptyString("writing_aid") {
+            if path.hasPrefix("/") || path.split(separator: "/").contains("..") || !path.hasSuffix(".yml") {
+                fields.diagnostics.append(.error(fields.location(ofValue: "writing_aid"), .configWritingAid,
+                                                 "'writing_aid' must be a .yml file inside content/, such as dfa/granskningsregler.yml"))
+            } else {
+                writingAid = path
+            }
+        }
+        if fields.has("synonyms") { synonyms = fields.string("synonyms") }
+    }
+
+    /// `menu:`: items with a title and a web address or site path.
+    private mutating func readMenu(_ fields: inout YAMLFields) {
+        guard let items = fields.mappingList("menu") else { return }
+        for var item in items {
+            item.warnAboutUnknownKeys(known: ["title", "url"], what: "menu")
+            if let title = item.nonEmptyString("title"), let url = item.nonEmptyString("url") {
+                // Every page's header links to it: the rule of sources' links (LinkSafety).
+                if LinkSafety.isWebAddressOrSitePath(url) {
+                    menu.append(MenuItem(title: title, url: url))
+                } else {
+                    item.diagnostics.append(.error(item.location(ofKey: "url"), .configMenuUrl,
+                                                   LinkSafety.problem(url, what: "menu url")))
+                }
+            } else if !item.has("title") || !item.has("url") {
+                item.diagnostics.append(.error(item.location(ofKey: item.has("title") ? "title" : "url"),
+                                               .configMenu, "a menu item needs 'title' and 'url'"))
+            }
+            fields.diagnostics += item.diagnostics
+        }
+    }
+
+    /// `review:` and `lix_max:`: the limits the checks hold each section's pages to.
+    private mutating func readLimits(_ fields: inout YAMLFields) {
+        if let items = fields.intMapping("review", range: 1...120) {
+            for (name, months) in items {
+                if name == "default" { review.defaultMonths = months } else { review.months[name] = months }
+            }
+        }
+        if let items = fields.intMapping("lix_max", range: 1...200) {
+            for (name, limit) in items {
+                if name == "default" { lixMaxDefault = limit } else { lixMax[name] = limit }
+            }
+        }
+    }
+
+    /// `personnummer_allow:`, `publishers:` and `allow_file_types:`.
+    private mutating func readLists(_ fields: inout YAMLFields) {
+        for item in fields.stringList("personnummer_allow") ?? [] {
+            if let digits = PersonnummerGuard.tenDigitForm(item.value) {
+                personnummerAllow.insert(digits)
+            } else {
+                fields.diagnostics.append(.error(item.location, .configPersonnummerAllow,
+                                                 "'\(item.value)' in personnummer_allow is not written like a personnummer (ÅÅMMDD-NNNN or ÅÅÅÅMMDDNNNN)"))
+            }
+        }
+        if let names = fields.stringList("publishers") {
+            var seen = Set<String>()
+            publishers = []
+            for name in names {
+                let trimmed = name.value.trimmingWhitespace()
+                if trimmed.isEmpty || !seen.insert(trimmed).inserted {
+                    fields.diagnostics.append(.error(name.location, .configPublishers,
+                                                     trimmed.isEmpty ? "a publisher must have a name" : "publisher '\(trimmed)' is listed twice"))
+                } else {
+                    publishers?.append(trimmed)
+                }
+            }
+        }
+        for item in fields.stringList("allow_file_types") ?? [] {
+            let type = String(item.value.trimmingWhitespace().lowercased().drop { $0 == "." })
+            if ContentFilePolicy.activeTypes.contains(type) || type == "svg" {
+                allowedFileTypes.insert(type)
+            } else {
+                fields.diagnostics.append(.warning(item.location, .configAllowFileTypes,
+                                                   "'\(item.value)' in allow_file_types is copied anyway; list only types Lathund refuses (\(ContentFilePolicy.activeTypes.sorted().joined(separator: ", "))) or svg (copied unchecked)"))
+            }
+        }
     }
 
     struct BaseURLProblem: Error { var message: String }

@@ -185,88 +185,127 @@ struct SVGChart {
     private func bars() -> (String, Double) {
         var svg = SVGWriter()
         let stacked = data.kind == .stackedBar
-        let grouped = data.kind == .groupedBar && data.series.count > 1
         svg.raw(patterns(data.series.count))
-
-        // Value range: per bar, or per stack of positive and of negative parts.
-        var low = 0.0
-        var high = 0.0
-        var totals = Array(repeating: (positive: 0.0, negative: 0.0), count: data.categories.count)
-        for series in data.series {
-            for point in series.points {
-                if stacked {
-                    if point.value >= 0 { totals[point.category].positive += point.value } else { totals[point.category].negative += point.value }
-                } else {
-                    low = min(low, point.value)
-                    high = max(high, point.value)
-                }
-            }
-        }
-        if stacked {
-            low = totals.map(\.negative).min() ?? 0
-            high = totals.map(\.positive).max() ?? 0
-        }
-        let axis = valueAxis(minimum: low, maximum: high)
-        let scale = axis.scale
-
+        let totals = stackTotals()
+        let axis = barAxis(stacked: stacked, totals: totals)
         let top = 4.0 + legend(&svg, top: 4) { svg, index, x, y in
             let fill = barFill(index)
             svg.raw("<rect class=\"\(fill.classes)\" x=\"\(SVGWriter.number(x))\" y=\"\(SVGWriter.number(y))\" width=\"22\" height=\"\(SVGWriter.number(fontSize))\" fill=\"\(fill.attribute)\"/>\n")
         }
-        // Value labels: each bar's value, or each stack's total.
-        var valueLabels: [(category: Int, series: Int?, value: Double)] = []
-        if full {
-            if stacked {
-                for category in data.categories.indices where data.series.contains(where: { $0.points.contains { $0.category == category } }) {
-                    valueLabels.append((category, nil, totals[category].positive + totals[category].negative))
-                }
-            } else {
-                for (index, series) in data.series.enumerated() {
-                    valueLabels += series.points.map { ($0.category, index, $0.value) }
-                }
-            }
-        }
+        let valueLabels = full ? barValueLabels(stacked: stacked, totals: totals) : []
         let valueLabelWidth = (valueLabels.map { textWidth(data.format($0.value), size: fontSize - 1) }.max() ?? 0) + (full ? 8 : 0)
-        let plotLeft = 2.0
-        let plotRight = width - 6 - valueLabelWidth
-        let seriesCount = Double(max(1, data.series.count))
-        // A band per category: its name (full size only), then its bar or bars.
-        let labelHeight = full ? fontSize + 4 : 0
-        let barsHeight: Double = grouped ? seriesCount * (full ? 14 : 5) : (full ? 18 : 8)
-        let band = labelHeight + barsHeight + (full ? 10 : 4)
-        let plotHeight = band * Double(data.categories.count)
-        func x(_ value: Double) -> Double {
-            plotLeft + (value / axis.divisor - scale.lower) / (scale.upper - scale.lower) * (plotRight - plotLeft)
-        }
-        let zero = x(0)
+        let layout = BarLayout(axis: axis, top: top, plotRight: width - 6 - valueLabelWidth, full: full, fontSize: fontSize,
+                               series: data.series.count, grouped: data.kind == .groupedBar && data.series.count > 1,
+                               categories: data.categories.count)
 
-        // Grid and tick labels.
+        // Grid.
         svg.raw("<g class=\"grid\" stroke=\"currentColor\" stroke-opacity=\"0.2\">\n")
-        for tick in scale.ticks {
-            let position = x(tick * axis.divisor)
-            svg.raw("<line x1=\"\(SVGWriter.number(position))\" y1=\"\(SVGWriter.number(top))\" x2=\"\(SVGWriter.number(position))\" y2=\"\(SVGWriter.number(top + plotHeight))\"/>\n")
+        for tick in axis.scale.ticks {
+            let position = layout.x(tick * axis.divisor)
+            svg.raw("<line x1=\"\(SVGWriter.number(position))\" y1=\"\(SVGWriter.number(top))\" x2=\"\(SVGWriter.number(position))\" y2=\"\(SVGWriter.number(top + layout.plotHeight))\"/>\n")
         }
         svg.raw("</g>\n")
+        let ends = drawBars(&svg, layout, stacked: stacked)
+        let zero = layout.x(0)
+        svg.raw("<line class=\"axis\" x1=\"\(SVGWriter.number(zero))\" y1=\"\(SVGWriter.number(top))\" x2=\"\(SVGWriter.number(zero))\" y2=\"\(SVGWriter.number(top + layout.plotHeight))\" stroke=\"currentColor\"/>\n")
+        let height = barLabels(&svg, layout, valueLabels: valueLabels, ends: ends)
+        return (svg.text, height)
+    }
 
-        // Bars.
+    /// Where the bars go: a band per category (its name at full size, then its bar or bars) across the value axis.
+    private struct BarLayout {
+        let axis: (scale: NiceScale, divisor: Double, title: String)
+        let top: Double
+        let plotLeft = 2.0
+        let plotRight: Double
+        let seriesCount: Double
+        let grouped: Bool
+        let labelHeight: Double
+        let barsHeight: Double
+        let band: Double
+        let plotHeight: Double
+
+        init(axis: (scale: NiceScale, divisor: Double, title: String), top: Double, plotRight: Double, full: Bool,
+             fontSize: Double, series: Int, grouped: Bool, categories: Int) {
+            self.axis = axis
+            self.top = top
+            self.plotRight = plotRight
+            self.grouped = grouped
+            seriesCount = Double(max(1, series))
+            labelHeight = full ? fontSize + 4 : 0
+            barsHeight = grouped ? seriesCount * (full ? 14 : 5) : (full ? 18 : 8)
+            band = labelHeight + barsHeight + (full ? 10 : 4)
+            plotHeight = band * Double(categories)
+        }
+
+        func x(_ value: Double) -> Double {
+            plotLeft + (value / axis.divisor - axis.scale.lower) / (axis.scale.upper - axis.scale.lower) * (plotRight - plotLeft)
+        }
+
+        /// The top and thickness of series `index`'s bar in the band of `category`.
+        func bar(category: Int, series index: Int) -> (top: Double, thickness: Double) {
+            let bandTop = top + band * Double(category)
+            guard grouped else { return (bandTop + labelHeight, barsHeight) }
+            let thickness = barsHeight / seriesCount
+            return (bandTop + labelHeight + thickness * Double(index), thickness)
+        }
+    }
+
+    /// Each category's sums of its positive and of its negative values: where its stack ends on either side.
+    private func stackTotals() -> [(positive: Double, negative: Double)] {
+        var totals = Array(repeating: (positive: 0.0, negative: 0.0), count: data.categories.count)
+        for series in data.series {
+            for point in series.points {
+                if point.value >= 0 { totals[point.category].positive += point.value } else { totals[point.category].negative += point.value }
+            }
+        }
+        return totals
+    }
+
+    /// The value axis: its range covers every bar and 0, or every stack.
+    private func barAxis(stacked: Bool, totals: [(positive: Double, negative: Double)]) -> (scale: NiceScale, divisor: Double, title: String) {
+        if stacked {
+            return valueAxis(minimum: totals.map(\.negative).min() ?? 0, maximum: totals.map(\.positive).max() ?? 0)
+        }
+        var low = 0.0
+        var high = 0.0
+        for series in data.series {
+            for point in series.points {
+                low = min(low, point.value)
+                high = max(high, point.value)
+            }
+        }
+        return valueAxis(minimum: low, maximum: high)
+    }
+
+    /// The value labels: each bar's value, or each stack's total.
+    private func barValueLabels(stacked: Bool, totals: [(positive: Double, negative: Double)]) -> [(category: Int, series: Int?, value: Double)] {
+        var labels: [(category: Int, series: Int?, value: Double)] = []
+        if stacked {
+            for category in data.categories.indices where data.series.contains(where: { $0.points.contains { $0.category == category } }) {
+                labels.append((category, nil, totals[category].positive + totals[category].negative))
+            }
+        } else {
+            for (index, series) in data.series.enumerated() {
+                labels += series.points.map { ($0.category, index, $0.value) }
+            }
+        }
+        return labels
+    }
+
+    /// The bars, each with a title; returns where each stack ends and the middle of each bar (by "category/series"),
+    /// for the value labels.
+    private func drawBars(_ svg: inout SVGWriter, _ layout: BarLayout,
+                          stacked: Bool) -> (stacks: [(positive: Double, negative: Double)], middles: [String: Double]) {
         svg.raw("<g class=\"bars\">\n")
         var stackEnds = Array(repeating: (positive: 0.0, negative: 0.0), count: data.categories.count)
-        var barEnds: [String: Double] = [:]
+        var middles: [String: Double] = [:]
         for (index, series) in data.series.enumerated() {
             let fill = barFill(index)
             for point in series.points {
-                let bandTop = top + band * Double(point.category)
-                let thickness: Double
-                let barTop: Double
+                let (barTop, thickness) = layout.bar(category: point.category, series: index)
                 var start = 0.0
                 var end = point.value
-                if grouped {
-                    thickness = barsHeight / seriesCount
-                    barTop = bandTop + labelHeight + thickness * Double(index)
-                } else {
-                    thickness = barsHeight
-                    barTop = bandTop + labelHeight
-                }
                 if stacked {
                     if point.value >= 0 {
                         start = stackEnds[point.category].positive
@@ -277,47 +316,53 @@ struct SVGChart {
                     }
                     end = start + point.value
                 }
-                let left = min(x(start), x(end))
-                let right = max(x(start), x(end))
-                barEnds["\(point.category)/\(index)"] = barTop + thickness / 2
+                let left = min(layout.x(start), layout.x(end))
+                let right = max(layout.x(start), layout.x(end))
+                middles["\(point.category)/\(index)"] = barTop + thickness / 2
                 svg.raw("<rect class=\"\(fill.classes)\" x=\"\(SVGWriter.number(left))\" y=\"\(SVGWriter.number(barTop))\" width=\"\(SVGWriter.number(max(right - left, 0)))\" height=\"\(SVGWriter.number(thickness))\" fill=\"\(fill.attribute)\">")
                 let owner = data.series.count > 1 ? "\(series.name), " : ""
                 svg.raw("<title>\(HTML.escape("\(owner)\(data.categories[point.category]): \(data.format(point.value)) \(data.unit)"))</title></rect>\n")
             }
         }
         svg.raw("</g>\n")
-        svg.raw("<line class=\"axis\" x1=\"\(SVGWriter.number(zero))\" y1=\"\(SVGWriter.number(top))\" x2=\"\(SVGWriter.number(zero))\" y2=\"\(SVGWriter.number(top + plotHeight))\" stroke=\"currentColor\"/>\n")
+        return (stackEnds, middles)
+    }
 
-        // Labels.
+    /// The categories' names and the value labels (full size only), the tick labels and the axis title; returns
+    /// the chart's height.
+    private func barLabels(_ svg: inout SVGWriter, _ layout: BarLayout, valueLabels: [(category: Int, series: Int?, value: Double)],
+                           ends: (stacks: [(positive: Double, negative: Double)], middles: [String: Double])) -> Double {
+        let scale = layout.axis.scale
         svg.raw("<g class=\"labels\" fill=\"currentColor\" font-size=\"\(SVGWriter.number(fontSize))\">\n")
         if full {
             for (index, category) in data.categories.enumerated() {
-                svg.text(category, x: plotLeft + 4, y: top + band * Double(index) + fontSize, anchor: "start")
+                svg.text(category, x: layout.plotLeft + 4, y: layout.top + layout.band * Double(index) + fontSize, anchor: "start")
             }
             for label in valueLabels {
                 let middle: Double
                 let end: Double
                 if let series = label.series {
-                    middle = barEnds["\(label.category)/\(series)"]!
-                    end = max(x(label.value), zero)
+                    middle = ends.middles["\(label.category)/\(series)"]!
+                    end = max(layout.x(label.value), layout.x(0))
                 } else {
-                    middle = top + band * Double(label.category) + labelHeight + barsHeight / 2
-                    end = x(stackEnds[label.category].positive)
+                    middle = layout.top + layout.band * Double(label.category) + layout.labelHeight + layout.barsHeight / 2
+                    end = layout.x(ends.stacks[label.category].positive)
                 }
                 svg.text(data.format(label.value), x: end + 4, y: middle + (fontSize - 1) * 0.35, anchor: "start", size: fontSize - 1)
             }
         }
-        let tickY = top + plotHeight + fontSize + 4
+        let tickY = layout.top + layout.plotHeight + fontSize + 4
         for (position, tick) in scale.ticks.enumerated() where full || position == 0 || position == scale.ticks.count - 1 {
-            placeCentred(&svg, tickLabel(tick, scale), x: x(tick * axis.divisor), y: tickY, size: fontSize - 1)
+            placeCentred(&svg, tickLabel(tick, scale), x: layout.x(tick * layout.axis.divisor), y: tickY, size: fontSize - 1)
         }
         var height = tickY + 6
         if full {
-            svg.text(axis.title.prefix(1).uppercased() + axis.title.dropFirst(), x: (plotLeft + plotRight) / 2, y: tickY + fontSize + 8, anchor: "middle")
+            svg.text(layout.axis.title.prefix(1).uppercased() + layout.axis.title.dropFirst(), x: (layout.plotLeft + layout.plotRight) / 2,
+                     y: tickY + fontSize + 8, anchor: "middle")
             height = tickY + fontSize + 14
         }
         svg.raw("</g>\n")
-        return (svg.text, height)
+        return height
     }
 
     // MARK: - Lines
@@ -352,6 +397,50 @@ struct SVGChart {
         let values = data.series.flatMap { $0.points.map(\.value) }
         let axis = valueAxis(minimum: values.min()!, maximum: values.max()!)
         let scale = axis.scale
+        let top = lineHeading(&svg, axisTitle: axis.title)
+        let tickLabels = scale.ticks.map { tickLabel($0, scale) }
+        let plotLeft = (tickLabels.map { textWidth($0, size: fontSize - 1) }.max() ?? 0) + 8
+        let plotRight = width - (full ? 14 : 8)
+        let plotBottom = height - (full ? 2 * fontSize + 14 : fontSize + 8)
+        func y(_ value: Double) -> Double {
+            plotBottom - (value / axis.divisor - scale.lower) / (scale.upper - scale.lower) * (plotBottom - top)
+        }
+        let xAxis = lineXAxis(plotLeft: plotLeft, plotRight: plotRight)
+        func x(_ position: Double) -> Double {
+            plotLeft + (position - xAxis.lower) / (xAxis.upper - xAxis.lower) * (plotRight - plotLeft)
+        }
+        func x(category: Int) -> Double { x(data.positions?[category] ?? Double(category)) }
+
+        // Grid.
+        svg.raw("<g class=\"grid\" stroke=\"currentColor\" stroke-opacity=\"0.2\">\n")
+        for tick in scale.ticks {
+            svg.raw("<line x1=\"\(SVGWriter.number(plotLeft))\" y1=\"\(SVGWriter.number(y(tick * axis.divisor)))\" x2=\"\(SVGWriter.number(plotRight))\" y2=\"\(SVGWriter.number(y(tick * axis.divisor)))\"/>\n")
+        }
+        for tick in xAxis.ticks {
+            svg.raw("<line x1=\"\(SVGWriter.number(x(tick)))\" y1=\"\(SVGWriter.number(plotBottom))\" x2=\"\(SVGWriter.number(x(tick)))\" y2=\"\(SVGWriter.number(plotBottom + 5))\"/>\n")
+        }
+        svg.raw("</g>\n")
+        let baseline = scale.lower <= 0 && scale.upper >= 0 ? y(0) : plotBottom
+        svg.raw("<line class=\"axis\" x1=\"\(SVGWriter.number(plotLeft))\" y1=\"\(SVGWriter.number(baseline))\" x2=\"\(SVGWriter.number(plotRight))\" y2=\"\(SVGWriter.number(baseline))\" stroke=\"currentColor\"/>\n")
+        drawSeries(&svg, x: x(category:), y: y)
+
+        // Labels.
+        svg.raw("<g class=\"labels\" fill=\"currentColor\" font-size=\"\(SVGWriter.number(fontSize - 1))\">\n")
+        for (position, tick) in scale.ticks.enumerated() where full || position == 0 || position == scale.ticks.count - 1 {
+            svg.text(tickLabels[position], x: plotLeft - 6, y: y(tick * axis.divisor) + (fontSize - 1) * 0.35, anchor: "end")
+        }
+        for label in xAxis.labels {
+            placeCentred(&svg, label.label, x: x(label.position), y: plotBottom + fontSize + 4, size: fontSize - 1)
+        }
+        if full {
+            svg.text(data.xLabel, x: (plotLeft + plotRight) / 2, y: plotBottom + 2 * fontSize + 10, anchor: "middle", size: fontSize)
+        }
+        svg.raw("</g>\n")
+        return (svg.text, height)
+    }
+
+    /// The legend, the note on hollow markers and the value axis' title; returns where the plot starts.
+    private func lineHeading(_ svg: inout SVGWriter, axisTitle: String) -> Double {
         var top = 4.0 + legend(&svg, top: 4) { svg, index, x, y in
             let dash = Self.dashes[index % Self.dashes.count]
             svg.raw("<line class=\"series k\(index % Self.palette.count)\" x1=\"\(SVGWriter.number(x))\" y1=\"\(SVGWriter.number(y + fontSize / 2))\" x2=\"\(SVGWriter.number(x + 24))\" y2=\"\(SVGWriter.number(y + fontSize / 2))\" stroke=\"\(color(index))\" stroke-width=\"2.5\"\(dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\"")/>\n")
@@ -366,70 +455,50 @@ struct SVGChart {
         }
         if full {
             svg.raw("<g fill=\"currentColor\" font-size=\"\(SVGWriter.number(fontSize))\">\n")
-            svg.text(axis.title.prefix(1).uppercased() + axis.title.dropFirst(), x: 0, y: top + fontSize, anchor: "start")
+            svg.text(axisTitle.prefix(1).uppercased() + axisTitle.dropFirst(), x: 0, y: top + fontSize, anchor: "start")
             svg.raw("</g>\n")
             top += fontSize + 12
         } else {
             top += fontSize / 2
         }
-        let tickLabels = scale.ticks.map { tickLabel($0, scale) }
-        let plotLeft = (tickLabels.map { textWidth($0, size: fontSize - 1) }.max() ?? 0) + 8
-        let plotRight = width - (full ? 14 : 8)
-        let plotBottom = height - (full ? 2 * fontSize + 14 : fontSize + 8)
-        func y(_ value: Double) -> Double {
-            plotBottom - (value / axis.divisor - scale.lower) / (scale.upper - scale.lower) * (plotBottom - top)
-        }
+        return top
+    }
 
-        // The x axis: years on a time axis, else the categories evenly spaced.
-        var lower: Double
-        var upper: Double
-        var xTicks: [(position: Double, label: String?)] = []
-        var xLabels: [(position: Double, label: String)] = []
-        if let positions = data.positions {
-            lower = (positions.min()!).rounded(.down)
-            upper = (positions.max()!).rounded(.up)
-            if upper <= lower { upper = lower + 1 }
-            let span = upper - lower
-            let step: Double = span <= (full ? 8 : 4) ? 1 : span <= 16 ? 2 : span <= 40 ? 5 : 10
-            lower = (lower / step).rounded(.down) * step
-            upper = (upper / step).rounded(.up) * step
-            for year in stride(from: lower, through: upper, by: step) {
-                xTicks.append((year, nil))
-                if step == 1 {
-                    if year < upper { xLabels.append((year + 0.5, String(Int(year)))) }
-                } else {
-                    xLabels.append((year, String(Int(year))))
-                }
-            }
-        } else {
-            lower = -0.5
-            upper = Double(data.categories.count) - 0.5
+    /// The x axis: whole years on a time axis, else the categories evenly spaced (as many labels as fit).
+    private func lineXAxis(plotLeft: Double,
+                           plotRight: Double) -> (lower: Double, upper: Double, ticks: [Double], labels: [(position: Double, label: String)]) {
+        var ticks: [Double] = []
+        var labels: [(position: Double, label: String)] = []
+        guard let positions = data.positions else {
             let every = max(1, Int((Double(data.categories.count) * 80 / (plotRight - plotLeft)).rounded(.up)))
             for (index, category) in data.categories.enumerated() where index % every == 0 {
-                xTicks.append((Double(index), nil))
-                xLabels.append((Double(index), category))
+                ticks.append(Double(index))
+                labels.append((Double(index), category))
+            }
+            return (-0.5, Double(data.categories.count) - 0.5, ticks, labels)
+        }
+        var lower = (positions.min()!).rounded(.down)
+        var upper = (positions.max()!).rounded(.up)
+        if upper <= lower { upper = lower + 1 }
+        let span = upper - lower
+        let step: Double = span <= (full ? 8 : 4) ? 1 : span <= 16 ? 2 : span <= 40 ? 5 : 10
+        lower = (lower / step).rounded(.down) * step
+        upper = (upper / step).rounded(.up) * step
+        for year in stride(from: lower, through: upper, by: step) {
+            ticks.append(year)
+            if step == 1 {
+                if year < upper { labels.append((year + 0.5, String(Int(year)))) }
+            } else {
+                labels.append((year, String(Int(year))))
             }
         }
-        func x(_ position: Double) -> Double {
-            plotLeft + (position - lower) / (upper - lower) * (plotRight - plotLeft)
-        }
-        func x(category: Int) -> Double { x(data.positions?[category] ?? Double(category)) }
+        return (lower, upper, ticks, labels)
+    }
 
-        // Grid.
-        svg.raw("<g class=\"grid\" stroke=\"currentColor\" stroke-opacity=\"0.2\">\n")
-        for tick in scale.ticks {
-            svg.raw("<line x1=\"\(SVGWriter.number(plotLeft))\" y1=\"\(SVGWriter.number(y(tick * axis.divisor)))\" x2=\"\(SVGWriter.number(plotRight))\" y2=\"\(SVGWriter.number(y(tick * axis.divisor)))\"/>\n")
-        }
-        for tick in xTicks {
-            svg.raw("<line x1=\"\(SVGWriter.number(x(tick.position)))\" y1=\"\(SVGWriter.number(plotBottom))\" x2=\"\(SVGWriter.number(x(tick.position)))\" y2=\"\(SVGWriter.number(plotBottom + 5))\"/>\n")
-        }
-        svg.raw("</g>\n")
-        let baseline = scale.lower <= 0 && scale.upper >= 0 ? y(0) : plotBottom
-        svg.raw("<line class=\"axis\" x1=\"\(SVGWriter.number(plotLeft))\" y1=\"\(SVGWriter.number(baseline))\" x2=\"\(SVGWriter.number(plotRight))\" y2=\"\(SVGWriter.number(baseline))\" stroke=\"currentColor\"/>\n")
-
-        // Series.
+    /// Each series: a path through its points and a marker with a title on each point.
+    private func drawSeries(_ svg: inout SVGWriter, x: (Int) -> Double, y: (Double) -> Double) {
         for (index, series) in data.series.enumerated() where !series.points.isEmpty {
-            let points = series.points.map { (x(category: $0.category), y($0.value), $0) }
+            let points = series.points.map { (x($0.category), y($0.value), $0) }
             svg.raw("<g class=\"series\">\n")
             if points.count > 1 {
                 let path = points.enumerated().map { "\($0.offset == 0 ? "M" : "L")\(SVGWriter.number($0.element.0)) \(SVGWriter.number($0.element.1))" }.joined()
@@ -444,20 +513,6 @@ struct SVGChart {
             }
             svg.raw("</g>\n")
         }
-
-        // Labels.
-        svg.raw("<g class=\"labels\" fill=\"currentColor\" font-size=\"\(SVGWriter.number(fontSize - 1))\">\n")
-        for (position, tick) in scale.ticks.enumerated() where full || position == 0 || position == scale.ticks.count - 1 {
-            svg.text(tickLabels[position], x: plotLeft - 6, y: y(tick * axis.divisor) + (fontSize - 1) * 0.35, anchor: "end")
-        }
-        for label in xLabels {
-            placeCentred(&svg, label.label, x: x(label.position), y: plotBottom + fontSize + 4, size: fontSize - 1)
-        }
-        if full {
-            svg.text(data.xLabel, x: (plotLeft + plotRight) / 2, y: plotBottom + 2 * fontSize + 10, anchor: "middle", size: fontSize)
-        }
-        svg.raw("</g>\n")
-        return (svg.text, height)
     }
 }
 

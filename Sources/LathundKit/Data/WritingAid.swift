@@ -228,82 +228,87 @@ enum WritingAidLoader {
             var rules: [WritingAid.Rule] = []
             var ids = Set<String>()
             for var entry in file.mappingList("rules") ?? [] {
-                entry.warnAboutUnknownKeys(known: WritingAid.ruleKeys, what: "rule")
-                for (key, what) in [("id", "a name for the rule"), ("fields", "the fields it checks"),
-                                    ("message", "what the writer should add or change"),
-                                    ("link", "the page that explains why"), ("sources", "where the advice comes from")]
-                where !entry.has(key) {
-                    entry.diagnostics.append(.error(entry.start, .writingAidRule, "every rule needs '\(key)': \(what)"))
-                }
-                let id = identifier(&entry, "id", what: "rule")
-                if let id, !ids.insert(id).inserted {
-                    entry.diagnostics.append(.error(entry.location(ofValue: "id"), .writingAidRule, "rule '\(id)' is defined twice"))
-                }
-                if !WritingAid.conditionKeys.contains(where: entry.has) {
-                    entry.diagnostics.append(.error(entry.start, .writingAidRule,
-                                                    "rule\(id.map { " '\($0)'" } ?? "") looks for nothing: give one of \(WritingAid.conditionKeys.joined(separator: ", "))"))
-                }
-                let fields = (entry.stringList("fields") ?? []).compactMap { field(named: $0, diagnostics: &entry.diagnostics) }
-                if entry.has("fields"), fields.isEmpty, !entry.diagnostics.contains(where: { $0.severity == .error }) {
-                    entry.diagnostics.append(.error(entry.location(ofKey: "fields"), .writingAidRule, "'fields' must name at least one field"))
-                }
-                var importance = 2
-                if let value = entry.int("importance") {
-                    if (1...3).contains(value) { importance = value } else {
-                        entry.diagnostics.append(.error(entry.location(ofValue: "importance"), .writingAidRule,
-                                                        "'importance' must be 1 (most important), 2 or 3"))
-                    }
-                }
-                let words = patterns(&entry, "words")
-                let has = patterns(&entry, "has")
-                let missing = patterns(&entry, "missing")
-                let ignore = patterns(&entry, "ignore")
-                let minWords = count(&entry, "min_words")
-                let maxWords = count(&entry, "max_words")
-                if let minWords, let maxWords, minWords > maxWords {
-                    entry.diagnostics.append(.error(entry.location(ofValue: "max_words"), .writingAidRule,
-                                                    "'max_words' (\(maxWords)) is below 'min_words' (\(minWords)): no text can match"))
-                }
-                let repeats = otherField(&entry, "repeats", fields: fields)
-                let unrelatedTo = otherField(&entry, "unrelated_to", fields: fields)
-                let needs = otherField(&entry, "needs", fields: fields)
-                if ignore != nil, repeats == nil, unrelatedTo == nil {
-                    entry.diagnostics.append(.warning(entry.location(ofKey: "ignore"), .writingAidRule,
-                                                      "'ignore' only matters with 'repeats' or 'unrelated_to'"))
-                }
-                var lixAbove: Int?
-                if let value = entry.int("lix_above") {
-                    if (20...100).contains(value) { lixAbove = value } else {
-                        entry.diagnostics.append(.error(entry.location(ofValue: "lix_above"), .writingAidRule,
-                                                        "'lix_above' must be a LIX from 20 to 100"))
-                    }
-                }
-                let choice = choices(&entry, "choice")
-                let message = entry.nonEmptyString("message")
-                if let message, message.split(whereSeparator: \.isWhitespace).count > WritingAid.messageWordLimit {
-                    entry.diagnostics.append(.warning(entry.location(ofValue: "message"), .writingAidMessage,
-                                                      "the message has more than \(WritingAid.messageWordLimit) words; say briefly what to add or change and let the linked page explain"))
-                }
-                let link = entry.nonEmptyString("link").map { Located(value: $0, location: entry.location(ofValue: "link")) }
-                if let link, SiteLinks.hasScheme(link.value) || link.value.hasPrefix("//") {
-                    entry.diagnostics.append(.error(link.location, .writingAidLink,
-                                                    "'link' must name a page of this site (such as funktionsnedsattning.md#grad), not '\(link.value)'"))
-                }
-                let sources = SourceReference.readList(&entry)
-                if entry.has("sources"), sources.isEmpty, !entry.diagnostics.contains(where: { $0.severity == .error }) {
-                    entry.diagnostics.append(.error(entry.location(ofKey: "sources"), .writingAidRule,
-                                                    "'sources' must list at least one source: {title, publisher, date}"))
-                }
-                let failed = entry.diagnostics.contains { $0.severity == .error }
+                let rule = readRule(&entry, ids: &ids)
                 file.diagnostics += entry.diagnostics
-                guard !failed, let id, let message, let link else { continue }
-                rules.append(WritingAid.Rule(id: id, location: entry.start, fields: fields, importance: importance,
-                                             words: words, has: has, missing: missing, minWords: minWords,
-                                             maxWords: maxWords, repeats: repeats, unrelatedTo: unrelatedTo,
-                                             ignore: ignore, needs: needs, lixAbove: lixAbove, choice: choice,
-                                             message: message, link: link, sources: sources))
+                if let rule { rules.append(rule) }
             }
             return rules
+        }
+
+        /// One rule of `rules:`, or nil when it has an error (its diagnostics are the entry's).
+        private func readRule(_ entry: inout YAMLFields, ids: inout Set<String>) -> WritingAid.Rule? {
+            entry.warnAboutUnknownKeys(known: WritingAid.ruleKeys, what: "rule")
+            for (key, what) in [("id", "a name for the rule"), ("fields", "the fields it checks"),
+                                ("message", "what the writer should add or change"),
+                                ("link", "the page that explains why"), ("sources", "where the advice comes from")]
+            where !entry.has(key) {
+                entry.diagnostics.append(.error(entry.start, .writingAidRule, "every rule needs '\(key)': \(what)"))
+            }
+            let id = identifier(&entry, "id", what: "rule")
+            if let id, !ids.insert(id).inserted {
+                entry.diagnostics.append(.error(entry.location(ofValue: "id"), .writingAidRule, "rule '\(id)' is defined twice"))
+            }
+            if !WritingAid.conditionKeys.contains(where: entry.has) {
+                entry.diagnostics.append(.error(entry.start, .writingAidRule,
+                                                "rule\(id.map { " '\($0)'" } ?? "") looks for nothing: give one of \(WritingAid.conditionKeys.joined(separator: ", "))"))
+            }
+            let fields = (entry.stringList("fields") ?? []).compactMap { field(named: $0, diagnostics: &entry.diagnostics) }
+            if entry.has("fields"), fields.isEmpty, !entry.diagnostics.contains(where: { $0.severity == .error }) {
+                entry.diagnostics.append(.error(entry.location(ofKey: "fields"), .writingAidRule, "'fields' must name at least one field"))
+            }
+            var importance = 2
+            if let value = entry.int("importance") {
+                if (1...3).contains(value) { importance = value } else {
+                    entry.diagnostics.append(.error(entry.location(ofValue: "importance"), .writingAidRule,
+                                                    "'importance' must be 1 (most important), 2 or 3"))
+                }
+            }
+            let words = patterns(&entry, "words")
+            let has = patterns(&entry, "has")
+            let missing = patterns(&entry, "missing")
+            let ignore = patterns(&entry, "ignore")
+            let minWords = count(&entry, "min_words")
+            let maxWords = count(&entry, "max_words")
+            if let minWords, let maxWords, minWords > maxWords {
+                entry.diagnostics.append(.error(entry.location(ofValue: "max_words"), .writingAidRule,
+                                                "'max_words' (\(maxWords)) is below 'min_words' (\(minWords)): no text can match"))
+            }
+            let repeats = otherField(&entry, "repeats", fields: fields)
+            let unrelatedTo = otherField(&entry, "unrelated_to", fields: fields)
+            let needs = otherField(&entry, "needs", fields: fields)
+            if ignore != nil, repeats == nil, unrelatedTo == nil {
+                entry.diagnostics.append(.warning(entry.location(ofKey: "ignore"), .writingAidRule,
+                                                  "'ignore' only matters with 'repeats' or 'unrelated_to'"))
+            }
+            var lixAbove: Int?
+            if let value = entry.int("lix_above") {
+                if (20...100).contains(value) { lixAbove = value } else {
+                    entry.diagnostics.append(.error(entry.location(ofValue: "lix_above"), .writingAidRule,
+                                                    "'lix_above' must be a LIX from 20 to 100"))
+                }
+            }
+            let choice = choices(&entry, "choice")
+            let message = entry.nonEmptyString("message")
+            if let message, message.split(whereSeparator: \.isWhitespace).count > WritingAid.messageWordLimit {
+                entry.diagnostics.append(.warning(entry.location(ofValue: "message"), .writingAidMessage,
+                                                  "the message has more than \(WritingAid.messageWordLimit) words; say briefly what to add or change and let the linked page explain"))
+            }
+            let link = entry.nonEmptyString("link").map { Located(value: $0, location: entry.location(ofValue: "link")) }
+            if let link, SiteLinks.hasScheme(link.value) || link.value.hasPrefix("//") {
+                entry.diagnostics.append(.error(link.location, .writingAidLink,
+                                                "'link' must name a page of this site (such as funktionsnedsattning.md#grad), not '\(link.value)'"))
+            }
+            let sources = SourceReference.readList(&entry)
+            if entry.has("sources"), sources.isEmpty, !entry.diagnostics.contains(where: { $0.severity == .error }) {
+                entry.diagnostics.append(.error(entry.location(ofKey: "sources"), .writingAidRule,
+                                                "'sources' must list at least one source: {title, publisher, date}"))
+            }
+            guard !entry.diagnostics.contains(where: { $0.severity == .error }), let id, let message, let link else { return nil }
+            return WritingAid.Rule(id: id, location: entry.start, fields: fields, importance: importance,
+                                   words: words, has: has, missing: missing, minWords: minWords,
+                                   maxWords: maxWords, repeats: repeats, unrelatedTo: unrelatedTo,
+                                   ignore: ignore, needs: needs, lixAbove: lixAbove, choice: choice,
+                                   message: message, link: link, sources: sources)
         }
 
         // MARK: examples

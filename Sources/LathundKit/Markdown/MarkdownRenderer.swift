@@ -92,14 +92,39 @@ struct MarkdownRenderer: Sendable {
         let leadHeadingCount = Self.leadHeadingCount(walk.headings.map(\.level),
                                                      startsWithHeading: walk.firstBlockIsLevel2Heading)
 
-        var diagnostics: [Diagnostic] = []
-        var headings: [Heading] = []
-        var usedIds = Set<String>()
         var detached: [OpaquePointer] = []
         defer { detached.forEach { cmark_node_free($0) } }
+        let headings = Self.replaceHeadings(walk.headings, detached: &detached)
+        var links: [LinkReference] = []
+        for found in walk.links {
+            let (target, href) = context.links.resolve(found.destination, from: relativePath)
+            if let href { cmark_node_set_url(found.node, href) }
+            links.append(LinkReference(destination: found.destination, target: target, isImage: found.isImage,
+                                       location: found.location))
+        }
+        let directiveDiagnostics = replaceDirectives(walk.fences, context: context, links: &links, detached: &detached)
+        Self.wrapTables(walk.tables)
 
-        for found in walk.headings {
-            let id = Self.uniqueId(Slug.make(found.text), used: &usedIds)
+        var html = ""
+        if wantsHTML {
+            guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+                fatalError("cmark_render_html failed")
+            }
+            html = Self.localize(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self),
+                                                     count: strlen(rendered)))
+            free(rendered)
+        }
+        return Staged(RenderedMarkdown(html: html, headings: headings, links: links, plainText: walk.plainText,
+                                       firstParagraph: walk.firstParagraph ?? "", leadHeadingCount: leadHeadingCount),
+                      directiveDiagnostics)
+    }
+
+    /// Each heading becomes a block with its id (unique in the page); the headings' nodes are moved to `detached`.
+    private static func replaceHeadings(_ foundHeadings: [TreeWalk.FoundHeading], detached: inout [OpaquePointer]) -> [Heading] {
+        var headings: [Heading] = []
+        var usedIds = Set<String>()
+        for found in foundHeadings {
+            let id = uniqueId(Slug.make(found.text), used: &usedIds)
             headings.append(Heading(level: found.level, text: found.text, id: id, location: found.location))
             guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
             cmark_node_set_on_enter(block, "<h\(found.level) id=\"\(id)\">")
@@ -109,16 +134,15 @@ struct MarkdownRenderer: Sendable {
             cmark_node_unlink(found.node)
             detached.append(found.node)
         }
+        return headings
+    }
 
-        var links: [LinkReference] = []
-        for found in walk.links {
-            let (target, href) = context.links.resolve(found.destination, from: relativePath)
-            if let href { cmark_node_set_url(found.node, href) }
-            links.append(LinkReference(destination: found.destination, target: target, isImage: found.isImage,
-                                       location: found.location))
-        }
-
-        for found in walk.fences {
+    /// Each fenced block a directive is registered for becomes the directive's HTML; its links are added to
+    /// `links`, and its diagnostics returned. The blocks' nodes are moved to `detached`.
+    private func replaceDirectives(_ fences: [TreeWalk.FoundFence], context: DirectiveContext, links: inout [LinkReference],
+                                   detached: inout [OpaquePointer]) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        for found in fences {
             guard let directive = directives.directive(named: found.name) else { continue }
             let block = DirectiveBlock(name: found.name, arguments: found.arguments, body: found.body,
                                        location: found.location)
@@ -132,28 +156,18 @@ struct MarkdownRenderer: Sendable {
             cmark_node_unlink(found.node)
             detached.append(found.node)
         }
+        return diagnostics
+    }
 
-        // Tables scroll sideways in a focusable region of their own, so a wide one never widens the page.
-        for table in walk.tables {
+    /// Tables scroll sideways in a focusable region of their own, so a wide one never widens the page.
+    private static func wrapTables(_ tables: [OpaquePointer]) {
+        for table in tables {
             guard let region = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
-            cmark_node_set_on_enter(region, Self.tableRegionStart)
+            cmark_node_set_on_enter(region, tableRegionStart)
             cmark_node_set_on_exit(region, "</div>")
             cmark_node_insert_before(table, region)
             cmark_node_append_child(region, table)
         }
-
-        var html = ""
-        if wantsHTML {
-            guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
-                fatalError("cmark_render_html failed")
-            }
-            html = Self.localize(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self),
-                                                     count: strlen(rendered)))
-            free(rendered)
-        }
-        return Staged(RenderedMarkdown(html: html, headings: headings, links: links, plainText: walk.plainText,
-                                       firstParagraph: walk.firstParagraph ?? "", leadHeadingCount: leadHeadingCount),
-                      diagnostics)
     }
 
     /// The wrapper of every Markdown table (the stylesheet keeps its first column in view while it scrolls).

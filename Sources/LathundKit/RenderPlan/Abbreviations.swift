@@ -50,42 +50,87 @@ struct AbbreviationMarker: Sendable {
     func mark(_ html: String) -> String {
         guard count > 0 else { return html }
         let input = Array(html.utf8)
-        var output: [UInt8] = []
-        output.reserveCapacity(input.count + 256)
-        var used = [Bool](repeating: false, count: count)
-        var remaining = count
+        var marking = Marking(entries: entries, count: count, capacity: input.count + 256)
         var skipDepth = 0
         var index = 0
         var textStart = 0
-        var changed = false
 
         func flushText(upTo end: Int) {
             guard textStart < end else { return }
-            if skipDepth > 0 || remaining == 0 {
-                output.append(contentsOf: input[textStart..<end])
+            if skipDepth > 0 || marking.remaining == 0 {
+                marking.output.append(contentsOf: input[textStart..<end])
             } else {
-                markText(input, textStart..<end)
+                marking.markText(input, textStart..<end)
             }
+        }
+
+        while index < input.count {
+            guard input[index] == UInt8(ascii: "<") else { index += 1; continue }
+            flushText(upTo: index)
+            // A comment is copied as it is.
+            if input[index...].starts(with: Array("<!--".utf8)) {
+                let end = Self.find(Array("-->".utf8), in: input, from: index + 4).map { $0 + 3 } ?? input.count
+                marking.output.append(contentsOf: input[index..<end])
+                index = end
+                textStart = end
+                continue
+            }
+            let tag = Self.tag(in: input, at: index)
+            marking.output.append(contentsOf: input[index..<tag.end])
+            index = tag.end
+            textStart = index
+            guard let name = tag.name, Self.skipped.contains(name) else { continue }
+            if tag.isClosing {
+                skipDepth = max(0, skipDepth - 1)
+            } else if !tag.isSelfClosing {
+                if Self.rawText.contains(name) {
+                    // Copy up to (not including) the end tag; the loop then reads the end tag itself.
+                    let end = Self.findEndTag(name, in: input, from: index) ?? input.count
+                    marking.output.append(contentsOf: input[index..<end])
+                    index = end
+                    textStart = end
+                } else {
+                    skipDepth += 1
+                }
+            }
+        }
+        flushText(upTo: input.count)
+        return marking.changed ? String(decoding: marking.output, as: UTF8.self) : html
+    }
+
+    /// One page's marking: the HTML written so far and which terms it has marked.
+    private struct Marking {
+        let entries: [UInt8: [Entry]]
+        var output: [UInt8] = []
+        var used: [Bool]
+        var remaining: Int
+        var changed = false
+
+        init(entries: [UInt8: [Entry]], count: Int, capacity: Int) {
+            self.entries = entries
+            used = [Bool](repeating: false, count: count)
+            remaining = count
+            output.reserveCapacity(capacity)
         }
 
         /// At each word start, the longest term that matches; it is marked if it is not used yet (a used
         /// `FK 7804` is skipped whole, so its `FK` is not marked instead).
-        func markText(_ bytes: [UInt8], _ range: Range<Int>) {
+        mutating func markText(_ bytes: [UInt8], _ range: Range<Int>) {
             var position = range.lowerBound
             var copied = range.lowerBound
             scan: while position < range.upperBound {
                 if remaining > 0, let candidates = entries[bytes[position]],
-                   !Self.isWordScalar(before: position, in: bytes, from: range.lowerBound) {
+                   !AbbreviationMarker.isWordScalar(before: position, in: bytes, from: range.lowerBound) {
                     for entry in candidates {
                         let end = position + entry.bytes.count
                         guard end <= range.upperBound, bytes[position..<end].elementsEqual(entry.bytes) else { continue }
-                        if Self.isWordByte(entry.bytes[entry.bytes.count - 1])
-                            && Self.isWordScalar(at: end, in: bytes, until: range.upperBound) { continue }
+                        if AbbreviationMarker.isWordByte(entry.bytes[entry.bytes.count - 1])
+                            && AbbreviationMarker.isWordScalar(at: end, in: bytes, until: range.upperBound) { continue }
                         if !used[entry.number] {
                             output.append(contentsOf: bytes[copied..<position])
                             output.append(contentsOf: entry.open)
                             output.append(contentsOf: entry.bytes)
-                            output.append(contentsOf: Self.close)
+                            output.append(contentsOf: AbbreviationMarker.close)
                             used[entry.number] = true
                             remaining -= 1
                             changed = true
@@ -99,39 +144,6 @@ struct AbbreviationMarker: Sendable {
             }
             output.append(contentsOf: bytes[copied..<range.upperBound])
         }
-
-        while index < input.count {
-            guard input[index] == UInt8(ascii: "<") else { index += 1; continue }
-            flushText(upTo: index)
-            // A comment is copied as it is.
-            if input[index...].starts(with: Array("<!--".utf8)) {
-                let end = Self.find(Array("-->".utf8), in: input, from: index + 4).map { $0 + 3 } ?? input.count
-                output.append(contentsOf: input[index..<end])
-                index = end
-                textStart = end
-                continue
-            }
-            let tag = Self.tag(in: input, at: index)
-            output.append(contentsOf: input[index..<tag.end])
-            index = tag.end
-            textStart = index
-            guard let name = tag.name, Self.skipped.contains(name) else { continue }
-            if tag.isClosing {
-                skipDepth = max(0, skipDepth - 1)
-            } else if !tag.isSelfClosing {
-                if Self.rawText.contains(name) {
-                    // Copy up to (not including) the end tag; the loop then reads the end tag itself.
-                    let end = Self.findEndTag(name, in: input, from: index) ?? input.count
-                    output.append(contentsOf: input[index..<end])
-                    index = end
-                    textStart = end
-                } else {
-                    skipDepth += 1
-                }
-            }
-        }
-        flushText(upTo: input.count)
-        return changed ? String(decoding: output, as: UTF8.self) : html
     }
 
     /// The tag starting at `start` (a `<`): its lowercased name (nil for `<!DOCTYPE`, `<?`, a stray `<`),

@@ -245,20 +245,7 @@ struct SearchIndex: Sendable {
     init(analyses: consuming [Analysis], synonyms: [Synonym], jobs: Int = 1) {
         let documentCount = analyses.count
         var kinds = [(documents: Int, length: Int)](repeating: (0, 0), count: Kind.allCases.count)
-        var entries: [String: StemEntry] = [:]
-        for doc in analyses.indices {
-            let analysis = analyses[doc]
-            analyses[doc] = Analysis()
-            kinds[analysis.kind.rawValue].documents += 1
-            kinds[analysis.kind.rawValue].length += analysis.length
-            for (slot, stem) in analysis.stems.enumerated() {
-                let value = Posting.value(frequency: analysis.frequencies[slot], length: analysis.length,
-                                          kind: analysis.kind, bonus: analysis.bonus[slot],
-                                          flags: analysis.inQuestion[slot] ? 2 : 0)
-                entries[stem, default: StemEntry()].postings.append(Posting(document: Int32(doc), value: value))
-                entries[stem]!.count(analysis.endings[slot])
-            }
-        }
+        var entries = Self.stemEntries(&analyses, kinds: &kinds)
         var vocabulary: [String: String] = [:]
         vocabulary.reserveCapacity(entries.count)
         var words: [Int: [String]] = [:]
@@ -272,42 +259,8 @@ struct SearchIndex: Sendable {
         Self.addCompoundParts(to: &postings)
         entries = [:]
 
-        var shards: [String: [String]] = [:]
-        for stem in postings.keys { shards[Self.key(stem, length: 2), default: []].append(stem) }
-        // Each two-letter shard, with the shards it splits into, is made on its own thread.
-        let complete = postings
-        let made = Parallel.map(shards.sorted { $0.key < $1.key }, jobs: jobs) { key, stems in
-            var made: [(key: String, text: String)] = []
-            /// Writes one shard, or splits it by one more letter when it is too large; stems no longer than the
-            /// key stay in the key's own shard.
-            func emit(key: String, stems: [String], length: Int) {
-                let text = Self.shardJSON(stems.sorted(), complete)
-                let longer = stems.filter { $0.unicodeScalars.count > length }
-                guard text.utf8.count > Self.shardLimit, !longer.isEmpty, length < 8 else {
-                    return made.append((key, text))
-                }
-                let short = stems.filter { $0.unicodeScalars.count <= length }
-                if !short.isEmpty { made.append((key, Self.shardJSON(short.sorted(), complete))) }
-                var groups: [String: [String]] = [:]
-                for stem in longer { groups[Self.key(stem, length: length + 1), default: []].append(stem) }
-                for (subkey, group) in groups { emit(key: subkey, stems: group, length: length + 1) }
-            }
-            emit(key: key, stems: stems, length: 2)
-            return made
-        }
-        // A stem with å, ä or ö is also listed under its spelling without them, in the shard that spelling's
-        // letters lead to (`"forsakringskassan": ["försäkringskassan"]`), so a query typed without them finds it in
-        // the shard it loads anyway. Spellings whose letters lead to no shard are left to the vocabulary files.
-        let keySet = Set(made.joined().map(\.key))
-        var spellings: [String: [String: [String]]] = [:]
-        for stem in vocabulary.keys {
-            let spelling = Self.folded(stem)
-            guard spelling != stem else { continue }
-            let scalars = Array(spelling.unicodeScalars)
-            guard let key = stride(from: min(8, scalars.count), through: 1, by: -1).lazy
-                .map({ String(String.UnicodeScalarView(scalars[..<$0])) }).first(where: keySet.contains) else { continue }
-            spellings[key, default: [:]][spelling, default: []].append(stem)
-        }
+        let made = Self.shards(postings, jobs: jobs)
+        let spellings = Self.spellings(of: vocabulary.keys, keys: Set(made.joined().map(\.key)))
         var files: [(String, String)] = []
         var keys: [String] = []
         for (key, terms) in made.joined() {
@@ -341,6 +294,68 @@ struct SearchIndex: Sendable {
         ]) + "\n"))
         self.files = files.sorted { $0.0 < $1.0 }
         self.vocabulary = vocabulary
+    }
+
+    /// Every stem's postings and endings, with each kind's document count and total length added to `kinds`;
+    /// each analysis is released as soon as its postings are made.
+    private static func stemEntries(_ analyses: inout [Analysis],
+                                    kinds: inout [(documents: Int, length: Int)]) -> [String: StemEntry] {
+        var entries: [String: StemEntry] = [:]
+        for doc in analyses.indices {
+            let analysis = analyses[doc]
+            analyses[doc] = Analysis()
+            kinds[analysis.kind.rawValue].documents += 1
+            kinds[analysis.kind.rawValue].length += analysis.length
+            for (slot, stem) in analysis.stems.enumerated() {
+                let value = Posting.value(frequency: analysis.frequencies[slot], length: analysis.length,
+                                          kind: analysis.kind, bonus: analysis.bonus[slot],
+                                          flags: analysis.inQuestion[slot] ? 2 : 0)
+                entries[stem, default: StemEntry()].postings.append(Posting(document: Int32(doc), value: value))
+                entries[stem]!.count(analysis.endings[slot])
+            }
+        }
+        return entries
+    }
+
+    /// The term shards' JSON by key: each two-letter shard, with the shards it splits into, is made on its own thread.
+    private static func shards(_ postings: [String: [Posting]], jobs: Int) -> [[(key: String, text: String)]] {
+        var shards: [String: [String]] = [:]
+        for stem in postings.keys { shards[key(stem, length: 2), default: []].append(stem) }
+        return Parallel.map(shards.sorted { $0.key < $1.key }, jobs: jobs) { key, stems in
+            var made: [(key: String, text: String)] = []
+            /// Writes one shard, or splits it by one more letter when it is too large; stems no longer than the
+            /// key stay in the key's own shard.
+            func emit(key: String, stems: [String], length: Int) {
+                let text = shardJSON(stems.sorted(), postings)
+                let longer = stems.filter { $0.unicodeScalars.count > length }
+                guard text.utf8.count > shardLimit, !longer.isEmpty, length < 8 else {
+                    return made.append((key, text))
+                }
+                let short = stems.filter { $0.unicodeScalars.count <= length }
+                if !short.isEmpty { made.append((key, shardJSON(short.sorted(), postings))) }
+                var groups: [String: [String]] = [:]
+                for stem in longer { groups[Self.key(stem, length: length + 1), default: []].append(stem) }
+                for (subkey, group) in groups { emit(key: subkey, stems: group, length: length + 1) }
+            }
+            emit(key: key, stems: stems, length: 2)
+            return made
+        }
+    }
+
+    /// A stem with å, ä or ö is also listed under its spelling without them, in the shard that spelling's
+    /// letters lead to (`"forsakringskassan": ["försäkringskassan"]`), so a query typed without them finds it in
+    /// the shard it loads anyway. Spellings whose letters lead to no shard are left to the vocabulary files.
+    private static func spellings(of stems: some Sequence<String>, keys: Set<String>) -> [String: [String: [String]]] {
+        var spellings: [String: [String: [String]]] = [:]
+        for stem in stems {
+            let spelling = folded(stem)
+            guard spelling != stem else { continue }
+            let scalars = Array(spelling.unicodeScalars)
+            guard let key = stride(from: min(8, scalars.count), through: 1, by: -1).lazy
+                .map({ String(String.UnicodeScalarView(scalars[..<$0])) }).first(where: keys.contains) else { continue }
+            spellings[key, default: [:]][spelling, default: []].append(stem)
+        }
+        return spellings
     }
 
     /// A stem as `search.js` compares spellings (`fold`): lower case, å and ä as a, ö as o, é as e. The vocabulary
