@@ -79,7 +79,7 @@ final class PipeReader: @unchecked Sendable {
         #expect(unknownFlag.status == 2)
         let badConfig = try CLI.run(["build", "--config", "saknas.yml"], in: site.root)
         #expect(badConfig.status == 2)
-        #expect(badConfig.stderr.contains("saknas.yml: error: cannot read configuration file"))
+        #expect(badConfig.stderr.contains("saknas.yml: error: cannot read the file"))
         let overlap = try CLI.run(["build", "--output", "content"], in: site.root)
         #expect(overlap.status == 2)
     }

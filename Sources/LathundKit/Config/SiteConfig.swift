@@ -61,31 +61,16 @@ struct SiteConfig: Sendable {
     /// Reads `lathund.yml`. Problems with the file are configuration errors (exit code 2); unknown keys are
     /// returned as warnings.
     static func load(file url: URL, displayPath: String) throws -> Staged<SiteConfig> {
-        let text: String
-        do {
-            let data = try Data(contentsOf: url)
-            guard let decoded = String(data: data, encoding: .utf8) else {
-                throw ConfigurationError(SourceLocation(file: displayPath), .configUtf8,
-                                         "configuration is not valid UTF-8")
-            }
-            text = decoded
-        } catch let error as ConfigurationError {
-            throw error
-        } catch {
-            throw ConfigurationError(SourceLocation(file: displayPath), .configMissing,
-                                     "cannot read configuration file: \(error.localizedDescription)")
-        }
-        return try parse(text, displayPath: displayPath)
+        let document = YAMLFields.readDocument(path: url.path, displayPath: displayPath, readCode: .configMissing,
+                                               utf8Code: .configUtf8)
+        if let problem = document.diagnostics.first { throw ConfigurationError(diagnostic: problem) }
+        return try parse(root: document.value, displayPath: displayPath)
     }
 
     static func parse(_ text: String, displayPath: String) throws -> Staged<SiteConfig> {
-        let root: Node?
-        do {
-            root = try YAMLFields.compose(text)
-        } catch {
-            throw ConfigurationError(diagnostic: YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0))
-        }
-        return try parse(root: root, displayPath: displayPath)
+        let document = YAMLFields.composeDocument(text, displayPath: displayPath)
+        if let problem = document.diagnostics.first { throw ConfigurationError(diagnostic: problem) }
+        return try parse(root: document.value, displayPath: displayPath)
     }
 
     private static func parse(root: Node?, displayPath: String) throws -> Staged<SiteConfig> {

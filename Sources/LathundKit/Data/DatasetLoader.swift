@@ -49,19 +49,7 @@ enum DatasetLoader {
 
     /// A file's text, or nil (with the reason) when it cannot be read as UTF-8.
     private static func read(_ asset: Asset) -> Staged<String?> {
-        guard let data = FileManager.default.contents(atPath: asset.absolutePath) else {
-            return Staged(nil, [.error(SourceLocation(file: asset.displayPath), .datasetRead, "cannot read the file")])
-        }
-        if let text = String(data: data, encoding: .utf8) {
-            return Staged(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
-        }
-        var line = 1
-        for chunk in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
-            if String(data: Data(chunk), encoding: .utf8) == nil { break }
-            line += 1
-        }
-        return Staged(nil, [.error(SourceLocation(file: asset.displayPath, line: line, column: 1), .utf8,
-                                   "the file is not valid UTF-8")])
+        DataFile.text(path: asset.absolutePath, displayPath: asset.displayPath, readCode: .datasetRead)
     }
 
     /// A dataset from its CSV text and its metadata text (nil with the reason when a file could not be read).

@@ -17,24 +17,16 @@ struct GlossaryTerm: Sendable, Equatable {
 /// (content paths of the site's pages) when they are given.
 enum GlossaryLoader {
     static func load(path: String, displayPath: String, pages: Set<String>? = nil) -> Staged<[GlossaryTerm]> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return Staged([], [.error(SourceLocation(file: displayPath), .glossaryRead, "cannot read glossary")])
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return Staged([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), .utf8,
-                                "glossary is not valid UTF-8")])
-        }
-        return parse(text, displayPath: displayPath, pages: pages)
+        parse(YAMLFields.readDocument(path: path, displayPath: displayPath, readCode: .glossaryRead),
+              displayPath: displayPath, pages: pages)
     }
 
     static func parse(_ text: String, displayPath: String, pages: Set<String>? = nil) -> Staged<[GlossaryTerm]> {
-        let root: Node?
-        do {
-            root = try YAMLFields.compose(text)
-        } catch {
-            return Staged([], [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
-        }
-        guard let root else { return Staged([], []) }
+        parse(YAMLFields.composeDocument(text, displayPath: displayPath), displayPath: displayPath, pages: pages)
+    }
+
+    private static func parse(_ document: Staged<Node?>, displayPath: String, pages: Set<String>?) -> Staged<[GlossaryTerm]> {
+        guard let root = document.value else { return Staged([], document.diagnostics) }
         guard case .sequence(let sequence) = root else {
             return Staged([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), .glossaryType,
                                 "the glossary must be a list of {term, expansion, definition}")])

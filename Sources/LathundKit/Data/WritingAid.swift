@@ -88,24 +88,17 @@ struct WritingAid: Sendable {
 /// Reads and checks the writing aid's rules file.
 enum WritingAidLoader {
     static func load(path: String, relativePath: String, displayPath: String) -> Staged<WritingAid?> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return Staged(nil, [.error(SourceLocation(file: displayPath), .writingAidRead, "cannot read the file")])
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return Staged(nil, [.error(SourceLocation(file: displayPath, line: 1, column: 1), .utf8,
-                                       "the file is not valid UTF-8")])
-        }
-        return parse(text, relativePath: relativePath, displayPath: displayPath)
+        parse(YAMLFields.readDocument(path: path, displayPath: displayPath, readCode: .writingAidRead),
+              relativePath: relativePath, displayPath: displayPath)
     }
 
     static func parse(_ text: String, relativePath: String, displayPath: String) -> Staged<WritingAid?> {
-        let root: Node?
-        do {
-            root = try YAMLFields.compose(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
-        } catch {
-            return Staged(nil, [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
-        }
-        guard case .mapping(let mapping)? = root else {
+        parse(YAMLFields.composeDocument(text, displayPath: displayPath), relativePath: relativePath, displayPath: displayPath)
+    }
+
+    private static func parse(_ document: Staged<Node?>, relativePath: String, displayPath: String) -> Staged<WritingAid?> {
+        if !document.diagnostics.isEmpty { return Staged(nil, document.diagnostics) }
+        guard case .mapping(let mapping)? = document.value else {
             return Staged(nil, [.error(SourceLocation(file: displayPath, line: 1, column: 1), .writingAid,
                                        "the rules file must be a mapping with fields, lists, rules and examples")])
         }

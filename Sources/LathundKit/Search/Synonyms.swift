@@ -16,24 +16,15 @@ struct SynonymEntry: Sendable {
 /// ```
 enum SynonymsLoader {
     static func load(path: String, displayPath: String) -> Staged<[SynonymEntry]> {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            return Staged([], [.error(SourceLocation(file: displayPath), .synonymsRead, "cannot read the synonyms file")])
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            return Staged([], [.error(SourceLocation(file: displayPath, line: 1, column: 1), .utf8,
-                                      "synonyms file is not valid UTF-8")])
-        }
-        return parse(text, displayPath: displayPath)
+        parse(YAMLFields.readDocument(path: path, displayPath: displayPath, readCode: .synonymsRead), displayPath: displayPath)
     }
 
     static func parse(_ text: String, displayPath: String) -> Staged<[SynonymEntry]> {
-        let root: Node?
-        do {
-            root = try YAMLFields.compose(text)
-        } catch {
-            return Staged([], [YAMLFields.diagnostic(for: error, file: displayPath, lineOffset: 0)])
-        }
-        guard let root else { return Staged([]) }
+        parse(YAMLFields.composeDocument(text, displayPath: displayPath), displayPath: displayPath)
+    }
+
+    private static func parse(_ document: Staged<Node?>, displayPath: String) -> Staged<[SynonymEntry]> {
+        guard let root = document.value else { return Staged([], document.diagnostics) }
         guard case .mapping(let mapping) = root else {
             let mark = root.mark
             return Staged([], [.error(SourceLocation(file: displayPath, line: mark?.line ?? 1, column: mark?.column ?? 1),
