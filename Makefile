@@ -18,7 +18,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 E2E_VENV := .build/e2e-venv
 
-.PHONY: deps test-deps bench-deps build site check install uninstall test test-long update-golden bench clean
+.PHONY: deps test-deps bench-deps build site check install uninstall test test-long check-concurrency update-golden bench clean
 
 ## Installs the Debian packages among $(1) that are missing (nothing when all are there); $(2) may add to $$missing.
 define apt_install
@@ -89,6 +89,18 @@ test-long: deps
 	set -o pipefail; LATHUND_PROPERTY_COUNT=$(PROPERTY_COUNT) LATHUND_PROPERTY_DATASET_COUNT=$(PROPERTY_DATASET_COUNT) \
 	  $(SWIFT) test --skip-build --filter PropertyTests 2>&1 | tee .build/test-long.log
 	@grep -h "^PropertyTests\..*cases passed" .build/test-long.log
+
+## Concurrency the compiler checks: the targets build in the Swift 6 language mode (RepositoryTests keeps it so);
+## this builds the package again, in its own folder, with complete strict-concurrency checking, and fails on any
+## warning in Sources/. It prints the count.
+check-concurrency: deps
+	@mkdir -p .build
+	@$(SWIFT_BUILD) --scratch-path .build/strict-concurrency -Xswiftc -strict-concurrency=complete \
+	  > .build/strict-concurrency.log 2>&1; status=$$?; \
+	  grep -E "^$(CURDIR)/Sources/.*: (warning|error):" .build/strict-concurrency.log | sort -u > .build/strict-concurrency.found; \
+	  cat .build/strict-concurrency.found; \
+	  echo "strict concurrency: $$(wc -l < .build/strict-concurrency.found) warnings or errors in Sources/ (build exit $$status)"; \
+	  test $$status -eq 0 && test ! -s .build/strict-concurrency.found
 
 ## Takes reviewed changes of the golden and expected files: runs the golden tests, copies what they got
 ## (.build/golden-pending/) over Tests/LathundKitTests/Golden/ and Fixtures/hostile/*/expected.txt and shows the

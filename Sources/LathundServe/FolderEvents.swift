@@ -7,7 +7,8 @@ import Glibc
 /// The kernel's word (Linux inotify) that something in the watched folders may have changed, so the watcher
 /// walks the files only then instead of four times a second. It says nothing about what changed: the watcher's
 /// snapshots still decide that, and miss nothing if an event is lost.
-final class FolderEvents: @unchecked Sendable {
+/// Sendable as it is: only `let`s, and the kernel orders reads of the descriptor.
+final class FolderEvents: Sendable {
     private let descriptor: Int32
     /// Folders watched with every folder under them (hidden ones left out).
     private let trees: [String]

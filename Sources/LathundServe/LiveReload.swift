@@ -1,12 +1,12 @@
 import Foundation
+import LathundKit
 
 /// Server-sent events to every open preview page. Each page is served with the site's generation (a
 /// `data-generation` attribute on the reload script); the stream sends the current generation when a page
 /// connects and again after every build, and the page reloads when the two differ. So a build that finishes
 /// between serving a page and its connecting is not missed, and a restarted server reloads its pages.
-final class ReloadHub: @unchecked Sendable {
-    private let lock = NSLock()
-    private var subscribers: [UUID: AsyncStream<Data>.Continuation] = [:]
+final class ReloadHub: Sendable {
+    private let subscribers = Locked<[UUID: AsyncStream<Data>.Continuation]>([:])
 
     /// Opens a stream that starts with `first`; it ends when the client goes away or the hub finishes.
     func subscribe(first: Data) -> AsyncStream<Data> {
@@ -14,32 +14,26 @@ final class ReloadHub: @unchecked Sendable {
         let (stream, continuation) = AsyncStream<Data>.makeStream(bufferingPolicy: .bufferingNewest(16))
         continuation.onTermination = { [weak self] _ in self?.remove(id) }
         continuation.yield(first)
-        lock.lock()
-        subscribers[id] = continuation
-        lock.unlock()
+        subscribers.withLock { $0[id] = continuation }
         return stream
     }
 
     func broadcast(_ data: Data) {
-        lock.lock()
-        let current = Array(subscribers.values)
-        lock.unlock()
+        let current = subscribers.withLock { Array($0.values) }
         for continuation in current { continuation.yield(data) }
     }
 
     /// Ends every stream (the server is stopping).
     func finish() {
-        lock.lock()
-        let current = Array(subscribers.values)
-        subscribers = [:]
-        lock.unlock()
+        let current = subscribers.withLock { subscribers in
+            defer { subscribers = [:] }
+            return Array(subscribers.values)
+        }
         for continuation in current { continuation.finish() }
     }
 
     private func remove(_ id: UUID) {
-        lock.lock()
-        subscribers[id] = nil
-        lock.unlock()
+        subscribers.withLock { $0[id] = nil }
     }
 
     /// One event in the `text/event-stream` format.

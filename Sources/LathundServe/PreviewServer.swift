@@ -1,4 +1,5 @@
 import Foundation
+import LathundKit
 import HTTPTypes
 import HummingbirdCore
 import Logging
@@ -11,7 +12,7 @@ import NIOPosix
 /// The connections are Hummingbird's server core on SwiftNIO (`PreviewChannel`): request heads are bounded
 /// (`RequestLimits`), a connection that sends no complete request within `idleTimeout` is closed, and at most
 /// `maxConnections` are open at once. Only the loopback names and the bind address are answered (`HostCheck`).
-final class PreviewServer: @unchecked Sendable {
+final class PreviewServer: Sendable {
     /// The CSP of the published site (`deploy/nginx/lathund.conf`; a test keeps the two equal): no inline
     /// scripts or styles. The preview sends it too, so a page that breaks under it breaks in the preview, and
     /// the preview's own script and styles are files.
@@ -35,26 +36,30 @@ final class PreviewServer: @unchecked Sendable {
     let folder: SiteFolder
     let hub = ReloadHub()
     let limits: Limits
-    private let lock = NSLock()
-    private var currentStatus: BuildStatus
-    private var hosts: HostCheck?
-    private var server: Server<PreviewChannel>?
-    private var running: Task<Void, Never>?
-    private var keepAliveTask: Task<Void, Never>?
+    /// What requests, builds and start/stop share.
+    private struct State {
+        var status: BuildStatus
+        /// The names answered, known once the server is bound.
+        var hosts: HostCheck?
+        var server: Server<PreviewChannel>?
+        var running: Task<Void, Never>?
+        var keepAlive: Task<Void, Never>?
+    }
+    private let state: Locked<State>
 
     init(folder: URL, generation: String, limits: Limits = Limits()) {
         self.folder = SiteFolder(root: folder)
-        self.currentStatus = BuildStatus(generation: generation)
+        state = Locked(State(status: BuildStatus(generation: generation)))
         self.limits = limits
     }
 
-    var status: BuildStatus { lock.withLock { currentStatus } }
+    var status: BuildStatus { state.withLock { $0.status } }
 
     /// Records a build and tells every open page.
     func update(_ change: (inout BuildStatus) -> Void) {
-        let status = lock.withLock {
-            change(&currentStatus)
-            return currentStatus
+        let status = state.withLock { state in
+            change(&state.status)
+            return state.status
         }
         hub.broadcast(ReloadHub.event("build", data: status.eventData))
     }
@@ -70,7 +75,7 @@ final class PreviewServer: @unchecked Sendable {
                                                availableConnectionsDelegate: MaximumAvailableConnections(limits.maxConnections)),
             onServerRunning: { [weak self] channel in
                 let bound = channel.localAddress?.port ?? Int(port)
-                self?.lock.withLock { self?.hosts = HostCheck(bind: host, port: bound) }
+                self?.state.withLock { $0.hosts = HostCheck(bind: host, port: bound) }
                 started.finish(.success(bound))
             },
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
@@ -84,9 +89,9 @@ final class PreviewServer: @unchecked Sendable {
                 started.finish(.failure(error))
             }
         }
-        lock.withLock {
-            self.server = server
-            self.running = running
+        state.withLock {
+            $0.server = server
+            $0.running = running
         }
         let bound = try await started.value()
         startKeepAlive()
@@ -95,9 +100,9 @@ final class PreviewServer: @unchecked Sendable {
 
     /// Ends the live-reload streams, lets the open connections finish (at most 2 s) and stops listening.
     func stop() async {
-        let (server, running, keepAlive) = lock.withLock {
-            defer { self.server = nil; self.running = nil; keepAliveTask = nil }
-            return (self.server, self.running, keepAliveTask)
+        let (server, running, keepAlive) = state.withLock { state in
+            defer { state.server = nil; state.running = nil; state.keepAlive = nil }
+            return (state.server, state.running, state.keepAlive)
         }
         keepAlive?.cancel()
         hub.finish()
@@ -120,31 +125,33 @@ final class PreviewServer: @unchecked Sendable {
                 hub.broadcast(ReloadHub.keepAlive)
             }
         }
-        lock.withLock { keepAliveTask = task }
+        state.withLock { $0.keepAlive = task }
     }
 }
 
 /// The port the server bound, handed from the server's start-up to `start()` once.
-private final class Started: @unchecked Sendable {
-    private let lock = NSLock()
-    private var result: Result<Int, Error>?
-    private var waiter: CheckedContinuation<Int, Error>?
+private final class Started: Sendable {
+    private struct State {
+        var result: Result<Int, Error>?
+        var waiter: CheckedContinuation<Int, Error>?
+    }
+    private let state = Locked(State())
 
     func finish(_ outcome: Result<Int, Error>) {
-        let waiter: CheckedContinuation<Int, Error>? = lock.withLock {
-            guard result == nil else { return nil }
-            result = outcome
-            defer { self.waiter = nil }
-            return self.waiter
+        let waiter: CheckedContinuation<Int, Error>? = state.withLock { state in
+            guard state.result == nil else { return nil }
+            state.result = outcome
+            defer { state.waiter = nil }
+            return state.waiter
         }
         waiter?.resume(with: outcome)
     }
 
     func value() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
-            let ready: Result<Int, Error>? = lock.withLock {
-                if result == nil { waiter = continuation }
-                return result
+            let ready: Result<Int, Error>? = state.withLock { state in
+                if state.result == nil { state.waiter = continuation }
+                return state.result
             }
             if let ready { continuation.resume(with: ready) }
         }
@@ -189,7 +196,7 @@ extension PreviewServer {
             reply.closes = true
             return reply
         }
-        guard let hosts = lock.withLock({ hosts }), hosts.allows(request.authority) else {
+        guard let hosts = state.withLock({ $0.hosts }), hosts.allows(request.authority) else {
             var reply = text(.misdirectedRequest, "Förhandsvisningen svarar bara på localhost, 127.0.0.1 och [::1] (och "
                              + "adressen den lyssnar på), med sin port.\n")
             reply.closes = true

@@ -8,6 +8,9 @@ import Foundation
 /// Pages that are not in the spool (a page the serve's page memory answered) are rendered again
 /// (`PageMarkdown.output`).
 final class MarkdownSpool: @unchecked Sendable {
+    // @unchecked: `end` and `entries` are read and changed only while `lock` is held; `descriptor` is set in
+    // `init`, and each page's bytes are written once, at an offset reserved under the lock, before its entry is
+    // published, so `pread` and `pwrite` need no lock.
     /// Where one page's text is in the file.
     struct Entry: Sendable {
         let offset: Int64

@@ -31,15 +31,16 @@ enum Parallel {
     }
 }
 
-/// A value that threads share, read and changed only inside `withLock`.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    // @unchecked: `value` is read and changed only while `lock` is held (the one lock-guarded box of the module).
+/// A value that threads share, read and changed only inside `withLock`. The package's one lock-guarded box
+/// (`package`: LathundServe uses it too; it is not part of LathundKit's public API).
+package final class Locked<Value: Sendable>: @unchecked Sendable {
+    // @unchecked: `value` is read and changed only while `lock` is held.
     private var value: Value
     private let lock = NSLock()
 
-    init(_ value: Value) { self.value = value }
+    package init(_ value: Value) { self.value = value }
 
-    func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
+    package func withLock<Result>(_ body: (inout Value) throws -> Result) rethrows -> Result {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)
