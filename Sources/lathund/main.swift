@@ -71,7 +71,8 @@ enum ProgressLine {
 
 /// Runs the pipeline, prints diagnostics and the summary, writes the report; returns the exit code.
 func runPipeline(_ options: PipelineOptions, write: Bool) -> Int32 {
-    let builder = Builder(options: options.buildOptions(write: write))
+    let buildOptions = options.buildOptions(write: write)
+    let builder = Builder(options: buildOptions)
     let result: BuildResult
     do {
         result = try builder.build()
@@ -90,7 +91,7 @@ func runPipeline(_ options: PipelineOptions, write: Bool) -> Int32 {
                                                               (options.reportHTML, { Data(report.html().utf8) })]
     for case let (path?, make) in files {
         do {
-            try make().write(to: URL(fileURLWithPath: path))
+            try make().write(to: buildOptions.resolve(path))
         } catch {
             printError("error: cannot write report \(path): \(error)")
             return 2
@@ -228,7 +229,7 @@ struct New: ParsableCommand {
         if category != nil && kind != .faq { throw ValidationError("--category is for faq entries") }
         let page = NewPage(kind: kind, title: title, section: section, category: category,
                            today: today.flatMap(Day.init) ?? .today)
-        let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(content)
+        let folder = BuildOptions(projectRoot: URL(fileURLWithPath: FileManager.default.currentDirectoryPath)).resolve(content)
         do {
             let path = try page.write(into: folder, displayRoot: content)
             print("Wrote \(content)/\(path) (a draft: lathund serve --drafts shows it; remove draft: true to publish)")

@@ -109,4 +109,23 @@ import Testing
         let built = try CLI.run(["build", "--drafts", "--strict", "--quiet"], in: site.root)
         #expect(built.status == 0, "\(built.stderr)")
     }
+
+    /// `--content` and the report paths are resolved like every other path of the command (BuildOptions.resolve):
+    /// an absolute folder is used as it is, not under the current folder.
+    @Test func commandLinePathsMayBeAbsolute() throws {
+        let site = try TestSite(files: ["regelverk/_index.md": page("Regelverk")])
+        defer { site.cleanUp() }
+        let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-cwd-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        let content = site.root.appendingPathComponent("content").path
+        let written = try CLI.run(["new", "page", "Ny sida", "--section", "regelverk", "--content", content], in: elsewhere)
+        #expect(written.status == 0, "\(written.stderr)")
+        #expect(site.exists("content/regelverk/ny-sida.md"))
+        let report = site.root.appendingPathComponent("rapport.json").path
+        let built = try CLI.run(["check", "--drafts", "--quiet", "--content", content, "--layouts", site.root.appendingPathComponent("layouts").path,
+                                 "--config", site.root.appendingPathComponent("lathund.yml").path, "--report", report], in: elsewhere)
+        #expect(built.status == 0, "\(built.stderr)")
+        #expect(FileManager.default.fileExists(atPath: report))
+    }
 }
