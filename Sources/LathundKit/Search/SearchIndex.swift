@@ -89,14 +89,16 @@ struct SearchIndex: Sendable {
     /// `search/doc/N.json`: made when it is written, from the document's text at that time. Blocks of the text
     /// (headings, paragraphs, list items) end with a line break.
     static func documentFile(_ document: Document) -> String {
-        JSONText.object([
+        // No more than 20 000 bytes are no more than 20 000 characters: only a longer text is walked.
+        let text = document.body.utf8.count <= 20_000 ? document.body : String(document.body.prefix(20_000))
+        return JSONText.object([
             ("url", JSONText.string(document.url)),
             ("title", JSONText.string(document.title)),
             ("section", JSONText.string(document.section)),
             ("description", JSONText.string(document.description)),
             ("kind", JSONText.string(document.kind.name)),
             ("faq", document.question == nil ? "false" : "true"),
-            ("text", JSONText.string(String(document.body.prefix(20_000)))),
+            ("text", JSONText.string(text)),
         ]) + "\n"
     }
 
@@ -163,44 +165,21 @@ struct SearchIndex: Sendable {
     }
 
     static func analyse(_ document: Document) -> Analysis {
-        var analysis = Analysis()
-        analysis.kind = document.kind
-        // word → its stem's position in `analysis`: one look-up by bytes per word; a String and a stem only for
-        // a word not seen before in this document.
-        var slots = WordSlots()
-        var stemSlots: [String: Int] = [:]
-        func add(_ text: String, weight: UInt32, bonus: UInt8 = 0, question: Bool = false) {
-            Tokenizer.forEachWordBytes(in: text) { word in
-                let slot = slots.slot(of: word, orMake: {
-                    let stem = SwedishStemmer.stem(String(decoding: word, as: UTF8.self))
-                    if let known = stemSlots[stem] { return known }
-                    let slot = analysis.stems.count
-                    stemSlots[stem] = slot
-                    analysis.stems.append(stem)
-                    analysis.frequencies.append(0)
-                    analysis.bonus.append(0)
-                    analysis.inQuestion.append(false)
-                    analysis.endings.append(Ending.pack(word: word, stem: stem))
-                    return slot
-                })
-                analysis.frequencies[slot] &+= weight
-                analysis.length += 1
-                if bonus > analysis.bonus[slot] { analysis.bonus[slot] = bonus }
-                if question { analysis.inQuestion[slot] = true }
-            }
+        var builder = AnalysisBuilder(kind: document.kind)
+        let titleWords = Tokenizer.words(document.title)
+        let titleStems = titleWords.map(SwedishStemmer.stem).filter { !stopSet.contains($0) }
+        let distinctTitleStems = Set(titleStems).count
+        for word in titleWords {
+            builder.add(word, weight: titleWeight, bonus: document.titleBonus
+                ? titleBonus(words: distinctTitleStems, first: SwedishStemmer.stem(word) == titleStems.first) : 0)
         }
-        let titleStems = Tokenizer.words(document.title).map(SwedishStemmer.stem).filter { !stopSet.contains($0) }
-        let titleWords = Set(titleStems).count
-        for word in Tokenizer.words(document.title) {
-            add(word, weight: titleWeight, bonus: document.titleBonus
-                ? titleBonus(words: titleWords, first: SwedishStemmer.stem(word) == titleStems.first) : 0)
-        }
-        for heading in document.headings { add(heading, weight: headingWeight, bonus: headingBonus) }
+        for heading in document.headings { builder.add(heading, weight: headingWeight, bonus: headingBonus) }
         if let question = document.question {
-            add(question, weight: questionWeight, bonus: questionBonus, question: true)
+            builder.add(question, weight: questionWeight, bonus: questionBonus, question: true)
         }
-        add(document.description, weight: bodyWeight)
-        add(document.body, weight: bodyWeight)
+        builder.add(document.description, weight: bodyWeight)
+        builder.add(document.body, weight: bodyWeight)
+        var analysis = builder.analysis
         // A page whose file name is one word is about that word (`/regelverk/sjukpenning/`, written without å, ä
         // and ö). A glossary term's address is the glossary's.
         if document.kind != .term, let segment = document.url.split(separator: "#").first?.split(separator: "/").last {

@@ -19,18 +19,31 @@ struct WordSlots {
     /// The number of `word`, made by `make` the first time the word is seen.
     mutating func slot(of word: UnsafeBufferPointer<UInt8>, orMake make: () -> Int) -> Int {
         let hash = XXH64.hash(UnsafeRawBufferPointer(word))
+        if let slot = find(word, hash: hash) { return slot }
+        let slot = make()
+        insert(word, hash: hash, slot: slot)
+        return slot
+    }
+
+    /// The number of `word` (whose `XXH64.hash` is `hash`), or nil when it has none yet.
+    func find(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> Int? {
         var bucket = Int(truncatingIfNeeded: hash) & (buckets.count - 1)
         while buckets[bucket] != 0 {
             let entry = entries[Int(buckets[bucket]) - 1]
             if entry.hash == hash, Int(entry.length) == word.count, equals(entry, word) { return Int(entry.slot) }
             bucket = (bucket + 1) & (buckets.count - 1)
         }
-        let slot = make()
+        return nil
+    }
+
+    /// Gives `word`, which has no number yet, the number `slot`.
+    mutating func insert(_ word: UnsafeBufferPointer<UInt8>, hash: UInt64, slot: Int) {
+        var bucket = Int(truncatingIfNeeded: hash) & (buckets.count - 1)
+        while buckets[bucket] != 0 { bucket = (bucket + 1) & (buckets.count - 1) }
         entries.append(Entry(start: Int32(bytes.count), length: Int32(word.count), hash: hash, slot: Int32(slot)))
         bytes.append(contentsOf: word)
         buckets[bucket] = Int32(entries.count)
         if entries.count * 2 > buckets.count { grow() }
-        return slot
     }
 
     private func equals(_ entry: Entry, _ word: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -1,0 +1,53 @@
+import Foundation
+
+/// Counts one document's words by stem for `SearchIndex.analyse`. Words and stems are looked up by their UTF-8
+/// bytes (`WordSlots`), never as `String` dictionary keys (whose hashing normalises Unicode on every look-up),
+/// and a word is stemmed once per document. All state is this value's own, so the word loop makes no
+/// dynamically checked accesses (the closures of the version before were 2 % of a 10 000-page build).
+struct AnalysisBuilder {
+    private(set) var analysis = SearchIndex.Analysis()
+    /// Word bytes → the slot of its stem.
+    private var words = WordSlots()
+    /// Stem bytes → its slot in `analysis`.
+    private var stems = WordSlots()
+
+    init(kind: SearchIndex.Kind) { analysis.kind = kind }
+
+    /// Adds the words of `text` with `weight`; each stem keeps the best `bonus`, and is flagged when it is in
+    /// the FAQ `question`.
+    mutating func add(_ text: String, weight: UInt32, bonus: UInt8 = 0, question: Bool = false) {
+        Tokenizer.forEachWordBytes(in: text) { word in
+            let slot = slot(of: word)
+            analysis.frequencies[slot] &+= weight
+            analysis.length += 1
+            if bonus > analysis.bonus[slot] { analysis.bonus[slot] = bonus }
+            if question { analysis.inQuestion[slot] = true }
+        }
+    }
+
+    /// The slot of `word`'s stem: made (with the word's ending) the first time the stem is seen.
+    private mutating func slot(of word: UnsafeBufferPointer<UInt8>) -> Int {
+        let hash = XXH64.hash(UnsafeRawBufferPointer(word))
+        if let slot = words.find(word, hash: hash) { return slot }
+        let stem = SwedishStemmer.stem(String(decoding: word, as: UTF8.self))
+        // Stems are the same when they are canonically equivalent, as `String`s compare: a stem of ASCII and
+        // Latin-1 letters (the lead bytes 0xC2 and 0xC3) is its own NFC; any other is keyed by its NFC.
+        var key = stem.utf8.contains { $0 >= 0xC4 } ? stem.precomposedStringWithCanonicalMapping : stem
+        let (slot, isNew) = key.withUTF8 { stemBytes -> (Int, Bool) in
+            let stemHash = XXH64.hash(UnsafeRawBufferPointer(stemBytes))
+            if let known = stems.find(stemBytes, hash: stemHash) { return (known, false) }
+            let slot = analysis.stems.count
+            stems.insert(stemBytes, hash: stemHash, slot: slot)
+            return (slot, true)
+        }
+        if isNew {
+            analysis.stems.append(stem)
+            analysis.frequencies.append(0)
+            analysis.bonus.append(0)
+            analysis.inQuestion.append(false)
+            analysis.endings.append(SearchIndex.Ending.pack(word: word, stem: stem))
+        }
+        words.insert(word, hash: hash, slot: slot)
+        return slot
+    }
+}
