@@ -16,7 +16,9 @@ import Mustache
 ///   pages contribute: titles and summaries in lists and breadcrumbs, backlinks, previous and next, the FAQ
 ///   index, the menu.
 ///
-/// A context value of a type the key does not know makes the key unique to this build, so it can never match.
+/// Values many pages' contexts hold (the site's values, the link to each page) are hashed once, when they are
+/// made (`SharedLayoutValue`), and stand in every page's key by that hash. A context value of a type the key does
+/// not know makes the key unique to this build, so it can never match.
 enum IncrementalRenderKey {
     /// What links and directives in Markdown read: every page's URL, the paths of the content's other files,
     /// the base URL, the FAQ index, the bytes of the datasets (`content/data/`) and of `dataFiles` (absolute paths
@@ -84,13 +86,17 @@ enum IncrementalRenderKey {
         case let number as Int where type(of: value) == Int.self:
             chain.add(4)
             chain.add(UInt64(bitPattern: Int64(number)))
+        case let shared as any SharedLayoutValue:
+            chain.add(8)
+            chain.add(shared.renderKeyHash)
         case let parent as any LayoutValue:
-            let values = parent.presentValues.sorted { $0.key < $1.key }
-            chain.add(5)
-            chain.add(UInt64(values.count))
-            for (key, value) in values {
-                chain.add(key)
-                guard add(value, to: &chain) else { return false }
+            guard parent.addPresentValues(to: &chain) else { return false }
+        case let links as [PageLinkContext]:  // as `[Any]` below, without boxing each link
+            chain.add(6)
+            chain.add(UInt64(links.count))
+            for link in links {
+                chain.add(8)
+                chain.add(link.renderKeyHash)
             }
         case let list as [Any]:
             chain.add(6)
@@ -104,5 +110,19 @@ enum IncrementalRenderKey {
             return false
         }
         return true
+    }
+}
+
+/// A layout value that many pages' contexts hold (the site's values, links to pages): its part of the render key
+/// is hashed once (`ownRenderKeyHash`, kept in `renderKeyHash`) instead of in every page's key.
+protocol SharedLayoutValue: LayoutValue {
+    var renderKeyHash: UInt64 { get }
+}
+
+extension LayoutValue {
+    /// The render key hash of this value's own values.
+    var ownRenderKeyHash: UInt64 {
+        var chain = HashChain()
+        return addPresentValues(to: &chain) ? chain.value : UInt64.random(in: 0...UInt64.max)
     }
 }

@@ -27,6 +27,19 @@ extension LayoutValue {
         Key.allCases.compactMap { key in lookup(key).map { (key.rawValue, $0) } }
     }
 
+    /// Adds the keys that have a value and their values to a render key (`IncrementalRenderKey.add`), in the
+    /// order of `Key`; false for a value of a type the key does not know.
+    func addPresentValues(to chain: inout HashChain) -> Bool {
+        chain.add(5)
+        for key in Key.allCases {
+            guard let value = lookup(key) else { continue }
+            chain.add(key.rawValue)
+            guard IncrementalRenderKey.add(value, to: &chain) else { return false }
+        }
+        chain.add(9)
+        return true
+    }
+
     static var keyNames: [String] { Key.allCases.map(\.rawValue) }
 }
 
@@ -133,7 +146,7 @@ struct GeneratedContext {
 }
 
 /// `site`: what every page shows the same.
-final class SiteContext: LayoutValue, Sendable {
+final class SiteContext: SharedLayoutValue, Sendable {
     let title: String?
     let description: String?
     let language: String?
@@ -145,6 +158,17 @@ final class SiteContext: LayoutValue, Sendable {
     let changesURL: String?
     let faqURL: String?
     let glossaryURL: String?
+    /// Made at the first look-up (`SharedLayoutValue`).
+    private let keyHash = Locked<UInt64?>(nil)
+
+    var renderKeyHash: UInt64 {
+        keyHash.withLock { known in
+            if let known { return known }
+            let hash = ownRenderKeyHash
+            known = hash
+            return hash
+        }
+    }
 
     init(title: String?, description: String?, language: String?, baseURL: String?, homeURL: String?,
          feedURL: String?, assetsURL: String?, searchURL: String?, changesURL: String?, faqURL: String?,
@@ -517,12 +541,13 @@ struct TableOfContentsItem: LayoutValue {
 }
 
 /// A link to a page: breadcrumbs, children, backlinks, neighbours, related FAQ entries.
-struct PageLinkContext: LayoutValue {
+struct PageLinkContext: LayoutValue, SharedLayoutValue {
     var title: String?
     var url: String?
     var description: String?
     var summary: String?
     var date: String?
+    var renderKeyHash: UInt64 = 0
 
     enum Key: String, CaseIterable { case title, url, description, summary, date }
 

@@ -23,6 +23,8 @@ struct LayoutContexts: Sendable {
     let changeLog: ChangeLog
     /// The site-wide partials rendered once (`LayoutFragments`), for each menu (by `menuKey`).
     private(set) var fragments: [UInt64: [String]] = [:]
+    /// The link to each page, made once: pages appear in many other pages' contexts.
+    private let pageLinks: [PageLinkContext]
 
     init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
          abbreviations: AbbreviationMarker = .none, sourceAges: [String: SourceAge] = [:], changeLog: ChangeLog? = nil) {
@@ -48,6 +50,14 @@ struct LayoutContexts: Sendable {
         menuDescriptions = descriptions
         mostAsked = faq.mostAsked.map { FAQEntryContext($0, links: links) }
         assetNames = assets.outputNames
+        pageLinks = index.pages.map { page in
+            var link = PageLinkContext(title: Self.text(page.title), url: Self.text(links.href(page.url)),
+                                       description: Self.text(page.page.frontMatter.description),
+                                       summary: Self.text(page.summary),
+                                       date: Self.text(page.page.frontMatter.date?.description))
+            link.renderKeyHash = link.ownRenderKeyHash
+            return link
+        }
     }
 
     /// `{{#asset}}style.css{{/asset}}` → the href of the fingerprinted file (`/assets/style.3f2a9c1e.css`). The layout
@@ -104,13 +114,7 @@ struct LayoutContexts: Sendable {
         }
     }
 
-    private func link(_ index: Int) -> PageLinkContext {
-        let page = self.index.pages[index]
-        return PageLinkContext(title: Self.text(page.title), url: Self.text(links.href(page.url)),
-                               description: Self.text(page.page.frontMatter.description),
-                               summary: Self.text(page.summary),
-                               date: Self.text(page.page.frontMatter.date?.description))
-    }
+    private func link(_ index: Int) -> PageLinkContext { pageLinks[index] }
 
     /// The context of `index.pages[position]`, whose Markdown rendered to `html` (made again when the page is
     /// written, not kept from the Markdown stage).
