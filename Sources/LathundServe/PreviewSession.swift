@@ -114,6 +114,8 @@ public actor PreviewSession {
         var options = self.options
         if let url { options.baseURL = url.absoluteString }
         options.pageMemory = memory
+        // Changed files straight into the preview folder, each by rename (`BuildOptions.writeInPlace`).
+        options.writeInPlace = true
         let builder = Builder(options: options)
         let configFile = options.configFile
         let result: Result<BuildResult, ConfigurationError> = await withCheckedContinuation { continuation in

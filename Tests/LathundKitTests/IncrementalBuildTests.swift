@@ -112,6 +112,61 @@ import Testing
         }
     }
 
+    /// Every kind of change, for the builds that write into the output folder in place (`lathund serve`).
+    enum Change: String, CaseIterable, Sendable {
+        case text, title, add, delete, rename, dataset, footer, glossary, configuration
+
+        func apply(to site: TestSite) throws {
+            switch self {
+            case .text:
+                try IncrementalBuildTests.edit(site, "content/regelverk/sjukpenning.md") { $0 + "\nEn ny mening om sjukpenning.\n" }
+            case .title:
+                try IncrementalBuildTests.edit(site, "content/regelverk/sjukpenning.md") {
+                    $0.replacingOccurrences(of: "\ntitle:", with: "\ntitle: \"Ändrad titel\"\n#")
+                }
+            case .add:
+                try site.write("content/regelverk/ny-sida.md", page("Ny sida", "Se [sjukpenning](sjukpenning.md).\n"))
+            case .delete:
+                try site.remove("content/kommunicering/exempelbrev.md")
+            case .rename:
+                let text = try #require(site.read("content/regelverk/lakarintyg.md"))
+                try site.remove("content/regelverk/lakarintyg.md")
+                try site.write("content/regelverk/lakarintyg-ny.md", text)
+            case .dataset: try InputEdit.dataset.apply(to: site)
+            case .footer: try InputEdit.footer.apply(to: site)
+            case .glossary: try InputEdit.glossary.apply(to: site)
+            case .configuration: try InputEdit.configuration.apply(to: site)
+            }
+        }
+    }
+
+    /// `writeInPlace` (`lathund serve`): once the folder holds a build the cache describes, the next build writes
+    /// the changed files into it (the folder itself is not replaced) and removes what it no longer makes; the
+    /// result is what a clean build writes.
+    @Test(arguments: Change.allCases) func writingInPlace(_ change: Change) throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        func folder() -> UInt64? {
+            var info = stat()
+            return stat(site.root.appendingPathComponent("site").path, &info) == 0 ? UInt64(info.st_ino) : nil
+        }
+        #expect(try site.build { $0.writeInPlace = true }.succeeded)
+        let first = folder()
+        try change.apply(to: site)
+        let incremental = try site.build { $0.writeInPlace = true }
+        let clean = try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        #expect(incremental.succeeded && clean.succeeded)
+        #expect(incremental.diagnostics.map(\.description) == clean.diagnostics.map(\.description))
+        #expect(folder() == first, "the folder was replaced, not written in place")
+        Self.expectSiteEqualsCleanSite(site)
+        // And again after a second change (the record saved after writing in place is trusted).
+        try Self.edit(site, "content/regelverk/sgi.md") { $0 + "\nEtt stycke till.\n" }
+        #expect(try site.build { $0.writeInPlace = true }.succeeded)
+        try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        #expect(folder() == first)
+        Self.expectSiteEqualsCleanSite(site)
+    }
+
     /// Only a page's text: its own HTML, its summary in lists and its search shards change.
     @Test func editingAPagesText() throws {
         let site = try Self.projectCopy()

@@ -25,6 +25,10 @@ public struct BuildOptions: Sendable {
     /// Each page's Content and Markdown results from the last build of this process, so that a build redoes
     /// only the pages that changed (`lathund serve` keeps one); nil: every page is done anew.
     public var pageMemory: IncrementalPageMemory?
+    /// Write only the files that changed straight into the output folder, each by rename, once the folder holds a
+    /// build this cache describes (`lathund serve`); otherwise, and always for `lathund build`, the whole site is
+    /// staged beside the folder and swapped in at once.
+    public var writeInPlace = false
     /// Replace the output folder even when Lathund did not make it (`--force`); otherwise an existing folder that
     /// holds files and no `StagedOutput.markerName` is refused (exit code 2).
     public var replaceAnyOutput = false

@@ -24,6 +24,19 @@ struct OutputStage: Stage {
         var output = Output()
         guard write else { return Staged(output) }
         do {
+            if options.writeInPlace, options.useCache, let (cache, record) = cache {
+                let folder = try InPlaceOutput(output: setup.outputURL)
+                let previous = cache.loadOutputs(outputIdentity: StagedOutput.identity(of: setup.outputURL.path))
+                if !previous.hashes.isEmpty {
+                    // Untrusted until every file is written.
+                    try? FileManager.default.removeItem(at: cache.recordURL)
+                    let (written, renderKeys, reused) = try writeAll(previous: previous, to: folder)
+                    folder.remove(Set(previous.hashes.keys).subtracting(written.map(\.path)))
+                    output.reusedPages = reused
+                    save(cache: cache, record: record, outputs: written, renderKeys: renderKeys)
+                    return Staged(output)
+                }
+            }
             let staged = try StagedOutput(output: setup.outputURL, failAfterWrites: options.failAfterWrites)
             do {
                 // Read under the output's lock: the previous site cannot change until this build is done.
@@ -33,11 +46,7 @@ struct OutputStage: Stage {
                 let (written, renderKeys, reused) = try writeAll(previous: previous, to: staged)
                 output.reusedPages = reused
                 try staged.commit()
-                if let (cache, record) = cache, let identity = StagedOutput.identity(of: setup.outputURL.path) {
-                    var record = record
-                    record.outputIdentity = identity
-                    cache.save(record: record, outputs: written, renderKeys: renderKeys)
-                }
+                if let (cache, record) = cache { save(cache: cache, record: record, outputs: written, renderKeys: renderKeys) }
             } catch {
                 staged.abandon()
                 throw error
@@ -49,10 +58,19 @@ struct OutputStage: Stage {
         return Staged(output)
     }
 
+    /// Remembers what this build wrote, with the identity of the output folder it left.
+    private func save(cache: IncrementalCache, record: IncrementalCache.Record, outputs: [(path: String, hash: UInt64)],
+                      renderKeys: [(path: String, hash: UInt64)]) {
+        guard let identity = StagedOutput.identity(of: setup.outputURL.path) else { return }
+        var record = record
+        record.outputIdentity = identity
+        cache.save(record: record, outputs: outputs, renderKeys: renderKeys)
+    }
+
     /// Makes and writes every file; a file with the same bytes as the previous build's (by hash) is linked
     /// from the previous site instead, and so are files whose render key is the previous build's, without being
     /// made. Returns each file's hash and each keyed file's render key, for the cache.
-    private func writeAll(previous: (hashes: [String: UInt64], renderKeys: [String: UInt64]), to staged: StagedOutput)
+    private func writeAll(previous: (hashes: [String: UInt64], renderKeys: [String: UInt64]), to staged: some OutputWriter)
         throws -> (hashes: [(path: String, hash: UInt64)], renderKeys: [(path: String, hash: UInt64)], reused: Int) {
         let results = Parallel.map(files, jobs: setup.jobs) { file -> Result<([UInt64], UInt64?, Bool), Error> in
             func put(_ bytes: UnsafeRawBufferPointer, to path: String) throws -> UInt64 {

@@ -13,7 +13,7 @@ import Glibc
 /// every file of the site on each build cost more than writing them (on this machine's ext4, creating files soon
 /// after deleting as many took four times as long as writing over them). A file that is also a hard link of the
 /// live site is never written through: it is replaced.
-final class StagedOutput: @unchecked Sendable {
+final class StagedOutput: OutputWriter, @unchecked Sendable {
     // @unchecked: the `var`s below (`createdFolders`, `written`, `writes`) are changed only while `lock` is held,
     // and read without it only by `removeUnwritten`, after every write has returned; the rest is set in `init`.
     let output: URL
@@ -88,14 +88,7 @@ final class StagedOutput: @unchecked Sendable {
         self.output = output.standardizedFileURL
         self.failAfterWrites = failAfterWrites
         let parent = self.output.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-        let lockPath = parent.appendingPathComponent("." + self.output.lastPathComponent + ".lock").path
-        lockDescriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard lockDescriptor >= 0 else { throw WriteError(path: lockPath, reason: String(cString: strerror(errno))) }
-        guard flock(lockDescriptor, LOCK_EX) == 0 else {
-            close(lockDescriptor)
-            throw WriteError(path: lockPath, reason: "cannot lock: \(String(cString: strerror(errno)))")
-        }
+        lockDescriptor = try Self.lock(self.output)
         let prefix = Self.stagingPrefix(for: self.output)
         let trashPrefix = Self.trashPrefix(for: self.output)
         for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
@@ -120,6 +113,21 @@ final class StagedOutput: @unchecked Sendable {
     deinit {
         flock(lockDescriptor, LOCK_UN)
         close(lockDescriptor)
+    }
+
+    /// Takes the output folder's lock (`.SITE.lock` beside it), which one build at a time holds while it writes;
+    /// returns its descriptor, which `close` releases.
+    static func lock(_ output: URL) throws -> Int32 {
+        let parent = output.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        let lockPath = parent.appendingPathComponent("." + output.lastPathComponent + ".lock").path
+        let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw WriteError(path: lockPath, reason: String(cString: strerror(errno))) }
+        guard flock(descriptor, LOCK_EX) == 0 else {
+            close(descriptor)
+            throw WriteError(path: lockPath, reason: "cannot lock: \(String(cString: strerror(errno)))")
+        }
+        return descriptor
     }
 
     /// Refuses any path that is absolute or climbs out (`..`): nothing is written outside the output folder.
