@@ -10,7 +10,8 @@ struct ChecksStage: Stage {
     let today: Day
     let jobs: Int
     let pages: [ParsedPage]
-    let contentRoot: URL
+    /// What `ContentScan` found in each page's file (the Content stage read it), by its path relative to `content/`.
+    let scans: [String: [Diagnostic]]
     let assets: [Asset]
     /// The glossary file: absolute path and how it is printed.
     let glossary: (path: String, display: String)?
@@ -36,14 +37,13 @@ struct ChecksStage: Stage {
     func run() -> Staged<Output> {
         var result = Output()
         var diagnostics: [Diagnostic] = []
-        let guardian = PersonnummerGuard(allowed: config.personnummerAllow)
+        let scan = ContentScan(allowed: config.personnummerAllow)
         let sourceChecks = SourceChecks(publishers: config.publishers, maxAgeYears: config.sourceMaxAgeYears, today: today)
 
-        // Raw bytes of every text file: pages (front matter and body), the glossary, the writing aid's rules, datasets
-        // and other text assets.
-        var files: [(absolute: String, display: String)] = pages.map {
-            (contentRoot.appendingPathComponent($0.page.relativePath).path, $0.page.displayPath)
-        }
+        // Raw bytes of every text file: pages (front matter and body: scanned by the Content stage as it read them),
+        // the glossary, the writing aid's rules, datasets and other text assets.
+        for page in pages { diagnostics += scans[page.page.relativePath] ?? [] }
+        var files: [(absolute: String, display: String)] = []
         if let glossary { files.append((glossary.path, glossary.display)) }
         if let writingAid { files.append((writingAid.path, writingAid.display)) }
         for asset in assets {
@@ -52,8 +52,7 @@ struct ChecksStage: Stage {
         }
         for found in Parallel.map(files, jobs: jobs, { file -> [Diagnostic] in
             guard let data = FileManager.default.contents(atPath: file.absolute) else { return [] }
-            let bytes = [UInt8](data)
-            return guardian.diagnostics(in: bytes, file: file.display) + InternalLabels.diagnostics(in: bytes, file: file.display)
+            return scan.diagnostics(in: [UInt8](data), file: file.display)
         }) {
             diagnostics += found
         }
@@ -145,7 +144,7 @@ extension ChecksStage {
         today = setup.today
         jobs = setup.jobs
         pages = markdown.pages
-        contentRoot = setup.contentURL
+        scans = content.scans
         assets = content.assets
         glossary = content.glossaryPath.map { ($0, setup.contentDisplay + "/" + (setup.config.glossary ?? "")) }
         datasets = data.datasets

@@ -14,6 +14,8 @@ struct ContentCatalog: Sendable {
     var writingAidPath: String? = nil
     /// Absolute path of the synonyms file, when present.
     var synonymsPath: String?
+    /// What `ContentScan` found in each page's file, by the page's path relative to `content/`.
+    var scans: [String: [Diagnostic]] = [:]
 }
 
 /// The Content stage: walks `content/`, reads every Markdown file once, types its front matter and derives
@@ -51,16 +53,26 @@ struct ContentStage: Stage {
                 assets.append(Asset(relativePath: relative, displayPath: display(relative), absolutePath: absolute))
             }
         }
+        let scan = ContentScan(allowed: config.personnummerAllow)
         let results = Parallel.map(markdownFiles, jobs: jobs) { file -> (IncrementalPageMemory.Loaded?, Bool) in
-            guard let data = FileManager.default.contents(atPath: file.absolute) else { return (nil, false) }
+            // The one read of the file in a build (ContentReadTests).
+            guard let data = ContentFileReads.read(file.absolute) else { return (nil, false) }
             let displayPath = display(file.relative)
             let sourceHash = data.withUnsafeBytes { XXH64.hash($0) }
             let key = IncrementalPageMemory.contentKey(relativePath: file.relative, displayPath: displayPath, sourceHash: sourceHash)
-            if let remembered = memory?.loaded(file.relative, key: key) { return (remembered, false) }
+            if var remembered = memory?.loaded(file.relative, key: key) {
+                if remembered.scanKey == scan.key { return (remembered, false) }
+                remembered.scan = scan.diagnostics(in: [UInt8](data), file: displayPath)
+                remembered.scanKey = scan.key
+                return (remembered, true)
+            }
             let page = loadPage(data, relative: file.relative, displayPath: displayPath, sourceHash: sourceHash)
-            return (IncrementalPageMemory.Loaded(key: key, page: page.value, diagnostics: page.diagnostics), true)
+            return (IncrementalPageMemory.Loaded(key: key, page: page.value, diagnostics: page.diagnostics,
+                                                 scan: scan.diagnostics(in: [UInt8](data), file: displayPath),
+                                                 scanKey: scan.key), true)
         }
         var pages: [Page] = []
+        var scans: [String: [Diagnostic]] = [:]
         var remembered: [String: IncrementalPageMemory.Loaded] = [:]
         var fresh = Set<String>()
         var parsed = Set<String>()
@@ -73,6 +85,7 @@ struct ContentStage: Stage {
             diagnostics += result.diagnostics
             if let page = result.page, includeDrafts || !page.frontMatter.draft {
                 pages.append(page)
+                scans[file.relative] = result.scan
                 if memory != nil { parsed.insert(file.relative) }
             }
             if memory != nil {
@@ -87,7 +100,8 @@ struct ContentStage: Stage {
                                       "writing_aid: in lathund.yml names \(name), which is not in \(displayRoot)/"))
         }
         return Staged(ContentCatalog(pages: pages, assets: assets, glossaryPath: glossaryPath,
-                                     writingAidPath: writingAidPath, synonymsPath: synonymsPath), diagnostics)
+                                     writingAidPath: writingAidPath, synonymsPath: synonymsPath, scans: scans),
+                      diagnostics)
     }
 
     func display(_ relative: String) -> String { displayRoot + "/" + relative }

@@ -28,6 +28,10 @@ public final class IncrementalPageMemory: Sendable {
         let key: UInt64
         let page: Page?
         let diagnostics: [Diagnostic]
+        /// What the Checks stage finds in the file's bytes (personnummer, internal labels), made while they are
+        /// read (`ContentScan`), for `scanKey`'s settings.
+        var scan: [Diagnostic] = []
+        var scanKey: UInt64 = 0
     }
 
     struct Analysed: Sendable, Codable {
