@@ -2,9 +2,10 @@ import Foundation
 import Testing
 @testable import LathundKit
 
-/// The Content stage is the one stage that reads a page's file: the Checks stage takes what `ContentScan` found
-/// in its bytes from it (it read every page again), and a build with the page memory takes the scan of an
-/// unchanged file from there too.
+/// Each page's file is read once per build (`ContentFileReads` counts the reads): by the build cache's
+/// fingerprint, which hands the bytes to the Content stage (it read them again), and the Checks stage takes what
+/// `ContentScan` found in them from the Content stage (it read every page a third time). A build with the page
+/// memory takes the scan of an unchanged file from there too.
 @Suite struct ContentReadTests {
     @Test func eachPageFileIsReadOnceByTheStages() throws {
         let site = try IncrementalBuildTests.projectCopy()

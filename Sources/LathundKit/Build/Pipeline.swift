@@ -1,3 +1,5 @@
+import Foundation
+
 /// The build as a list of named stages (DESIGN.md, *The pipeline*). Data flows one way: each stage takes the
 /// values of the stages before it and returns its own with its diagnostics; per-page work runs on `jobs`
 /// threads with results in input order. Stage names are the names in the timings and the JSON report.
@@ -9,10 +11,13 @@ struct Pipeline {
         var stages = StageRunner()
         let setup = try stages.run(ConfigStage(options: options))
         var cache: (IncrementalCache, fingerprint: String)?
+        var pages: Handoff<[String: Data]>?
         if options.write, options.cacheDirectory != nil {
             switch try stages.run(CacheStage(options: options, setup: setup)) {
             case .hit(let record): return result(record, timings: stages.timings)
-            case .miss(let found, let fingerprint): cache = (found, fingerprint)
+            case .miss(let found, let fingerprint, let read):
+                cache = (found, fingerprint)
+                pages = Handoff(read)
             }
             // `lathund build` keeps the page memory on disk; `lathund serve` gives its own, kept in memory.
             if options.pageMemory == nil, let (found, _) = cache {
@@ -20,7 +25,7 @@ struct Pipeline {
                     cacheFolder: found.folder, output: setup.outputURL, reads: options.useCache))
             }
         }
-        let content = try stages.run(ContentStage(setup: setup, options: options))
+        let content = try stages.run(ContentStage(setup: setup, options: options, read: pages?.take() ?? [:]))
         let data = try stages.run(DataStage(setup: setup, content: content))
         let markdown = try stages.run(MarkdownStage(setup: setup, options: options, content: content, data: data))
         let checks = try stages.run(ChecksStage(setup: setup, content: content, data: data, markdown: markdown))

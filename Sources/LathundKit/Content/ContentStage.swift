@@ -31,6 +31,8 @@ struct ContentStage: Stage {
     /// The last build's pages, when the process keeps them (`lathund serve`).
     var memory: IncrementalPageMemory? = nil
     var progress: (@Sendable (String, Int, Int) -> Void)? = nil
+    /// The Markdown files' bytes the build cache read for its fingerprint, by absolute path: not read again.
+    var read: [String: Data] = [:]
 
     func run() -> Staged<ContentCatalog> {
         var diagnostics: [Diagnostic] = []
@@ -55,8 +57,8 @@ struct ContentStage: Stage {
         }
         let scan = ContentScan(allowed: config.personnummerAllow)
         let results = Parallel.map(markdownFiles, jobs: jobs) { file -> (IncrementalPageMemory.Loaded?, Bool) in
-            // The one read of the file in a build (ContentReadTests).
-            guard let data = ContentFileReads.read(file.absolute) else { return (nil, false) }
+            // The one read of the file in a build (ContentReadTests): by the build cache's fingerprint, else here.
+            guard let data = read[file.absolute] ?? ContentFileReads.read(file.absolute) else { return (nil, false) }
             let displayPath = display(file.relative)
             let sourceHash = data.withUnsafeBytes { XXH64.hash($0) }
             let key = IncrementalPageMemory.contentKey(relativePath: file.relative, displayPath: displayPath, sourceHash: sourceHash)
@@ -208,7 +210,8 @@ struct ContentStage: Stage {
 }
 
 extension ContentStage {
-    init(setup: BuildSetup, options: BuildOptions) {
+    init(setup: BuildSetup, options: BuildOptions, read: [String: Data] = [:]) {
+        self.read = read
         contentDirectory = setup.contentURL
         displayRoot = setup.contentDisplay
         config = setup.config

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Before any content is read: when no input changed since the last successful build and its site is still in
 /// place, that build's record is this build's result (`hit`); otherwise the cache to save this build into.
 /// Runs only for builds that write and have a cache folder.
@@ -8,22 +10,25 @@ struct CacheStage: Stage {
 
     enum Lookup {
         case hit(IncrementalCache.Record)
-        case miss(IncrementalCache, fingerprint: String)
+        /// With the bytes of the Markdown files under `content/`, read for the fingerprint, by absolute path.
+        case miss(IncrementalCache, fingerprint: String, pages: [String: Data])
     }
 
     func run() -> Staged<Lookup> {
         let cache = IncrementalCache(folder: options.resolve(options.cacheDirectory ?? "").standardizedFileURL,
                                       output: setup.outputURL)
-        let fingerprint = IncrementalCache.hex(IncrementalCache.fingerprint(
+        let contentRoot = setup.contentURL.resolvingSymlinksInPath().path + "/"
+        let (hash, pages) = IncrementalCache.fingerprint(
             folders: [setup.contentURL, setup.layoutsURL], files: [setup.configURL.standardizedFileURL],
-            settings: settings, jobs: setup.jobs))
+            settings: settings, jobs: setup.jobs, keeping: { $0.hasPrefix(contentRoot) && $0.hasSuffix(".md") })
+        let fingerprint = IncrementalCache.hex(hash)
         if options.useCache, let record = cache.loadRecord(), record.fingerprint == fingerprint,
            record.outputIdentity == StagedOutput.identity(of: setup.outputURL.path) {
             // Nothing to write, but still remove what a killed build left beside the site (under the lock).
             if let tidy = try? StagedOutput(output: setup.outputURL) { tidy.abandon() }
             return Staged(.hit(record))
         }
-        return Staged(.miss(cache, fingerprint: fingerprint))
+        return Staged(.miss(cache, fingerprint: fingerprint, pages: pages))
     }
 
     /// Everything besides the files that decides what a build writes, for the fingerprint. The day is there for

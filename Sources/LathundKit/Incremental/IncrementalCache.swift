@@ -111,8 +111,11 @@ struct IncrementalCache {
     }
 
     /// One hash of every input of a build. Reads every file under the given folders (in parallel); symbolic
-    /// links are followed, as the content stage does.
-    static func fingerprint(folders: [URL], files: [URL], settings: [String], jobs: Int) -> UInt64 {
+    /// links are followed, as the content stage does. Returns it with the bytes of the files `keep` names (by absolute path), read for it: the Content stage takes the pages'
+    /// bytes from here instead of reading them again (`ContentFileReads`).
+    static func fingerprint(folders: [URL], files: [URL], settings: [String], jobs: Int,
+                            keeping keep: @escaping @Sendable (String) -> Bool = { _ in false })
+        -> (hash: UInt64, kept: [String: Data]) {
         var paths: [String] = []
         for folder in folders {
             let root = folder.resolvingSymlinksInPath().path
@@ -120,15 +123,23 @@ struct IncrementalCache {
             collect(root, into: &paths)
         }
         paths += files.map(\.path)
-        let hashes = Parallel.map(paths, jobs: jobs) { path -> UInt64 in
-            path.hasSuffix("/") ? XXH64.hash(path) : fileHash(path) ^ XXH64.hash(path)
+        let hashes = Parallel.map(paths, jobs: jobs) { path -> (UInt64, Data?) in
+            if path.hasSuffix("/") { return (XXH64.hash(path), nil) }
+            if keep(path), let data = ContentFileReads.read(path) {
+                return (data.withUnsafeBytes { XXH64.hash($0) } ^ XXH64.hash(path), data)
+            }
+            return (fileHash(path) ^ XXH64.hash(path), nil)
         }
         var chain = HashChain()
         chain.add(UInt64(version))
         for setting in settings { chain.add(setting) }
         chain.add(executableStamp())
-        for hash in hashes { chain.add(hash) }
-        return chain.value
+        var kept: [String: Data] = [:]
+        for (path, (hash, data)) in zip(paths, hashes) {
+            chain.add(hash)
+            if let data { kept[path] = data }
+        }
+        return (chain.value, kept)
     }
 
     /// Every file under a folder, depth first in sorted order.
