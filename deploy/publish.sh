@@ -118,11 +118,14 @@ fi
 [ -x "$lathund" ] || die "no lathund binary at $lathund"
 lathund="$(cd "$(dirname "$lathund")" && pwd)/$(basename "$lathund")"
 
-name="$(date -u +%Y%m%dT%H%M%SZ)"
+# One reading of the clock: a name made again after the second turned (STAMP2-02 where STAMP2 was still free) would
+# sort before the next run's plain STAMP2, and pruning and rollback go by that order.
+stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+name="$stamp"
 suffix=1
 while [ -e "$root/releases/$name" ] || [ -e "$root/reports/$name.json" ]; do
   suffix=$((suffix + 1))
-  name="$(date -u +%Y%m%dT%H%M%SZ)-$(printf %02d "$suffix")"  # sorts after the plain name
+  name="$stamp-$(printf %02d "$suffix")"  # sorts after the plain name
 done
 release="$root/releases/$name"
 report="$root/reports/$name.json"
