@@ -65,8 +65,9 @@ class Site:
         return [str(PUBLISH), "--root", str(self.root), "--source", str(self.checkout), "--lathund", str(lathund),
                 *check, *args]
 
-    def publish(self, *args, lathund=LATHUND):
-        result = subprocess.run(self.command(*args, lathund=lathund), capture_output=True, text=True, timeout=300)
+    def publish(self, *args, lathund=LATHUND, env=None):
+        result = subprocess.run(self.command(*args, lathund=lathund), capture_output=True, text=True, timeout=300,
+                                env=env)
         return result.returncode, result.stdout + result.stderr
 
     @contextmanager
@@ -177,6 +178,36 @@ def test_old_releases_are_pruned_but_never_the_live_or_previous_one(site):
     assert site.releases() == names[-2:]
     assert not list((site.root / "releases").glob(".*")), "no lock or staging files are left"
     assert "utgåva 3" in (site.root / "current" / "om" / "index.html").read_text(encoding="utf-8")
+
+
+def test_release_names_sort_in_publishing_order_when_the_clock_ticks_while_naming(site, tmp_path):
+    """The name is the UTC second plus -NN when that second is taken. If the clock ticks between reading the second
+    and adding the suffix, the suffix must go on the second first read: a later release must never sort before an
+    earlier one, or pruning and --rollback pick the wrong release. A stub `date` plays the clock."""
+    stub = tmp_path / "stub-bin"
+    stub.mkdir()
+    clock = tmp_path / "clock"
+    (stub / "date").write_text(
+        "#!/bin/sh\n"
+        "if [ \"$*\" = \"-u +%Y%m%dT%H%M%SZ\" ]; then\n"
+        f"  head -n 1 {clock}; tail -n +2 {clock} > {clock}.rest; [ -s {clock}.rest ] && mv {clock}.rest {clock}; exit 0\n"
+        "fi\n"
+        "exec /bin/date \"$@\"\n", encoding="utf-8")
+    (stub / "date").chmod(0o755)
+    env = {**os.environ, "PATH": f"{stub}:{os.environ['PATH']}"}
+    names = []
+    # The second publish finds 12:00:00 taken, and the clock shows 12:00:01 if it is read again.
+    for number, seconds in enumerate([["00"], ["00", "01"], ["01"]]):
+        clock.write_text("".join(f"20261205T1200{s}Z\n" for s in seconds), encoding="utf-8")
+        site.write("om.md", page("Om", f"Om sidan, utgåva {number}."), where=site.checkout)
+        status, output = site.publish("--no-pull", env=env)
+        assert status == 0, output
+        names.append(site.live().removeprefix("releases/"))
+    assert len(set(names)) == 3, names
+    assert sorted(names) == names, "release names sort in the order they were published"
+    status, output = site.publish("--rollback", env=env)
+    assert status == 0, output
+    assert site.live() == f"releases/{names[1]}"
 
 
 def test_no_pull_builds_the_checkout_as_it_is(site):
