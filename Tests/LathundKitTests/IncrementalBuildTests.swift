@@ -288,6 +288,133 @@ import Testing
         #expect(site.snapshot("site") == site.snapshot("clean-site"))
     }
 
+    /// What a page's context shows of other pages, each kind alone (`LayoutContexts.reads`, which the render key
+    /// records instead of the whole context): the change renders again the pages that show it, the site equals
+    /// a clean build, and a page that shows nothing of it is linked, not rendered.
+    enum Dependency: String, CaseIterable, Sendable {
+        /// A page's title: its neighbours' previous/next, its section's children, the backlinks of the page it
+        /// links to, the FAQ entry that names it in `related`.
+        case title
+        /// A page's first paragraph: its summary in its neighbours' previous/next and its section's list.
+        case summary
+        /// A section's title: the breadcrumbs of every page in it.
+        case sectionTitle
+        /// A page starts linking to another: that page's backlinks.
+        case newLink
+        /// The menu shows the description of the page each item points to.
+        case menuDescription
+        /// Every page shows the most-asked FAQ entries (`most_asked:` of the FAQ's own page).
+        case mostAsked
+        /// The FAQ's list page holds every entry's answer in its structured data.
+        case faqAnswer
+        /// A page added: a new neighbour, child and backlink.
+        case added
+        /// A page deleted: the same, gone.
+        case deleted
+        /// The day: a page's sources become older than `source_max_age_years`.
+        case sourceAge
+
+        static let layouts = TestSite.layouts.merging([
+            "base.mustache": """
+            <!DOCTYPE html><html lang="sv"><head><title>{{page.title}}</title></head>
+            <body><nav>{{#menu}}<a href="{{url}}">{{title}}</a> {{description}}{{/menu}}</nav>
+            <ol class="most-asked">{{#most_asked}}<li><a href="{{url}}">{{question}}</a></li>{{/most_asked}}</ol>
+            {{$main}}{{/main}}</body></html>
+
+            """,
+            "page.mustache": """
+            {{<base}}{{$main}}<main><h1>{{page.title}}</h1>
+            <ol class="crumbs">{{#page.breadcrumbs}}<li><a href="{{url}}">{{title}}</a></li>{{/page.breadcrumbs}}</ol>
+            {{#page.source_notice}}<p class="notice">Källorna är från {{page.old_sources}}.</p>{{/page.source_notice}}
+            {{{page.content}}}
+            <ul class="backlinks">{{#page.backlinks}}<li><a href="{{url}}">{{title}}</a></li>{{/page.backlinks}}</ul>
+            {{#page.prev}}<a rel="prev" href="{{url}}">{{title}}: {{summary}}</a>{{/page.prev}}
+            {{#page.next}}<a rel="next" href="{{url}}">{{title}}: {{summary}}</a>{{/page.next}}
+            {{#page.faq}}<ul class="related">{{#related}}<li><a href="{{url}}">{{title}}</a></li>{{/related}}</ul>{{/page.faq}}
+            {{#page.jsonld}}<script type="application/ld+json">{{{page.jsonld}}}</script>{{/page.jsonld}}
+            </main>{{/main}}{{/base}}
+
+            """,
+            "faq/section.mustache": """
+            {{<base}}{{$main}}{{#faq_categories}}<h2>{{name}}</h2>{{#entries}}<a href="{{url}}">{{question}}</a>{{/entries}}{{/faq_categories}}
+            {{#page.jsonld}}<script type="application/ld+json">{{{page.jsonld}}}</script>{{/page.jsonld}}{{/main}}{{/base}}
+
+            """,
+        ]) { $1 }
+
+        static func site() throws -> TestSite {
+            func faq(_ question: String, _ extra: String = "") -> String {
+                page(question, "Svaret på \(question.lowercased())\n", extra: "question: \"\(question)\"\ncategory: \"Beslut\"\n\(extra)")
+            }
+            return try TestSite(files: [
+                "_index.md": page("Start"),
+                "avsnitt/_index.md": page("Avsnitt", "Om avsnittet.\n"),
+                "avsnitt/a.md": page("A", "Första stycket om a.\n"),
+                "avsnitt/b.md": page("B", "Om b. Se [c](c.md).\n"),
+                "avsnitt/c.md": page("C", "Om c.\n"),
+                "annat/_index.md": page("Annat", "Om annat.\n"),
+                "annat/d.md": page("D", "Fristående text.\n", extra: """
+                    sources:
+                      - title: "Sjukpenning"
+                        publisher: "Försäkringskassan"
+                        date: 2024-01
+
+                    """),
+                "faq/_index.md": page("Frågor", extra: "most_asked:\n  - faq/ett.md\n"),
+                "faq/ett.md": faq("Fråga ett?", "related: [avsnitt/a.md]\n"),
+                "faq/tva.md": faq("Fråga två?"),
+            ], config: """
+                title: "Banken"
+                base_url: "https://test.example/"
+                publishers: ["Försäkringskassan"]
+                menu:
+                  - { title: "Avsnitt", url: "/avsnitt/" }
+
+                """, layouts: layouts)
+        }
+
+        func apply(to site: TestSite) throws {
+            switch self {
+            case .title: try IncrementalBuildTests.edit(site, "content/avsnitt/a.md") { $0.replacingOccurrences(of: "title: \"A\"", with: "title: \"A, ändrad\"") }
+            case .summary: try IncrementalBuildTests.edit(site, "content/avsnitt/a.md") { $0.replacingOccurrences(of: "Första stycket", with: "Ändrat stycke") }
+            case .sectionTitle: try IncrementalBuildTests.edit(site, "content/avsnitt/_index.md") { $0.replacingOccurrences(of: "\"Avsnitt\"", with: "\"Avsnittet\"") }
+            case .newLink: try IncrementalBuildTests.edit(site, "content/annat/d.md") { $0 + "Se [a](../avsnitt/a.md).\n" }
+            case .menuDescription: try IncrementalBuildTests.edit(site, "content/avsnitt/_index.md") { $0.replacingOccurrences(of: "Om avsnittet.", with: "Allt om avsnittet.") }
+            case .mostAsked: try IncrementalBuildTests.edit(site, "content/faq/_index.md") { $0.replacingOccurrences(of: "  - faq/ett.md\n", with: "  - faq/tva.md\n  - faq/ett.md\n") }
+            case .faqAnswer: try IncrementalBuildTests.edit(site, "content/faq/tva.md") { $0 + "Och lite till.\n" }
+            case .added: try site.write("content/avsnitt/ab.md", page("AB", "Om ab. Se [c](c.md).\n"))
+            case .deleted: try site.remove("content/avsnitt/b.md")
+            case .sourceAge: break  // the day, in `build`
+            }
+        }
+    }
+
+    @Test(arguments: Dependency.allCases) func aPageIsRenderedAgainWhenWhatItShowsOfAnotherChanged(_ dependency: Dependency) throws {
+        let site = try Dependency.site()
+        defer { site.cleanUp() }
+        let first = try site.build()
+        #expect(first.succeeded, "\(first.diagnostics.prefix(3))")
+        try dependency.apply(to: site)
+        let day = dependency == .sourceAge ? Day("2028-06-01")! : TestSite.today
+        let incremental = try site.build { $0.today = day }
+        let clean = try site.build { $0.today = day; $0.useCache = false; $0.outputDirectory = "clean-site" }
+        #expect(incremental.succeeded && clean.succeeded)
+        let differing = TestSite.differences(site.snapshot("site"), site.snapshot("clean-site"))
+        #expect(differing.isEmpty, "differs from a clean build: \(differing.prefix(8))")
+        // Every page shows the menu and the most-asked entries, and a page added or deleted changes the set of
+        // URLs every page's links are resolved against (`IncrementalRenderKey.markdownInputs`) and the search
+        // documents' numbers: all are rendered. Other changes leave pages that show nothing of them, linked from
+        // the previous site, not rendered.
+        if [.menuDescription, .mostAsked, .added, .deleted].contains(dependency) {
+            #expect(incremental.reusedPages == 0)
+        } else {
+            #expect(incremental.reusedPages > 0)
+        }
+        if dependency == .sourceAge {
+            #expect(site.read("site/annat/d/index.html")?.contains("class=\"notice\"") == true)
+        }
+    }
+
     /// A file added to the site by hand changes the folder's change time: the cache does not answer, and the
     /// build removes the file (with only device and inode, it answered and the file stayed).
     @Test func aFileAddedToTheSiteByHandIsNotTrusted() throws {

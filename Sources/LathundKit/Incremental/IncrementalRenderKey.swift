@@ -1,24 +1,21 @@
 import Foundation
-import Mustache
 
 /// What a page's two output files (its HTML and `search/doc/N.json`) are made from, as one hash. When it equals
 /// the key the previous build recorded for the same path (and that build's site is still the output folder), the
-/// page is not rendered again: both files are linked from the previous site.
+/// page is not rendered again: both files are linked from the previous site (or left in place).
 ///
-/// The key covers:
+/// The key is made without the page's layout context (`LayoutContexts.renderKey`), from:
 /// - `site`: what every page shares: the `lathund` binary, the configuration file, the layouts, the fingerprinted
 ///   assets, the glossary (abbreviations), the renderer's options and directives, and what links and directives
 ///   in Markdown read (`markdownInputs`: every page's URL, the content's other files, the datasets' bytes, the
 ///   FAQ index);
-/// - the page's path, URL and the bytes of its file (`Page.sourceHash`), which decide its HTML and plain text;
-/// - the layout it uses;
-/// - its layout context, made without the content (the Markdown stands for that). The context carries what other
-///   pages contribute: titles and summaries in lists and breadcrumbs, backlinks, previous and next, the FAQ
-///   index, the menu.
-///
-/// Values many pages' contexts hold (the site's values, the link to each page) are hashed once, when they are
-/// made (`SharedLayoutValue`), and stand in every page's key by that hash. A context value of a type the key does
-/// not know makes the key unique to this build, so it can never match.
+/// - what every context holds the same: the `site` values, the menu's descriptions, the most-asked FAQ entries;
+/// - the page's path, URL and the bytes of its file (`Page.sourceHash`), which decide its own values, HTML and
+///   plain text; the layout it uses; its change date and its sources' age;
+/// - what its context reads of other pages (`LayoutContexts.reads`): the link (title, href, description, summary,
+///   date) of each page in its breadcrumbs, previous/next, backlinks, children and related FAQ entries, and the
+///   answers in its FAQ structured data. The context takes these from the same `reads`, so the key cannot miss a
+///   page the context shows. Editing one page's title re-renders the pages that list or link it, nothing else.
 enum IncrementalRenderKey {
     /// What links and directives in Markdown read: every page's URL, the paths of the content's other files,
     /// the base URL, the FAQ index, the bytes of the datasets (`content/data/`) and of `dataFiles` (absolute paths
@@ -63,17 +60,6 @@ enum IncrementalRenderKey {
         return chain.value
     }
 
-    static func page(site: UInt64, page: Page, layout: String, context: LayoutContext) -> UInt64 {
-        var chain = HashChain()
-        chain.add(site)
-        chain.add(page.relativePath)
-        chain.add(page.url)
-        chain.add(page.sourceHash)
-        chain.add(layout)
-        guard add(context, to: &chain) else { return UInt64.random(in: 0...UInt64.max) }
-        return chain.value
-    }
-
     /// Adds a layout context value with its type and structure (the keys that have a value, in sorted order); false for a
     /// value of another type.
     static func add(_ value: Any, to chain: inout HashChain) -> Bool {
@@ -86,26 +72,14 @@ enum IncrementalRenderKey {
         case let number as Int where type(of: value) == Int.self:
             chain.add(4)
             chain.add(UInt64(bitPattern: Int64(number)))
-        case let shared as any SharedLayoutValue:
-            chain.add(8)
-            chain.add(shared.renderKeyHash)
         case let parent as any LayoutValue:
             guard parent.addPresentValues(to: &chain) else { return false }
-        case let links as [PageLinkContext]:  // as `[Any]` below, without boxing each link
-            chain.add(6)
-            chain.add(UInt64(links.count))
-            for link in links {
-                chain.add(8)
-                chain.add(link.renderKeyHash)
-            }
         case let list as [Any]:
             chain.add(6)
             chain.add(UInt64(list.count))
             for item in list {
                 guard add(item, to: &chain) else { return false }
             }
-        case is MustacheLambda:
-            chain.add(7)  // the asset lambda: the assets it names are in `site`
         default:
             return false
         }
@@ -113,14 +87,9 @@ enum IncrementalRenderKey {
     }
 }
 
-/// A layout value that many pages' contexts hold (the site's values, links to pages): its part of the render key
-/// is hashed once (`ownRenderKeyHash`, kept in `renderKeyHash`) instead of in every page's key.
-protocol SharedLayoutValue: LayoutValue {
-    var renderKeyHash: UInt64 { get }
-}
-
 extension LayoutValue {
-    /// The render key hash of this value's own values.
+    /// The render key hash of this value's own values (a value of a type the key does not know makes a hash
+    /// unique to this build, so it can never match).
     var ownRenderKeyHash: UInt64 {
         var chain = HashChain()
         return addPresentValues(to: &chain) ? chain.value : UInt64.random(in: 0...UInt64.max)

@@ -146,7 +146,7 @@ struct GeneratedContext {
 }
 
 /// `site`: what every page shows the same.
-final class SiteContext: SharedLayoutValue, Sendable {
+final class SiteContext: LayoutValue, Sendable {
     let title: String?
     let description: String?
     let language: String?
@@ -158,17 +158,6 @@ final class SiteContext: SharedLayoutValue, Sendable {
     let changesURL: String?
     let faqURL: String?
     let glossaryURL: String?
-    /// Made at the first look-up (`SharedLayoutValue`).
-    private let keyHash = Locked<UInt64?>(nil)
-
-    var renderKeyHash: UInt64 {
-        keyHash.withLock { known in
-            if let known { return known }
-            let hash = ownRenderKeyHash
-            known = hash
-            return hash
-        }
-    }
 
     init(title: String?, description: String?, language: String?, baseURL: String?, homeURL: String?,
          feedURL: String?, assetsURL: String?, searchURL: String?, changesURL: String?, faqURL: String?,
@@ -541,13 +530,12 @@ struct TableOfContentsItem: LayoutValue {
 }
 
 /// A link to a page: breadcrumbs, children, backlinks, neighbours, related FAQ entries.
-struct PageLinkContext: LayoutValue, SharedLayoutValue {
+struct PageLinkContext: LayoutValue {
     var title: String?
     var url: String?
     var description: String?
     var summary: String?
     var date: String?
-    var renderKeyHash: UInt64 = 0
 
     enum Key: String, CaseIterable { case title, url, description, summary, date }
 

@@ -25,6 +25,10 @@ struct LayoutContexts: Sendable {
     private(set) var fragments: [UInt64: [String]] = [:]
     /// The link to each page, made once: pages appear in many other pages' contexts.
     private let pageLinks: [PageLinkContext]
+    /// The render key hash of each page's link (`pageLinks`), and of what every page's context holds besides
+    /// its own values and links: the site, the menu's descriptions and the most-asked FAQ entries.
+    private let linkKeys: [UInt64]
+    private let sharedKey: UInt64
 
     init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
          abbreviations: AbbreviationMarker = .none, sourceAges: [String: SourceAge] = [:], changeLog: ChangeLog? = nil) {
@@ -51,13 +55,19 @@ struct LayoutContexts: Sendable {
         mostAsked = faq.mostAsked.map { FAQEntryContext($0, links: links) }
         assetNames = assets.outputNames
         pageLinks = index.pages.map { page in
-            var link = PageLinkContext(title: Self.text(page.title), url: Self.text(links.href(page.url)),
-                                       description: Self.text(page.page.frontMatter.description),
-                                       summary: Self.text(page.summary),
-                                       date: Self.text(page.page.frontMatter.date?.description))
-            link.renderKeyHash = link.ownRenderKeyHash
-            return link
+            PageLinkContext(title: Self.text(page.title), url: Self.text(links.href(page.url)),
+                            description: Self.text(page.page.frontMatter.description),
+                            summary: Self.text(page.summary), date: Self.text(page.page.frontMatter.date?.description))
         }
+        linkKeys = pageLinks.map(\.ownRenderKeyHash)
+        var shared = HashChain()
+        shared.add(site.ownRenderKeyHash)
+        for item in config.menu {
+            shared.add(item.url)
+            shared.add(descriptions[item.url] ?? "\u{0}")
+        }
+        if !IncrementalRenderKey.add(mostAsked, to: &shared) { shared.add(UInt64.random(in: 0...UInt64.max)) }
+        sharedKey = shared.value
     }
 
     /// `{{#asset}}style.css{{/asset}}` → the href of the fingerprinted file (`/assets/style.3f2a9c1e.css`). The layout
@@ -116,6 +126,72 @@ struct LayoutContexts: Sendable {
 
     private func link(_ index: Int) -> PageLinkContext { pageLinks[index] }
 
+    /// What of other pages the context of `index.pages[position]` shows (`pageContext` reads them from here):
+    /// the pages it links to in lists, by position in `index.pages`, and the FAQ entries whose answers its
+    /// structured data holds. Its render key (`renderKey`) is made from these and the page's own inputs.
+    struct PageReads {
+        var breadcrumbs: [Int] = []
+        var previous: Int?
+        var next: Int?
+        var backlinks: [Int] = []
+        var children: [Int] = []
+        /// `faq.related` of its front matter, the pages that exist.
+        var related: [Int] = []
+        /// On the FAQ's section page: the FAQ's categories and letters.
+        var faqLists = false
+        /// FAQ entries in the page's structured data, with the position of the page that answers each.
+        var faqEntries: [(entry: FAQIndex.Entry, answer: Int?)] = []
+    }
+
+    func reads(_ position: Int) -> PageReads {
+        let page = index.pages[position].page
+        var reads = PageReads(breadcrumbs: index.ancestors(of: position), previous: index.previous[position],
+                              next: index.next[position], backlinks: index.backlinks[position] ?? [],
+                              children: index.children[position] ?? [])
+        if let fields = page.frontMatter.faq {
+            reads.related = fields.related.compactMap { item in links.pageURLs[item.value].flatMap { index.indexByURL[$0] } }
+        }
+        if page.section == FrontMatter.faqSection {
+            reads.faqLists = page.kind == .section
+            let entries = reads.faqLists ? faq.entries : faq.entries.filter { $0.url == page.url }
+            reads.faqEntries = entries.map { ($0, index.indexByURL[$0.url]) }
+        }
+        return reads
+    }
+
+    /// The render key (`IncrementalRenderKey`) of `index.pages[position]` with `layout`, made without its
+    /// context: from `site` (what every page shares), the page's own inputs (path, URL, the bytes of its file,
+    /// which decide its own values and HTML), the values every context holds (`sharedKey`), its change date and
+    /// sources' age, and what it reads of other pages (`reads`): each linked page's link, the FAQ answers. A
+    /// page is rendered again only when one of these changed.
+    func renderKey(_ position: Int, site siteKey: UInt64, layout: String) -> UInt64 {
+        let page = index.pages[position].page
+        var chain = HashChain()
+        chain.add(siteKey)
+        chain.add(sharedKey)
+        chain.add(page.relativePath)
+        chain.add(page.url)
+        chain.add(page.sourceHash)
+        chain.add(layout)
+        chain.add(changeLog.changed[position]?.description ?? "\u{0}")
+        let age = sourceAges[page.relativePath]
+        chain.add(age == nil ? 0 : 1 + UInt64(age!.undated))
+        chain.add(age?.newest?.description ?? "\u{0}")
+        let reads = reads(position)
+        for list in [reads.breadcrumbs, reads.previous.map { [$0] } ?? [], reads.next.map { [$0] } ?? [],
+                     reads.backlinks, reads.children, reads.related] {
+            chain.add(UInt64(list.count))
+            for index in list { chain.add(linkKeys[index]) }
+        }
+        chain.add(reads.faqLists ? 1 : 0)
+        chain.add(UInt64(reads.faqEntries.count))
+        for (entry, answer) in reads.faqEntries {
+            chain.add(entry.question)
+            chain.add(answer.map { index.pages[$0].answer } ?? "\u{0}")
+        }
+        return chain.value
+    }
+
     /// The context of `index.pages[position]`, whose Markdown rendered to `html` (made again when the page is
     /// written, not kept from the Markdown stage).
     func pageContext(_ position: Int, html: String) -> LayoutContext {
@@ -126,6 +202,7 @@ struct LayoutContexts: Sendable {
         let content = abbreviations.mark(html)
         let parts = ContentLead(html: content, headings: rendered.headings, leadHeadingCount: rendered.leadHeadingCount)
         let sourceAge = sourceAges[page.relativePath]
+        let reads = reads(position)
         let values = PageContext(
             title: Self.text(matter.title), description: Self.text(matter.description),
             summary: Self.text(rendered.summary), url: Self.text(links.href(page.url)),
@@ -141,15 +218,11 @@ struct LayoutContexts: Sendable {
             contentLead: Self.text(parts.lead), contentRest: Self.text(parts.rest),
             toc: Self.tableOfContents(Array(rendered.headings.dropFirst(rendered.leadHeadingCount)),
                                       minimum: config.tocMinHeadings),
-            breadcrumbs: index.ancestors(of: position).map(link), prev: index.previous[position].map(link),
-            next: index.next[position].map(link), backlinks: (index.backlinks[position] ?? []).map(link),
-            children: (index.children[position] ?? []).map(link))
+            breadcrumbs: reads.breadcrumbs.map(link), prev: reads.previous.map(link), next: reads.next.map(link),
+            backlinks: reads.backlinks.map(link), children: reads.children.map(link))
         if let fields = matter.faq {
-            let related = fields.related.compactMap { item in
-                links.pageURLs[item.value].flatMap { index.indexByURL[$0] }.map(link)
-            }
             values.faq = FAQFieldsContext(question: Self.text(fields.question), category: Self.text(fields.category),
-                                          related: related)
+                                          related: reads.related.map(link))
         }
         if let fields = matter.report {
             values.report = ReportContext(
@@ -160,15 +233,13 @@ struct LayoutContexts: Sendable {
         let context = LayoutContext(site: site, page: values, menu: menu(currentURL: page.url), mostAsked: mostAsked,
                                     asset: asset)
         context.fragments = fragments[menuKey(currentURL: page.url)] ?? []
-        if page.section == FrontMatter.faqSection {
-            let isList = page.kind == .section
-            if isList {
-                context.faqCategories = faq.categories.map(groupContext)
-                context.faqLetters = faq.letters.map(groupContext)
-            }
-            let entries = isList ? faq.entries : faq.entries.filter { $0.url == page.url }
-            context.page.jsonld = entries.isEmpty ? nil : Self.text(FAQIndex.jsonLD(entries.map { entry in
-                (entry.question, index.indexByURL[entry.url].map { index.pages[$0].answer } ?? "")
+        if reads.faqLists {
+            context.faqCategories = faq.categories.map(groupContext)
+            context.faqLetters = faq.letters.map(groupContext)
+        }
+        if !reads.faqEntries.isEmpty {
+            context.page.jsonld = Self.text(FAQIndex.jsonLD(reads.faqEntries.map { entry, answer in
+                (entry.question, answer.map { index.pages[$0].answer } ?? "")
             }))
         }
         return context

@@ -65,8 +65,7 @@ struct RenderPlanStage: Stage {
             // The page and its search document, made from one rendering of its Markdown, or both linked from
             // the previous site when nothing they are made from changed (`IncrementalRenderKey`).
             files.append(OutputFile([page.outputPath, SearchIndex.documentPath(position)], key: {
-                IncrementalRenderKey.page(site: siteKey, page: page, layout: layout,
-                                           context: contexts.pageContext(position, html: ""))
+                contexts.renderKey(position, site: siteKey, layout: layout)
             }) {
                 let rendered = pageMarkdown.output(page)
                 let document = parsed.searchDocument(plainText: rendered.plainText, url: links.href(page.url))
