@@ -1,5 +1,6 @@
 import CLathundSystem
 import Foundation
+import LathundKit
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -51,8 +52,13 @@ final class FolderEvents: Sendable {
             if errno != ENOENT && errno != ENOTDIR { ok = false }
             return
         }
-        FileWatcher.forEachEntry(in: folder) { path, isFolder in
-            if isFolder { watch(tree: path, ok: &ok) }
+        _ = FileWatcher.tree(folder) { entry in
+            guard entry.kind == .folder else { return false }
+            guard lathund_events_watch_folder(descriptor, entry.absolute) == 0 else {
+                if errno != ENOENT && errno != ENOTDIR { ok = false }
+                return false
+            }
+            return true
         }
     }
 }

@@ -12,7 +12,7 @@ import Testing
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
             try Data(text.utf8).write(to: url)
         }
-        let loaded = FingerprintedAssets.load(Builder.files(under: folder), displayRoot: "layouts/assets")
+        let loaded = FingerprintedAssets.load(FileTree.visibleFiles(under: folder), displayRoot: "layouts/assets")
         return (loaded.value, loaded.diagnostics.map(\.description))
     }
 

@@ -179,7 +179,7 @@ import Testing
         let personnummer = PersonnummerGuard()
         let email = try Regex(#"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"#)
         let root = packageRoot.appendingPathComponent("content")
-        for (relative, _) in Builder.files(under: root) where !relative.hasSuffix(".png") {
+        for (relative, _) in FileTree.visibleFiles(under: root) where !relative.hasSuffix(".png") {
             let text = try String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
             #expect(personnummer.matches(in: Array(text.utf8)).isEmpty, "\(relative): looks like a personnummer")
             #expect(text.firstMatch(of: email) == nil, "\(relative): e-mail address")

@@ -22,7 +22,7 @@ import Testing
         let markdown = try stages.run(MarkdownStage(setup: setup, options: options, content: content, data: data))
         let checks = try stages.run(ChecksStage(setup: setup, content: content, data: data, markdown: markdown))
         let indexes = try stages.run(IndexesStage(setup: setup, content: content, data: data, markdown: markdown))
-        let assets = FingerprintedAssets.load(Builder.files(under: setup.layoutsURL.appendingPathComponent("assets")),
+        let assets = FingerprintedAssets.load(FileTree.visibleFiles(under: setup.layoutsURL.appendingPathComponent("assets")),
                                               displayRoot: setup.layoutsDisplay + "/assets").value
         let layouts = try #require(Layouts.load(directory: setup.layoutsURL, displayRoot: setup.layoutsDisplay,
                                                 assets: Set(assets.outputNames.keys)).value)

@@ -9,7 +9,7 @@ import Testing
     static func layouts(extra: [String: String] = [:]) throws -> (Layouts, TestSite) {
         var texts: [String: String] = [:]
         let folder = packageRoot.appendingPathComponent("layouts")
-        for file in Builder.files(under: folder) where file.relative.hasSuffix(".mustache") {
+        for file in FileTree.visibleFiles(under: folder) where file.relative.hasSuffix(".mustache") {
             texts[file.relative] = try String(contentsOf: folder.appendingPathComponent(file.relative), encoding: .utf8)
         }
         for (name, text) in extra { texts[name] = text }
@@ -21,7 +21,7 @@ import Testing
         ], config: "title: T\nbase_url: \"https://test.example/\"\nmenu:\n  - { title: \"Frågor\", url: \"/faq/\" }\n"
             + "  - { title: \"Rapporter\", url: \"/rapporter/\" }\n  - { title: \"Extern\", url: \"https://x.se/\" }\n",
            layouts: texts)
-        let assets = Set(Builder.files(under: packageRoot.appendingPathComponent("layouts/assets")).map(\.relative))
+        let assets = Set(FileTree.visibleFiles(under: packageRoot.appendingPathComponent("layouts/assets")).map(\.relative))
         let loaded = Layouts.load(directory: site.root.appendingPathComponent("layouts"), displayRoot: "layouts", assets: assets)
         #expect(loaded.diagnostics.isEmpty, "\(loaded.diagnostics)")
         return (try #require(loaded.value), site)

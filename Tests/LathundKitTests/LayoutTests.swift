@@ -52,7 +52,7 @@ import Testing
 
     @Test func projectLayoutsPassTheCheck() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let assets = Set(Builder.files(under: root.appendingPathComponent("layouts/assets")).map(\.relative))
+        let assets = Set(FileTree.visibleFiles(under: root.appendingPathComponent("layouts/assets")).map(\.relative))
         let loaded = Layouts.load(directory: root.appendingPathComponent("layouts"), displayRoot: "layouts", assets: assets)
         let (layouts, diagnostics) = (loaded.value, loaded.diagnostics)
         #expect(diagnostics.isEmpty, "\(diagnostics)")

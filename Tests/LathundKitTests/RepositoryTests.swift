@@ -76,6 +76,22 @@ import Testing
         repositoryFiles().filter { $0.hasPrefix("Sources/") && $0.hasSuffix(".swift") }
     }
 
+    /// One folder walker (issue 16): only `FileTree` lists folders, so the build cache, the stages, `lathund serve`
+    /// and the output see folders one way.
+    @Test func onlyFileTreeListsFolders() throws {
+        let listing = ["contentsOfDirectory", "enumerator(", "subpathsOfDirectory", "subpaths(atPath", "opendir(",
+                       "readdir(", "scandir(", "fts_open(", "glob("]
+        var found: [String] = []
+        for file in Self.swiftSources() where file != "Sources/LathundKit/Support/FileTree.swift" {
+            for (number, line) in try Self.text(file).split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            where !String(line).trimmingWhitespace().hasPrefix("//") {
+                for call in listing where line.contains(call) { found.append("\(file):\(number + 1): \(call)") }
+            }
+        }
+        #expect(found.isEmpty, "folders listed outside FileTree:\n\(found.joined(separator: "\n"))")
+        #expect(try Self.text("Sources/LathundKit/Support/FileTree.swift").contains("contentsOfDirectory"))
+    }
+
     /// No function in Sources/ is longer than 80 lines, from its keyword to its closing brace (issue 16): a longer
     /// one is split into named steps.
     @Test func noFunctionIsLongerThan80Lines() throws {

@@ -41,8 +41,10 @@ struct ContentStage: Stage {
         var glossaryPath: String?
         var writingAidPath: String?
         var synonymsPath: String?
-        let root = contentDirectory.resolvingSymlinksInPath().path
-        walk(directory: root, relative: "", root: root, diagnostics: &diagnostics) { relative, absolute in
+        let tree = Self.tree(contentDirectory, exclude: config.exclude)
+        diagnostics += self.diagnostics(tree)
+        for file in tree.files {
+            let (relative, absolute) = (file.relative, file.absolute)
             if relative == config.glossary {
                 glossaryPath = absolute
             } else if relative == config.writingAid {
@@ -108,54 +110,31 @@ struct ContentStage: Stage {
 
     func display(_ relative: String) -> String { displayRoot + "/" + relative }
 
-    private func isExcluded(name: String, relative: String) -> Bool {
-        config.exclude.contains { pattern in
-            fnmatch(pattern, name, 0) == 0 || fnmatch(pattern, relative, FNM_PATHNAME) == 0
-        }
+    /// `content/` as the stages and the build cache's fingerprint see it: `exclude:` patterns left out, links
+    /// followed while they stay inside the folder.
+    static func tree(_ folder: URL, exclude: [String]) -> FileTree.Walk {
+        FileTree.walk(root: folder.path, excluding: { name, relative in
+            exclude.contains { pattern in
+                fnmatch(pattern, name, 0) == 0 || fnmatch(pattern, relative, FNM_PATHNAME) == 0
+            }
+        }, links: .insideRoot)
     }
 
-    /// Depth-first in sorted order; symlinks are followed only while they stay inside `content/`.
-    private func walk(directory: String, relative: String, root: String, diagnostics: inout [Diagnostic],
-                      visit: (String, String) -> Void) {
-        let names: [String]
-        do {
-            names = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
-        } catch {
-            diagnostics.append(.error(SourceLocation(file: relative.isEmpty ? displayRoot : display(relative)),
-                                      .contentRead, "cannot read folder: \(error.localizedDescription)"))
-            return
-        }
-        for name in names {
-            let childRelative = relative.isEmpty ? name : relative + "/" + name
-            if isExcluded(name: name, relative: childRelative) { continue }
-            let path = directory + "/" + name
-            var info = stat()
-            guard lstat(path, &info) == 0 else { continue }
-            var resolved = path
-            if (info.st_mode & S_IFMT) == S_IFLNK {
-                resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
-                guard resolved == root || resolved.hasPrefix(root + "/") else {
-                    diagnostics.append(.error(SourceLocation(file: display(childRelative)), .symlinkOutside,
-                                              "symbolic link points outside the content folder; refused"))
-                    continue
-                }
-                guard stat(resolved, &info) == 0 else {
-                    diagnostics.append(.error(SourceLocation(file: display(childRelative)), .symlinkBroken,
-                                              "symbolic link points to nothing"))
-                    continue
-                }
-            }
-            switch info.st_mode & S_IFMT {
-            case S_IFDIR:
-                if resolved != path, path.hasPrefix(resolved + "/") { continue }  // a link to an ancestor: a loop
-                walk(directory: resolved, relative: childRelative, root: root, diagnostics: &diagnostics, visit: visit)
-            case S_IFREG:
-                visit(childRelative, resolved)
-            default:
-                diagnostics.append(.warning(SourceLocation(file: display(childRelative)), .contentSpecialFile,
-                                            "not a regular file or folder; skipped"))
+    /// The walk's problems as diagnostics, and a warning for each file that is neither a regular file nor a folder.
+    private func diagnostics(_ tree: FileTree.Walk) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = tree.problems.map { problem in
+            let location = SourceLocation(file: problem.relative.isEmpty ? displayRoot : display(problem.relative))
+            switch problem.kind {
+            case .unreadableFolder(let reason): return .error(location, .contentRead, "cannot read folder: \(reason)")
+            case .linkOutside: return .error(location, .symlinkOutside, "symbolic link points outside the content folder; refused")
+            case .brokenLink: return .error(location, .symlinkBroken, "symbolic link points to nothing")
             }
         }
+        for entry in tree.entries where entry.kind == .other || entry.kind == .link {
+            diagnostics.append(.warning(SourceLocation(file: display(entry.relative)), .contentSpecialFile,
+                                        "not a regular file or folder; skipped"))
+        }
+        return diagnostics
     }
 
     /// Types one Markdown file's front matter and derives its URL.

@@ -126,12 +126,12 @@ public struct NewPage: Sendable {
         if kind == .page, let folder = try folder() {
             let url = contentDirectory.appendingPathComponent(folder)
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), isFolder.boolValue else {
-                let sections = ((try? FileManager.default.contentsOfDirectory(atPath: contentDirectory.path)) ?? [])
+                let sections = (FileTree.names(in: contentDirectory.path) ?? [])
                     .filter { name in
                         var folder: ObjCBool = false
                         return !name.hasPrefix(".") && FileManager.default.fileExists(
                             atPath: contentDirectory.appendingPathComponent(name).path, isDirectory: &folder) && folder.boolValue
-                    }.sorted()
+                    }
                 throw Problem(description: "no section '\(folder)' in \(displayRoot)/; sections: \(sections.joined(separator: ", "))")
             }
         }

@@ -17,10 +17,7 @@ struct CacheStage: Stage {
     func run() -> Staged<Lookup> {
         let cache = IncrementalCache(folder: options.resolve(options.cacheDirectory ?? "").standardizedFileURL,
                                       output: setup.outputURL)
-        let contentRoot = setup.contentURL.resolvingSymlinksInPath().path + "/"
-        let (hash, pages) = IncrementalCache.fingerprint(
-            folders: [setup.contentURL, setup.layoutsURL], files: [setup.configURL.standardizedFileURL],
-            settings: settings, jobs: setup.jobs, keeping: { $0.hasPrefix(contentRoot) && $0.hasSuffix(".md") })
+        let (hash, pages) = IncrementalCache.fingerprint(inputs: inputs, settings: settings, jobs: setup.jobs)
         let fingerprint = IncrementalCache.hex(hash)
         if options.useCache, let record = cache.loadRecord(), record.fingerprint == fingerprint,
            record.outputIdentity == StagedOutput.identity(of: setup.outputURL.path) {
@@ -29,6 +26,26 @@ struct CacheStage: Stage {
             return Staged(.hit(record))
         }
         return Staged(.miss(cache, fingerprint: fingerprint, pages: pages))
+    }
+
+    /// The files the stages read, walked as they walk them (`ContentStage.tree`, `LayoutFiles`), with what those
+    /// walks reported (links refused or to nothing, special files: each a diagnostic) and the configuration file.
+    private var inputs: [IncrementalCache.Input] {
+        let content = ContentStage.tree(setup.contentURL, exclude: setup.config.exclude)
+        var inputs = content.entries.compactMap { entry -> IncrementalCache.Input? in
+            switch entry.kind {
+            case .file: IncrementalCache.Input(name: "content/" + entry.relative, path: entry.absolute,
+                                               keep: entry.relative.hasSuffix(".md"))
+            case .folder: nil
+            case .link, .other: IncrementalCache.Input(name: "content/" + entry.relative + " special", path: nil)
+            }
+        }
+        inputs += content.problems.map { IncrementalCache.Input(name: "content/\($0.relative) \($0.kind)", path: nil) }
+        let layouts = LayoutFiles(setup.layoutsURL)
+        inputs += layouts.templates.map { IncrementalCache.Input(name: "layouts/" + $0.relative, path: $0.absolute) }
+        inputs += layouts.assets.map { IncrementalCache.Input(name: "layouts/assets/" + $0.relative, path: $0.absolute) }
+        inputs.append(IncrementalCache.Input(name: "config", path: setup.configURL.standardizedFileURL.path))
+        return inputs
     }
 
     /// Everything besides the files that decides what a build writes, for the fingerprint. The day is there for

@@ -110,55 +110,35 @@ struct IncrementalCache {
         }
     }
 
-    /// One hash of every input of a build. Reads every file under the given folders (in parallel); symbolic
-    /// links are followed, as the content stage does. Returns it with the bytes of the files `keep` names (by absolute path), read for it: the Content stage takes the pages'
+    /// A file a build reads, for the fingerprint: `name` says what it is to the build (`content/a.md`), `path` is
+    /// where it is read from (nil for something seen but not read: a link to nothing). `keep`: hand its bytes on.
+    struct Input: Sendable {
+        let name: String
+        let path: String?
+        var keep = false
+    }
+
+    /// One hash of every input of a build: the settings and each input's name and bytes (read in parallel).
+    /// Returns it with the bytes of the inputs marked `keep`, by absolute path: the Content stage takes the pages'
     /// bytes from here instead of reading them again (`ContentFileReads`).
-    static func fingerprint(folders: [URL], files: [URL], settings: [String], jobs: Int,
-                            keeping keep: @escaping @Sendable (String) -> Bool = { _ in false })
-        -> (hash: UInt64, kept: [String: Data]) {
-        var paths: [String] = []
-        for folder in folders {
-            let root = folder.resolvingSymlinksInPath().path
-            paths.append(root + "/")
-            collect(root, into: &paths)
-        }
-        paths += files.map(\.path)
-        let hashes = Parallel.map(paths, jobs: jobs) { path -> (UInt64, Data?) in
-            if path.hasSuffix("/") { return (XXH64.hash(path), nil) }
-            if keep(path), let data = ContentFileReads.read(path) {
-                return (data.withUnsafeBytes { XXH64.hash($0) } ^ XXH64.hash(path), data)
+    static func fingerprint(inputs: [Input], settings: [String], jobs: Int) -> (hash: UInt64, kept: [String: Data]) {
+        let hashes = Parallel.map(inputs, jobs: jobs) { input -> (UInt64, Data?) in
+            guard let path = input.path else { return (XXH64.hash("\u{0}" + input.name), nil) }
+            if input.keep, let data = ContentFileReads.read(path) {
+                return (data.withUnsafeBytes { XXH64.hash($0) } ^ XXH64.hash(input.name), data)
             }
-            return (fileHash(path) ^ XXH64.hash(path), nil)
+            return (fileHash(path) ^ XXH64.hash(input.name), nil)
         }
         var chain = HashChain()
         chain.add(UInt64(version))
         for setting in settings { chain.add(setting) }
         chain.add(executableStamp())
         var kept: [String: Data] = [:]
-        for (path, (hash, data)) in zip(paths, hashes) {
+        for (input, (hash, data)) in zip(inputs, hashes) {
             chain.add(hash)
-            if let data { kept[path] = data }
+            if let data, let path = input.path { kept[path] = data }
         }
         return (chain.value, kept)
-    }
-
-    /// Every file under a folder, depth first in sorted order.
-    private static func collect(_ folder: String, into paths: inout [String]) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
-        for name in names.sorted() {
-            let path = folder + "/" + name
-            var info = stat()
-            guard stat(path, &info) == 0 else {
-                paths.append(path + "\u{0}missing")  // a dangling link is an input too
-                continue
-            }
-            if (info.st_mode & S_IFMT) == S_IFDIR {
-                paths.append(path + "/")
-                collect(path, into: &paths)
-            } else {
-                paths.append(path)
-            }
-        }
     }
 
     /// XXH64 of a file's bytes; a file that cannot be read hashes as its error.

@@ -82,7 +82,7 @@ struct PageStore: Sendable {
     /// Removes every file but the entries of `contentKeys` (those of this build's pages): entries of edited,
     /// removed or renamed files, of another binary, and what a killed build left.
     func prune(keeping contentKeys: some Sequence<UInt64>) {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        guard let names = FileTree.names(in: folder) else { return }
         let keep = Set(contentKeys.map(name(contentKey:)))
         for name in names where !keep.contains(name) { unlink(folder + "/" + name) }
     }

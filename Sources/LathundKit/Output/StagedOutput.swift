@@ -46,7 +46,7 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     /// Whether `folder` may be replaced by a build: it does not exist, is empty, holds the marker, or has the lock
     /// file Lathund keeps beside the folders it builds (a site built before there was a marker).
     static func mayReplace(_ folder: URL) -> Bool {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path), !names.isEmpty else { return true }
+        guard let names = FileTree.names(in: folder.path), !names.isEmpty else { return true }
         if names.contains(markerName) { return true }
         let lock = folder.deletingLastPathComponent().appendingPathComponent("." + folder.lastPathComponent + ".lock")
         return kind(of: lock.path) == S_IFREG
@@ -94,7 +94,7 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         lockDescriptor = try Self.lock(self.output)
         let prefix = Self.stagingPrefix(for: self.output)
         let trashPrefix = Self.trashPrefix(for: self.output)
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        for name in FileTree.names(in: parent.path) ?? []
         where name.hasPrefix(prefix) || name.hasPrefix(trashPrefix) {
             Self.discard(parent.appendingPathComponent(name), output: self.output)
         }
@@ -300,34 +300,15 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     /// folder holds exactly the new site.
     func removeUnwritten() throws {
         guard recycled else { return }
-        try prune(folder: staging.path, relative: "")
-    }
-
-    private func prune(folder: String, relative: String) throws {
-        guard let directory = opendir(folder) else {
-            throw WriteError(path: relative.isEmpty ? "." : relative, reason: String(cString: strerror(errno)))
+        // Folders this build did not make are removed whole, so they are not walked.
+        let tree = FileTree.walk(root: staging.path, links: .none, descend: { createdFolders.contains($0.absolute) })
+        if let problem = tree.problems.first, case .unreadableFolder(let reason) = problem.kind {
+            throw WriteError(path: problem.relative.isEmpty ? "." : problem.relative, reason: reason)
         }
-        var entries: [(name: String, type: UInt8)] = []
-        while let entry = readdir(directory) {
-            var name = entry.pointee.d_name
-            let text = withUnsafePointer(to: &name) { String(cString: UnsafeRawPointer($0).assumingMemoryBound(to: CChar.self)) }
-            if text != "." && text != ".." { entries.append((text, entry.pointee.d_type)) }
-        }
-        closedir(directory)
-        for (name, type) in entries {
-            let path = folder + "/" + name
-            let relativePath = relative.isEmpty ? name : relative + "/" + name
-            let isFolder = type == UInt8(DT_UNKNOWN) ? Self.kind(of: path) == S_IFDIR : type == UInt8(DT_DIR)
-            if isFolder {
-                if createdFolders.contains(path) {
-                    try prune(folder: path, relative: relativePath)
-                } else {
-                    KillPoint.reached("prune")
-                    try remove(path, for: relativePath)
-                }
-            } else if !written.contains(relativePath) {
+        for entry in tree.entries {
+            if entry.kind == .folder ? !createdFolders.contains(entry.absolute) : !written.contains(entry.relative) {
                 KillPoint.reached("prune")
-                try remove(path, for: relativePath)
+                try remove(entry.absolute, for: entry.relative)
             }
         }
     }

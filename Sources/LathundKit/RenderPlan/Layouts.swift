@@ -39,16 +39,17 @@ struct Layouts: Sendable {
     /// Loads every `*.mustache` under `directory` (names keep subfolders: `partials/header`). `assets` are the
     /// names `{{#asset}}…{{/asset}}` may use (the files of `layouts/assets/`).
     static func load(directory: URL, displayRoot: String, assets: Set<String> = []) -> Staged<Layouts?> {
+        load(LayoutFiles(directory), displayRoot: displayRoot, assets: assets)
+    }
+
+    static func load(_ files: LayoutFiles, displayRoot: String, assets: Set<String> = []) -> Staged<Layouts?> {
         var diagnostics: [Diagnostic] = []
         var templates: [String: MustacheTemplate] = [:]
         var sources: [String: String] = [:]
-        let root = directory.resolvingSymlinksInPath().path
-        let files = (FileManager.default.enumerator(atPath: root)?.allObjects as? [String] ?? [])
-            .filter { $0.hasSuffix(".mustache") }.sorted()
-        for file in files {
-            let name = String(file.dropLast(".mustache".count))
-            let display = displayRoot + "/" + file
-            guard let data = FileManager.default.contents(atPath: root + "/" + file),
+        for file in files.templates {
+            let name = String(file.relative.dropLast(".mustache".count))
+            let display = displayRoot + "/" + file.relative
+            guard let path = file.absolute, let data = FileManager.default.contents(atPath: path),
                   let text = String(data: data, encoding: .utf8) else {
                 diagnostics.append(.error(SourceLocation(file: display), .layoutRead,
                                           "cannot read layout as UTF-8 text"))
@@ -166,4 +167,26 @@ struct Layouts: Sendable {
     func render<Context: FormatContext>(_ context: Context) -> String {
         library.render(context, withTemplate: Context.format.rawValue) ?? ""
     }
+}
+
+/// `layouts/` as the Render plan stage and the build cache's fingerprint see it: every `*.mustache` file at any
+/// depth, and the files of `assets/` whose path has no part starting with a dot. Links to files are followed
+/// wherever they lead; links to folders are not walked, but `assets/` itself may be one.
+struct LayoutFiles: Sendable {
+    /// By path relative to `layouts/`, sorted; a link to nothing has no absolute path (it cannot be read).
+    var templates: [(relative: String, absolute: String?)]
+    /// By path relative to `layouts/assets/`, sorted.
+    var assets: [(relative: String, absolute: String)]
+
+    init(_ folder: URL) {
+        let tree = FileTree.walk(root: folder.resolvingSymlinksInPath().path, links: .filesOnly)
+        templates = (tree.files.map { ($0.relative, $0.absolute) }
+            + tree.problems.filter { $0.kind == .brokenLink }.map { ($0.relative, nil) })
+            .filter { $0.0.hasSuffix(".mustache") }.sorted { $0.0 < $1.0 }
+        assets = FileTree.visibleFiles(under: folder.appendingPathComponent("assets"))
+    }
+
+    /// Every file a build reads from `layouts/`, absolute, for the fingerprint: the templates (a link to nothing
+    /// by its path relative to `layouts/`) and the assets.
+    var inputs: [String] { templates.map { $0.absolute ?? "\u{0}missing " + $0.relative } + assets.map(\.absolute) }
 }

@@ -18,11 +18,10 @@ struct RenderPlanStage: Stage {
     }
 
     func run() -> Staged<Output> {
-        let loaded = FingerprintedAssets.load(Builder.files(under: setup.layoutsURL.appendingPathComponent("assets")),
-                                              displayRoot: setup.layoutsDisplay + "/assets")
+        let layoutFiles = LayoutFiles(setup.layoutsURL)
+        let loaded = FingerprintedAssets.load(layoutFiles.assets, displayRoot: setup.layoutsDisplay + "/assets")
         let assets = loaded.value
-        let layouts = Layouts.load(directory: setup.layoutsURL, displayRoot: setup.layoutsDisplay,
-                                   assets: Set(assets.outputNames.keys))
+        let layouts = Layouts.load(layoutFiles, displayRoot: setup.layoutsDisplay, assets: Set(assets.outputNames.keys))
         var diagnostics = loaded.diagnostics + layouts.diagnostics
         var files: [OutputFile] = []
         if let layouts = layouts.value {
