@@ -16,7 +16,7 @@ import Testing
         ], config: TestSite.config + "review: { regelverk: 12 }\nlix_max: { default: 40 }\n")
         defer { site.cleanUp() }
         try GitDatesTests.git(["init", "-q"], in: site)
-        try GitDatesTests.commit(site, "Nya sidor om regelverket", at: "2026-11-30T10:00:00+01:00")
+        try GitDatesTests.commit(site, "Add rule pages\n\nÄndring: Nya sidor om regelverket.", at: "2026-11-30T10:00:00+01:00")
         let run = try CLI.run(["build", "--quiet", "--today", "2026-12-05", "--report", "r.json", "--report-html", "r.html"], in: site.root)
         #expect(run.status == 0, "\(run.stderr)")
         let json = try JSONDecoder().decode(BuildReport.self, from: try Data(contentsOf: site.root.appendingPathComponent("r.json")))
@@ -42,7 +42,7 @@ import Testing
         #expect(diagnostics.contains("<tr><td><code>content/regelverk/gammal.md:6:1096</code></td><td>varning</td><td>link &#39;saknas.md&#39; names no page or file in content/ <code>[broken-link]</code></td></tr>"), "\(diagnostics)")
         #expect(json.warnings.allSatisfy { diagnostics.contains(HTML.escape($0.message)) })
         let changes = try section("andringar")
-        #expect(changes.contains("<tr><td>2026-11-30</td><td>Gammal &amp; &lt;svår&gt;<br><code>content/regelverk/gammal.md</code></td><td>Nya sidor om regelverket</td></tr>"))
+        #expect(changes.contains("<tr><td>2026-11-30</td><td>Gammal &amp; &lt;svår&gt;<br><code>content/regelverk/gammal.md</code></td><td>Nya sidor om regelverket.</td><td>Add rule pages</td></tr>"))
         #expect(json.latestChanges.count == 3)
 
         // Nothing to do: each section says so.

@@ -8,7 +8,7 @@ import Testing
 @Suite struct GitDatesTests {
     static let layouts = TestSite.layouts.merging([
         "page.mustache": "{{<base}}{{$main}}<main><h1>{{page.title}}</h1>{{#page.changed}}<p>Senast ändrad {{page.changed}}</p>{{/page.changed}}{{{page.content}}}</main>{{/main}}{{/base}}\n",
-        "changes.mustache": "{{<base}}{{$main}}<ol>{{#changes}}<li>{{date}} <a href=\"{{url}}\">{{title}}</a> {{subject}}</li>\n{{/changes}}</ol>{{/main}}{{/base}}\n",
+        "changes.mustache": "{{<base}}{{$main}}<ol>{{#changes}}<li>{{date}} <a href=\"{{url}}\">{{title}}</a> {{summary}}</li>\n{{/changes}}</ol>{{/main}}{{/base}}\n",
     ]) { $1 }
 
     /// Runs git in the test site, with the commit's time for both author and committer.
@@ -34,9 +34,10 @@ import Testing
 
     struct GitFailed: Error { let output: String }
 
-    static func commit(_ site: TestSite, _ subject: String, at time: String, paths: [String] = ["content"]) throws {
+    /// Commits with `message` (a subject, then an optional body after a blank line).
+    static func commit(_ site: TestSite, _ message: String, at time: String, paths: [String] = ["content"]) throws {
         try git(["add", "-A"] + paths, in: site)
-        try git(["commit", "-q", "-m", subject], in: site, at: time)
+        try git(["commit", "-q", "-m", message], in: site, at: time)
     }
 
     static func files() -> [String: String] {
@@ -64,15 +65,16 @@ import Testing
 
         // The second commit changes a.md, late in the evening UTC: already the next day in Sweden.
         try site.write("content/a.md", page("Karens", "Karensavdraget.\n\nRättad text.", extra: "updated: 2025-05-05\n"))
-        try Self.commit(site, "Rättar karensavdraget", at: "2026-02-20T23:30:00+00:00", paths: ["content/a.md"])
+        try Self.commit(site, "Fix karens text\n\nÄndring: Karensavdraget är rättat.", at: "2026-02-20T23:30:00+00:00", paths: ["content/a.md"])
         let second = try site.build()
         #expect(site.read("site/a/index.html")?.contains("Senast ändrad 2026-02-21") == true)
         #expect(site.read("site/b/index.html")?.contains("Senast ändrad 2026-01-10") == true)
         #expect(second.reusedPages > 0, "pages the commit did not touch are reused")
         let changes = try #require(site.read("site/andringar/index.html"))
-        #expect(changes.contains("<li>2026-02-21 <a href=\"/a/\">Karens</a> Rättar karensavdraget</li>\n<li>2026-01-10 <a href=\"/\">Start</a> Första versionen av kunskapsbanken</li>"))
+        #expect(changes.contains("<li>2026-02-21 <a href=\"/a/\">Karens</a> Karensavdraget är rättat.</li>\n<li>2026-01-10 <a href=\"/\">Start</a> Ny sida.</li>"))
         #expect(second.latestChanges.first == PageChange(date: "2026-02-21", file: "content/a.md", url: "/a/", title: "Karens",
-                                                         subject: "Rättar karensavdraget", commit: second.latestChanges.first?.commit))
+                                                         summary: "Karensavdraget är rättat.", subject: "Fix karens text",
+                                                         commit: second.latestChanges.first?.commit))
         let feed = try #require(site.read("site/feed.xml"))
         #expect(feed.contains("<updated>2026-02-21T00:00:00Z</updated>\n    <summary>Karensavdraget.</summary>"))
         #expect(site.read("site/sitemap.xml")?.contains("<loc>https://test.example/a/</loc><lastmod>2026-02-21</lastmod>") == true)
@@ -119,7 +121,38 @@ import Testing
         #expect(site.read("site/a/index.html")?.contains("Senast ändrad 2025-05-05") == true)
         #expect(site.read("site/b/index.html")?.contains("Senast ändrad") == false)
         #expect(result.latestChanges.map(\.url) == ["/a/", "/c/"])
-        #expect(result.latestChanges.allSatisfy { $0.subject == nil && $0.commit == nil })
+        #expect(result.latestChanges.allSatisfy { $0.summary == nil && $0.subject == nil && $0.commit == nil })
+    }
+
+    /// `/andringar/` tells readers what changed in the writer's words: the commit's `Ändring:` trailer. Without one
+    /// it says "Ny sida." or "Sidan har uppdaterats.", never the commit's subject, which is a developer's message
+    /// (often in English); a trailer with an internal label is not shown either.
+    @Test func changeListShowsTheWritersLineNeverTheCommitSubject() throws {
+        let site = try TestSite(files: Self.files(), layouts: Self.layouts)
+        defer { site.cleanUp() }
+        try Self.git(["init", "-q"], in: site)
+        try Self.commit(site, "Initial import of the knowledge base", at: "2026-01-10T12:00:00+01:00")
+        try site.write("content/a.md", page("Karens", "Karensavdraget.\n\nRättad text."))
+        try Self.commit(site, "Fix karens wording (#12)\n\nSome detail for reviewers.\n\nändring:  Karensavdraget gäller från den första dagen.  ",
+                        at: "2026-02-01T12:00:00+01:00", paths: ["content/a.md"])
+        try site.write("content/b.md", page("SGI", "Ny text om SGI."))
+        try Self.commit(site, "Refactor SGI page", at: "2026-02-02T12:00:00+01:00", paths: ["content/b.md"])
+        try site.write("content/d.md", page("Ny", "En ny sida."))
+        try site.write("content/b.md", page("SGI", "Tredje texten om SGI."))
+        try Self.commit(site, "Add page d\n\nÄndring: Texten från seed 004 är omskriven.", at: "2026-02-03T12:00:00+01:00")
+
+        let result = try site.build()
+        #expect(result.succeeded, "\(result.diagnostics)")
+        let lines = result.latestChanges.map { "\($0.url) \($0.summary ?? "nil")" }
+        #expect(lines == ["/b/ Sidan har uppdaterats.", "/d/ Ny sida.", "/b/ Sidan har uppdaterats.",
+                          "/a/ Karensavdraget gäller från den första dagen.",
+                          "/ Ny sida.", "/a/ Ny sida.", "/b/ Ny sida.", "/c/ Ny sida."])
+        #expect(result.latestChanges.map(\.subject).contains("Refactor SGI page"), "the editors' report keeps the subject")
+        let html = try #require(site.read("site/andringar/index.html"))
+        #expect(html.contains("<a href=\"/a/\">Karens</a> Karensavdraget gäller från den första dagen.</li>"))
+        for developerText in ["Initial import", "Fix karens", "Refactor", "Add page", "reviewers", "seed"] {
+            #expect(html.range(of: developerText, options: .caseInsensitive) == nil, "\(developerText) reached the readers")
+        }
     }
 
     /// A commit subject naming an internal label is not shown; at most 30 changes are listed, newest first.

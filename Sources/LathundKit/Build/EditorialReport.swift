@@ -46,8 +46,9 @@ extension BuildReport {
                                     diagnostics.map(EditorialPage.row), empty: "Inga.")
 
         html += "<h2 id=\"andringar\">Senaste ändringar</h2>\n"
-        html += EditorialPage.table("Ändringar av sidorna, den nyaste först", ["Datum", "Sida", "Ändring"],
-                                    latestChanges.map { [HTML.escape($0.date), report.page($0.file), HTML.escape($0.subject ?? "–")] },
+        html += EditorialPage.table("Ändringar av sidorna, den nyaste först", ["Datum", "Sida", "Till läsarna", "Commit"],
+                                    latestChanges.map { [HTML.escape($0.date), report.page($0.file), HTML.escape($0.summary ?? "–"),
+                                                         HTML.escape($0.subject ?? "–")] },
                                     empty: "Inga ändringar att visa.")
         html += "</body>\n</html>\n"
         return html

@@ -5,7 +5,10 @@ struct PageChange: Sendable, Codable, Equatable {
     var file: String
     var url: String
     var title: String
-    /// The commit's subject; nil without git history, or when it holds an internal label ("Seed").
+    /// What changed, for readers: the commit's `Ändring:` trailer, else "Ny sida." for a page the commit added or
+    /// "Sidan har uppdaterats."; nil without git history. Never the commit's subject, which is for developers.
+    var summary: String?
+    /// The commit's subject, for the editors' report; nil without git history, or when it holds an internal label ("Seed").
     var subject: String?
     var commit: String?
 }
@@ -16,6 +19,9 @@ struct PageChange: Sendable, Codable, Equatable {
 struct ChangeLog: Sendable {
     static let url = "/andringar/"
     static let limit = 30
+    /// The line for a change whose commit has no `Ändring:` trailer.
+    static let newPage = "Ny sida."
+    static let updatedPage = "Sidan har uppdaterats."
 
     /// By position in `SiteIndex.pages`.
     let changed: [Day?]
@@ -30,9 +36,12 @@ struct ChangeLog: Sendable {
         self.changed = changed
         func entry(_ position: Int, day: Day, commit: ChangeHistory.Commit?) -> PageChange {
             let page = pages[position]
-            let subject = commit.map(\.subject).flatMap { InternalLabels.contains($0) || $0.isEmpty ? nil : $0 }
+            func shown(_ text: String?) -> String? { text.flatMap { InternalLabels.contains($0) || $0.isEmpty ? nil : $0 } }
+            let summary = commit.map { commit in
+                shown(commit.note) ?? (commit.added.contains(page.page.relativePath) ? Self.newPage : Self.updatedPage)
+            }
             return PageChange(date: day.description, file: page.page.displayPath, url: page.url, title: page.title,
-                              subject: subject, commit: commit?.hash)
+                              summary: summary, subject: shown(commit?.subject), commit: commit?.hash)
         }
         var latest: [PageChange] = []
         if let history {

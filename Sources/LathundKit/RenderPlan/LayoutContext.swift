@@ -857,9 +857,9 @@ struct ChangeContext: LayoutValue {
     var date: String?
     var title: String?
     var url: String?
-    var subject: String?
+    var summary: String?
 
-    enum Key: String, CaseIterable { case date, title, url, subject }
+    enum Key: String, CaseIterable { case date, title, url, summary }
 
     static let heading = "`changes` items"
 
@@ -868,7 +868,7 @@ struct ChangeContext: LayoutValue {
         case .date: date
         case .title: title
         case .url: url
-        case .subject: subject
+        case .summary: summary
         }
     }
 
@@ -877,7 +877,7 @@ struct ChangeContext: LayoutValue {
         case .date: "`ÅÅÅÅ-MM-DD` of the change"
         case .title: "the page's title"
         case .url: "its href"
-        case .subject: "the commit's subject, shortened; left out without git"
+        case .summary: "what changed, for readers: the commit's `Ändring:` trailer, else \"Ny sida.\" or \"Sidan har uppdaterats.\"; left out without git (never the commit's subject)"
         }
     }
 }

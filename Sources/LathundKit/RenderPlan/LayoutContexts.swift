@@ -267,7 +267,7 @@ struct LayoutContexts: Sendable {
             generated.changes = changeLog.latest.map { change in
                 ChangeContext(date: Self.text(change.date), title: Self.text(change.title),
                               url: Self.text(links.href(change.url)),
-                              subject: Self.text(change.subject.map { Summary.shorten($0, limit: 160) }))
+                              summary: Self.text(change.summary.map { Summary.shorten($0, limit: 160) }))
             }
         case .search, .notFound:
             break
