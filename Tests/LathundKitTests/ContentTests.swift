@@ -228,6 +228,31 @@ import Testing
         #expect(!reports.body.contains("fk-pa-hc-jamtland.md) | Jämtlands län | 2017–2018"))
     }
 
+    /// The pages cite the FK 7804 field and help texts in their current version, 1.3 (valid from 2022-02-01, the
+    /// newest in Inera's sklintyg/refdata), and say what changed since 1.1: the prognosis answers read "förväntas"
+    /// (from 1.2), and the part-time question asks whether another placing of the hours worsens the chances of
+    /// returning to work (from 1.3), no longer whether there are medical reasons for it.
+    @Test func fk7804HelpTextsAreCitedInTheirCurrentVersion() throws {
+        let (catalog, _) = try Self.loadCatalog()
+        var citing = 0
+        for page in catalog.pages {
+            for source in page.frontMatter.sources where source.title.hasPrefix("Fält- och hjälptexter för FK 7804") {
+                citing += 1
+                #expect(source.title.hasSuffix("version 1.3") && source.date?.description == "2022-02-01"
+                        && source.url?.hasSuffix("texterMU_LISJP_v1.3.xml") == true,
+                        "\(page.displayPath): \(source.title), \(String(describing: source.date))")
+            }
+            let text = Self.readerText(page)
+            for phrase in ["med stor sannolikhet att kunna återgå", "kan med stor sannolikhet", "om det finns medicinska skäl att lägga arbetstiden"] {
+                #expect(!text.contains(phrase), "\(page.displayPath): '\(phrase)' is the wording of version 1.1")
+            }
+        }
+        #expect(citing >= 39)
+        let form = try #require(catalog.pages.first { $0.relativePath == "dfa/fk7804.md" })
+        #expect(form.body.contains("förväntas inte kunna återgå helt inom 12 månader"))
+        #expect(form.body.contains("möjligheter att återgå i arbete blir sämre") && form.body.contains("2022-02-01"))
+    }
+
     /// Rules that have changed carry the date they apply from (issue 20, section 1.5 and 1.10).
     @Test func changedRulesCarryTheirDates() throws {
         let (catalog, _) = try Self.loadCatalog()
