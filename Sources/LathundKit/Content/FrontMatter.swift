@@ -37,12 +37,14 @@ struct FrontMatter: Sendable, Codable {
     var slug: Located<String>?
     var aliases: [Located<String>] = []
     var layout: Located<String>?
+    /// The heading this page is listed under on its section page ("Sidor i avsnittet"), or nil.
+    var group: String?
     var faq: FAQFields?
     var report: ReportFields?
 
     static let commonKeys: Set<String> = [
         "title", "description", "date", "updated", "reviewed", "sources", "tags", "weight", "draft", "slug",
-        "aliases", "layout",
+        "aliases", "layout", "group",
     ]
     static let faqKeys: Set<String> = ["question", "category", "related", "most_asked"]
     static let reportKeys: Set<String> = ["region", "period", "owners", "budget_sek", "kind", "status"]
@@ -95,6 +97,7 @@ struct FrontMatter: Sendable, Codable {
         if let slug = fields.stringList("slug")?.first { matter.slug = slug }
         matter.aliases = fields.stringList("aliases") ?? []
         if let layout = fields.stringList("layout")?.first { matter.layout = layout }
+        matter.group = fields.nonEmptyString("group")
         matter.sources = SourceReference.readList(&fields)
         if isFAQ {
             let question = fields.nonEmptyString("question")

@@ -55,7 +55,7 @@ final class LayoutContext: LayoutValue {
     static var types: [any LayoutValue.Type] {
         [LayoutContext.self, SiteContext.self, MenuItemContext.self, PageContext.self, ReviewContext.self,
          SourceContext.self, NameContext.self, TableOfContentsItem.self, PageLinkContext.self, FAQFieldsContext.self,
-         ReportContext.self, FAQEntryContext.self, FAQGroupContext.self, GlossaryTermContext.self,
+         ReportContext.self, PageGroupContext.self, FAQEntryContext.self, FAQGroupContext.self, GlossaryTermContext.self,
          GlossaryLetterContext.self, DatasetSummaryContext.self, DatasetContext.self, DatasetFigureContext.self,
          ChangeContext.self]
     }
@@ -325,7 +325,7 @@ final class PageContext: LayoutValue {
         case changed, reviewed, sources, has_sources, source_notice, old_sources, undated_sources, tags, has_tags
         case content, content_lead, content_rest
         case toc, has_toc, breadcrumbs, has_breadcrumbs, prev, next, backlinks, has_backlinks, children, has_children
-        case faq, report, jsonld
+        case child_groups, faq, report, jsonld
     }
 
     static let heading = "`page`"
@@ -366,6 +366,7 @@ final class PageContext: LayoutValue {
         case .has_backlinks: !backlinks.isEmpty
         case .children: children
         case .has_children: !children.isEmpty
+        case .child_groups: PageGroupContext.groups(children)
         case .faq: (faq as Any?) ?? false
         case .report: (report as Any?) ?? false
         case .jsonld: jsonld
@@ -398,6 +399,7 @@ final class PageContext: LayoutValue {
         case .prev, .next: "the neighbour in the section, or `false`"
         case .backlinks: "the pages that link here"
         case .children: "a section's pages, by `weight` then title"
+        case .child_groups: "`children` under their `group:` headings, each group where its first page stands, and the pages without a group first; one group without a title when no page has one"
         case .faq: "on FAQ entries: the entry's fields; else `false`"
         case .report: "on reports: the report's fields; else `false`"
         case .jsonld: "in the FAQ section: the FAQPage JSON-LD of the page's entries (`{{{page.jsonld}}}`)"
@@ -536,8 +538,11 @@ struct PageLinkContext: LayoutValue {
     var description: String?
     var summary: String?
     var date: String?
+    /// `group:` of that page.
+    var group: String?
+    var report: ReportContext?
 
-    enum Key: String, CaseIterable { case title, url, description, summary, date }
+    enum Key: String, CaseIterable { case title, url, description, summary, date, group, report }
 
     static let heading = "`page.breadcrumbs`, `page.children`, `page.backlinks`, `page.prev`, `page.next` and `page.faq.related` items"
 
@@ -548,6 +553,8 @@ struct PageLinkContext: LayoutValue {
         case .description: description
         case .summary: summary
         case .date: date
+        case .group: group
+        case .report: (report as Any?) ?? false
         }
     }
 
@@ -556,7 +563,52 @@ struct PageLinkContext: LayoutValue {
         case .title: "the page's title"
         case .url: "its href"
         case .description, .summary, .date: "as `page.description`, `page.summary` and `page.date` of that page"
+        case .group: "the heading its section page lists it under (`group:`), or left out"
+        case .report: "as `page.report` of that page (a section of reports can compare them in a table)"
         }
+    }
+}
+
+/// An item of `page.child_groups`: a heading and the section's pages under it.
+struct PageGroupContext: LayoutValue {
+    var title: String?
+    var children: [PageLinkContext]
+
+    enum Key: String, CaseIterable { case title, children }
+
+    static let heading = "`page.child_groups` items"
+
+    func lookup(_ key: Key) -> Any? {
+        switch key {
+        case .title: title
+        case .children: children
+        }
+    }
+
+    static func documentation(_ key: Key) -> String {
+        switch key {
+        case .title: "the pages' `group:`, or left out for the pages without one"
+        case .children: "the pages, in the order of `page.children`"
+        }
+    }
+
+    /// `children` grouped by `group:`: the pages without one first, then each group in the order its first page
+    /// comes; the pages keep their order within a group.
+    static func groups(_ children: [PageLinkContext]) -> [PageGroupContext] {
+        var groups: [PageGroupContext] = []
+        var positions: [String: Int] = [:]
+        let ungrouped = children.filter { $0.group == nil }
+        if !ungrouped.isEmpty { groups.append(PageGroupContext(title: nil, children: ungrouped)) }
+        for child in children {
+            guard let group = child.group else { continue }
+            if let position = positions[group] {
+                groups[position].children.append(child)
+            } else {
+                positions[group] = groups.count
+                groups.append(PageGroupContext(title: group, children: [child]))
+            }
+        }
+        return groups
     }
 }
 

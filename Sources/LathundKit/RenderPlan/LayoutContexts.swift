@@ -57,7 +57,9 @@ struct LayoutContexts: Sendable {
         pageLinks = index.pages.map { page in
             PageLinkContext(title: Self.text(page.title), url: Self.text(links.href(page.url)),
                             description: Self.text(page.page.frontMatter.description),
-                            summary: Self.text(page.summary), date: Self.text(page.page.frontMatter.date?.description))
+                            summary: Self.text(page.summary), date: Self.text(page.page.frontMatter.date?.description),
+                            group: Self.text(page.page.frontMatter.group),
+                            report: page.page.frontMatter.report.map(Self.reportContext))
         }
         linkKeys = pageLinks.map(\.ownRenderKeyHash)
         var shared = HashChain()
@@ -192,6 +194,12 @@ struct LayoutContexts: Sendable {
         return chain.value
     }
 
+    private static func reportContext(_ fields: ReportFields) -> ReportContext {
+        ReportContext(region: text(fields.region), period: text(fields.period), owners: fields.owners.map(NameContext.init),
+                      budget: fields.budgetSEK.map { SwedishFormat.integer($0) + SwedishFormat.noBreakSpace + "kr" },
+                      kind: text(fields.kind), status: text(fields.status))
+    }
+
     /// The context of `index.pages[position]`, whose Markdown rendered to `html` (made again when the page is
     /// written, not kept from the Markdown stage).
     func pageContext(_ position: Int, html: String) -> LayoutContext {
@@ -224,12 +232,7 @@ struct LayoutContexts: Sendable {
             values.faq = FAQFieldsContext(question: Self.text(fields.question), category: Self.text(fields.category),
                                           related: reads.related.map(link))
         }
-        if let fields = matter.report {
-            values.report = ReportContext(
-                region: Self.text(fields.region), period: Self.text(fields.period), owners: fields.owners.map(NameContext.init),
-                budget: fields.budgetSEK.map { SwedishFormat.integer($0) + SwedishFormat.noBreakSpace + "kr" },
-                kind: Self.text(fields.kind), status: Self.text(fields.status))
-        }
+        values.report = matter.report.map(Self.reportContext)
         let context = LayoutContext(site: site, page: values, menu: menu(currentURL: page.url), mostAsked: mostAsked,
                                     asset: asset)
         context.fragments = fragments[menuKey(currentURL: page.url)] ?? []
