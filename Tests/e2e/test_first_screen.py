@@ -16,7 +16,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from axe_check import check_with_axe
-from conftest import SCREENSHOTS, SITE
+from conftest import REPO, SCREENSHOTS, SITE
 
 PHONE = (390, 844)
 DESKTOP = (1280, 900)
@@ -172,14 +172,61 @@ return [...document.querySelectorAll('main article :is(ul, ol, table)')]
 """
 
 
+SECTION_PAGE_LINKS = """
+const pages = new Set(arguments[0].map((path) => new URL(path, location.href).href));
+return [...document.querySelectorAll('main article .section-pages a')].map((a) => a.href).filter((href) => pages.has(href))
+  .map((href) => new URL(href).pathname);
+"""
+
+
 @pytest.mark.parametrize("section", ["regelverk", "dfa", "kommunicering", "rapporter"])
 def test_a_section_page_lists_its_pages_once(screen, base_url, section):
-    """The layout's "Sidor i avsnittet" lists every page of the section; the text has no second, hand-kept list
-    (issue 20 gave the section texts one, so the pages were listed twice)."""
+    """The layout's "Sidor i avsnittet" lists every page of the section once (in one list, under group headings or
+    in the reports' table); the text has no second, hand-kept list (issue 20 gave the section texts one, so the
+    pages were listed twice)."""
     pages = pages_of(section)
     open_at(screen, base_url, f"/{section}/", PHONE)
     lists = screen.execute_script(SECTION_LISTS, pages)
-    assert [(entry["where"], entry["count"]) for entry in lists] == [("Sidor i avsnittet", len(pages))], lists
+    assert lists and all(entry["where"] == "Sidor i avsnittet" for entry in lists), lists
+    assert sorted(screen.execute_script(SECTION_PAGE_LINKS, pages)) == pages
+
+
+def front_matter(path):
+    """The simple `key: value` lines of a content file's front matter (quotes removed)."""
+    text = (REPO / "content" / path).read_text(encoding="utf-8").split("---\n")[1]
+    return {key: value.strip().strip('"') for key, value in re.findall(r"^([a-z_]+):[ ]*(.*)$", text, re.M)}
+
+
+def test_regelverk_lists_its_pages_under_their_group_headings(screen, base_url):
+    """The 25 rule pages are easier to scan under three headings (`group:` in each page's front matter, restored
+    after aeeeea8 removed the hand-kept list that had them): each page stands under its own group's heading."""
+    open_at(screen, base_url, "/regelverk/", DESKTOP)
+    groups = screen.execute_script("""
+        return [...document.querySelectorAll('main .section-pages h3')].map((h) => ({title: h.textContent.trim(),
+          pages: [...h.nextElementSibling.querySelectorAll('a')].map((a) => new URL(a.href).pathname)}));""")
+    assert [group["title"] for group in groups] == ["Grunderna", "Särskilda situationer", "Samverkan och utredning"]
+    for group in groups:
+        for path in group["pages"]:
+            assert front_matter(f"{path.strip('/')}.md").get("group") == group["title"], (path, group["title"])
+    assert sorted(path for group in groups for path in group["pages"]) == pages_of("regelverk")
+
+
+def test_rapporter_compares_the_reports_in_one_table(screen, base_url):
+    """/rapporter/ lists the reports in a table that compares region, period, kind, budget and status, from each
+    report's own front matter (restored after aeeeea8 removed the hand-kept table)."""
+    open_at(screen, base_url, "/rapporter/", DESKTOP)
+    rows = screen.execute_script("""
+        return [...document.querySelectorAll('main .section-pages table tbody tr')].map((tr) =>
+          [new URL(tr.querySelector('th a').href).pathname, ...[...tr.querySelectorAll('td')].map((td) => td.textContent.trim())]);""")
+    headers = screen.execute_script(
+        "return [...document.querySelectorAll('main .section-pages table thead th')].map((th) => th.textContent.trim());")
+    assert headers == ["Rapport", "Region", "Period", "Typ", "Budget", "Läge"]
+    assert sorted(row[0] for row in rows) == pages_of("rapporter")
+    for path, region, period, kind, budget, status in rows:
+        fields = front_matter(f"{path.strip('/')}.md")
+        assert [region, period, kind, status] == [fields["region"], fields["period"], fields["kind"], fields["status"]], path
+        expected = f"{int(fields['budget_sek']):,}".replace(",", "\u00a0") + "\u00a0kr" if "budget_sek" in fields else "anges inte"
+        assert budget == expected, path
 
 
 MENU_LINKS = """
