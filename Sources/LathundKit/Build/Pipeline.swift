@@ -11,13 +11,11 @@ struct Pipeline {
         var stages = StageRunner()
         let setup = try stages.run(ConfigStage(options: options))
         var cache: (IncrementalCache, fingerprint: String)?
-        var pages: Handoff<[String: Data]>?
         if options.write, options.cacheDirectory != nil {
             switch try stages.run(CacheStage(options: options, setup: setup)) {
             case .hit(let record): return result(record, timings: stages.timings)
-            case .miss(let found, let fingerprint, let read):
+            case .miss(let found, let fingerprint):
                 cache = (found, fingerprint)
-                pages = Handoff(read)
             }
             // `lathund build` keeps the page memory on disk; `lathund serve` gives its own, kept in memory.
             if options.pageMemory == nil, let (found, _) = cache {
@@ -25,7 +23,7 @@ struct Pipeline {
                     cacheFolder: found.folder, output: setup.outputURL, reads: options.useCache))
             }
         }
-        let content = try stages.run(ContentStage(setup: setup, options: options, read: pages?.take() ?? [:]))
+        let content = try stages.run(ContentStage(setup: setup, options: options))
         let data = try stages.run(DataStage(setup: setup, content: content))
         let markdown = try stages.run(MarkdownStage(setup: setup, options: options, content: content, data: data))
         let checks = try stages.run(ChecksStage(setup: setup, content: content, data: data, markdown: markdown))

@@ -18,6 +18,8 @@ struct ChecksStage: Stage {
     let datasets: DatasetCatalog
     /// The writing aid's rules file (absolute path and how it is printed) and the rules read from it.
     var writingAid: (path: String, display: String, rules: WritingAid?)? = nil
+    /// Where the stage takes the files' bytes (read by the fingerprint or an earlier stage).
+    var inputs = InputFiles()
 
     /// Extensions of content files that are scanned as text for personnummer, besides pages and the glossary.
     static let textExtensions: Set<String> = ["md", "csv", "tsv", "yml", "yaml", "json", "txt", "html", "htm", "xml", "svg"]
@@ -51,7 +53,7 @@ struct ChecksStage: Stage {
             if Self.textExtensions.contains(ext) { files.append((asset.absolutePath, asset.displayPath)) }
         }
         for found in Parallel.map(files, jobs: jobs, { file -> [Diagnostic] in
-            guard let data = FileManager.default.contents(atPath: file.absolute) else { return [] }
+            guard let data = try? inputs.data(file.absolute) else { return [] }
             return scan.diagnostics(in: [UInt8](data), file: file.display)
         }) {
             diagnostics += found
@@ -60,7 +62,7 @@ struct ChecksStage: Stage {
         // Files that would run script in the reader's browser are not copied (ContentFilePolicy).
         let policy = ContentFilePolicy(allowed: config.allowedFileTypes)
         for found in Parallel.map(assets, jobs: jobs, { asset in
-            policy.diagnostics(for: asset) { FileManager.default.contents(atPath: asset.absolutePath).map { [UInt8]($0) } }
+            policy.diagnostics(for: asset) { (try? inputs.data(asset.absolutePath)).map { [UInt8]($0) } }
         }) {
             diagnostics += found
         }
@@ -148,6 +150,7 @@ extension ChecksStage {
         assets = content.assets
         glossary = content.glossaryPath.map { ($0, setup.contentDisplay + "/" + (setup.config.glossary ?? "")) }
         datasets = data.datasets
+        inputs = setup.inputs
         writingAid = content.writingAidPath.map { ($0, setup.contentDisplay + "/" + (setup.config.writingAid ?? ""), data.writingAid) }
     }
 }

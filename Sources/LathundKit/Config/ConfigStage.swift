@@ -16,6 +16,8 @@ struct BuildSetup: Sendable {
     /// When each content file last changed, from one `git log`; nil outside a git checkout. Read with the
     /// configuration because a new commit is a change for the cache as much as a changed file is.
     let history: ChangeHistory?
+    /// The input files' bytes, each read once in the build.
+    let inputs: InputFiles
 }
 
 /// Reads `lathund.yml` into a typed `SiteConfig`, applies `--base-url`, and checks the folders. Problems here
@@ -25,8 +27,9 @@ struct ConfigStage: Stage {
     let options: BuildOptions
 
     func run() throws -> Staged<BuildSetup> {
-        let configURL = options.resolve(options.configFile)
-        let loaded = try SiteConfig.load(file: configURL, displayPath: options.display(options.configFile))
+        let configURL = options.resolve(options.configFile).standardizedFileURL
+        let inputs = InputFiles()
+        let loaded = try SiteConfig.load(file: configURL, displayPath: options.display(options.configFile), inputs: inputs)
         var config = loaded.value
         if let baseURL = options.baseURL {
             do {
@@ -45,7 +48,8 @@ struct ConfigStage: Stage {
                                outputDisplay: options.display(options.outputDirectory),
                                jobs: max(1, options.jobs), today: options.today ?? Day.today,
                                history: ChangeHistory.read(contentDirectory: options.resolve(options.contentDirectory)
-                                                               .standardizedFileURL))
+                                                               .standardizedFileURL),
+                               inputs: inputs)
         try checkFolders(setup)
         return Staged(setup, loaded.diagnostics)
     }

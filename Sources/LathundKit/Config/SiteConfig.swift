@@ -60,9 +60,9 @@ struct SiteConfig: Sendable {
 
     /// Reads `lathund.yml`. Problems with the file are configuration errors (exit code 2); unknown keys are
     /// returned as warnings.
-    static func load(file url: URL, displayPath: String) throws -> Staged<SiteConfig> {
+    static func load(file url: URL, displayPath: String, inputs: InputFiles = InputFiles()) throws -> Staged<SiteConfig> {
         let document = YAMLFields.readDocument(path: url.path, displayPath: displayPath, readCode: .configMissing,
-                                               utf8Code: .configUtf8)
+                                               utf8Code: .configUtf8, inputs: inputs)
         if let problem = document.diagnostics.first { throw ConfigurationError(diagnostic: problem) }
         return try parse(root: document.value, displayPath: displayPath)
     }

@@ -31,8 +31,8 @@ struct ContentStage: Stage {
     /// The last build's pages, when the process keeps them (`lathund serve`).
     var memory: IncrementalPageMemory? = nil
     var progress: (@Sendable (String, Int, Int) -> Void)? = nil
-    /// The Markdown files' bytes the build cache read for its fingerprint, by absolute path: not read again.
-    var read: [String: Data] = [:]
+    /// Where the stage takes the files' bytes (the build cache's fingerprint read them, when there is a cache).
+    var inputs = InputFiles()
 
     func run() -> Staged<ContentCatalog> {
         var diagnostics: [Diagnostic] = []
@@ -60,7 +60,7 @@ struct ContentStage: Stage {
         let scan = ContentScan(allowed: config.personnummerAllow)
         let results = Parallel.map(markdownFiles, jobs: jobs) { file -> (IncrementalPageMemory.Loaded?, Bool) in
             // The one read of the file in a build (ContentReadTests): by the build cache's fingerprint, else here.
-            guard let data = read[file.absolute] ?? ContentFileReads.read(file.absolute) else { return (nil, false) }
+            guard let data = try? inputs.data(file.absolute) else { return (nil, false) }
             let displayPath = display(file.relative)
             let sourceHash = data.withUnsafeBytes { XXH64.hash($0) }
             let key = IncrementalPageMemory.contentKey(relativePath: file.relative, displayPath: displayPath, sourceHash: sourceHash)
@@ -189,8 +189,8 @@ struct ContentStage: Stage {
 }
 
 extension ContentStage {
-    init(setup: BuildSetup, options: BuildOptions, read: [String: Data] = [:]) {
-        self.read = read
+    init(setup: BuildSetup, options: BuildOptions) {
+        inputs = setup.inputs
         contentDirectory = setup.contentURL
         displayRoot = setup.contentDisplay
         config = setup.config

@@ -18,24 +18,26 @@ struct DataStage: Stage {
     }
 
     func run() -> Staged<Output> {
-        let datasets = DatasetLoader.load(assets: content.assets)
+        let datasets = DatasetLoader.load(assets: content.assets, inputs: setup.inputs)
         var diagnostics = datasets.diagnostics
         var glossary: [GlossaryTerm]?
         if let path = content.glossaryPath, let name = setup.config.glossary {
             let terms = GlossaryLoader.load(path: path, displayPath: setup.contentDisplay + "/" + name,
-                                            pages: Set(content.pages.map(\.relativePath)))
+                                            pages: Set(content.pages.map(\.relativePath)), inputs: setup.inputs)
             diagnostics += terms.diagnostics
             glossary = terms.value
         }
         var writingAid: WritingAid?
         if let path = content.writingAidPath, let name = setup.config.writingAid {
-            let aid = WritingAidLoader.load(path: path, relativePath: name, displayPath: setup.contentDisplay + "/" + name)
+            let aid = WritingAidLoader.load(path: path, relativePath: name, displayPath: setup.contentDisplay + "/" + name,
+                                            inputs: setup.inputs)
             diagnostics += aid.diagnostics
             writingAid = aid.value
         }
         var synonyms: [SynonymEntry] = []
         if let path = content.synonymsPath, let name = setup.config.synonyms {
-            let entries = SynonymsLoader.load(path: path, displayPath: setup.contentDisplay + "/" + name)
+            let entries = SynonymsLoader.load(path: path, displayPath: setup.contentDisplay + "/" + name,
+                                               inputs: setup.inputs)
             diagnostics += entries.diagnostics
             synonyms = entries.value
         }

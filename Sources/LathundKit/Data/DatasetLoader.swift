@@ -10,7 +10,7 @@ enum DatasetLoader {
     static let metadataKeys: Set<String> = ["title", "description", "unit", "sources", "period", "columns", "chart", "note"]
 
     /// Finds the pairs among the content folder's assets (files directly in `data/`).
-    static func load(assets: [Asset]) -> Staged<DatasetCatalog> {
+    static func load(assets: [Asset], inputs: InputFiles = InputFiles()) -> Staged<DatasetCatalog> {
         var csvFiles: [String: Asset] = [:]
         var metaFiles: [String: Asset] = [:]
         for asset in assets where asset.relativePath.hasPrefix(folder) {
@@ -26,13 +26,13 @@ enum DatasetLoader {
             // problem of the dataset in one build.
             let csv: Staged<String?>, meta: Staged<String?>
             if let file = csvFiles[name] {
-                csv = read(file)
+                csv = read(file, inputs)
             } else {
                 csv = Staged(nil, [.error(SourceLocation(file: metaFiles[name]!.displayPath, line: 1, column: 1),
                                           .datasetMissingCsv, "metadata without data: add \(name).csv beside it")])
             }
             if let file = metaFiles[name] {
-                meta = read(file)
+                meta = read(file, inputs)
             } else {
                 meta = Staged(nil, [.error(SourceLocation(file: csvFiles[name]!.displayPath, line: 1, column: 1),
                                            .datasetMissingMetadata,
@@ -48,8 +48,8 @@ enum DatasetLoader {
     }
 
     /// A file's text, or nil (with the reason) when it cannot be read as UTF-8.
-    private static func read(_ asset: Asset) -> Staged<String?> {
-        DataFile.text(path: asset.absolutePath, displayPath: asset.displayPath, readCode: .datasetRead)
+    private static func read(_ asset: Asset, _ inputs: InputFiles) -> Staged<String?> {
+        DataFile.text(path: asset.absolutePath, displayPath: asset.displayPath, readCode: .datasetRead, inputs: inputs)
     }
 
     /// A dataset from its CSV text and its metadata text (nil with the reason when a file could not be read).

@@ -16,8 +16,9 @@ struct GlossaryTerm: Sendable, Equatable {
 /// Loads the glossary: a YAML list of `{term, expansion, definition, page}`. `page` must name one of `pages`
 /// (content paths of the site's pages) when they are given.
 enum GlossaryLoader {
-    static func load(path: String, displayPath: String, pages: Set<String>? = nil) -> Staged<[GlossaryTerm]> {
-        parse(YAMLFields.readDocument(path: path, displayPath: displayPath, readCode: .glossaryRead),
+    static func load(path: String, displayPath: String, pages: Set<String>? = nil,
+                     inputs: InputFiles = InputFiles()) -> Staged<[GlossaryTerm]> {
+        parse(YAMLFields.readDocument(path: path, displayPath: displayPath, readCode: .glossaryRead, inputs: inputs),
               displayPath: displayPath, pages: pages)
     }
 

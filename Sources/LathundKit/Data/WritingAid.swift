@@ -87,8 +87,9 @@ struct WritingAid: Sendable {
 
 /// Reads and checks the writing aid's rules file.
 enum WritingAidLoader {
-    static func load(path: String, relativePath: String, displayPath: String) -> Staged<WritingAid?> {
-        parse(YAMLFields.readDocument(path: path, displayPath: displayPath, readCode: .writingAidRead),
+    static func load(path: String, relativePath: String, displayPath: String,
+                     inputs: InputFiles = InputFiles()) -> Staged<WritingAid?> {
+        parse(YAMLFields.readDocument(path: path, displayPath: displayPath, readCode: .writingAidRead, inputs: inputs),
               relativePath: relativePath, displayPath: displayPath)
     }
 

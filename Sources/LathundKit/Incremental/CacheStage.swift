@@ -10,14 +10,13 @@ struct CacheStage: Stage {
 
     enum Lookup {
         case hit(IncrementalCache.Record)
-        /// With the bytes of the Markdown files under `content/`, read for the fingerprint, by absolute path.
-        case miss(IncrementalCache, fingerprint: String, pages: [String: Data])
+        case miss(IncrementalCache, fingerprint: String)
     }
 
     func run() -> Staged<Lookup> {
         let cache = IncrementalCache(folder: options.resolve(options.cacheDirectory ?? "").standardizedFileURL,
                                       output: setup.outputURL)
-        let (hash, pages) = IncrementalCache.fingerprint(inputs: inputs, settings: settings, jobs: setup.jobs)
+        let hash = IncrementalCache.fingerprint(inputs: inputs, files: setup.inputs, settings: settings, jobs: setup.jobs)
         let fingerprint = IncrementalCache.hex(hash)
         if options.useCache, let record = cache.loadRecord(), record.fingerprint == fingerprint,
            record.outputIdentity == StagedOutput.identity(of: setup.outputURL.path) {
@@ -25,7 +24,7 @@ struct CacheStage: Stage {
             if let tidy = try? StagedOutput(output: setup.outputURL) { tidy.abandon() }
             return Staged(.hit(record))
         }
-        return Staged(.miss(cache, fingerprint: fingerprint, pages: pages))
+        return Staged(.miss(cache, fingerprint: fingerprint))
     }
 
     /// The files the stages read, walked as they walk them (`ContentStage.tree`, `LayoutFiles`), with what those
@@ -34,8 +33,7 @@ struct CacheStage: Stage {
         let content = ContentStage.tree(setup.contentURL, exclude: setup.config.exclude)
         var inputs = content.entries.compactMap { entry -> IncrementalCache.Input? in
             switch entry.kind {
-            case .file: IncrementalCache.Input(name: "content/" + entry.relative, path: entry.absolute,
-                                               keep: entry.relative.hasSuffix(".md"))
+            case .file: IncrementalCache.Input(name: "content/" + entry.relative, path: entry.absolute)
             case .folder: nil
             case .link, .other: IncrementalCache.Input(name: "content/" + entry.relative + " special", path: nil)
             }
@@ -44,7 +42,7 @@ struct CacheStage: Stage {
         let layouts = LayoutFiles(setup.layoutsURL)
         inputs += layouts.templates.map { IncrementalCache.Input(name: "layouts/" + $0.relative, path: $0.absolute) }
         inputs += layouts.assets.map { IncrementalCache.Input(name: "layouts/assets/" + $0.relative, path: $0.absolute) }
-        inputs.append(IncrementalCache.Input(name: "config", path: setup.configURL.standardizedFileURL.path))
+        inputs.append(IncrementalCache.Input(name: "config", path: setup.configURL.path))
         return inputs
     }
 

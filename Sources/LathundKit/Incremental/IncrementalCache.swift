@@ -111,54 +111,25 @@ struct IncrementalCache {
     }
 
     /// A file a build reads, for the fingerprint: `name` says what it is to the build (`content/a.md`), `path` is
-    /// where it is read from (nil for something seen but not read: a link to nothing). `keep`: hand its bytes on.
+    /// where it is read from (nil for something seen but not read: a link to nothing).
     struct Input: Sendable {
         let name: String
         let path: String?
-        var keep = false
     }
 
-    /// One hash of every input of a build: the settings and each input's name and bytes (read in parallel).
-    /// Returns it with the bytes of the inputs marked `keep`, by absolute path: the Content stage takes the pages'
-    /// bytes from here instead of reading them again (`ContentFileReads`).
-    static func fingerprint(inputs: [Input], settings: [String], jobs: Int) -> (hash: UInt64, kept: [String: Data]) {
-        let hashes = Parallel.map(inputs, jobs: jobs) { input -> (UInt64, Data?) in
-            guard let path = input.path else { return (XXH64.hash("\u{0}" + input.name), nil) }
-            if input.keep, let data = ContentFileReads.read(path) {
-                return (data.withUnsafeBytes { XXH64.hash($0) } ^ XXH64.hash(input.name), data)
-            }
-            return (fileHash(path) ^ XXH64.hash(input.name), nil)
+    /// One hash of every input of a build: the settings and each input's name and bytes, read (in parallel) into
+    /// `files`, where the stages take them from (`InputFiles`): a build is made from the bytes it fingerprinted.
+    static func fingerprint(inputs: [Input], files: InputFiles, settings: [String], jobs: Int) -> UInt64 {
+        let hashes = Parallel.map(inputs, jobs: jobs) { input -> UInt64 in
+            guard let path = input.path else { return XXH64.hash("\u{0}" + input.name) }
+            return files.hash(path) ^ XXH64.hash(input.name)
         }
         var chain = HashChain()
         chain.add(UInt64(version))
         for setting in settings { chain.add(setting) }
         chain.add(executableStamp())
-        var kept: [String: Data] = [:]
-        for (input, (hash, data)) in zip(inputs, hashes) {
-            chain.add(hash)
-            if let data, let path = input.path { kept[path] = data }
-        }
-        return (chain.value, kept)
-    }
-
-    /// XXH64 of a file's bytes; a file that cannot be read hashes as its error.
-    static func fileHash(_ path: String) -> UInt64 {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return XXH64.hash("unreadable \(errno)") }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0 else { return XXH64.hash("unreadable \(errno)") }
-        let size = Int(info.st_size)
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: max(size, 1), alignment: 8)
-        defer { buffer.deallocate() }
-        var offset = 0
-        while offset < size {
-            let count = read(descriptor, buffer.baseAddress! + offset, size - offset)
-            if count < 0, errno == EINTR { continue }
-            guard count > 0 else { break }
-            offset += count
-        }
-        return XXH64.hash(UnsafeRawBufferPointer(rebasing: buffer[0..<offset]))
+        for hash in hashes { chain.add(hash) }
+        return chain.value
     }
 
     /// A different `lathund` binary may build differently: its size and modification time are an input.

@@ -20,7 +20,8 @@ enum IncrementalRenderKey {
     /// What links and directives in Markdown read: every page's URL, the paths of the content's other files,
     /// the base URL, the FAQ index, the bytes of the datasets (`content/data/`) and of `dataFiles` (absolute paths
     /// of other files directives read: the writing aid's rules).
-    static func markdownInputs(links: SiteLinks, faq: FAQIndex, contentFiles: [Asset], dataFiles: [String] = []) -> UInt64 {
+    static func markdownInputs(links: SiteLinks, faq: FAQIndex, contentFiles: [Asset], dataFiles: [String] = [],
+                               inputs: InputFiles) -> UInt64 {
         var chain = HashChain()
         for (path, url) in links.pageURLs.sorted(by: { $0.key < $1.key }) {
             chain.add(path)
@@ -34,11 +35,11 @@ enum IncrementalRenderKey {
         }
         for file in contentFiles where file.relativePath.hasPrefix("data/") {
             chain.add(file.relativePath)
-            chain.add(IncrementalCache.fileHash(file.absolutePath))
+            chain.add(inputs.hash(file.absolutePath))
         }
         for path in dataFiles {
             chain.add(path)
-            chain.add(IncrementalCache.fileHash(path))
+            chain.add(inputs.hash(path))
         }
         return chain.value
     }
@@ -46,11 +47,11 @@ enum IncrementalRenderKey {
     /// What every page shares: the binary, `settings` (options that change rendering), the configuration file,
     /// the layouts, the fingerprinted assets, the glossary (abbreviations) and `markdownInputs`.
     static func site(settings: [String], configFile: URL, layouts: Layouts, assets: FingerprintedAssets,
-                     glossary: [GlossaryTerm], markdownInputs: UInt64) -> UInt64 {
+                     glossary: [GlossaryTerm], markdownInputs: UInt64, inputs: InputFiles) -> UInt64 {
         var chain = HashChain()
         chain.add(IncrementalCache.executableStamp())
         for setting in settings { chain.add(setting) }
-        chain.add(IncrementalCache.fileHash(configFile.path))
+        chain.add(inputs.hash(configFile.path))
         chain.add(layouts.signature)
         chain.add(assets.manifest)
         for term in glossary {

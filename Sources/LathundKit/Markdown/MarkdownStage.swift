@@ -36,7 +36,8 @@ struct MarkdownStage: Stage {
                                     pages: content.pages, links: links, faq: faq, datasets: data.datasets,
                                     writingAid: data.writingAid, spool: spool)
         let markdownInputs = IncrementalRenderKey.markdownInputs(links: links, faq: faq, contentFiles: content.assets,
-                                                                 dataFiles: content.writingAidPath.map { [$0] } ?? [])
+                                                                 dataFiles: content.writingAidPath.map { [$0] } ?? [],
+                                                                 inputs: setup.inputs)
         let rendererSettings = ["unsafe=\(config.unsafeHTML)", options.directives.signature]
         let memory = options.pageMemory
         let progress = options.progress

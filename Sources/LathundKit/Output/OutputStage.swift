@@ -95,7 +95,7 @@ struct OutputStage: Stage {
                     }
                     return .success((hashes, key, false))
                 case .copy(let source):
-                    return .success(([try Data(contentsOf: URL(fileURLWithPath: source)).withUnsafeBytes { try put($0, to: file.paths[0]) }], nil, false))
+                    return .success(([try setup.inputs.data(source).withUnsafeBytes { try put($0, to: file.paths[0]) }], nil, false))
                 case .bytes(let contents):
                     return .success(([try contents.withUnsafeBytes { try put($0, to: file.paths[0]) }], nil, false))
                 }

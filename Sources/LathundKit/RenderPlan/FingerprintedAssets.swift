@@ -44,11 +44,12 @@ struct FingerprintedAssets {
 
     /// Reads and fingerprints `files` (relative to `layouts/assets/`, absolute). An unreadable file or assets
     /// that reference each other in a cycle are errors at `displayRoot/NAME`.
-    static func load(_ files: [(relative: String, absolute: String)], displayRoot: String) -> Staged<FingerprintedAssets> {
+    static func load(_ files: [(relative: String, absolute: String)], displayRoot: String,
+                     inputs: InputFiles = InputFiles()) -> Staged<FingerprintedAssets> {
         var diagnostics: [Diagnostic] = []
         var sources: [String: Data] = [:]
         for file in files {
-            if let data = FileManager.default.contents(atPath: file.absolute) {
+            if let data = try? inputs.data(file.absolute) {
                 sources[file.relative] = data
             } else {
                 diagnostics.append(.error(SourceLocation(file: displayRoot + "/" + file.relative), .assetRead,

@@ -42,14 +42,15 @@ struct Layouts: Sendable {
         load(LayoutFiles(directory), displayRoot: displayRoot, assets: assets)
     }
 
-    static func load(_ files: LayoutFiles, displayRoot: String, assets: Set<String> = []) -> Staged<Layouts?> {
+    static func load(_ files: LayoutFiles, displayRoot: String, assets: Set<String> = [],
+                     inputs: InputFiles = InputFiles()) -> Staged<Layouts?> {
         var diagnostics: [Diagnostic] = []
         var templates: [String: MustacheTemplate] = [:]
         var sources: [String: String] = [:]
         for file in files.templates {
             let name = String(file.relative.dropLast(".mustache".count))
             let display = displayRoot + "/" + file.relative
-            guard let path = file.absolute, let data = FileManager.default.contents(atPath: path),
+            guard let path = file.absolute, let data = try? inputs.data(path),
                   let text = String(data: data, encoding: .utf8) else {
                 diagnostics.append(.error(SourceLocation(file: display), .layoutRead,
                                           "cannot read layout as UTF-8 text"))

@@ -19,9 +19,11 @@ struct RenderPlanStage: Stage {
 
     func run() -> Staged<Output> {
         let layoutFiles = LayoutFiles(setup.layoutsURL)
-        let loaded = FingerprintedAssets.load(layoutFiles.assets, displayRoot: setup.layoutsDisplay + "/assets")
+        let loaded = FingerprintedAssets.load(layoutFiles.assets, displayRoot: setup.layoutsDisplay + "/assets",
+                                              inputs: setup.inputs)
         let assets = loaded.value
-        let layouts = Layouts.load(layoutFiles, displayRoot: setup.layoutsDisplay, assets: Set(assets.outputNames.keys))
+        let layouts = Layouts.load(layoutFiles, displayRoot: setup.layoutsDisplay, assets: Set(assets.outputNames.keys),
+                                   inputs: setup.inputs)
         var diagnostics = loaded.diagnostics + layouts.diagnostics
         var files: [OutputFile] = []
         if let layouts = layouts.value {
@@ -51,7 +53,7 @@ struct RenderPlanStage: Stage {
         let siteKey = IncrementalRenderKey.site(
             settings: markdown.rendererSettings + ["base=\(options.baseURL ?? "-")"],
             configFile: setup.configURL, layouts: layouts, assets: assets, glossary: data.glossary,
-            markdownInputs: markdown.markdownInputs)
+            markdownInputs: markdown.markdownInputs, inputs: setup.inputs)
         let pageMarkdown = markdown.markdown
         var files: [OutputFile] = []
         var diagnostics: [Diagnostic] = []

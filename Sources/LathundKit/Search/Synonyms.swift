@@ -15,8 +15,9 @@ struct SynonymEntry: Sendable {
 /// vab: [tillfällig föräldrapenning, vård av barn]
 /// ```
 enum SynonymsLoader {
-    static func load(path: String, displayPath: String) -> Staged<[SynonymEntry]> {
-        parse(YAMLFields.readDocument(path: path, displayPath: displayPath, readCode: .synonymsRead), displayPath: displayPath)
+    static func load(path: String, displayPath: String, inputs: InputFiles = InputFiles()) -> Staged<[SynonymEntry]> {
+        parse(YAMLFields.readDocument(path: path, displayPath: displayPath, readCode: .synonymsRead, inputs: inputs),
+              displayPath: displayPath)
     }
 
     static func parse(_ text: String, displayPath: String) -> Staged<[SynonymEntry]> {

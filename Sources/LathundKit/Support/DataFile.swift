@@ -7,10 +7,10 @@ import Yams
 /// dropped.
 enum DataFile {
     static func text(path: String, displayPath: String, readCode: DiagnosticCode,
-                     utf8Code: DiagnosticCode = .utf8) -> Staged<String?> {
+                     utf8Code: DiagnosticCode = .utf8, inputs: InputFiles = InputFiles()) -> Staged<String?> {
         let data: Data
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            data = try inputs.data(path)
         } catch {
             return Staged(nil, [.error(SourceLocation(file: displayPath), readCode,
                                        "cannot read the file: \(error.localizedDescription)")])
@@ -30,8 +30,8 @@ extension YAMLFields {
     /// A data file's YAML document (`DataFile.text`, then `composeDocument`). The value is nil when the file is
     /// empty or has a problem (then there is a diagnostic).
     static func readDocument(path: String, displayPath: String, readCode: DiagnosticCode,
-                             utf8Code: DiagnosticCode = .utf8) -> Staged<Node?> {
-        let text = DataFile.text(path: path, displayPath: displayPath, readCode: readCode, utf8Code: utf8Code)
+                             utf8Code: DiagnosticCode = .utf8, inputs: InputFiles = InputFiles()) -> Staged<Node?> {
+        let text = DataFile.text(path: path, displayPath: displayPath, readCode: readCode, utf8Code: utf8Code, inputs: inputs)
         guard let value = text.value else { return Staged(nil, text.diagnostics) }
         return composeDocument(value, displayPath: displayPath)
     }
