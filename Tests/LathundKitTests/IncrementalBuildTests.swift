@@ -167,6 +167,52 @@ import Testing
         Self.expectSiteEqualsCleanSite(site)
     }
 
+    /// `lathund serve` keeps what its last build wrote in its page memory (`IncrementalPageMemory.outputs`) and
+    /// does not read the cache's files back: with them gone, the next build still writes in place and equals a
+    /// clean build.
+    @Test func aServeBuildTakesWhatItWroteFromMemory() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        let memory = IncrementalPageMemory()
+        func folder() -> UInt64? {
+            var info = stat()
+            return stat(site.root.appendingPathComponent("site").path, &info) == 0 ? UInt64(info.st_ino) : nil
+        }
+        #expect(try site.build { $0.writeInPlace = true; $0.pageMemory = memory }.succeeded)
+        let first = folder()
+        let cache = site.root.appendingPathComponent(".lathund-cache")
+        for name in try FileManager.default.contentsOfDirectory(atPath: cache.path)
+        where name.hasSuffix(".outputs") || name.hasSuffix(".renders") {
+            try FileManager.default.removeItem(at: cache.appendingPathComponent(name))
+        }
+        try Self.edit(site, "content/regelverk/sgi.md") { $0 + "\nEtt stycke till.\n" }
+        let again = try site.build { $0.writeInPlace = true; $0.pageMemory = memory }
+        #expect(again.succeeded)
+        #expect(folder() == first, "the folder was replaced: the build did not know what it held")
+        #expect(again.reusedPages > 0)
+        try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        Self.expectSiteEqualsCleanSite(site)
+    }
+
+    /// A build whose input changed reads only the head of the cache's record (`IncrementalCache.Head`), not the
+    /// report of every page: with the rest of the record unreadable, it still reuses the unchanged pages.
+    @Test func aChangedBuildReadsOnlyTheRecordsHead() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        #expect(try site.build().succeeded)
+        let cache = site.root.appendingPathComponent(".lathund-cache")
+        let name = try #require(FileManager.default.contentsOfDirectory(atPath: cache.path).first { $0.hasSuffix(".json") })
+        let record = try Data(contentsOf: cache.appendingPathComponent(name))
+        let newline = try #require(record.firstIndex(of: 0x0A))
+        try (record[...newline] + Data("kaputt".utf8)).write(to: cache.appendingPathComponent(name))
+        try Self.edit(site, "content/regelverk/sgi.md") { $0 + "\nEtt stycke till.\n" }
+        let again = try site.build()
+        #expect(again.succeeded)
+        #expect(again.reusedPages > 0)
+        try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        Self.expectSiteEqualsCleanSite(site)
+    }
+
     /// Only a page's text: its own HTML, its summary in lists and its search shards change.
     @Test func editingAPagesText() throws {
         let site = try Self.projectCopy()

@@ -18,8 +18,8 @@ struct CacheStage: Stage {
                                       output: setup.outputURL)
         let hash = IncrementalCache.fingerprint(inputs: inputs, files: setup.inputs, settings: settings, jobs: setup.jobs)
         let fingerprint = IncrementalCache.hex(hash)
-        if options.useCache, let record = cache.loadRecord(), record.fingerprint == fingerprint,
-           record.outputIdentity == StagedOutput.identity(of: setup.outputURL.path) {
+        if options.useCache, let head = cache.loadHead(), head.fingerprint == fingerprint,
+           head.outputIdentity == StagedOutput.identity(of: setup.outputURL.path), let record = cache.loadRecord() {
             // Nothing to write, but still remove what a killed build left beside the site (under the lock).
             if let tidy = try? StagedOutput(output: setup.outputURL) { tidy.abandon() }
             return Staged(.hit(record))

@@ -8,7 +8,9 @@ import Glibc
 ///
 /// - `build-KEY.json`: the fingerprint of every input of the last successful build, the identity of the output
 ///   folder it staged, and what the build reported (diagnostics, page counts). When the fingerprint and the
-///   output folder are unchanged, the next build writes nothing and reports the same again.
+///   output folder are unchanged, the next build writes nothing and reports the same again. Two lines of JSON:
+///   the head (`Head`: what a build compares) and the whole record, so that a build that finds its input changed
+///   reads the head only, not the report of every page.
 /// - `build-KEY.outputs`: the XXH64 of every file that build wrote, by path. A file whose bytes hash the same
 ///   as the previous build's file at that path is hard linked from the previous site into the staging folder
 ///   instead of written; removing the previous site then frees nothing for those files. The staged output and its
@@ -21,7 +23,7 @@ import Glibc
 /// fingerprint covers every input (`content/` and `layouts/` file by file, byte by byte, the configuration,
 /// the options, the directives, the `lathund` binary and the day).
 struct IncrementalCache {
-    static let version = 5
+    static let version = 6
     let folder: URL
     let key: String
 
@@ -38,6 +40,13 @@ struct IncrementalCache {
         var latestChanges: [PageChange]
     }
 
+    /// The first line of the record file.
+    struct Head: Codable, Equatable {
+        var version: Int
+        var fingerprint: String
+        var outputIdentity: String
+        var pageCount: Int
+    }
     init(folder: URL, output: URL) {
         self.folder = folder
         key = Self.hex(XXH64.hash(output.standardizedFileURL.path))
@@ -52,20 +61,36 @@ struct IncrementalCache {
         return String(repeating: "0", count: 16 - digits.count) + digits
     }
 
+    /// The record's head and the rest of the file, when the record is of this version.
+    private func loadParts() -> (head: Head, rest: Data)? {
+        guard let data = try? Data(contentsOf: recordURL), let newline = data.firstIndex(of: 0x0A),
+              let head = try? JSONDecoder().decode(Head.self, from: data[data.startIndex..<newline]),
+              head.version == Self.version
+        else { return nil }
+        return (head, data[(newline + 1)...])
+    }
+    func loadHead() -> Head? { loadParts()?.head }
     func loadRecord() -> Record? {
-        guard let data = try? Data(contentsOf: recordURL),
-              let record = try? JSONDecoder().decode(Record.self, from: data), record.version == Self.version
+        guard let (head, rest) = loadParts(), let record = try? JSONDecoder().decode(Record.self, from: rest),
+              record.version == head.version, record.fingerprint == head.fingerprint,
+              record.outputIdentity == head.outputIdentity
         else { return nil }
         return record
     }
 
     /// The previous build's output hashes and pages' render keys (`IncrementalRenderKey`), by path, when its site is still
     /// the output folder.
-    func loadOutputs(outputIdentity: String?) -> (hashes: [String: UInt64], renderKeys: [String: UInt64]) {
-        guard let outputIdentity, let record = loadRecord(), record.outputIdentity == outputIdentity,
+    func loadOutputs(outputIdentity: String?) -> Outputs {
+        guard let outputIdentity, let head = loadHead(), head.outputIdentity == outputIdentity,
               let outputs = try? Data(contentsOf: outputsURL), let renders = try? Data(contentsOf: rendersURL)
-        else { return ([:], [:]) }
-        return (Self.parse(outputs, capacity: record.pages.count * 2 + 64), Self.parse(renders, capacity: record.pages.count))
+        else { return Outputs() }
+        return Outputs(hashes: Self.parse(outputs, capacity: head.pageCount * 2 + 64),
+                       renderKeys: Self.parse(renders, capacity: head.pageCount))
+    }
+    /// What a build wrote: each file's XXH64 and each page's render key, by path.
+    struct Outputs: Sendable {
+        var hashes: [String: UInt64] = [:]
+        var renderKeys: [String: UInt64] = [:]
     }
 
     /// Lines of `HHHHHHHHHHHHHHHH path`.
@@ -104,7 +129,9 @@ struct IncrementalCache {
             try lines(renderKeys).write(to: rendersURL, options: .atomic)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(record).write(to: recordURL, options: .atomic)
+            let head = Head(version: record.version, fingerprint: record.fingerprint,
+                            outputIdentity: record.outputIdentity, pageCount: record.pageCount)
+            try (encoder.encode(head) + Data([0x0A]) + encoder.encode(record)).write(to: recordURL, options: .atomic)
         } catch {
             try? FileManager.default.removeItem(at: recordURL)  // a cache that cannot be written is no cache
         }

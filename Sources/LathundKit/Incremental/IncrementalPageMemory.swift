@@ -51,12 +51,25 @@ public final class IncrementalPageMemory: Sendable {
 
     /// The builds that use the memory may run on different threads, one after the other.
     private let state = Locked(State())
+    /// What the last build wrote into the output folder, with the folder's identity after it, in a memory kept
+    /// in this process (`lathund serve`): the next build takes it from here instead of reading the cache's files
+    /// back. Forgotten before a build writes into the folder, so a build that fails while writing leaves none.
+    private let written = Locked<(identity: String, outputs: IncrementalCache.Outputs)?>(nil)
     let store: PageStore?
 
     public init() { store = nil }
 
     init(store: PageStore) { self.store = store }
 
+    /// What the last build wrote, when the output folder is still the one it left (`identity`); nil for a
+    /// memory on disk (`lathund build` reads the cache's files).
+    func outputs(identity: String?) -> IncrementalCache.Outputs? {
+        written.withLock { kept in kept.flatMap { $0.identity == identity ? $0.outputs : nil } }
+    }
+    func keep(outputs: (identity: String, outputs: IncrementalCache.Outputs)?) {
+        guard store == nil else { return }
+        written.withLock { $0 = outputs }
+    }
     /// What the last build redid.
     public var lastCounts: Counts { state.withLock { $0.counts } }
 

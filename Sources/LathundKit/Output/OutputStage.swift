@@ -26,10 +26,13 @@ struct OutputStage: Stage {
         do {
             if options.writeInPlace, options.useCache, let (cache, record) = cache {
                 let folder = try InPlaceOutput(output: setup.outputURL)
-                let previous = cache.loadOutputs(outputIdentity: StagedOutput.identity(of: setup.outputURL.path))
+                let identity = StagedOutput.identity(of: setup.outputURL.path)
+                let previous = options.pageMemory?.outputs(identity: identity)
+                    ?? cache.loadOutputs(outputIdentity: identity)
                 if !previous.hashes.isEmpty {
                     // Untrusted until every file is written.
                     try? FileManager.default.removeItem(at: cache.recordURL)
+                    options.pageMemory?.keep(outputs: nil)
                     let (written, renderKeys, reused) = try writeAll(previous: previous, to: folder)
                     folder.remove(Set(previous.hashes.keys).subtracting(written.map(\.path)))
                     output.reusedPages = reused
@@ -41,8 +44,8 @@ struct OutputStage: Stage {
             do {
                 // Read under the output's lock: the previous site cannot change until this build is done.
                 let previous = options.useCache
-                    ? cache?.cache.loadOutputs(outputIdentity: StagedOutput.identity(of: setup.outputURL.path)) ?? ([:], [:])
-                    : ([:], [:])
+                    ? cache?.cache.loadOutputs(outputIdentity: StagedOutput.identity(of: setup.outputURL.path)) ?? .init()
+                    : .init()
                 let (written, renderKeys, reused) = try writeAll(previous: previous, to: staged)
                 output.reusedPages = reused
                 try staged.commit()
@@ -58,19 +61,23 @@ struct OutputStage: Stage {
         return Staged(output)
     }
 
-    /// Remembers what this build wrote, with the identity of the output folder it left.
+    /// Remembers what this build wrote, with the identity of the output folder it left: in the cache, and in
+    /// the page memory of a process that builds again (`IncrementalPageMemory.outputs`).
     private func save(cache: IncrementalCache, record: IncrementalCache.Record, outputs: [(path: String, hash: UInt64)],
                       renderKeys: [(path: String, hash: UInt64)]) {
         guard let identity = StagedOutput.identity(of: setup.outputURL.path) else { return }
         var record = record
         record.outputIdentity = identity
         cache.save(record: record, outputs: outputs, renderKeys: renderKeys)
+        options.pageMemory?.keep(outputs: (identity, IncrementalCache.Outputs(
+            hashes: Dictionary(outputs, uniquingKeysWith: { first, _ in first }),
+            renderKeys: Dictionary(renderKeys, uniquingKeysWith: { first, _ in first }))))
     }
 
     /// Makes and writes every file; a file with the same bytes as the previous build's (by hash) is linked
     /// from the previous site instead, and so are files whose render key is the previous build's, without being
     /// made. Returns each file's hash and each keyed file's render key, for the cache.
-    private func writeAll(previous: (hashes: [String: UInt64], renderKeys: [String: UInt64]), to staged: some OutputWriter)
+    private func writeAll(previous: IncrementalCache.Outputs, to staged: some OutputWriter)
         throws -> (hashes: [(path: String, hash: UInt64)], renderKeys: [(path: String, hash: UInt64)], reused: Int) {
         let results = Parallel.map(files, jobs: setup.jobs) { file -> Result<([UInt64], UInt64?, Bool), Error> in
             func put(_ bytes: UnsafeRawBufferPointer, to path: String) throws -> UInt64 {
