@@ -102,7 +102,7 @@ struct IncrementalCache {
             var start = 0
             for index in 0..<bytes.count where bytes[index] == 0x0A {
                 // "HHHHHHHHHHHHHHHH path"
-                if index - start > 17, let value = UInt64(String(decoding: bytes[start..<(start + 16)], as: UTF8.self), radix: 16) {
+                if index - start > 17, let value = hexValue(bytes[start..<(start + 16)]) {
                     hashes[String(decoding: bytes[(start + 17)..<index], as: UTF8.self)] = value
                 }
                 start = index + 1
@@ -111,16 +111,33 @@ struct IncrementalCache {
         return hashes
     }
 
+    /// Sixteen lower-case hex digits, without making a `String` of them.
+    private static func hexValue(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64? {
+        var value: UInt64 = 0
+        for digit in digits {
+            switch digit {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = value << 4 | UInt64(digit - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = value << 4 | UInt64(digit - UInt8(ascii: "a") + 10)
+            default: return nil
+            }
+        }
+        return value
+    }
     /// Saves what a successful build wrote. Written beside and renamed into place, so a killed build leaves the
     /// previous record or none; the record is written last, as it is what makes the outputs trusted.
     func save(record: Record, outputs: [(path: String, hash: UInt64)], renderKeys: [(path: String, hash: UInt64)]) {
+        // In the order the build made the files: only `parse` reads them, into a dictionary.
         func lines(_ hashes: [(path: String, hash: UInt64)]) -> Data {
-            var text = ""
-            text.reserveCapacity(hashes.count * 60)
-            for (path, hash) in hashes.sorted(by: { $0.path < $1.path }) {
-                text += Self.hex(hash) + " " + path + "\n"
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(hashes.count * 60)
+            let digits = Array("0123456789abcdef".utf8)
+            for (path, hash) in hashes {
+                for shift in stride(from: 60, through: 0, by: -4) { bytes.append(digits[Int((hash >> UInt64(shift)) & 15)]) }
+                bytes.append(0x20)
+                bytes += path.utf8
+                bytes.append(0x0A)
             }
-            return Data(text.utf8)
+            return Data(bytes)
         }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
