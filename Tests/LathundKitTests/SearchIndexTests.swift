@@ -18,6 +18,32 @@ import Testing
         return result
     }
 
+    /// In `lathund serve` (`ShardMemo`), a shard whose stems and postings are the last build's is taken from
+    /// it, not made again; the files are the same as an index made without it.
+    @Test func aServeBuildMakesAgainOnlyTheShardsThatChanged() {
+        let words = ["sjukpenning", "läkarintyg", "arbetsgivare", "försäkringskassan", "rehabilitering", "karensavdrag",
+                     "sjukskrivning", "arbetsförmåga", "beslut", "överklagande", "ersättning", "kommuniceringsbrev"]
+        var documents: [SearchIndex.Document] = []
+        for number in 0..<60 {
+            let body: [String] = (0..<40).map { (slot: Int) -> String in words[(slot * 7 + number) % words.count] + String(slot % 5) }
+            documents.append(document("/sida-\(number)/", title: "Sida \(number)", body: body.joined(separator: " ")))
+        }
+        let memo = ShardMemo()
+        func analyses() -> [SearchIndex.Analysis] { Parallel.map(documents, jobs: 2, SearchIndex.analyse) }
+        let first = SearchIndex(analyses: analyses(), synonyms: [], jobs: 2, shards: memo)
+        #expect(memo.lastCounts.taken == 0)
+        documents[7].body += " zebrafink beslut"
+        let again = SearchIndex(analyses: analyses(), synonyms: [], jobs: 2, shards: memo)
+        let clean = SearchIndex(analyses: analyses(), synonyms: [], jobs: 2)
+        #expect(again.files.map { $0.path } == clean.files.map { $0.path })
+        #expect(again.files.map { $0.text } == clean.files.map { $0.text })
+        // Made again: the shards of document 7's stems (its length is in each of its postings) and of
+        // "zebrafink"; the others are taken.
+        let counts = memo.lastCounts
+        #expect(counts.made >= 2 && counts.taken > counts.made, "\(counts)")
+        #expect(counts.taken + counts.made >= first.files.count { $0.path.hasPrefix("search/terms/") })
+    }
+
     /// A posting as `search.js` reads it.
     struct Decoded: Equatable {
         var frequency: Int, lengthCode: Int, kind: Int, bonus: Int, flags: Int

@@ -27,7 +27,8 @@ struct Pipeline {
         let data = try stages.run(DataStage(setup: setup, content: content))
         let markdown = try stages.run(MarkdownStage(setup: setup, options: options, content: content, data: data))
         let checks = try stages.run(ChecksStage(setup: setup, content: content, data: data, markdown: markdown))
-        let indexes = try stages.run(IndexesStage(setup: setup, content: content, data: data, markdown: markdown))
+        let indexes = try stages.run(IndexesStage(setup: setup, content: content, data: data, markdown: markdown,
+                                                  memory: options.pageMemory))
         let plan = try stages.run(RenderPlanStage(options: options, setup: setup, content: content, data: data,
                                                   markdown: markdown, checks: checks, indexes: indexes))
 

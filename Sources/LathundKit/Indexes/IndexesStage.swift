@@ -6,6 +6,8 @@ struct IndexesStage: Stage {
     let content: ContentCatalog
     let data: DataStage.Output
     let markdown: MarkdownStage.Output
+    /// The page memory of a process that builds again (`lathund serve`): the last build's search shards.
+    var memory: IncrementalPageMemory? = nil
 
     struct Output {
         let index: SiteIndex
@@ -32,7 +34,8 @@ struct IndexesStage: Stage {
         analyses = [:]
         documents += generatedDocuments.map(SearchIndex.analyse)
         let search = SearchIndex(analyses: consume documents,
-                                 synonyms: Synonym.all(glossary: data.glossary, entries: data.synonyms), jobs: setup.jobs)
+                                 synonyms: Synonym.all(glossary: data.glossary, entries: data.synonyms), jobs: setup.jobs,
+                                 shards: memory?.shards)
         diagnostics += Synonym.check(data.synonyms, vocabulary: search.vocabulary)
         return Staged(Output(index: index, aliases: aliases.value, search: search,
                              generatedDocuments: generatedDocuments,

@@ -197,6 +197,11 @@ struct SearchIndex: Sendable {
         var endings: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         var counts: (Int32, Int32, Int32, Int32) = (0, 0, 0, 0)
 
+        mutating func add(_ posting: Posting, ending: UInt64) {
+            postings.append(posting)
+            count(ending)
+        }
+
         mutating func count(_ ending: UInt64) {
             guard ending != 0 else { return }
             if endings.0 == ending || endings.0 == 0 { endings.0 = ending; counts.0 += 1 }
@@ -221,7 +226,9 @@ struct SearchIndex: Sendable {
     /// The index of documents already analysed (`analyse`), in document order. Each analysis is released as
     /// soon as its postings are made, so the two are not both in memory for the whole site. The shards' JSON
     /// is made on `jobs` threads; the files are the same whatever `jobs` is.
-    init(analyses: consuming [Analysis], synonyms: [Synonym], jobs: Int = 1) {
+    /// `shards`: the shards' JSON of the last build, in a process that builds again (`lathund serve`): a shard
+    /// whose stems and postings are the same is not written out again.
+    init(analyses: consuming [Analysis], synonyms: [Synonym], jobs: Int = 1, shards memo: ShardMemo? = nil) {
         let documentCount = analyses.count
         var kinds = [(documents: Int, length: Int)](repeating: (0, 0), count: Kind.allCases.count)
         var entries = Self.stemEntries(&analyses, kinds: &kinds)
@@ -238,7 +245,9 @@ struct SearchIndex: Sendable {
         Self.addCompoundParts(to: &postings)
         entries = [:]
 
-        let made = Self.shards(postings, jobs: jobs)
+        let round = memo?.round()
+        let made = Self.shards(postings, jobs: jobs, memo: round)
+        if let round { memo?.keep(round) }
         let spellings = Self.spellings(of: vocabulary.keys, keys: Set(made.joined().map(\.key)))
         var files: [(String, String)] = []
         var keys: [String] = []
@@ -289,15 +298,26 @@ struct SearchIndex: Sendable {
                 let value = Posting.value(frequency: analysis.frequencies[slot], length: analysis.length,
                                           kind: analysis.kind, bonus: analysis.bonus[slot],
                                           flags: analysis.inQuestion[slot] ? 2 : 0)
-                entries[stem, default: StemEntry()].postings.append(Posting(document: Int32(doc), value: value))
-                entries[stem]!.count(analysis.endings[slot])
+                entries[stem, default: StemEntry()].add(Posting(document: Int32(doc), value: value),
+                                                        ending: analysis.endings[slot])  // one look-up of the stem
             }
         }
         return entries
     }
 
     /// The term shards' JSON by key: each two-letter shard, with the shards it splits into, is made on its own thread.
-    private static func shards(_ postings: [String: [Posting]], jobs: Int) -> [[(key: String, text: String)]] {
+    private static func shards(_ postings: [String: [Posting]], jobs: Int,
+                               memo: ShardMemo.Round?) -> [[(key: String, text: String)]] {
+        /// A shard's JSON, made or taken from the last build's when its stems and postings hash the same.
+        @Sendable func json(_ stems: [String]) -> String {
+            guard let memo else { return shardJSON(stems, postings) }
+            var chain = HashChain()
+            for stem in stems {
+                chain.add(stem)
+                postings[stem]!.withUnsafeBytes { chain.add(XXH64.hash($0)) }
+            }
+            return memo.text(for: chain.value) { shardJSON(stems, postings) }
+        }
         var shards: [String: [String]] = [:]
         for stem in postings.keys { shards[key(stem, length: 2), default: []].append(stem) }
         return Parallel.map(shards.sorted { $0.key < $1.key }, jobs: jobs) { key, stems in
@@ -305,13 +325,13 @@ struct SearchIndex: Sendable {
             /// Writes one shard, or splits it by one more letter when it is too large; stems no longer than the
             /// key stay in the key's own shard.
             func emit(key: String, stems: [String], length: Int) {
-                let text = shardJSON(stems.sorted(), postings)
+                let text = json(stems.sorted())
                 let longer = stems.filter { $0.unicodeScalars.count > length }
                 guard text.utf8.count > shardLimit, !longer.isEmpty, length < 8 else {
                     return made.append((key, text))
                 }
                 let short = stems.filter { $0.unicodeScalars.count <= length }
-                if !short.isEmpty { made.append((key, shardJSON(short.sorted(), postings))) }
+                if !short.isEmpty { made.append((key, json(short.sorted()))) }
                 var groups: [String: [String]] = [:]
                 for stem in longer { groups[Self.key(stem, length: length + 1), default: []].append(stem) }
                 for (subkey, group) in groups { emit(key: subkey, stems: group, length: length + 1) }
@@ -431,4 +451,43 @@ struct SearchIndex: Sendable {
         bytes.append(UInt8(ascii: "}"))
         return String(decoding: bytes, as: UTF8.self)
     }
+}
+
+/// The term shards' JSON by a hash of their stems and postings, from one build to the next in a process that
+/// builds again and again (`lathund serve`, through `IncrementalPageMemory`): one page's edit makes again only
+/// the shards of the stems it changed. It keeps the shards of the last build only.
+final class ShardMemo: Sendable {
+    private let last = Locked<[UInt64: String]>([:])
+
+    /// The shards of one build: takes from the last build's, and collects its own.
+    final class Round: Sendable {
+        fileprivate let last: [UInt64: String]
+        fileprivate let texts = Locked<[UInt64: String]>([:])
+
+        fileprivate init(last: [UInt64: String]) { self.last = last }
+
+        func text(for key: UInt64, make: () -> String) -> String {
+            let kept = last[key]
+            let text = kept ?? make()
+            texts.withLock { $0[key] = text }
+            (kept == nil ? made : taken).withLock { $0 += 1 }
+            return text
+        }
+        fileprivate let taken = Locked(0)
+        fileprivate let made = Locked(0)
+    }
+
+    /// Starts a build's round.
+    func round() -> Round { Round(last: last.withLock { $0 }) }
+
+    /// Keeps the round's shards for the next build, and only those.
+    func keep(_ round: Round) {
+        let texts = round.texts.withLock { $0 }
+        last.withLock { $0 = texts }
+        counts.withLock { $0 = (round.taken.withLock { $0 }, round.made.withLock { $0 }) }
+    }
+
+    /// How many shards' JSON the last build took from the one before, and how many it made.
+    var lastCounts: (taken: Int, made: Int) { counts.withLock { $0 } }
+    private let counts = Locked((taken: 0, made: 0))
 }
