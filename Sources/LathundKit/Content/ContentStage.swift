@@ -75,6 +75,8 @@ struct ContentStage: Stage {
                                                  scan: scan.diagnostics(in: [UInt8](data), file: displayPath),
                                                  scanKey: scan.key), true)
         }
+        // No later stage reads a page's file (the Checks stage has its scan): its bytes need not stay in memory.
+        inputs.forget(markdownFiles.map(\.absolute))
         var pages: [Page] = []
         var scans: [String: [Diagnostic]] = [:]
         var remembered: [String: IncrementalPageMemory.Loaded] = [:]

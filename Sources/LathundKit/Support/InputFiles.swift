@@ -20,6 +20,13 @@ final class InputFiles: Sendable {
         return data
     }
 
+    /// Frees the bytes of files no later stage reads (one that did would read the file again).
+    func forget(_ paths: [String]) {
+        read.withLock { read in
+            for path in paths { read[path] = nil }
+        }
+    }
+
     /// XXH64 of the file's bytes; a file that cannot be read hashes as its error.
     func hash(_ path: String) -> UInt64 {
         do {
