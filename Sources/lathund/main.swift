@@ -86,6 +86,7 @@ func runPipeline(_ options: PipelineOptions, write: Bool) -> Int32 {
     for diagnostic in result.diagnostics {
         printError(diagnostic.description)
     }
+    if !options.quiet { result.notes.forEach { printError("note: " + $0) } }
     let report = BuildReport(result)
     let files: [(path: String?, make: () throws -> Data)] = [(options.report, { try report.json() }),
                                                               (options.reportHTML, { Data(report.html().utf8) })]

@@ -77,6 +77,9 @@ public struct BuildResult: Sendable {
     public var reusedPages = 0
     /// What the build's page memory (`lathund serve`'s, or `lathund build`'s on disk) says it did again.
     var redone: IncrementalPageMemory.Counts?
+    /// What the build has to say that is not about the input: a damaged page store (`PageStore.notes`), and what
+    /// it cost. The command prints each as `note: …`.
+    public var notes: [String] = []
     public var totalSeconds: Double { timings.reduce(0) { $0 + $1.seconds } }
 
     /// One page as the report and `lathund check` list it: its words and readability (LIX), its review mark and

@@ -59,6 +59,7 @@ struct Pipeline {
                                  latestChanges: changes.latest, succeeded: succeeded && failures.isEmpty)
         result.reusedPages = output.value.reusedPages
         result.redone = options.pageMemory?.lastCounts
+        result.notes = options.pageMemory?.notes ?? []
         return result
     }
 

@@ -64,7 +64,7 @@ struct ContentStage: Stage {
             let displayPath = display(file.relative)
             let sourceHash = data.withUnsafeBytes { XXH64.hash($0) }
             let key = IncrementalPageMemory.contentKey(relativePath: file.relative, displayPath: displayPath, sourceHash: sourceHash)
-            if var remembered = memory?.loaded(file.relative, key: key) {
+            if var remembered = memory?.loaded(file.relative, key: key, bytes: data) {
                 if remembered.scanKey == scan.key { return (remembered, false) }
                 remembered.scan = scan.diagnostics(in: [UInt8](data), file: displayPath)
                 remembered.scanKey = scan.key
@@ -73,7 +73,7 @@ struct ContentStage: Stage {
             let page = loadPage(data, relative: file.relative, displayPath: displayPath, sourceHash: sourceHash)
             return (IncrementalPageMemory.Loaded(key: key, page: page.value, diagnostics: page.diagnostics,
                                                  scan: scan.diagnostics(in: [UInt8](data), file: displayPath),
-                                                 scanKey: scan.key), true)
+                                                 scanKey: scan.key, bytes: data), true)
         }
         // No later stage reads a page's file (the Checks stage has its scan): its bytes need not stay in memory.
         inputs.forget(markdownFiles.map(\.absolute))

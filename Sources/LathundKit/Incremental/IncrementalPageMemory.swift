@@ -24,7 +24,7 @@ public final class IncrementalPageMemory: Sendable {
         public var analysed = 0
     }
 
-    struct Loaded: Sendable, Codable {
+    struct Loaded: Sendable {
         let key: UInt64
         let page: Page?
         let diagnostics: [Diagnostic]
@@ -32,9 +32,11 @@ public final class IncrementalPageMemory: Sendable {
         /// read (`ContentScan`), for `scanKey`'s settings.
         var scan: [Diagnostic] = []
         var scanKey: UInt64 = 0
+        /// The page's body is the end of the file's bytes as read: the page store keeps its length only.
+        var bodyIsFileEnd = false
     }
 
-    struct Analysed: Sendable, Codable {
+    struct Analysed: Sendable {
         let key: UInt64
         let rendered: ParsedPage
         let analysis: SearchIndex.Analysis
@@ -44,9 +46,19 @@ public final class IncrementalPageMemory: Sendable {
     private struct State: Sendable {
         var loaded: [String: Loaded] = [:]
         var analysed: [String: Analysed] = [:]
-        /// Markdown results read from the store with the page's Content result, for the Markdown stage.
-        var stored: [String: Analysed] = [:]
+        /// Where the store's record of a page holds its Markdown result, for the Markdown stage to read if its key
+        /// is still the page's.
+        var stored: [String: Stored] = [:]
         var counts = Counts()
+    }
+
+    /// A record's Markdown part, read only when it is asked for (valid until the store's `commit`).
+    private struct Stored: @unchecked Sendable {
+        // @unchecked: the bytes are a read-only mapping of the store, unmapped only after the Markdown stage.
+        let key: UInt64
+        let record: UnsafeRawBufferPointer
+        let offset: Int
+        let page: Page
     }
 
     /// The builds that use the memory may run on different threads, one after the other.
@@ -81,17 +93,27 @@ public final class IncrementalPageMemory: Sendable {
     /// What the last build redid.
     public var lastCounts: Counts { state.withLock { $0.counts } }
 
-    func loaded(_ relativePath: String, key: UInt64) -> Loaded? {
+    /// What the memory holds for a file (kept in memory, as `lathund serve` does; for tests).
+    func kept(_ relativePath: String) -> (loaded: Loaded?, analysed: Analysed?) {
+        state.withLock { ($0.loaded[relativePath], $0.analysed[relativePath]) }
+    }
+
+    /// The last build's Content result for a file whose key is `key`; `bytes` are the file's bytes as read.
+    func loaded(_ relativePath: String, key: UInt64, bytes: Data) -> Loaded? {
         if let kept = state.withLock({ $0.loaded[relativePath].flatMap { $0.key == key ? $0 : nil } }) { return kept }
-        guard let entry = store?.load(contentKey: key) else { return nil }
-        if let analysed = entry.analysed { state.withLock { $0.stored[relativePath] = analysed } }
-        return entry.loaded
+        guard let record = store?.record(contentKey: key),
+              let (loaded, markdown) = try? PageRecord.decodeLoaded(record, fileBytes: bytes) else { return nil }
+        if let markdown, let page = loaded.page {
+            state.withLock { $0.stored[relativePath] = Stored(key: markdown.key, record: record, offset: markdown.offset, page: page) }
+        }
+        return loaded
     }
 
     func analysed(_ relativePath: String, key: UInt64) -> Analysed? {
-        state.withLock { state in
-            (state.analysed[relativePath] ?? state.stored[relativePath]).flatMap { $0.key == key ? $0 : nil }
-        }
+        let (kept, stored) = state.withLock { ($0.analysed[relativePath], $0.stored[relativePath]) }
+        if let kept { return kept.key == key ? kept : nil }
+        guard let stored, stored.key == key else { return nil }
+        return try? PageRecord.decodeAnalysed(stored.record, at: stored.offset, page: stored.page)
     }
 
     /// Replaces the Content stage's results with this build's; `fresh` are the files that were not in the memory.
@@ -102,13 +124,16 @@ public final class IncrementalPageMemory: Sendable {
             $0.counts = Counts(loaded: fresh.count, analysed: 0)
         }
         guard let store else { return }
-        for path in fresh where !parsed.contains(path) { store.save(PageStore.Entry(loaded: entries[path]!, analysed: nil)) }
+        for path in fresh where !parsed.contains(path) {
+            let loaded = entries[path]!
+            store.save(PageRecord.encode(loaded, nil), contentKey: loaded.key)
+        }
     }
 
     /// Stores a page the Markdown stage did again, with its Content result (on the stage's threads).
     func store(_ analysed: Analysed, for relativePath: String) {
         guard let store, let loaded = state.withLock({ $0.loaded[relativePath] }) else { return }
-        store.save(PageStore.Entry(loaded: loaded, analysed: analysed))
+        store.save(PageRecord.encode(loaded, analysed), contentKey: loaded.key)
     }
 
     /// Replaces the Markdown stage's results with this build's; `redone` of them were not in the memory. The
@@ -126,8 +151,11 @@ public final class IncrementalPageMemory: Sendable {
             defer { state = State(counts: Counts(loaded: state.counts.loaded, analysed: redone)) }
             return state.loaded.values.map(\.key)
         }
-        store.prune(keeping: keys)
+        store.commit(keeping: keys)
     }
+
+    /// What the page store had to say about the last build's store (damaged or truncated files); empty without one.
+    var notes: [String] { store?.notes ?? [] }
 
     /// The Content stage's key of a file.
     static func contentKey(relativePath: String, displayPath: String, sourceHash: UInt64) -> UInt64 {
@@ -146,5 +174,22 @@ public final class IncrementalPageMemory: Sendable {
         chain.add(contentKey(relativePath: page.relativePath, displayPath: page.displayPath, sourceHash: page.sourceHash))
         chain.add(page.url)
         return chain.value
+    }
+}
+
+extension IncrementalPageMemory.Loaded {
+    /// A file's Content result; `bytes` are the file's bytes as read, which the page's body may be the end of.
+    init(key: UInt64, page: Page?, diagnostics: [Diagnostic], scan: [Diagnostic], scanKey: UInt64, bytes: Data) {
+        self.init(key: key, page: page, diagnostics: diagnostics, scan: scan, scanKey: scanKey,
+                  bodyIsFileEnd: page.map { Self.isEnd($0.body, of: bytes) } ?? false)
+    }
+
+    static func isEnd(_ body: String, of bytes: Data) -> Bool {
+        var body = body
+        return body.withUTF8 { utf8 in
+            utf8.count <= bytes.count && bytes.withUnsafeBytes { file in
+                utf8.isEmpty || memcmp(file.baseAddress! + (file.count - utf8.count), utf8.baseAddress!, utf8.count) == 0
+            }
+        }
     }
 }
