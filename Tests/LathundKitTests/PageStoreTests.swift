@@ -251,6 +251,26 @@ import Glibc
         #expect(healed.notes.isEmpty, "\(healed.notes)")
     }
 
+    /// The index's layout gives back what it was given, however many packs it names (the last entry in the last
+    /// of 300 packs), and a cut or a pack name that is not `pack-HEX` throws.
+    @Test func theIndexComesBack() throws {
+        let packs = (0..<300).map { (name: "pack-" + IncrementalCache.hex(UInt64($0) &* 0x9E37_79B9_7F4A_7C15), size: 1_000 + $0) }
+        let entries = (0..<40).map { number in
+            (key: UInt64(number) << 40, location: PageStore.Location(pack: number == 39 ? 299 : number % 3, offset: 16 + number,
+                                                                      length: number, checksum: UInt64(number) &* 31))
+        }
+        let bytes = PageStore.index(stamp: 42, packs: packs, entries: entries)
+        let back = try bytes.withUnsafeBytes { try PageStore.readIndex($0) }
+        #expect(back.stamp == 42)
+        #expect(back.packs.map(\.name) == packs.map(\.name) && back.packs.map(\.size) == packs.map(\.size))
+        #expect(back.entries.map(\.0) == entries.map(\.key) && back.entries.map(\.1) == entries.map(\.location))
+        for cut in stride(from: 0, to: bytes.count, by: 7) {
+            #expect(throws: ByteReader.Failure.self) { try Array(bytes.prefix(cut)).withUnsafeBytes { try PageStore.readIndex($0) } }
+        }
+        let outside = PageStore.index(stamp: 42, packs: [(name: "pack-../../etc/passwd", size: 1)], entries: [])
+        #expect(throws: ByteReader.Failure.self) { try outside.withUnsafeBytes { try PageStore.readIndex($0) } }
+    }
+
     /// One page edited per build, a different one each time, adds a small pack each time: the store never holds
     /// more than `maximumPacks` packs, nor more dead bytes than live ones, and every file of its folder is named by
     /// its index. Deleting most pages makes the packs mostly dead: they are compacted too.

@@ -390,11 +390,11 @@ final class PageStore: Sendable {
         }
         let entries = try reader.list { reader -> (UInt64, Location) in
             let key = try reader.fixed()
-            let pack = try reader.count()
+            let pack = try reader.varint()
             guard pack < packs.count else { throw ByteReader.Failure(description: "pack \(pack) of \(packs.count)") }
             let offset = Int(clamping: try reader.varint())
             let length = Int(clamping: try reader.varint())
-            return (key, Location(pack: pack, offset: offset, length: length, checksum: try reader.fixed()))
+            return (key, Location(pack: Int(pack), offset: offset, length: length, checksum: try reader.fixed()))
         }
         guard reader.isAtEnd else { throw ByteReader.Failure(description: "bytes after the entries") }
         return (stamp, packs, entries)
