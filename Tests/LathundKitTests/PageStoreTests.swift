@@ -25,6 +25,7 @@ import Glibc
             date: 2026-01-02
             updated: 2026-02-03
             slug: egen-fraga
+            group: "Intyg och blanketter"
             aliases: [/gammal/, /aldre/]
             reviewed: { date: 2026-11-23, by: "Redaktionen", against: "källorna nedan" }
             sources:
@@ -115,6 +116,54 @@ import Glibc
         #expect(record.firstRange(of: Array("Sista stycket med ordet zebrafink".utf8)) == nil)
         let crlf = try #require(byPath["crlf.md"])
         #expect(PageRecord.encode(crlf.loaded, crlf.analysed).firstRange(of: Array("En rad.\n\nEn rad till.".utf8)) != nil)
+    }
+
+    /// The fields of every type a record holds, as `PageRecord` writes them. A new field fails here: write it in
+    /// `PageRecord` (both ways, bump `PageRecord.version`), set it in `files` above, then add it to this list.
+    static let knownFields: [String: [String]] = [
+        "Loaded": ["key", "page", "diagnostics", "scan", "scanKey", "bodyIsFileEnd"],
+        "Analysed": ["key", "rendered", "analysis", "diagnostics"],
+        "Page": ["relativePath", "displayPath", "kind", "section", "url", "frontMatter", "body", "bodyLineOffset", "sourceHash"],
+        "FrontMatter": ["title", "description", "date", "updated", "reviewed", "reviewedLocation", "sources", "tags", "weight",
+                        "draft", "slug", "aliases", "layout", "group", "faq", "report"],
+        "FAQFields": ["question", "category", "related", "mostAsked"],
+        "ReportFields": ["region", "period", "owners", "budgetSEK", "kind", "status"],
+        "SourceReference": ["title", "publishers", "date", "read", "url", "section"],
+        "Review": ["date", "by", "against"],
+        "Located": ["value", "location"],
+        "Diagnostic": ["severity", "location", "code", "message"],
+        "SourceLocation": ["file", "line", "column"],
+        "ParsedPage": ["page", "headings", "leadHeadingCount", "links", "wordCount", "answer", "readability", "summary"],
+        "Heading": ["level", "text", "id", "location"],
+        "LinkReference": ["destination", "target", "isImage", "location"],
+        "Readability": ["words", "sentences", "longWords"],
+        "Analysis": ["stems", "frequencies", "bonus", "inQuestion", "endings", "length", "kind"],
+        "Day": ["year", "month", "day"],
+        "DatasetDate": ["year", "month", "day"],
+    ]
+
+    @Test func theLayoutKnowsEveryField() throws {
+        let results = try Self.results()
+        let fraga = try #require(results.first { $0.path == "faq/fraga.md" })
+        let projekt = try #require(results.first { $0.path == "rapporter/projekt.md" })
+        let page = try #require(fraga.loaded.page)
+        let analysed = try #require(fraga.analysed)
+        let diagnostic = try #require(results.flatMap(\.loaded.diagnostics).first)
+        let source = try #require(page.frontMatter.sources.first)
+        let values: [(String, Any)] = [
+            ("Loaded", fraga.loaded), ("Analysed", analysed), ("Page", page), ("FrontMatter", page.frontMatter),
+            ("FAQFields", try #require(page.frontMatter.faq)), ("ReportFields", try #require(projekt.loaded.page?.frontMatter.report)),
+            ("SourceReference", source), ("Review", try #require(page.frontMatter.reviewed)),
+            ("Located", try #require(source.publishers.first)), ("Diagnostic", diagnostic), ("SourceLocation", diagnostic.location),
+            ("ParsedPage", analysed.rendered), ("Heading", try #require(analysed.rendered.headings.first)),
+            ("LinkReference", try #require(analysed.rendered.links.first)), ("Readability", analysed.rendered.readability),
+            ("Analysis", analysed.analysis), ("Day", try #require(page.frontMatter.date)), ("DatasetDate", try #require(source.date)),
+        ]
+        #expect(Set(values.map(\.0)) == Set(Self.knownFields.keys))
+        for (name, value) in values {
+            let fields = Mirror(reflecting: value).children.compactMap(\.label)
+            #expect(fields == Self.knownFields[name], "\(name) has fields \(fields): write the new ones in PageRecord")
+        }
     }
 
     /// Every record cut short throws, and damaged bytes throw or decode to something: they never trap.

@@ -17,9 +17,10 @@ import Foundation
 ///   (`decodeAnalysed`), from the page the Content part gave.
 ///
 /// `version` is part of the store's stamp: change it with the layout. `PageRecordTests` checks that every field of
-/// a page with every kind of value comes back (compared by `dump`, which lists every stored property).
+/// a page with every kind of value comes back (compared by `dump`, which lists every stored property), and fails
+/// when a stored type gains a field this layout does not know (`theLayoutKnowsEveryField`).
 enum PageRecord {
-    static let version: UInt64 = 1
+    static let version: UInt64 = 2
 
     typealias Loaded = IncrementalPageMemory.Loaded
     typealias Analysed = IncrementalPageMemory.Analysed
@@ -156,6 +157,7 @@ extension ByteWriter {
         optional(matter.slug) { $0.located($1, file) }
         list(matter.aliases) { $0.located($1, file) }
         optional(matter.layout) { $0.located($1, file) }
+        optional(matter.group) { $0.string($1) }
         optional(matter.faq) { writer, faq in
             writer.string(faq.question)
             writer.optional(faq.category) { $0.string($1) }
@@ -324,6 +326,7 @@ extension ByteReader {
             slug: try optional { try $0.located(file) },
             aliases: try list { try $0.located(file) },
             layout: try optional { try $0.located(file) },
+            group: try optional { try $0.string() },
             faq: try optional { reader in
                 FAQFields(question: try reader.string(), category: try reader.optional { try $0.string() },
                           related: try reader.list { try $0.located(file) },
