@@ -9,7 +9,7 @@
 ///   a block (paragraph, heading, list item, quote, code block), since headings and list items rarely end with a full
 ///   stop. A period after a common abbreviation (`t.ex.`, `bl.a.`, `m.m.`, `dvs.`, `ca.`, `kap.`, `nr.`, …) or
 ///   after a word with an inner period does not end a sentence.
-struct Readability: Sendable, Equatable, Codable {
+struct Readability: Sendable, Equatable {
     let words: Int
     let sentences: Int
     let longWords: Int

@@ -1,7 +1,7 @@
 import Yams
 
 /// Keys of FAQ entries (`content/faq/*.md`).
-struct FAQFields: Sendable, Codable {
+struct FAQFields: Sendable {
     var question: String
     var category: String?
     /// Content paths relative to `content/` (`regelverk/sgi.md`), with where they were written.
@@ -12,7 +12,7 @@ struct FAQFields: Sendable, Codable {
 }
 
 /// Keys of project reports (`content/rapporter/*.md`).
-struct ReportFields: Sendable, Codable {
+struct ReportFields: Sendable {
     var region: String?
     var period: String?
     var owners: [String]
@@ -22,7 +22,7 @@ struct ReportFields: Sendable, Codable {
 }
 
 /// Typed front matter, see DESIGN.md's content model.
-struct FrontMatter: Sendable, Codable {
+struct FrontMatter: Sendable {
     var title: String
     var description: String?
     var date: Day?

@@ -1,12 +1,12 @@
 /// What a Markdown file is in the site.
-enum PageKind: String, Sendable, Codable {
+enum PageKind: String, Sendable {
     case home
     case section
     case page
 }
 
 /// A page after the Content stage: its typed front matter, its URL and its Markdown body.
-struct Page: Sendable, Codable {
+struct Page: Sendable {
     /// Path relative to `content/` (`regelverk/sgi.md`).
     let relativePath: String
     /// Path as printed in diagnostics (`content/regelverk/sgi.md`).

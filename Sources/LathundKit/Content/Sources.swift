@@ -1,7 +1,7 @@
 /// A document that facts come from, as written in a page's or a dataset's `sources:`:
 /// `{title, publisher, date, read?, url?, section?}`. The publisher is checked against `publishers:` in `lathund.yml`
 /// by the Checks stage, which knows the configuration.
-struct SourceReference: Sendable, Equatable, Codable {
+struct SourceReference: Sendable, Equatable {
     var title: String
     /// One publisher, or several for a joint document (`publisher: [Inera, Försäkringskassan]`), each where it
     /// is written.
@@ -94,7 +94,7 @@ struct SourceReference: Sendable, Equatable, Codable {
 
 /// `reviewed: {date, by, against}`: when the facts were checked, by which role, and against what — shown as
 /// written ("Kontrollerad mot {against} {date} av {by}"), never more.
-struct Review: Sendable, Equatable, Codable {
+struct Review: Sendable, Equatable {
     var date: Day
     /// A role, such as "Redaktionen"; never a person's name.
     var by: String

@@ -44,7 +44,7 @@ struct Dataset: Sendable {
 }
 
 /// A date in a dataset: a year (`2019`), a month (`2019-12`) or a day (`2019-12-31`), shown as written.
-struct DatasetDate: Sendable, Hashable, Comparable, CustomStringConvertible, Codable {
+struct DatasetDate: Sendable, Hashable, Comparable, CustomStringConvertible {
     let year: Int
     let month: Int?
     let day: Int?

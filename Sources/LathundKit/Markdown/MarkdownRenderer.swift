@@ -3,7 +3,7 @@ import CCMarkGFM
 import Foundation
 
 /// A heading of a page with its id.
-struct Heading: Sendable, Equatable, Codable {
+struct Heading: Sendable, Equatable {
     let level: Int
     let text: String
     let id: String
@@ -11,7 +11,7 @@ struct Heading: Sendable, Equatable, Codable {
 }
 
 /// A link or image written in a page, with what it resolved to.
-struct LinkReference: Sendable, Codable {
+struct LinkReference: Sendable {
     let destination: String
     let target: SiteLinks.Target
     let isImage: Bool

@@ -2,7 +2,7 @@ import Foundation
 
 /// A page after the Markdown stage: what the whole-site views need. The HTML and plain text are not kept here
 /// (they would make memory grow with the content); the Output stage reads them from `MarkdownSpool`.
-struct ParsedPage: Sendable, Codable {
+struct ParsedPage: Sendable {
     let page: Page
     let headings: [Heading]
     /// How many of `headings` are in the page's opening, before its table of contents (`ContentLead`).

@@ -219,4 +219,3 @@ struct Located<Value: Sendable>: Sendable {
 
 extension Located: Equatable where Value: Equatable {}
 extension Located: Hashable where Value: Hashable {}
-extension Located: Codable where Value: Codable {}
