@@ -58,19 +58,11 @@ import Testing
     @Test func fragmentsRenderTheSameBytes() throws {
         let (layouts, site) = try Self.layouts(extra: ["tricky.mustache": Self.tricky])
         defer { site.cleanUp() }
-        let config = try SiteConfig.load(file: site.root.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml").value
-        let catalog = ContentStage(contentDirectory: site.root.appendingPathComponent("content"), displayRoot: "content",
-                                   config: config, includeDrafts: false, jobs: 1).run().value
-        var urls: [String: String] = [:]
-        for page in catalog.pages { urls[page.relativePath] = page.url }
-        let links = SiteLinks(pageURLs: urls, assetPaths: [], basePath: "/", baseURL: config.baseURL)
-        let rendered = catalog.pages.map { page in
-            ParsedPage(page: page, markdown: MarkdownRenderer().render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links)).value)
-        }
+        let parsed = try site.parsed()
         let generated = [GeneratedPage(url: "/sok/", title: "Sök", description: "", layouts: ["search"], content: .search,
                                        outputPath: "sok/index.html", isListed: true)]
-        let index = SiteIndex.build(pages: rendered, generated: generated, assets: []).value
-        let plain = LayoutContexts(index: index, faq: FAQIndex(pages: catalog.pages), config: config, links: links)
+        let index = SiteIndex.build(pages: parsed.pages, generated: generated, assets: []).value
+        let plain = LayoutContexts(index: index, faq: FAQIndex(pages: parsed.catalog.pages), config: parsed.config, links: parsed.links)
         var withFragments = plain
         let fragments = LayoutFragments(layouts: layouts, assetHref: plain.assetHref)
         withFragments.render(fragments, original: layouts, urls: index.pages.map(\.url) + generated.map(\.url))

@@ -73,18 +73,10 @@ import Testing
         let result = try Builder(options: options).build()
         #expect(result.succeeded, "\(result.diagnostics)")
         // Rebuild the index the same way the builder does and walk every context.
-        let config = try SiteConfig.load(file: site.root.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml").value
-        let catalog = ContentStage(contentDirectory: site.root.appendingPathComponent("content"), displayRoot: "content",
-                                    config: config, includeDrafts: false, jobs: 1).run().value
-        var urls: [String: String] = [:]
-        for page in catalog.pages { urls[page.relativePath] = page.url }
-        let links = SiteLinks(pageURLs: urls, assetPaths: [], basePath: "/", baseURL: config.baseURL)
-        let rendered = catalog.pages.map { page in
-            ParsedPage(page: page, markdown: MarkdownRenderer().render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links)).value)
-        }
+        let parsed = try site.parsed()
         let terms = GlossaryLoader.parse("- term: SGI\n  expansion: E\n  definition: D\n  page: faq/a.md\n", displayPath: "x").value
-        let index = SiteIndex.build(pages: rendered, generated: [GeneratedPage(url: "/ordlista/", title: "Ordlista", description: "", layouts: ["glossary"], content: .glossary(terms), outputPath: "ordlista/index.html", isListed: true)], assets: []).value
-        let context = LayoutContexts(index: index, faq: FAQIndex(pages: catalog.pages), config: config, links: links)
+        let index = SiteIndex.build(pages: parsed.pages, generated: [GeneratedPage(url: "/ordlista/", title: "Ordlista", description: "", layouts: ["glossary"], content: .glossary(terms), outputPath: "ordlista/index.html", isListed: true)], assets: []).value
+        let context = LayoutContexts(index: index, faq: FAQIndex(pages: parsed.catalog.pages), config: parsed.config, links: parsed.links)
         var keys = Set<String>()
         func collect(_ value: Any) {
             if let parent = value as? any LayoutValue {

@@ -168,6 +168,30 @@ struct TestSite {
     }
 }
 
+/// A site's pages as the stages up to Markdown make them, for tests that make layout contexts by hand.
+struct ParsedSite {
+    let config: SiteConfig
+    let catalog: ContentCatalog
+    let links: SiteLinks
+    let pages: [ParsedPage]
+}
+
+extension TestSite {
+    /// Loads `lathund.yml`, reads `content/` and renders each page's Markdown, as a build does before its indexes.
+    func parsed() throws -> ParsedSite {
+        let config = try SiteConfig.load(file: root.appendingPathComponent("lathund.yml"), displayPath: "lathund.yml").value
+        let catalog = ContentStage(contentDirectory: root.appendingPathComponent("content"), displayRoot: "content",
+                                   config: config, includeDrafts: false, jobs: 1).run().value
+        var urls: [String: String] = [:]
+        for page in catalog.pages { urls[page.relativePath] = page.url }
+        let links = SiteLinks(pageURLs: urls, assetPaths: [], basePath: "/", baseURL: config.baseURL)
+        let pages = catalog.pages.map { page in
+            ParsedPage(page: page, markdown: MarkdownRenderer().render(page, context: DirectiveContext(page: page, pages: catalog.pages, links: links)).value)
+        }
+        return ParsedSite(config: config, catalog: catalog, links: links, pages: pages)
+    }
+}
+
 /// A page with front matter.
 func page(_ title: String, _ body: String = "", extra: String = "") -> String {
     "---\ntitle: \"\(title)\"\n\(extra)---\n\(body)"
