@@ -19,7 +19,7 @@ import Foundation
 ///   text).
 struct SearchIndex: Sendable {
     /// What a document is; `search.js` normalises lengths per kind and weighs kinds (`index.json` `kinds`).
-    enum Kind: Int, Sendable, CaseIterable, Codable {
+    enum Kind: Int, Sendable, CaseIterable {
         /// A page of text: rules, FAQ entries, reports.
         case page = 0
         /// A page that mostly lists other pages: the home page, sections' pages, the glossary's and the
@@ -104,7 +104,7 @@ struct SearchIndex: Sendable {
 
     /// One document's stems, in first-seen order, with their weighted frequencies, best field bonus and the
     /// ending of the first word seen for each.
-    struct Analysis: Sendable, Codable {
+    struct Analysis: Sendable {
         var stems: [String] = []
         var frequencies: [UInt32] = []
         var bonus: [UInt8] = []
