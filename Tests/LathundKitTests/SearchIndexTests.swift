@@ -28,12 +28,13 @@ import Testing
             let body: [String] = (0..<40).map { (slot: Int) -> String in words[(slot * 7 + number) % words.count] + String(slot % 5) }
             documents.append(document("/sida-\(number)/", title: "Sida \(number)", body: body.joined(separator: " ")))
         }
-        let memo = ShardMemo()
+        let memory = SearchMemory()
+        let memo = memory.shards
         func analyses() -> [SearchIndex.Analysis] { Parallel.map(documents, jobs: 2, SearchIndex.analyse) }
-        let first = SearchIndex(analyses: analyses(), synonyms: [], jobs: 2, shards: memo)
+        let first = SearchIndex(analyses: analyses(), synonyms: [], jobs: 2, memory: memory)
         #expect(memo.lastCounts.taken == 0)
         documents[7].body += " zebrafink beslut"
-        let again = SearchIndex(analyses: analyses(), synonyms: [], jobs: 2, shards: memo)
+        let again = SearchIndex(analyses: analyses(), synonyms: [], jobs: 2, memory: memory)
         let clean = SearchIndex(analyses: analyses(), synonyms: [], jobs: 2)
         #expect(again.files.map { $0.path } == clean.files.map { $0.path })
         #expect(again.files.map { $0.text } == clean.files.map { $0.text })
@@ -42,6 +43,73 @@ import Testing
         let counts = memo.lastCounts
         #expect(counts.made >= 2 && counts.taken > counts.made, "\(counts)")
         #expect(counts.taken + counts.made >= first.files.count { $0.path.hasPrefix("search/terms/") })
+    }
+
+    /// In `lathund serve` (`SearchMemory`), only the documents whose analysis changed are taken out of and put
+    /// into the postings; the files are the same as an index made anew after every kind of change: edits, a new
+    /// word, the last use of a word removed, endings used more or less (the first four are counted, in document
+    /// order), pages added and removed at the end and in the middle, and many pages at once.
+    @Test func serveBuildsChangeOnlyThePostingsOfChangedDocumentsAndMakeTheSameFiles() {
+        var random = SeededRandom(seed: 23)
+        let words = ["sjukpenning", "sjukpenningen", "sjukpenningar", "sjukpenninggrund", "sjukpenninggrunden", "läkarintyg",
+                     "läkarintyget", "läkarintygen", "beslut", "beslutet", "besluten", "beslutets", "beslutens", "besluts",
+                     "arbetsgivare", "arbetsgivaren", "arbetsgivarens", "försäkringskassan", "försäkringskassans",
+                     "kommuniceringsbrev", "brev", "breven", "brevet", "rehabilitering", "karensavdrag", "grund", "grunden",
+                     "intyg", "intyget", "möte", "mötet", "överklagande", "ersättning", "ersättningen", "2669", "11,1"]
+        func body() -> String {
+            (0..<Int.random(in: 5...30, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " ")
+        }
+        var documents = (0..<80).map { number in
+            document("/sida-\(number)/", title: "Sida \(number) " + words[number % words.count], body: body(),
+                     question: number % 9 == 0 ? "Vad gäller för \(words[number % 7])?" : nil,
+                     kind: number % 13 == 0 ? .list : .page)
+        }
+        let memory = SearchMemory()
+        // The analyses of unchanged documents are the last build's, as the page memory gives them.
+        var analyses = documents.map(SearchIndex.analyse)
+        func check(_ change: String, documents expected: Int? = nil, anew: Bool = false) {
+            let clean = SearchIndex(analyses: documents.map(SearchIndex.analyse), synonyms: [], jobs: 2)
+            let kept = SearchIndex(analyses: analyses, synonyms: [], jobs: 2, memory: memory)
+            #expect(kept.files.map(\.path) == clean.files.map(\.path), "\(change)")
+            for (kept, clean) in zip(kept.files, clean.files) where kept.text != clean.text {
+                Issue.record("\(change): \(kept.path) differs")
+            }
+            #expect(kept.vocabulary == clean.vocabulary, "\(change)")
+            if let expected { #expect(memory.lastCounts == SearchMemory.Counts(documents: expected, anew: anew), "\(change)") }
+        }
+        func edit(_ position: Int, _ change: (inout SearchIndex.Document) -> Void) {
+            change(&documents[position])
+            analyses[position] = SearchIndex.analyse(documents[position])
+        }
+        check("first build", documents: 80, anew: true)
+        check("nothing changed", documents: 0)
+        edit(7) { $0.body += " zebrafink beslutens" }
+        check("one page edited, a new word", documents: 1)
+        edit(7) { $0.body = "beslut" }
+        check("the only use of a word removed", documents: 1)
+        edit(3) { $0.body = "beslutens beslutens beslutets besluts breven sjukpenninggrunden" }
+        edit(60) { $0.body = "besluts besluts besluts beslutets kommuniceringsbrev" }
+        check("endings used more", documents: 2)
+        edit(3) { $0.body = "intyg" }
+        check("endings used less", documents: 1)
+        edit(20) { $0.question = "Hur överklagar jag ett beslut?" }
+        check("a question", documents: 1)
+        documents.removeLast()
+        analyses.removeLast()
+        check("the last page removed", documents: 1)
+        documents.remove(at: 40)
+        analyses.remove(at: 40)
+        check("a page in the middle removed", documents: 39)
+        documents.insert(document("/ny/", title: "Ny sida", body: "överklagandena zebrafinkar " + body()), at: 10)
+        analyses.insert(SearchIndex.analyse(documents[10]), at: 10)
+        check("a page added in the middle", documents: 79, anew: true)
+        documents.append(document("/sist/", title: "Sist", body: body()))
+        analyses.append(SearchIndex.analyse(documents[documents.count - 1]))
+        check("a page added at the end", documents: 1)
+        for position in stride(from: 0, to: documents.count, by: 3) { edit(position) { $0.body = body() } }
+        check("many pages")
+        for position in stride(from: 1, to: documents.count, by: 10) { edit(position) { $0.body += " " + body() } }
+        check("some pages")
     }
 
     /// A posting as `search.js` reads it.
@@ -380,5 +448,18 @@ struct BuiltSearchIndex {
             }
             #expect(table.count == reference.count)
         }
+    }
+}
+
+/// A seeded generator, so the changes are the same in every run.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

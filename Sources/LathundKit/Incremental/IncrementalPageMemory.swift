@@ -67,18 +67,19 @@ public final class IncrementalPageMemory: Sendable {
     /// in this process (`lathund serve`): the next build takes it from here instead of reading the cache's files
     /// back. Forgotten before a build writes into the folder, so a build that fails while writing leaves none.
     private let written = Locked<(identity: String, outputs: IncrementalCache.Outputs)?>(nil)
-    /// The last build's search shards (`ShardMemo`), in a memory kept in this process; nil for one on disk.
-    let shards: ShardMemo?
+    /// The last build's search postings and shards (`SearchMemory`), in a memory kept in this process; nil for one
+    /// on disk.
+    let search: SearchMemory?
     let store: PageStore?
 
     public init() {
         store = nil
-        shards = ShardMemo()
+        search = SearchMemory()
     }
 
     init(store: PageStore) {
         self.store = store
-        shards = nil
+        search = nil
     }
 
     /// What the last build wrote, when the output folder is still the one it left (`identity`); nil for a

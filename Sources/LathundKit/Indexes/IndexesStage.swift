@@ -6,7 +6,7 @@ struct IndexesStage: Stage {
     let content: ContentCatalog
     let data: DataStage.Output
     let markdown: MarkdownStage.Output
-    /// The page memory of a process that builds again (`lathund serve`): the last build's search shards.
+    /// The page memory of a process that builds again (`lathund serve`): the last build's search postings and shards.
     var memory: IncrementalPageMemory? = nil
 
     struct Output {
@@ -35,7 +35,7 @@ struct IndexesStage: Stage {
         documents += generatedDocuments.map(SearchIndex.analyse)
         let search = SearchIndex(analyses: consume documents,
                                  synonyms: Synonym.all(glossary: data.glossary, entries: data.synonyms), jobs: setup.jobs,
-                                 shards: memory?.shards)
+                                 memory: memory?.search)
         diagnostics += Synonym.check(data.synonyms, vocabulary: search.vocabulary)
         return Staged(Output(index: index, aliases: aliases.value, search: search,
                              generatedDocuments: generatedDocuments,

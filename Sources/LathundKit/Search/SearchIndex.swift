@@ -104,7 +104,7 @@ struct SearchIndex: Sendable {
 
     /// One document's stems, in first-seen order, with their weighted frequencies, best field bonus and the
     /// ending of the first word seen for each.
-    struct Analysis: Sendable {
+    struct Analysis: Sendable, Equatable {
         var stems: [String] = []
         var frequencies: [UInt32] = []
         var bonus: [UInt8] = []
@@ -224,14 +224,16 @@ struct SearchIndex: Sendable {
     }
 
     /// The index of documents already analysed (`analyse`), in document order. Each analysis is released as
-    /// soon as its postings are made, so the two are not both in memory for the whole site. The shards' JSON
+    /// soon as its postings are made (without `memory`), so the two are not both in memory for the whole site. The shards' JSON
     /// is made on `jobs` threads; the files are the same whatever `jobs` is.
-    /// `shards`: the shards' JSON of the last build, in a process that builds again (`lathund serve`): a shard
+    /// `memory`: the last build's postings and shards, in a process that builds again (`lathund serve`): only the
+    /// documents whose analysis changed are taken out of and put into the postings (`SearchMemory`), and a shard
     /// whose stems and postings are the same is not written out again.
-    init(analyses: consuming [Analysis], synonyms: [Synonym], jobs: Int = 1, shards memo: ShardMemo? = nil) {
+    init(analyses: consuming [Analysis], synonyms: [Synonym], jobs: Int = 1, memory: SearchMemory? = nil) {
         let documentCount = analyses.count
         var kinds = [(documents: Int, length: Int)](repeating: (0, 0), count: Kind.allCases.count)
-        var entries = Self.stemEntries(&analyses, kinds: &kinds)
+        var entries = if let memory { memory.entries(analyses, kinds: &kinds) } else { Self.stemEntries(&analyses, kinds: &kinds) }
+        let memo = memory?.shards
         var vocabulary: [String: String] = [:]
         vocabulary.reserveCapacity(entries.count)
         var words: [Int: [String]] = [:]

@@ -1,0 +1,148 @@
+/// The search index's memory in a process that builds again and again (`lathund serve`, through
+/// `IncrementalPageMemory`): the last build's analyses and each stem's postings, with the ending of the word each
+/// posting's document uses. A build compares its analyses with the last build's, position by position, and takes
+/// out of and puts into the postings only the documents that changed, instead of making three million postings
+/// (10 000 pages) again. The postings are the same as `SearchIndex.stemEntries` makes from all the analyses:
+/// documents in order, the endings counted in document order (`SearchIndexTests` compare the files after edits,
+/// additions and deletions). The shards' JSON is kept too (`ShardMemo`).
+final class SearchMemory: Sendable {
+    /// A stem's postings with each one's ending (`Ending.pack`), in document order, and the entry they count to.
+    struct Kept: Sendable {
+        var entry = SearchIndex.StemEntry()
+        var endings: [UInt64] = []
+    }
+
+    private struct State: Sendable {
+        var analyses: [SearchIndex.Analysis] = []
+        var kept: [String: Kept] = [:]
+    }
+
+    /// What the last build did: how many documents' postings it changed, and whether it made them all anew.
+    struct Counts: Sendable, Equatable {
+        var documents = 0
+        var anew = true
+    }
+
+    let shards = ShardMemo()
+    private let state = Locked<State?>(nil)
+    private let counts = Locked(Counts())
+
+    var lastCounts: Counts { counts.withLock { $0 } }
+
+    /// Every stem's postings and endings for `analyses`, with each kind's document count and total length
+    /// added to `kinds`; keeps them for the next build.
+    func entries(_ analyses: [SearchIndex.Analysis],
+                 kinds: inout [(documents: Int, length: Int)]) -> [String: SearchIndex.StemEntry] {
+        for analysis in analyses {
+            kinds[analysis.kind.rawValue].documents += 1
+            kinds[analysis.kind.rawValue].length += analysis.length
+        }
+        // Taken out while it changes, so it is not copied.
+        var state = state.withLock { kept -> State in
+            defer { kept = nil }
+            return kept ?? State()
+        }
+        var changed: [Int] = []
+        for document in analyses.indices
+        where document >= state.analyses.count || !Self.same(state.analyses[document], analyses[document]) {
+            changed.append(document)
+        }
+        let removed = max(0, state.analyses.count - analyses.count)
+        // Many changes (a page added or removed moves every document after it): all anew.
+        let anew = changed.count + removed > max(64, analyses.count / 8)
+        if anew {
+            state = State()
+            changed = Array(analyses.indices)
+        } else {
+            var touched = Set<String>()
+            for document in analyses.count..<(analyses.count + removed) {
+                Self.take(document, state.analyses[document], from: &state.kept, touched: &touched)
+            }
+            for document in changed where document < state.analyses.count {
+                Self.take(document, state.analyses[document], from: &state.kept, touched: &touched)
+            }
+            for document in changed { Self.put(document, analyses[document], into: &state.kept, touched: &touched) }
+            // The first four endings seen are counted, in document order: counted again from the start.
+            for stem in touched {
+                guard var kept = state.kept.removeValue(forKey: stem) else { continue }
+                kept.entry.endings = (0, 0, 0, 0)
+                kept.entry.counts = (0, 0, 0, 0)
+                for ending in kept.endings { kept.entry.count(ending) }
+                state.kept[stem] = kept
+            }
+        }
+        if anew {
+            var touched = Set<String>()
+            for document in analyses.indices { Self.put(document, analyses[document], into: &state.kept, touched: &touched) }
+        }
+        state.analyses = analyses
+        let entries = state.kept.mapValues(\.entry)
+        self.state.withLock { $0 = state }
+        counts.withLock { $0 = Counts(documents: changed.count + removed, anew: anew) }
+        return entries
+    }
+
+    /// The same analysis: the same arrays (a page the Markdown stage did not do again), or equal ones.
+    static func same(_ a: SearchIndex.Analysis, _ b: SearchIndex.Analysis) -> Bool {
+        func identical<T>(_ x: [T], _ y: [T]) -> Bool {
+            x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
+        }
+        if a.length == b.length, a.kind == b.kind, identical(a.stems, b.stems), identical(a.frequencies, b.frequencies),
+           identical(a.bonus, b.bonus), identical(a.inQuestion, b.inQuestion), identical(a.endings, b.endings) {
+            return true
+        }
+        return a == b
+    }
+
+    /// The position of `document`'s posting in `postings` (in document order), or where it goes.
+    fileprivate static func position(of document: Int32, in postings: [SearchIndex.Posting]) -> Int {
+        var low = 0, high = postings.count
+        while low < high {
+            let middle = (low + high) / 2
+            if postings[middle].document < document { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+
+    /// Takes the postings of `document` (whose analysis was `analysis`) out.
+    private static func take(_ document: Int, _ analysis: SearchIndex.Analysis, from kept: inout [String: Kept],
+                             touched: inout Set<String>) {
+        for stem in analysis.stems {
+            touched.insert(stem)
+            guard var entry = kept.removeValue(forKey: stem) else { continue }
+            let at = position(of: Int32(document), in: entry.entry.postings)
+            if at < entry.entry.postings.count, entry.entry.postings[at].document == Int32(document) {
+                entry.entry.postings.remove(at: at)
+                entry.endings.remove(at: at)
+            }
+            if !entry.entry.postings.isEmpty { kept[stem] = entry }
+        }
+    }
+
+    /// Puts the postings of `document` in, in document order.
+    private static func put(_ document: Int, _ analysis: SearchIndex.Analysis, into kept: inout [String: Kept],
+                            touched: inout Set<String>) {
+        for (slot, stem) in analysis.stems.enumerated() {
+            let posting = SearchIndex.Posting(document: Int32(document), value: SearchIndex.Posting.value(
+                frequency: analysis.frequencies[slot], length: analysis.length, kind: analysis.kind,
+                bonus: analysis.bonus[slot], flags: analysis.inQuestion[slot] ? 2 : 0))
+            touched.insert(stem)
+            kept[stem, default: Kept()].insert(posting, ending: analysis.endings[slot])
+        }
+    }
+}
+
+extension SearchMemory.Kept {
+    /// Adds a posting in document order; the ending is counted at once when it is the last (a build made anew),
+    /// otherwise when the stem's endings are counted again.
+    mutating func insert(_ posting: SearchIndex.Posting, ending: UInt64) {
+        if entry.postings.last.map({ $0.document < posting.document }) ?? true {
+            entry.add(posting, ending: ending)
+            endings.append(ending)
+            return
+        }
+        let at = SearchMemory.position(of: posting.document, in: entry.postings)
+        entry.postings.insert(posting, at: at)
+        endings.insert(ending, at: at)
+    }
+}
