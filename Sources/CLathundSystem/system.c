@@ -81,3 +81,19 @@ int lathund_events_open(void) { errno = ENOSYS; return -1; }
 int lathund_events_watch_folder(int events, const char *path) { (void)events; (void)path; errno = ENOSYS; return -1; }
 int lathund_events_drain(int events) { (void)events; errno = ENOSYS; return -1; }
 #endif
+
+#if defined(__GLIBC__)
+#include <malloc.h>
+size_t lathund_heap_in_use(void) {
+#if __GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33)
+    struct mallinfo2 info = mallinfo2();
+    return info.uordblks + info.hblkhd;
+#else
+    return 0;
+#endif
+}
+void lathund_release_free_memory(void) { malloc_trim(0); }
+#else
+size_t lathund_heap_in_use(void) { return 0; }
+void lathund_release_free_memory(void) {}
+#endif

@@ -26,4 +26,12 @@ int lathund_events_watch_folder(int events, const char *path);
 /// Reads and discards every pending event. Returns 0 when there was none, else the sum of 1 (something changed),
 /// 2 (a folder was created or moved in: it needs a watch of its own) and 4 (the kernel dropped events); -1 on error.
 int lathund_events_drain(int events);
+
+/// Bytes the C heap has handed out and not had back (glibc's mallinfo2: in-use chunks plus mmapped ones); 0 where
+/// unknown. For the stage statistics (`LATHUND_STAGE_STATS`).
+size_t lathund_heap_in_use(void);
+
+/// Gives the memory the C heap holds free back to the system (glibc's malloc_trim(0), which also releases free
+/// pages inside the heap, not only at its end); nothing elsewhere.
+void lathund_release_free_memory(void);
 #endif
