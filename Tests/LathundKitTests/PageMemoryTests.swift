@@ -46,6 +46,26 @@ import Testing
         try body(site, memory, pages)
     }
 
+    /// With each file's stamp (`FileStamps`), a serve build reads and hashes only the files whose stamp changed;
+    /// an edit that keeps the file's size is found all the same.
+    @Test func aServeBuildReadsOnlyTheFilesWhoseStampChanged() throws {
+        let site = try IncrementalBuildTests.projectCopy()
+        defer { site.cleanUp() }
+        let memory = IncrementalPageMemory(settle: 0)
+        let stamps = try #require(memory.stamps)
+        #expect(try site.build { $0.pageMemory = memory }.succeeded)
+        let files = try FileManager.default.subpathsOfDirectory(atPath: site.root.appendingPathComponent("content").path)
+            .filter { $0.hasSuffix(".md") && !$0.hasSuffix("README.md") }.count
+        let before = stamps.taken
+        let counts = try build(site, memory) {
+            try IncrementalBuildTests.edit(site, "content/regelverk/sjukpenning.md") {
+                $0.replacingOccurrences(of: "sjukpenning", with: "SJUKPENNING")
+            }
+        }
+        #expect(counts == IncrementalPageMemory.Counts(loaded: 1, analysed: 1))
+        #expect(stamps.taken - before >= files - 1, "every other page's hash from its stamp")
+    }
+
     @Test func onlyAnEditedPageIsDoneAgain() throws { try withFirstBuild { site, memory, _ in
         // Its text: shown in its section's list (summary) and in its neighbours' previous/next links.
         let text = try build(site, memory) {

@@ -58,23 +58,7 @@ struct ContentStage: Stage {
             }
         }
         let scan = ContentScan(allowed: config.personnummerAllow)
-        let results = Parallel.map(markdownFiles, jobs: jobs) { file -> (IncrementalPageMemory.Loaded?, Bool) in
-            // The one read of the file in a build (ContentReadTests): by the build cache's fingerprint, else here.
-            guard let data = try? inputs.data(file.absolute) else { return (nil, false) }
-            let displayPath = display(file.relative)
-            let sourceHash = data.withUnsafeBytes { XXH64.hash($0) }
-            let key = IncrementalPageMemory.contentKey(relativePath: file.relative, displayPath: displayPath, sourceHash: sourceHash)
-            if var remembered = memory?.loaded(file.relative, key: key, bytes: data) {
-                if remembered.scanKey == scan.key { return (remembered, false) }
-                remembered.scan = scan.diagnostics(in: [UInt8](data), file: displayPath)
-                remembered.scanKey = scan.key
-                return (remembered, true)
-            }
-            let page = loadPage(data, relative: file.relative, displayPath: displayPath, sourceHash: sourceHash)
-            return (IncrementalPageMemory.Loaded(key: key, page: page.value, diagnostics: page.diagnostics,
-                                                 scan: scan.diagnostics(in: [UInt8](data), file: displayPath),
-                                                 scanKey: scan.key, bytes: data), true)
-        }
+        let results = Parallel.map(markdownFiles, jobs: jobs) { load($0, scan: scan) }
         // No later stage reads a page's file (the Checks stage has its scan): its bytes need not stay in memory.
         inputs.forget(markdownFiles.map(\.absolute))
         var pages: [Page] = []
@@ -111,6 +95,34 @@ struct ContentStage: Stage {
     }
 
     func display(_ relative: String) -> String { displayRoot + "/" + relative }
+
+    /// A Markdown file's Content result, and whether it was made anew (not taken from the page memory).
+    private func load(_ file: (relative: String, absolute: String), scan: ContentScan) -> (IncrementalPageMemory.Loaded?, Bool) {
+        // The one read of the file in a build (ContentReadTests): by the build cache's fingerprint, else here;
+        // none for a page the memory has, when the file's stamp is the one it had when it was read
+        // (`InputFiles.stamps`, `lathund serve`).
+        let displayPath = display(file.relative)
+        if let sourceHash = inputs.stampedHash(file.absolute) {
+            let key = IncrementalPageMemory.contentKey(relativePath: file.relative, displayPath: displayPath,
+                                                       sourceHash: sourceHash)
+            if let remembered = memory?.loaded(file.relative, key: key), remembered.scanKey == scan.key {
+                return (remembered, false)
+            }
+        }
+        guard let data = try? inputs.data(file.absolute) else { return (nil, false) }
+        let sourceHash = data.withUnsafeBytes { XXH64.hash($0) }
+        let key = IncrementalPageMemory.contentKey(relativePath: file.relative, displayPath: displayPath, sourceHash: sourceHash)
+        if var remembered = memory?.loaded(file.relative, key: key, bytes: data) {
+            if remembered.scanKey == scan.key { return (remembered, false) }
+            remembered.scan = scan.diagnostics(in: [UInt8](data), file: displayPath)
+            remembered.scanKey = scan.key
+            return (remembered, true)
+        }
+        let page = loadPage(data, relative: file.relative, displayPath: displayPath, sourceHash: sourceHash)
+        return (IncrementalPageMemory.Loaded(key: key, page: page.value, diagnostics: page.diagnostics,
+                                             scan: scan.diagnostics(in: [UInt8](data), file: displayPath),
+                                             scanKey: scan.key, bytes: data), true)
+    }
 
     /// `content/` as the stages and the build cache's fingerprint see it: `exclude:` patterns left out, links
     /// followed while they stay inside the folder.

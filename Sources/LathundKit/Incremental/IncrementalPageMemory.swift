@@ -70,16 +70,28 @@ public final class IncrementalPageMemory: Sendable {
     /// The last build's search postings and shards (`SearchMemory`), in a memory kept in this process; nil for one
     /// on disk.
     let search: SearchMemory?
+    /// The Indexes stage's last site structure and link check (`IndexMemory`), in a memory kept in this process.
+    let indexes: IndexMemory?
+    /// Each input file's hash by its stamp (`FileStamps`), in a memory kept in this process: a file whose stamp
+    /// is the same is not read again to be hashed, nor to be loaded while the memory has its page.
+    let stamps: FileStamps?
     let store: PageStore?
 
-    public init() {
+    public convenience init() { self.init(settle: FileStamps.settle) }
+
+    /// `settle`: how old a file's times must be for its stamp to be trusted (`FileStamps`; tests make it 0).
+    init(settle: Int64) {
         store = nil
         search = SearchMemory()
+        indexes = IndexMemory()
+        stamps = FileStamps(settle: settle)
     }
 
     init(store: PageStore) {
         self.store = store
         search = nil
+        indexes = nil
+        stamps = nil
     }
 
     /// What the last build wrote, when the output folder is still the one it left (`identity`); nil for a
@@ -99,9 +111,14 @@ public final class IncrementalPageMemory: Sendable {
         state.withLock { ($0.loaded[relativePath], $0.analysed[relativePath]) }
     }
 
+    /// The last build's Content result for a file whose key is `key`, when this process keeps it (`lathund serve`).
+    func loaded(_ relativePath: String, key: UInt64) -> Loaded? {
+        state.withLock { $0.loaded[relativePath].flatMap { $0.key == key ? $0 : nil } }
+    }
+
     /// The last build's Content result for a file whose key is `key`; `bytes` are the file's bytes as read.
     func loaded(_ relativePath: String, key: UInt64, bytes: Data) -> Loaded? {
-        if let kept = state.withLock({ $0.loaded[relativePath].flatMap { $0.key == key ? $0 : nil } }) { return kept }
+        if let kept = loaded(relativePath, key: key) { return kept }
         guard let record = store?.record(contentKey: key),
               let (loaded, markdown) = try? PageRecord.decodeLoaded(record, fileBytes: bytes) else { return nil }
         if let markdown, let page = loaded.page {

@@ -6,7 +6,8 @@ struct IndexesStage: Stage {
     let content: ContentCatalog
     let data: DataStage.Output
     let markdown: MarkdownStage.Output
-    /// The page memory of a process that builds again (`lathund serve`): the last build's search postings and shards.
+    /// The page memory of a process that builds again (`lathund serve`): the last build's site structure, link
+    /// check results, search postings and shards.
     var memory: IncrementalPageMemory? = nil
 
     struct Output {
@@ -19,10 +20,11 @@ struct IndexesStage: Stage {
     }
 
     func run() -> Staged<Output> {
-        let built = SiteIndex.build(pages: markdown.pages, generated: data.generated, assets: content.assets)
+        let built = SiteIndex.build(pages: markdown.pages, generated: data.generated, assets: content.assets,
+                                    memory: memory?.indexes)
         var index = built.value
         var diagnostics = built.diagnostics
-        let linkCheck = LinkCheck(index: index, assets: content.assets).run()
+        let linkCheck = LinkCheck(index: index, assets: content.assets, memory: memory?.indexes).run()
         index.backlinks = linkCheck.value
         diagnostics += linkCheck.diagnostics
         let aliases = Alias.collect(from: index)

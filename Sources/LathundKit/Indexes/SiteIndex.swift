@@ -3,8 +3,8 @@ import Foundation
 /// The site's structure, built from every page: sections and their children, breadcrumbs, previous/next and
 /// backlinks. Two files that would write the same output file are found here (`duplicate-url`).
 struct SiteIndex: Sendable {
-    let pages: [ParsedPage]
-    let generated: [GeneratedPage]
+    private(set) var pages: [ParsedPage]
+    private(set) var generated: [GeneratedPage]
     let indexByURL: [String: Int]
     /// Indexes into `pages` of each page's children, ordered by weight, then title.
     let children: [Int: [Int]]
@@ -14,7 +14,7 @@ struct SiteIndex: Sendable {
     /// Pages that link to each page, in list order (`LinkCheck`, in the Indexes stage).
     var backlinks: [Int: [Int]]
     /// The order of pages in lists (children, backlinks).
-    let listOrder: ListOrder
+    private(set) var listOrder: ListOrder
 
     static func parentURL(of url: String) -> String? {
         guard url != "/" else { return nil }
@@ -28,7 +28,7 @@ struct SiteIndex: Sendable {
     struct ListOrder {
         let weights: [Int]
         let keys: [[Int]]
-        let pages: [ParsedPage]
+        fileprivate(set) var pages: [ParsedPage]
 
         init(_ pages: [ParsedPage]) {
             self.pages = pages
@@ -46,7 +46,19 @@ struct SiteIndex: Sendable {
 
     /// The index of `pages` and `generated` with every page that claims an output path another file of the site
     /// (page, generated page or content file) already has left out, with a `duplicate-url` error.
-    static func build(pages inputPages: [ParsedPage], generated: [GeneratedPage], assets: [Asset]) -> Staged<SiteIndex> {
+    /// `memory`: the last build's index, in a process that builds again (`lathund serve`): when every page's
+    /// path, URL, kind, weight and title, the generated pages' and the files' paths are the last build's
+    /// (`Shape`), its structure is taken and only the pages are put in.
+    static func build(pages inputPages: [ParsedPage], generated: [GeneratedPage], assets: [Asset],
+                      memory: IndexMemory? = nil) -> Staged<SiteIndex> {
+        let shape = memory.map { _ in Shape(pages: inputPages, generated: generated, assets: assets) }
+        if let shape, let kept = memory?.site(shape) {
+            var index = kept.index
+            index.pages = kept.pages.map { inputPages[$0] }
+            index.listOrder.pages = index.pages
+            index.generated = kept.generated.map { generated[$0] }
+            return Staged(index, kept.diagnostics)
+        }
         var diagnostics: [Diagnostic] = []
         // Claimed output paths, to find two files that would write the same file.
         var claimed: [String: String] = [:]
@@ -59,26 +71,59 @@ struct SiteIndex: Sendable {
             claimed[outputPath] = owner
             return true
         }
-        var pages: [ParsedPage] = []
-        for page in inputPages.sorted(by: { $0.page.relativePath < $1.page.relativePath })
-        where claim(page.page.outputPath, by: page.page.displayPath, at: SourceLocation(file: page.page.displayPath)) {
-            pages.append(page)
+        // Positions in `inputPages`: in path order for the claims, then in URL order (URLs are unique once
+        // output paths are).
+        var positions: [Int] = []
+        for position in inputPages.indices.sorted(by: { inputPages[$0].page.relativePath < inputPages[$1].page.relativePath })
+        where claim(inputPages[position].page.outputPath, by: inputPages[position].page.displayPath,
+                    at: SourceLocation(file: inputPages[position].page.displayPath)) {
+            positions.append(position)
         }
-        var kept: [GeneratedPage] = []
-        for page in generated where claim(page.outputPath, by: "the generated page \(page.url)",
-                                          at: SourceLocation(file: page.url)) {
-            kept.append(page)
+        positions.sort { inputPages[$0].url < inputPages[$1].url }
+        var kept: [Int] = []
+        for (position, page) in generated.enumerated() where claim(page.outputPath, by: "the generated page \(page.url)",
+                                                                   at: SourceLocation(file: page.url)) {
+            kept.append(position)
         }
         for asset in assets {
             _ = claim(asset.relativePath, by: asset.displayPath, at: SourceLocation(file: asset.displayPath))
         }
-        return Staged(SiteIndex(pages: pages, generated: kept), diagnostics)
+        let index = SiteIndex(pages: positions.map { inputPages[$0] }, generated: kept.map { generated[$0] })
+        if let shape {
+            memory?.keep(site: IndexMemory.Site(shape: shape, index: index, pages: positions, generated: kept,
+                                                diagnostics: diagnostics))
+        }
+        return Staged(index, diagnostics)
+    }
+
+    /// What the structure is made of, for `IndexMemory`: each page's path, URL, kind, weight and title in the
+    /// order given, and the output paths and URLs of the generated pages and the content's files.
+    struct Shape: Equatable, Sendable {
+        struct Page: Equatable, Sendable {
+            let relativePath: String
+            let displayPath: String
+            let url: String
+            let kind: PageKind
+            let weight: Int?
+            let title: String
+        }
+        let pages: [Page]
+        let generated: [String]
+        let assets: [String]
+
+        init(pages: [ParsedPage], generated: [GeneratedPage], assets: [Asset]) {
+            self.pages = pages.map {
+                Page(relativePath: $0.page.relativePath, displayPath: $0.page.displayPath, url: $0.url, kind: $0.page.kind,
+                     weight: $0.page.frontMatter.weight, title: $0.title)
+            }
+            self.generated = generated.flatMap { [$0.outputPath, $0.url] }
+            self.assets = assets.flatMap { [$0.relativePath, $0.displayPath] }
+        }
     }
 
     /// The structure of pages that each have an output path of their own.
+    /// `pages` are in URL order.
     private init(pages: [ParsedPage], generated kept: [GeneratedPage]) {
-        var pages = pages
-        pages.sort { $0.url < $1.url }
         var indexByURL: [String: Int] = [:]
         for (index, page) in pages.enumerated() { indexByURL[page.url] = index }
 

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The bytes of a build's input files, each read from disk once per build (issue 16): `lathund.yml`, the
 /// files of `content/` (pages, datasets, the glossary, the synonyms, the writing aid's rules, other files) and
@@ -6,10 +9,19 @@ import Foundation
 /// takes the same bytes from here, so a build is made from the bytes it fingerprinted; without a cache the
 /// first stage that needs a file reads it. One per build (`BuildSetup.inputs`); tests count the reads
 /// (`counts`, ContentReadTests).
+///
+/// In a process that builds again (`lathund serve`), `stamps` remembers each file's hash with its `FileStamp`:
+/// a file whose stamp is the one it had when it was last read is not read again to be hashed. A stage that needs
+/// such a file's bytes reads them then (`data`); a page's are not needed while the page memory has its page.
 final class InputFiles: Sendable {
     /// Reads from disk by absolute path, while a test counts them (not nil).
     static let counts = Locked<[String: Int]?>(nil)
     private let read = Locked<[String: Data]>([:])
+    /// This build's hashes (every stage gets the fingerprint's), and whether each was taken from `stamps`.
+    private let hashes = Locked<[String: (hash: UInt64, stamped: Bool)]>([:])
+    let stamps: FileStamps?
+
+    init(stamps: FileStamps? = nil) { self.stamps = stamps }
 
     /// The file's bytes: read the first time, then from memory.
     func data(_ path: String) throws -> Data {
@@ -27,12 +39,96 @@ final class InputFiles: Sendable {
         }
     }
 
-    /// XXH64 of the file's bytes; a file that cannot be read hashes as its error.
+    /// XXH64 of the file's bytes; a file that cannot be read hashes as its error. The same for the whole build.
     func hash(_ path: String) -> UInt64 {
-        do {
-            return try data(path).withUnsafeBytes { XXH64.hash($0) }
-        } catch {
-            return XXH64.hash("unreadable \(error)")
+        if let known = hashes.withLock({ $0[path] }) { return known.hash }
+        // Stamped before the read: a change during the read gives the next build another stamp.
+        let stamp = stamps == nil ? nil : FileStamp(path: path)
+        if let stamp, let known = stamps?.hash(path, stamp: stamp) {
+            hashes.withLock { $0[path] = (known, true) }
+            return known
         }
+        let hash: UInt64
+        do {
+            hash = try data(path).withUnsafeBytes { XXH64.hash($0) }
+            if let stamp { stamps?.keep(path, stamp: stamp, hash: hash) }
+        } catch {
+            hash = XXH64.hash("unreadable \(error)")
+        }
+        return hashes.withLock { hashes in
+            if let first = hashes[path] { return first.hash }
+            hashes[path] = (hash, false)
+            return hash
+        }
+    }
+
+    /// The file's hash in this build when it was taken from its stamp, without reading the file.
+    func stampedHash(_ path: String) -> UInt64? {
+        hashes.withLock { $0[path].flatMap { $0.stamped ? $0.hash : nil } }
+    }
+}
+
+/// What says that a file is unchanged without reading it: its device, inode, size, and change and modification
+/// times in nanoseconds. Another file renamed into its place has another inode; a change that keeps the size and
+/// sets the modification time back still changes the change time. A file changed again within the file system's
+/// clock tick (a few milliseconds) keeps its times: so a stamp is trusted only once its times are
+/// `FileStamps.settle` older than the moment it was taken.
+struct FileStamp: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
+    let size: Int64
+    let modified: Int64
+    let changed: Int64
+    /// When the stamp was taken (the real-time clock, nanoseconds).
+    let taken: Int64
+
+    /// The same file with the same bytes, as far as the file system tells.
+    func matches(_ other: FileStamp) -> Bool {
+        (device, inode, size, modified, changed) == (other.device, other.inode, other.size, other.modified, other.changed)
+    }
+}
+
+extension FileStamp {
+    init?(path: String) {
+        var info = stat()
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
+        device = UInt64(info.st_dev)
+        inode = UInt64(info.st_ino)
+        size = Int64(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        changed = Int64(info.st_ctim.tv_sec) * 1_000_000_000 + Int64(info.st_ctim.tv_nsec)
+        taken = Int64(now.tv_sec) * 1_000_000_000 + Int64(now.tv_nsec)
+    }
+}
+
+/// Each file's hash with the stamp it had when it was read, from one build to the next (`lathund serve`).
+final class FileStamps: Sendable {
+    /// How much older than the moment they were taken a stamp's times must be to be trusted (nanoseconds): more
+    /// than any file system's clock tick (ext4 takes the kernel's coarse clock, 1–10 ms).
+    let settle: Int64
+    private let known = Locked<[String: (stamp: FileStamp, hash: UInt64)]>([:])
+
+    static let settle: Int64 = 1_000_000_000
+
+    init(settle: Int64 = FileStamps.settle) { self.settle = settle }
+
+    /// How many hashes were taken from stamps, without reading the file (for tests).
+    var taken: Int { hits.withLock { $0 } }
+    private let hits = Locked(0)
+
+    /// The hash of the file when it was read, if its stamp is the same and was settled then.
+    func hash(_ path: String, stamp: FileStamp) -> UInt64? {
+        let hash = known.withLock { $0[path] }.flatMap { $0.stamp.matches(stamp) ? $0.hash : nil }
+        if hash != nil { hits.withLock { $0 += 1 } }
+        return hash
+    }
+
+    /// Remembers a file's hash with the stamp taken before it was read; not while the file's times are so recent
+    /// that another change in the same clock tick would keep them.
+    func keep(_ path: String, stamp: FileStamp, hash: UInt64) {
+        let settled = stamp.taken - max(stamp.modified, stamp.changed) > settle
+        known.withLock { $0[path] = settled ? (stamp, hash) : nil }
     }
 }

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import LathundKit
+
+/// `lathund serve` hashes a file again only when its stamp (`FileStamp`: device, inode, size, modification and
+/// change times) is not the one it had when it was last read, and trusts a stamp only once its times are settled.
+@Suite struct FileStampsTests {
+    func temporaryFile(_ text: String) throws -> String {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-stamp-\(UUID().uuidString)").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+
+    /// Sets the file's modification time back to `time` (nanoseconds), as `touch -d` or a copy keeping times does.
+    func setModified(_ path: String, to time: Int64) {
+        var times = [timespec(tv_sec: Int(time / 1_000_000_000), tv_nsec: Int(time % 1_000_000_000)),
+                     timespec(tv_sec: Int(time / 1_000_000_000), tv_nsec: Int(time % 1_000_000_000))]
+        #expect(utimensat(AT_FDCWD, path, &times, 0) == 0)
+    }
+
+    @Test func aFileIsReadAgainOnlyWhenItsStampChanged() throws {
+        let path = try temporaryFile("sjukpenning")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let stamps = FileStamps(settle: 0)
+        let first = InputFiles(stamps: stamps)
+        let hash = first.hash(path)
+        #expect(hash == XXH64.hash("sjukpenning"))
+        #expect(first.stampedHash(path) == nil, "read the first time")
+        let again = InputFiles(stamps: stamps)
+        #expect(again.hash(path) == hash)
+        #expect(again.stampedHash(path) == hash, "not read: the stamp is the same")
+
+        // The same size, the modification time set back: the change time still differs.
+        let modified = try #require(FileStamp(path: path)).modified
+        try Data("sjukpenninG".utf8).write(to: URL(fileURLWithPath: path))
+        setModified(path, to: modified)
+        let edited = InputFiles(stamps: stamps)
+        #expect(edited.hash(path) == XXH64.hash("sjukpenninG"))
+        #expect(edited.stampedHash(path) == nil)
+
+        // Another file with the same size and times renamed into its place: another inode.
+        let other = try temporaryFile("sjukpenninY")
+        setModified(other, to: modified)
+        #expect(rename(other, path) == 0)
+        let renamed = InputFiles(stamps: stamps)
+        #expect(renamed.hash(path) == XXH64.hash("sjukpenninY"))
+        #expect(renamed.stampedHash(path) == nil)
+    }
+
+    /// A file written twice within one tick of the file system's clock keeps its times and size: a stamp taken
+    /// less than `settle` after its times is not trusted, so the second write is read.
+    @Test func aStampIsTrustedOnlyOnceItsTimesAreSettled() throws {
+        let stamps = FileStamps()
+        let recent = FileStamp(device: 1, inode: 2, size: 11, modified: 1_000_000_000_000, changed: 1_000_000_000_000,
+                               taken: 1_000_005_000_000)
+        stamps.keep("a", stamp: recent, hash: 42)
+        #expect(stamps.hash("a", stamp: recent) == nil, "taken 5 ms after the file's times")
+        let settled = FileStamp(device: 1, inode: 2, size: 11, modified: 1_000_000_000_000, changed: 1_000_000_000_000,
+                                taken: 1_002_000_000_000)
+        stamps.keep("a", stamp: settled, hash: 42)
+        #expect(stamps.hash("a", stamp: settled) == 42)
+
+        // On the file system: written, hashed and written again at once, with the same size.
+        let path = try temporaryFile("karensavdrag")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(InputFiles(stamps: stamps).hash(path) == XXH64.hash("karensavdrag"))
+        try Data("karensavdraG".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(InputFiles(stamps: stamps).hash(path) == XXH64.hash("karensavdraG"))
+    }
+}
