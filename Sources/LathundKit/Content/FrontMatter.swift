@@ -54,14 +54,16 @@ struct FrontMatter: Sendable {
     static let reportSection = "rapporter"
 
     /// Parses and types front matter. Returns nil (with errors) when the page cannot be built.
-    static func parse(yaml: String?, file: String, lineOffset: Int, section: String) -> Staged<FrontMatter?> {
+    /// `compose` is Yams' composer; tests pass `YAMLFields.compose` to compare with the default resolver.
+    static func parse(yaml: String?, file: String, lineOffset: Int, section: String,
+                      compose: (String) throws -> Node? = YAMLFields.composeReadByFields) -> Staged<FrontMatter?> {
         let start = SourceLocation(file: file, line: 1, column: 1)
         guard let yaml else {
             return Staged(nil, [.error(start, .missingTitle, "page has no front matter; 'title' is required")])
         }
         let root: Node?
         do {
-            root = try YAMLFields.compose(yaml)
+            root = try compose(yaml)
         } catch {
             return Staged(nil, [YAMLFields.diagnostic(for: error, file: file, lineOffset: lineOffset)])
         }
