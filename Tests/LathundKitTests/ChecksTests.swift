@@ -189,13 +189,23 @@ import Testing
         #expect(Readability(text: "Ord utan punkt").sentences == 1)
     }
 
+    /// The tokenizer's bit tables for U+0000–U+00FF agree with Unicode's properties on every one.
+    @Test func latinTablesAreUnicodes() {
+        for value in UInt32(0)..<0x100 {
+            let scalar = Unicode.Scalar(value)!
+            #expect(Readability.isLatinAlphabetic(value) == scalar.properties.isAlphabetic, "U+\(String(value, radix: 16))")
+            #expect(Readability.isWhitespace(value) == scalar.properties.isWhitespace, "U+\(String(value, radix: 16))")
+        }
+    }
+
     /// The byte-level tokenizer equals the plain scalar-by-scalar statement of the rules (below) on random text
     /// made of the characters the rules care about, including non-Latin letters, combining marks, emoji and
     /// non-breaking and other Unicode spaces.
     @Test func byteTokenizerEqualsScalarReference() async {
         let pieces = ["a", "Ö", "å", "é", "ß", "ж", "中", "\u{300}", "😀", "1", "9", "0", " ", "\u{A0}", "\u{2009}", "\n", "\t",
                       ".", "!", "?", ":", ",", "-", "'", "’", "\u{2011}", "t.ex", "bl.a", "SGI", "Försäkringskassan",
-                      "sjukpenning", "11,1", "2019", "ca", "Kap", "nr", "(", ")", "\"", "ª", "µ", "\u{85}", "\u{2028}"]
+                      "sjukpenning", "11,1", "2019", "ca", "Kap", "nr", "(", ")", "\"", "ª", "µ", "\u{85}", "\u{2028}",
+                      "T.EX", "Fr.o.m", "DVS", "abcdefghijklm.n", "Abcdefghijklmnop", "ÅÄÖ.x", "m.m"]
         await propertyCheck(count: 3000, input: Gen.element(of: pieces).array(of: 0...60)) { parts in
             let text = parts.map { $0 ?? "" }.joined()
             #expect(Readability(text: text) == Self.reference(text), "\(text.debugDescription)")

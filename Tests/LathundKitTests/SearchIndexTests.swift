@@ -384,6 +384,43 @@ import Testing
         #expect(!encoded.contains("<") && !encoded.contains(">") && !encoded.contains("&") && !encoded.contains("\u{2028}"))
     }
 
+    /// `JSONText.string` copies runs of plain bytes into a string of the length it counts first; it equals the
+    /// byte-by-byte escaper it replaced (below) on random text made of the bytes that matter.
+    @Test func stringEqualsTheByteByByteEscaper() async {
+        let pieces = ["a", "å", "€", "😀", "\"", "\\", "\n", "\r", "\t", "\u{0}", "\u{1F}", "\u{7F}", "<", ">", "&",
+                      "\u{2028}", "\u{2029}", "\u{2027}", "\u{202A}", "\u{E2}", "/", " ", "svensk text "]
+        await propertyCheck(count: 3000, input: Gen.element(of: pieces).array(of: 0...40)) { parts in
+            let text = parts.map { $0 ?? "" }.joined()
+            #expect(JSONText.string(text) == Self.reference(text), "\(text.debugDescription)")
+        }
+    }
+
+    static func reference(_ text: String) -> String {
+        var output: [UInt8] = [UInt8(ascii: "\"")]
+        let bytes = Array(text.utf8), hex = Array("0123456789abcdef".utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""): output += [0x5C, 0x22]
+            case UInt8(ascii: "\\"): output += [0x5C, 0x5C]
+            case 0x0A: output += Array("\\n".utf8)
+            case 0x0D: output += Array("\\r".utf8)
+            case 0x09: output += Array("\\t".utf8)
+            case UInt8(ascii: "<"): output += Array("\\u003c".utf8)
+            case UInt8(ascii: ">"): output += Array("\\u003e".utf8)
+            case UInt8(ascii: "&"): output += Array("\\u0026".utf8)
+            case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+                output += Array((bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
+                index += 2
+            case 0..<0x20: output += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
+            default: output.append(byte)
+            }
+            index += 1
+        }
+        return String(decoding: output + [UInt8(ascii: "\"")], as: UTF8.self)
+    }
+
     /// A file's JSON (`JSONText.encoded`): JSONEncoder's pretty form with sorted keys and a final newline, slashes
     /// as is, and text that stays inert in HTML, so the same value always gives the same bytes.
     @Test(arguments: ["plain svensk text åäö", "a/b", "<b>&</b>", "\u{2028}x\u{2029}", "</script>", "rad\nny"])

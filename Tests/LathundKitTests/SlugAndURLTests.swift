@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 @testable import LathundKit
 
@@ -15,6 +16,44 @@ import Testing
     ])
     func slugRules(input: String, expected: String) {
         #expect(Slug.make(input) == expected)
+    }
+
+    /// `Slug.make` writes bytes, and lower-cases ASCII text byte by byte; it equals the Character-by-Character
+    /// version it replaced (below) on random text of ASCII, accented and other letters, marks and separators.
+    @Test func slugsEqualTheCharacterByCharacterVersion() async {
+        let pieces = ["a", "Z", "Q", "0", "9", " ", "-", "_", ".", "/", "å", "Ä", "Ö", "é", "È", "ß", "ẞ", "æ", "ø", "ç", "ñ",
+                      "İ", "ǅ", "Σ", "ж", "中", "\u{301}", "\u{36F}", "\u{370}", "😀", "\t", "\n", "SGI", "Dag 1–90", "FK 7804"]
+        await propertyCheck(count: 3000, input: Gen.element(of: pieces).array(of: 0...20)) { parts in
+            let text = parts.map { $0 ?? "" }.joined()
+            #expect(Slug.make(text) == Self.reference(text), "\(text.debugDescription)")
+        }
+    }
+
+    static func reference(_ text: String) -> String {
+        var result = ""
+        var pendingDash = false
+        func append(_ character: Character) {
+            if pendingDash, !result.isEmpty { result.append("-") }
+            pendingDash = false
+            result.append(character)
+        }
+        for scalar in text.lowercased().unicodeScalars {
+            switch scalar {
+            case "a"..."z", "0"..."9": append(Character(scalar))
+            case "å", "ä", "à", "á", "â", "ã", "æ": append("a")
+            case "ö", "ø", "ò", "ó", "ô", "õ": append("o")
+            case "é", "è", "ê", "ë": append("e")
+            case "ü", "ù", "ú", "û": append("u")
+            case "ï", "ì", "í", "î": append("i")
+            case "ç": append("c")
+            case "ñ": append("n")
+            case "ß": append("s"); append("s")
+            default:
+                if (0x300...0x36F).contains(scalar.value) { continue }
+                pendingDash = true
+            }
+        }
+        return result
     }
 
     @Test func headingIdsAreUniquePerPage() {

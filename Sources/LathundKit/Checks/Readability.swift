@@ -98,7 +98,7 @@ struct Readability: Sendable, Equatable {
             switch scalar {
             case 0x2E, 0x21, 0x3F, 0x3A:  // . ! ? :
                 let atEnd = nextIndex >= end || Self.isWhitespace(next)
-                let abbreviation = scalar == 0x2E && (Self.abbreviations.contains(previousWord) || previousWord.contains(Character(".")))
+                let abbreviation = scalar == 0x2E && (previousWord.utf8.contains(0x2E) || Self.abbreviations.contains(previousWord))
                 if atEnd, blockHasWords, !abbreviation {
                     sentences += 1
                     blockHasWords = false
@@ -125,6 +125,8 @@ struct Readability: Sendable, Equatable {
     /// A word as the abbreviation test sees it: its first 12 letters, digits and inner periods (joining hyphens,
     /// apostrophes and decimal commas left out), lower-cased.
     private static func abbreviationKey(_ text: UTF8Text, from start: Int, to end: Int) -> String {
+        // An ASCII word (most words) is lower-cased byte by byte; 12 bytes make a small string, not an allocation.
+        if let key = asciiAbbreviationKey(text, from: start, to: end) { return key }
         var scalars = String.UnicodeScalarView()
         var index = start
         while index < end, scalars.count < 12 {
@@ -135,20 +137,52 @@ struct Readability: Sendable, Equatable {
         return String(scalars).lowercased()
     }
 
+    /// `abbreviationKey` of a word of ASCII bytes; nil when the word has others.
+    private static func asciiAbbreviationKey(_ text: UTF8Text, from start: Int, to end: Int) -> String? {
+        var key: (UInt64, UInt64) = (0, 0)  // up to 12 bytes, little-endian
+        var count = 0
+        var index = start
+        while index < end {
+            var byte = text.bytes[index]
+            if byte >= 0x80 { return nil }
+            index += 1
+            if count == 12 { continue }  // the rest must still be ASCII
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte |= 0x20
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."): break
+            default: continue
+            }
+            if count < 8 { key.0 |= UInt64(byte) << (8 * count) } else { key.1 |= UInt64(byte) << (8 * (count - 8)) }
+            count += 1
+        }
+        return withUnsafeBytes(of: &key) { String(decoding: $0.prefix(count), as: UTF8.self) }
+    }
+
     private static func isDigit(_ scalar: UInt32) -> Bool { scalar >= 0x30 && scalar <= 0x39 }
 
     /// nil for a scalar that is not part of a word; true for a letter, false for a digit.
-    private static func wordKind(_ scalar: UInt32) -> Bool? {
+    @inline(__always) static func wordKind(_ scalar: UInt32) -> Bool? {
         if isDigit(scalar) { return false }
-        if scalar < 0x100 { return latinAlphabetic[Int(scalar)] ? true : nil }
+        if scalar < 0x100 { return isLatinAlphabetic(scalar) ? true : nil }
         return Unicode.Scalar(scalar).map { $0.properties.isAlphabetic ? true : nil } ?? nil
     }
 
-    private static func isWhitespace(_ scalar: UInt32) -> Bool {
-        if scalar < 0x100 { return latinWhitespace[Int(scalar)] }
+    @inline(__always) static func isWhitespace(_ scalar: UInt32) -> Bool {
+        if scalar < 0x100 { return scalar == 0x20 || (scalar >= 0x09 && scalar <= 0x0D) || scalar == 0x85 || scalar == 0xA0 }
         return Unicode.Scalar(scalar)?.properties.isWhitespace ?? false
     }
 
-    private static let latinAlphabetic: [Bool] = (0..<256).map { Unicode.Scalar(UInt8($0)).properties.isAlphabetic }
-    private static let latinWhitespace: [Bool] = (0..<256).map { Unicode.Scalar(UInt8($0)).properties.isWhitespace }
+    /// Unicode's `isAlphabetic` for U+0000–U+00FF as bits (a table in a global was read through its lazy
+    /// initialiser on every character): A–Z, a–z, ª µ º, and U+00C0–U+00FF but × and ÷. `ReadabilityTests` checks
+    /// every one against Unicode's properties.
+    @inline(__always) static func isLatinAlphabetic(_ scalar: UInt32) -> Bool {
+        let mask: UInt64
+        switch scalar >> 6 {
+        case 0: return false
+        case 1: mask = 0x07FF_FFFE_07FF_FFFE
+        case 2: mask = 1 << 42 | 1 << 53 | 1 << 58
+        default: mask = ~(1 << 23 | 1 << 55)
+        }
+        return mask >> UInt64(scalar & 63) & 1 == 1
+    }
 }

@@ -1,19 +1,32 @@
 /// Slugs for URLs and heading ids: lower case; å ä → a, ö → o, other accented letters lose their accent
 /// (é → e); every other run of characters becomes one `-`; no `-` at either end.
 enum Slug {
+    /// The slug is ASCII: it is made as bytes. Text with only ASCII is lower-cased byte by byte, other text by
+    /// `lowercased()`.
     static func make(_ text: String) -> String {
-        var result = ""
+        var result: [UInt8] = []
         result.reserveCapacity(text.utf8.count)
         var pendingDash = false
-        func append(_ character: Character) {
-            if pendingDash, !result.isEmpty { result.append("-") }
+        func append(_ byte: UInt8) {
+            if pendingDash, !result.isEmpty { result.append(UInt8(ascii: "-")) }
             pendingDash = false
-            result.append(character)
+            result.append(byte)
         }
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            for byte in text.utf8 {
+                switch byte {
+                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): append(byte)
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"): append(byte | 0x20)
+                default: pendingDash = true
+                }
+            }
+            return String(decoding: result, as: UTF8.self)
+        }
+        func append(_ character: Character) { append(character.asciiValue!) }
         for scalar in text.lowercased().unicodeScalars {
             switch scalar {
             case "a"..."z", "0"..."9":
-                append(Character(scalar))
+                append(UInt8(scalar.value))
             case "å", "ä", "à", "á", "â", "ã", "æ":
                 append("a")
             case "ö", "ø", "ò", "ó", "ô", "õ":
@@ -36,6 +49,6 @@ enum Slug {
                 pendingDash = true
             }
         }
-        return result
+        return String(decoding: result, as: UTF8.self)
     }
 }

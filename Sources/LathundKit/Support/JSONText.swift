@@ -5,56 +5,120 @@ import Foundation
 /// Small files where speed does not matter are `Encodable` values written by `encoded(_:)`.
 enum JSONText {
     /// A JSON string literal. `<`, `>` and `&` are escaped too, so the text is inert even if pasted into HTML.
+    /// The bytes are checked eight at a time; runs that need no escape are copied into a string of the exact
+    /// length (`escapedCount`).
     static func string(_ text: String) -> String {
-        if !needsEscaping(text) { return "\"" + text + "\"" }
-        var text = text
-        return text.withUTF8 { bytes in
-            var output: [UInt8] = []
-            output.reserveCapacity(bytes.count + bytes.count / 8 + 2)
-            output.append(UInt8(ascii: "\""))
-            let hex = Array("0123456789abcdef".utf8)
-            let count = bytes.count
-            var index = 0
-            while index < count {
-                let byte = bytes[index]
-                switch byte {
-                case UInt8(ascii: "\""): output.append(0x5C); output.append(0x22)
-                case UInt8(ascii: "\\"): output.append(0x5C); output.append(0x5C)
-                case 0x0A: output.append(0x5C); output.append(UInt8(ascii: "n"))
-                case 0x0D: output.append(0x5C); output.append(UInt8(ascii: "r"))
-                case 0x09: output.append(0x5C); output.append(UInt8(ascii: "t"))
-                case UInt8(ascii: "<"): output += Array("\\u003c".utf8)
-                case UInt8(ascii: ">"): output += Array("\\u003e".utf8)
-                case UInt8(ascii: "&"): output += Array("\\u0026".utf8)
-                case 0xE2 where index + 2 < count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
-                    output += Array((bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029").utf8)
-                    index += 2
-                case 0..<0x20:
-                    output += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]]
-                default:
-                    output.append(byte)
-                }
-                index += 1
-            }
-            output.append(UInt8(ascii: "\""))
-            return String(decoding: output, as: UTF8.self)
+        var copy = text
+        return copy.withUTF8 { bytes in
+            let length = escapedCount(bytes)
+            if length == bytes.count { return "\"" + text + "\"" }
+            return String(unsafeUninitializedCapacity: length + 2) { escape(bytes, into: $0) }
         }
     }
 
-    /// Checks the bytes once; most text needs no escaping at all.
-    static func needsEscaping(_ text: String) -> Bool {
-        var previous: UInt8 = 0
-        for byte in text.utf8 {
-            switch byte {
-            case 0..<0x20, UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"):
-                return true
-            case 0xA8 where previous == 0x80, 0xA9 where previous == 0x80:  // U+2028, U+2029 are E2 80 A8/A9
-                return true
-            default:
-                previous = byte
+    /// Writes `bytes` as a JSON string literal, quotes included, into `output` (`escapedCount` + 2 bytes); returns
+    /// the length written.
+    private static func escape(_ bytes: UnsafeBufferPointer<UInt8>, into output: UnsafeMutableBufferPointer<UInt8>) -> Int {
+        let count = bytes.count
+        var written = 0
+        func put(_ byte: UInt8) { output[written] = byte; written += 1 }
+        func putEscape(_ code: Int) {  // \u00XX or \u202X
+            for byte in [0x5C, UInt8(ascii: "u"), hexDigit(code >> 12), hexDigit(code >> 8), hexDigit(code >> 4), hexDigit(code)] {
+                put(byte)
             }
         }
-        return false
+        put(UInt8(ascii: "\""))
+        var run = 0  // where the bytes not yet copied start
+        var index = 0
+        while true {
+            index = nextCandidate(bytes, from: index)
+            guard index < count else { break }
+            if extraBytes(bytes, at: index) == 0 {  // an E2 that does not start U+2028 or U+2029
+                index += 1
+                continue
+            }
+            if run < index {
+                _ = UnsafeMutableBufferPointer(rebasing: output[written..<written + index - run]).initialize(from: bytes[run..<index])
+                written += index - run
+            }
+            let byte = bytes[index]
+            switch byte {
+            case UInt8(ascii: "\""): put(0x5C); put(0x22)
+            case UInt8(ascii: "\\"): put(0x5C); put(0x5C)
+            case 0x0A: put(0x5C); put(UInt8(ascii: "n"))
+            case 0x0D: put(0x5C); put(UInt8(ascii: "r"))
+            case 0x09: put(0x5C); put(UInt8(ascii: "t"))
+            case 0xE2:  // U+2028, U+2029: E2 80 A8/A9
+                putEscape(bytes[index + 2] == 0xA8 ? 0x2028 : 0x2029)
+                index += 2
+            default:  // < > & and the other control characters
+                putEscape(Int(byte))
+            }
+            index += 1
+            run = index
+        }
+        if run < count {
+            _ = UnsafeMutableBufferPointer(rebasing: output[written..<written + count - run]).initialize(from: bytes[run..<count])
+            written += count - run
+        }
+        put(UInt8(ascii: "\""))
+        return written
+    }
+
+    @inline(__always) private static func hexDigit(_ value: Int) -> UInt8 {
+        let digit = UInt8(truncatingIfNeeded: value & 0xF)
+        return digit < 10 ? UInt8(ascii: "0") + digit : UInt8(ascii: "a") + digit - 10
+    }
+
+    /// The index of the first byte from `start` on that may need an escape (below 0x20, `"`, `\\`, `<`, `>`, `&`,
+    /// or 0xE2, which starts U+2028 and U+2029), or the end. Eight bytes at a time: a word has a byte equal to `b`
+    /// when `word ^ b…b` has a zero byte, and a byte below `n` when `(word - n…n) & ~word & 80…80` is not zero.
+    @inline(__always) private static func nextCandidate(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        @inline(__always) func hasZero(_ x: UInt64) -> Bool { (x &- ones) & ~x & highs != 0 }
+        var index = start
+        if let base = bytes.baseAddress {
+            while index + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+                if (word &- ones &* 0x20) & ~word & highs != 0 || hasZero(word ^ ones &* 0x22) || hasZero(word ^ ones &* 0x5C)
+                    || hasZero(word ^ ones &* 0x3C) || hasZero(word ^ ones &* 0x3E) || hasZero(word ^ ones &* 0x26)
+                    || hasZero(word ^ ones &* 0xE2) { break }
+                index += 8
+            }
+        }
+        while index < bytes.count, !mayNeedEscape(bytes[index]) { index += 1 }
+        return index
+    }
+
+    /// False for a byte `string(_:)` always writes as it is.
+    @inline(__always) private static func mayNeedEscape(_ byte: UInt8) -> Bool {
+        switch byte >> 6 {
+        case 0: return (0xFFFF_FFFF | 1 << 0x22 | 1 << 0x26 | 1 << 0x3C | 1 << 0x3E) as UInt64 >> UInt64(byte) & 1 == 1
+        case 1: return byte == UInt8(ascii: "\\")
+        default: return byte == 0xE2
+        }
+    }
+
+    /// How many bytes more than the one at `index` `string(_:)` writes for it: 0 for a byte written as it is.
+    @inline(__always) private static func extraBytes(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Int {
+        switch bytes[index] {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x0D, 0x09: return 1
+        case 0..<0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "&"): return 5
+        case 0xE2 where index + 2 < bytes.count && bytes[index + 1] == 0x80 && (bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9):
+            return 3  // three bytes become six
+        default: return 0
+        }
+    }
+
+    /// The length of the escaped text without its quotes; the text's own length when nothing needs escaping.
+    static func escapedCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var length = bytes.count
+        var index = nextCandidate(bytes, from: 0)
+        while index < bytes.count {
+            length += extraBytes(bytes, at: index)
+            index = nextCandidate(bytes, from: index + 1)
+        }
+        return length
     }
 
     /// Appends an integer in decimal, as `String(value)` writes it: the digits are made backwards in a buffer on
