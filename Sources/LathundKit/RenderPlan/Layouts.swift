@@ -12,6 +12,16 @@ struct Layouts: Sendable {
     let signature: UInt64
     /// Each layout's text as written (`LayoutFragments` rewrites them).
     let sources: [String: String]
+    /// The same templates rendered by appending (`AppendingLayouts`); the library renders what they cannot.
+    let appending: AppendingLayouts
+
+    init(library: MustacheLibrary, names: Set<String>, signature: UInt64, sources: [String: String]) {
+        self.library = library
+        self.names = names
+        self.signature = signature
+        self.sources = sources
+        appending = AppendingLayouts(library: library, names: Set(sources.keys).union(FormatTemplate.allCases.map(\.rawValue)))
+    }
 
     /// Layouts every site needs.
     static let required = ["page", "section", "home", "404"]
@@ -161,6 +171,11 @@ struct Layouts: Sendable {
     func resolve(_ candidates: [String]) -> String? { candidates.first(where: names.contains) }
 
     func render(_ context: LayoutContext, layout: String) -> String {
+        appending.render(context, layout: layout) ?? library.render(context, withTemplate: layout) ?? ""
+    }
+
+    /// `render` by swift-mustache alone (`AppendingLayoutsTests` compares the two).
+    func renderByLibrary(_ context: LayoutContext, layout: String) -> String {
         library.render(context, withTemplate: layout) ?? ""
     }
 

@@ -1,0 +1,146 @@
+import Foundation
+import PropertyBased
+import Testing
+@testable import LathundKit
+
+/// `AppendingLayouts` renders the layouts from swift-mustache's own parse; the library is the authority. Every
+/// page and generated page of the site and of a generated corpus, with the layouts as written and as
+/// `LayoutFragments` rewrites them, must give the library's bytes, and so must random layouts.
+@Suite struct AppendingLayoutsTests {
+    /// Every page and generated page of the project at `root` with its top-level context and layout, and the
+    /// layouts with and without fragments.
+    static func renders(_ root: URL) throws -> (pages: [(LayoutContext, String, String)], layouts: Layouts, fragments: Layouts) {
+        var options = BuildOptions(projectRoot: root)
+        options.write = false
+        options.useCache = false
+        options.cacheDirectory = nil
+        var stages = StageRunner()
+        let setup = try stages.run(ConfigStage(options: options))
+        let content = try stages.run(ContentStage(setup: setup, options: options))
+        let data = try stages.run(DataStage(setup: setup, content: content))
+        let markdown = try stages.run(MarkdownStage(setup: setup, options: options, content: content, data: data))
+        let checks = try stages.run(ChecksStage(setup: setup, content: content, data: data, markdown: markdown))
+        let indexes = try stages.run(IndexesStage(setup: setup, content: content, data: data, markdown: markdown))
+        let assets = FingerprintedAssets.load(FileTree.visibleFiles(under: setup.layoutsURL.appendingPathComponent("assets")),
+                                              displayRoot: setup.layoutsDisplay + "/assets").value
+        let layouts = try #require(Layouts.load(directory: setup.layoutsURL, displayRoot: setup.layoutsDisplay,
+                                                assets: Set(assets.outputNames.keys)).value)
+        let index = indexes.index
+        var contexts = LayoutContexts(index: index, faq: markdown.markdown.faq, config: setup.config,
+                                      links: markdown.markdown.links, assets: assets,
+                                      abbreviations: AbbreviationMarker(glossary: data.glossary),
+                                      sourceAges: checks.sourceAges, changeLog: indexes.changeLog)
+        let fragments = LayoutFragments(layouts: layouts, assetHref: contexts.assetHref)
+        contexts.render(fragments, original: layouts, urls: index.pages.map(\.url) + index.generated.map(\.url))
+        var pages: [(LayoutContext, String, String)] = []
+        for position in index.pages.indices {
+            let page = index.pages[position].page
+            guard let layout = LayoutChoice.layout(for: page, in: layouts, displayRoot: setup.layoutsDisplay).value ?? nil else { continue }
+            pages.append((contexts.pageContext(position, html: markdown.markdown.output(page).html), layout, page.relativePath))
+        }
+        for page in index.generated {
+            guard let layout = layouts.resolve(page.layouts) else { continue }
+            pages.append((contexts.generatedContext(page), layout, page.url))
+        }
+        return (pages, layouts, fragments.layouts)
+    }
+
+    /// Both renderers on every page; returns how many pages the appending renderer rendered itself.
+    @discardableResult
+    static func expectSameBytes(_ root: URL) throws -> (compiled: Int, pages: Int) {
+        let (pages, layouts, fragments) = try renders(root)
+        var compiled = 0
+        for (context, layout, name) in pages {
+            for set in [layouts, fragments] {
+                let expected = set.renderByLibrary(context, layout: layout)
+                #expect(set.render(context, layout: layout) == expected, "\(name) (\(layout))")
+            }
+            // The layouts as written keep `{{#asset}}` lambdas, which the library renders; the pages are rendered
+            // with the fragments, where they are hrefs.
+            if fragments.appending.render(context, layout: layout) != nil { compiled += 1 }
+        }
+        return (compiled, pages.count)
+    }
+
+    @Test func everyPageOfTheSiteRendersTheLibrarysBytes() throws {
+        let (compiled, pages) = try Self.expectSameBytes(packageRoot)
+        #expect(pages > 100)
+        #expect(compiled * 10 >= pages * 9, "the appending renderer rendered \(compiled) of \(pages) pages itself")
+    }
+
+    @Test func everyPageOfAGeneratedCorpusRendersTheLibrarysBytes() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("appending-corpus-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", packageRoot.appendingPathComponent("Benchmarks/generate_corpus.py").path,
+                            folder.path, "--pages", "300"]
+        python.standardOutput = FileHandle.nullDevice
+        try python.run()
+        python.waitUntilExit()
+        #expect(python.terminationStatus == 0)
+        let (compiled, pages) = try Self.expectSameBytes(folder)
+        #expect(pages >= 300)
+        #expect(compiled * 10 >= pages * 9, "the appending renderer rendered \(compiled) of \(pages) pages itself")
+    }
+
+    /// Values the stack can hold besides contexts have no labelled children, as the look-up assumes.
+    @Test func plainValuesHaveNoLabelledChildren() {
+        for value in ["text", "", true, 7] as [Any] {
+            #expect(Mirror(reflecting: value).children.allSatisfy { $0.label == nil }, "\(value)")
+        }
+    }
+
+    /// Random layouts from the tags and text that matter to rendering (standalone lines, sections over lists,
+    /// flags, texts and contexts, inverted sections, partials, parents with blocks, unknown names, dotted names,
+    /// `.`), rendered for pages of the site: the library's bytes, or nothing rendered (the library renders it).
+    static let pieces: [String] = [
+        "{{page.title}}", "{{{page.title}}}", "{{page.summary}}", "{{{page.content_lead}}}", "{{site.title}}", "{{id}}",
+        "{{text}}", "{{url}}", "{{title}}", "{{.}}", "{{{.}}}", "{{date}}", "{{by}}", "{{current}}", "{{category}}",
+        "{{nothing}}", "{{page.nothing}}", "{{page.title.nothing}}", "{{page.weight}}", "{{page.sources}}",
+        "{{>partials/footer}}", "{{>partials/breadcrumbs}}", "{{>partials/toc}}", "{{>missing}}", "{{! a comment }}",
+        "{{$other}}x{{/other}}", "{{#asset}}style.css{{/asset}}", "\n", "\n", "\n", "  ", " ", "\t", "<p>", "</p>", "x", "å",
+        "&", "\"", "\r\n",
+    ]
+
+    /// A random layout: pieces, and sections and inverted sections around random layouts, up to `depth` deep.
+    static func randomLayout(_ generator: inout Xoshiro, depth: Int = 3) -> String {
+        var text = ""
+        for _ in 0..<Int.random(in: 0...8, using: &generator) {
+            if depth > 0, Int.random(in: 0..<4, using: &generator) == 0 {
+                let name = sectionNames[Int.random(in: 0..<sectionNames.count, using: &generator)]
+                let mark = Bool.random(using: &generator) ? "#" : "^"
+                let newline = Bool.random(using: &generator) ? "\n" : ""
+                text += "{{\(mark)\(name)}}" + newline + randomLayout(&generator, depth: depth - 1) + "{{/\(name)}}" + newline
+            } else {
+                text += pieces[Int.random(in: 0..<pieces.count, using: &generator)]
+            }
+        }
+        return text
+    }
+
+    static let sectionNames = ["page.breadcrumbs", "page.toc", "children", "page.description", "page.reviewed",
+                               "page.has_toc", "page", "menu", "site", "page.faq", "page.sources", "nothing", "page.title"]
+
+    @Test func randomLayoutsRenderTheLibrarysBytes() throws {
+        let (pages, layouts, _) = try Self.renders(packageRoot)
+        let sample = stride(from: 0, to: pages.count, by: max(1, pages.count / 12)).map { pages[$0] }
+        var compiled = 0
+        var parsed = 0
+        PropertyRun.forAll("randomLayoutsRenderTheLibrarysBytes", count: PropertyRun.count) { generator, note in
+            let body = Self.randomLayout(&generator)
+            let text = Bool.random(using: &generator) ? "{{<base}}{{$main}}" + body + "{{/main}}{{/base}}" : body
+            var texts = layouts.sources
+            texts["random"] = text
+            guard let set = layouts.reparsed(texts) else { return }
+            parsed += 1
+            for (context, _, name) in sample {
+                let expected = set.renderByLibrary(context, layout: "random")
+                #expect(set.render(context, layout: "random") == expected, "\(name); \(text.debugDescription); \(note)")
+                if set.appending.render(context, layout: "random") != nil { compiled += 1 }
+            }
+        }
+        #expect(parsed * 2 >= PropertyRun.count, "most random layouts parse (\(parsed))")
+        #expect(compiled * 3 >= parsed * sample.count, "the appending renderer rendered \(compiled) itself")
+    }
+}
