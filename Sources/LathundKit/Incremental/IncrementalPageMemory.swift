@@ -36,11 +36,19 @@ public final class IncrementalPageMemory: Sendable {
         var bodyIsFileEnd = false
     }
 
-    struct Analysed: Sendable {
+    /// A class, so that the stages and the memory pass it on without copying its fields.
+    final class Analysed: Sendable {
         let key: UInt64
         let rendered: ParsedPage
         let analysis: SearchIndex.Analysis
         let diagnostics: [Diagnostic]
+
+        init(key: UInt64, rendered: ParsedPage, analysis: SearchIndex.Analysis, diagnostics: [Diagnostic]) {
+            self.key = key
+            self.rendered = rendered
+            self.analysis = analysis
+            self.diagnostics = diagnostics
+        }
     }
 
     private struct State: Sendable {

@@ -390,18 +390,3 @@ extension ByteReader {
         }
     }
 }
-
-extension ParsedPage {
-    /// Every field as given: a page read back from the page store.
-    init(page: Page, headings: [Heading], leadHeadingCount: Int, links: [LinkReference], wordCount: Int,
-         answer: String, readability: Readability, summary: String) {
-        self.page = page
-        self.headings = headings
-        self.leadHeadingCount = leadHeadingCount
-        self.links = links
-        self.wordCount = wordCount
-        self.answer = answer
-        self.readability = readability
-        self.summary = summary
-    }
-}

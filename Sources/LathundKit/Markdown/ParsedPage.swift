@@ -2,7 +2,9 @@ import Foundation
 
 /// A page after the Markdown stage: what the whole-site views need. The HTML and plain text are not kept here
 /// (they would make memory grow with the content); the Output stage reads them from `MarkdownSpool`.
-struct ParsedPage: Sendable {
+/// A class: the whole-site views pass 10 000 pages from stage to stage, and copying a struct of this many
+/// fields retained each of them (a tenth of a one-page rebuild in `lathund serve`).
+final class ParsedPage: Sendable {
     let page: Page
     let headings: [Heading]
     /// How many of `headings` are in the page's opening, before its table of contents (`ContentLead`).
@@ -34,6 +36,19 @@ struct ParsedPage: Sendable {
         wordCount = Self.wordCount(markdown.plainText)
         answer = page.frontMatter.faq == nil ? "" : Summary.shorten(markdown.plainText, limit: 600)
         readability = Readability(text: markdown.plainText)
+    }
+
+    /// Every field as given: a page read back from the page store.
+    init(page: Page, headings: [Heading], leadHeadingCount: Int, links: [LinkReference], wordCount: Int,
+         answer: String, readability: Readability, summary: String) {
+        self.page = page
+        self.headings = headings
+        self.leadHeadingCount = leadHeadingCount
+        self.links = links
+        self.wordCount = wordCount
+        self.answer = answer
+        self.readability = readability
+        self.summary = summary
     }
 
     /// The search index's document for this page, from the plain text of its rendered Markdown; `url` is the

@@ -23,6 +23,17 @@ final class InputFiles: Sendable {
 
     init(stamps: FileStamps? = nil) { self.stamps = stamps }
 
+    /// The walks of this build's folders, by folder and what they leave out: the build cache's fingerprint and the
+    /// Content stage walk `content/` once between them, and see the same files.
+    private let walks = Locked<[String: FileTree.Walk]>([:])
+
+    func walk(_ key: String, make: () -> FileTree.Walk) -> FileTree.Walk {
+        if let walk = walks.withLock({ $0[key] }) { return walk }
+        let walk = make()
+        walks.withLock { $0[key] = walk }
+        return walk
+    }
+
     /// The file's bytes: read the first time, then from memory.
     func data(_ path: String) throws -> Data {
         if let data = read.withLock({ $0[path] }) { return data }
