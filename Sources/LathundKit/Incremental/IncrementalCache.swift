@@ -165,27 +165,37 @@ struct IncrementalCache {
         // The last key but `version`: no value after it can hold this text (a string's quotes are escaped).
         guard let empty = data.lastRange(of: Data("\"pages\":[]".utf8)),
               record.pages.allSatisfy({ $0.lix?.isFinite ?? true }) else { return try encoder.encode(record) }
-        var pages = "\"pages\":["
-        pages.reserveCapacity(record.pages.count * 200)
+        var bytes = Array("\"pages\":[".utf8)
+        bytes.reserveCapacity(record.pages.count * 240)
         for (position, page) in record.pages.enumerated() {
-            if position > 0 { pages += "," }
-            var fields: [(String, String)] = []
-            if let changed = page.changed { fields.append(("changed", JSONText.string(changed))) }
-            fields.append(("file", JSONText.string(page.file)))
-            if let lix = page.lix { fields.append(("lix", "\(lix)")) }
-            if let band = page.lixBand { fields.append(("lixBand", JSONText.string(band))) }
-            if let longWords = page.longWords { fields.append(("longWords", String(longWords))) }
-            if let reviewed = page.reviewed { fields.append(("reviewed", JSONText.string(reviewed))) }
-            if let against = page.reviewedAgainst { fields.append(("reviewedAgainst", JSONText.string(against))) }
-            if let by = page.reviewedBy { fields.append(("reviewedBy", JSONText.string(by))) }
-            if let sentences = page.sentences { fields.append(("sentences", String(sentences))) }
-            fields.append(("title", JSONText.string(page.title)))
-            fields.append(("url", JSONText.string(page.url)))
-            fields.append(("words", String(page.words)))
-            pages += JSONText.object(fields)
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(UInt8(ascii: "{"))
+            var first = true
+            /// `"key":value`, the keys in order (as JSONEncoder sorts them).
+            func add(_ key: String, _ value: String) {
+                if !first { bytes.append(UInt8(ascii: ",")) }
+                first = false
+                bytes.append(UInt8(ascii: "\""))
+                bytes += key.utf8
+                bytes += "\":".utf8
+                bytes += value.utf8
+            }
+            if let changed = page.changed { add("changed", JSONText.string(changed)) }
+            add("file", JSONText.string(page.file))
+            if let lix = page.lix { add("lix", "\(lix)") }
+            if let band = page.lixBand { add("lixBand", JSONText.string(band)) }
+            if let longWords = page.longWords { add("longWords", String(longWords)) }
+            if let reviewed = page.reviewed { add("reviewed", JSONText.string(reviewed)) }
+            if let against = page.reviewedAgainst { add("reviewedAgainst", JSONText.string(against)) }
+            if let by = page.reviewedBy { add("reviewedBy", JSONText.string(by)) }
+            if let sentences = page.sentences { add("sentences", String(sentences)) }
+            add("title", JSONText.string(page.title))
+            add("url", JSONText.string(page.url))
+            add("words", String(page.words))
+            bytes.append(UInt8(ascii: "}"))
         }
-        pages += "]"
-        data.replaceSubrange(empty, with: Data(pages.utf8))
+        bytes.append(UInt8(ascii: "]"))
+        data.replaceSubrange(empty, with: bytes)
         return data
     }
 
