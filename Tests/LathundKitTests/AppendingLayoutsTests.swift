@@ -36,7 +36,7 @@ import Testing
         for position in index.pages.indices {
             let page = index.pages[position].page
             guard let layout = LayoutChoice.layout(for: page, in: layouts, displayRoot: setup.layoutsDisplay).value ?? nil else { continue }
-            pages.append((contexts.pageContext(position, html: markdown.markdown.output(page).html), layout, page.relativePath))
+            pages.append((contexts.pageContext(position, html: try markdown.markdown.output(page).html), layout, page.relativePath))
         }
         for page in index.generated {
             guard let layout = layouts.resolve(page.layouts) else { continue }

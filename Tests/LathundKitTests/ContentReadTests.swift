@@ -38,6 +38,31 @@ import Testing
         #expect(again.diagnostics.map(\.description) == clean.diagnostics.map(\.description))
     }
 
+    /// The Content stage lets a page file's bytes go as soon as its page is made; a file that a link inside
+    /// content/ makes into a second page is still read once, in a build with the fingerprint's bytes and in one
+    /// without a cache folder.
+    @Test func aPageFileLinkedTwiceIsReadOnce() throws {
+        let site = try IncrementalBuildTests.projectCopy()
+        defer { site.cleanUp() }
+        let target = site.root.appendingPathComponent("content/regelverk/sgi.md").resolvingSymlinksInPath().path
+        try FileManager.default.createSymbolicLink(atPath: site.root.appendingPathComponent("content/regelverk/sgi-kopia.md").path,
+                                                   withDestinationPath: "sgi.md")
+        for noCache in [false, true] {
+            InputFiles.counts.withLock { $0 = [:] }
+            let result = try site.build { options in
+                options.useCache = false
+                options.jobs = 1
+                if noCache { options.cacheDirectory = nil }
+            }
+            let reads = InputFiles.counts.withLock { counts in
+                defer { counts = nil }
+                return counts?[target] ?? 0
+            }
+            #expect(result.pages.contains { $0.file == "content/regelverk/sgi-kopia.md" }, "\(result.diagnostics)")
+            #expect(reads == 1, "no cache folder: \(noCache)")
+        }
+    }
+
     /// Every file a stage reads, of every kind, is read once: in a clean build, an incremental build from the page
     /// store, and a build without a cache folder (no fingerprint: the first stage to need a file reads it). The
     /// builds succeed, so the Output stage copies the content files too.

@@ -35,7 +35,7 @@ import Testing
         for position in index.pages.indices {
             let page = index.pages[position].page
             guard let layout = LayoutChoice.layout(for: page, in: layouts, displayRoot: setup.layoutsDisplay).value ?? nil else { continue }
-            pages.append((position, markdown.markdown.output(page).html, layout))
+            pages.append((position, try markdown.markdown.output(page).html, layout))
         }
         let clock = ContinuousClock()
         var typed: [LayoutContext] = []

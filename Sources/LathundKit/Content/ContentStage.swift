@@ -58,9 +58,17 @@ struct ContentStage: Stage {
             }
         }
         let scan = ContentScan(allowed: config.personnummerAllow)
-        let results = Parallel.map(markdownFiles, jobs: jobs) { load($0, scan: scan) }
-        // No later stage reads a page's file (the Checks stage has its scan): its bytes need not stay in memory.
-        inputs.forget(markdownFiles.map(\.absolute))
+        // No later stage reads a page's file (the Checks stage has its scan): its bytes are let go as soon as its page
+        // is made, so the files' bytes and the pages' bodies are not both whole in memory; those of a file that
+        // links inside content/ make more than one page, after the last.
+        var readers: [String: Int] = [:]
+        for file in markdownFiles { readers[file.absolute, default: 0] += 1 }
+        let readOnce = Set(readers.compactMap { $0.value == 1 ? $0.key : nil })
+        let results = Parallel.map(markdownFiles, jobs: jobs) { file in
+            defer { if readOnce.contains(file.absolute) { inputs.forget([file.absolute]) } }
+            return load(file, scan: scan)
+        }
+        inputs.forget(readers.keys.filter { !readOnce.contains($0) })
         var pages: [Page] = []
         var scans: [String: [Diagnostic]] = [:]
         var remembered: [String: IncrementalPageMemory.Loaded] = [:]

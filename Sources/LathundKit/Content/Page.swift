@@ -17,7 +17,8 @@ struct Page: Sendable {
     /// Site-relative URL, starting and ending with `/` (`/regelverk/sgi/`).
     let url: String
     let frontMatter: FrontMatter
-    let body: String
+    /// Empty once the Markdown stage has kept the page's HTML and text in `MarkdownSpool` (`dropBodies`).
+    var body: String
     let bodyLineOffset: Int
     /// XXH64 of the file's bytes as read, front matter included: the page is made from these bytes alone, so
     /// caches key it with this (`IncrementalRenderKey`, `IncrementalPageMemory`).

@@ -10,6 +10,7 @@ struct MarkdownStage: Stage {
     let data: DataStage.Output
 
     struct Output {
+        /// The pages the spool holds have no Markdown body any more (`MarkdownSpool.dropBodies`).
         let pages: [ParsedPage]
         /// Each page's words for the search index, by file; the Indexes stage takes them.
         let analyses: Handoff<[String: SearchIndex.Analysis]>
@@ -69,7 +70,10 @@ struct MarkdownStage: Stage {
                                              uniquingKeysWith: { first, _ in first }),
                         redone: results.count { $0.1 })
         }
-        return Staged(Output(pages: results.map(\.0.rendered), analyses: Handoff(analyses), markdown: markdown,
+        var pages = results.map(\.0.rendered)
+        var pageMarkdown = markdown
+        spool?.dropBodies(&pages, &pageMarkdown.pages)
+        return Staged(Output(pages: pages, analyses: Handoff(analyses), markdown: pageMarkdown,
                              markdownInputs: markdownInputs, rendererSettings: rendererSettings), diagnostics)
     }
 }
@@ -78,7 +82,7 @@ struct MarkdownStage: Stage {
 /// page's HTML and plain text: kept from the Markdown stage (`spool`), or rendered again the same way.
 struct PageMarkdown: Sendable {
     let renderer: MarkdownRenderer
-    let pages: [Page]
+    var pages: [Page]
     let links: SiteLinks
     let faq: FAQIndex
     let datasets: DatasetCatalog
@@ -87,8 +91,9 @@ struct PageMarkdown: Sendable {
 
     /// A page's HTML and plain text for the Output stage: as the Markdown stage rendered them, or, for a page it
     /// took from the serve's page memory (or when the spool could not be written), rendered again.
-    func output(_ page: Page) -> (html: String, plainText: String) {
-        if let kept = spool?.get(page.relativePath) { return (kept.html, kept.text) }
+    /// Throws when the spool holds the page but cannot read it back: such a page has no body to render again.
+    func output(_ page: Page) throws -> (html: String, plainText: String) {
+        if let kept = try spool?.get(page.relativePath) { return (kept.html, kept.text) }
         let rendered = render(page)
         return (rendered.html, rendered.plainText)
     }

@@ -5,12 +5,12 @@ import Foundation
 /// Files with a `key` (`IncrementalRenderKey`) are linked from the previous site when the previous build recorded the
 /// same key for them.
 struct OutputFile: Sendable {
-    enum Source: Sendable { case texts(@Sendable () -> [String]), copy(String), bytes(Data) }
+    enum Source: Sendable { case texts(@Sendable () throws -> [String]), copy(String), bytes(Data) }
     let paths: [String]
     let source: Source
     var key: (@Sendable () -> UInt64)?
 
-    init(_ paths: [String], key: @escaping @Sendable () -> UInt64, _ make: @escaping @Sendable () -> [String]) {
+    init(_ paths: [String], key: @escaping @Sendable () -> UInt64, _ make: @escaping @Sendable () throws -> [String]) {
         self.paths = paths
         source = .texts(make)
         self.key = key

@@ -96,7 +96,7 @@ struct OutputStage: Stage {
                 switch file.source {
                 case .texts(let make):
                     var hashes: [UInt64] = []
-                    for (path, text) in zip(file.paths, make()) {
+                    for (path, text) in zip(file.paths, try make()) {
                         var text = text
                         hashes.append(try text.withUTF8 { try put(UnsafeRawBufferPointer($0), to: path) })
                     }

@@ -68,7 +68,7 @@ struct RenderPlanStage: Stage {
             files.append(OutputFile([page.outputPath, SearchIndex.documentPath(position)], key: {
                 contexts.renderKey(position, site: siteKey, layout: layout)
             }) {
-                let rendered = pageMarkdown.output(page)
+                let rendered = try pageMarkdown.output(page)
                 let document = parsed.searchDocument(plainText: rendered.plainText, url: links.href(page.url))
                 return [pageLayouts.render(contexts.pageContext(position, html: rendered.html), layout: layout),
                         SearchIndex.documentFile(document)]
