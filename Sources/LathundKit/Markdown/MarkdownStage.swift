@@ -66,8 +66,10 @@ struct MarkdownStage: Stage {
             diagnostics += result.diagnostics
         }
         if let memory {
-            memory.keep(analysed: Dictionary(results.map { ($0.0.rendered.page.relativePath, $0.0) },
-                                             uniquingKeysWith: { first, _ in first }),
+            // A memory on disk keeps nothing of these (the store has them): no dictionary of every page's results,
+            // made at the stage's end, when its memory is at its peak.
+            memory.keep(analysed: memory.store != nil ? [:] : Dictionary(results.map { ($0.0.rendered.page.relativePath, $0.0) },
+                                                                         uniquingKeysWith: { first, _ in first }),
                         redone: results.count { $0.1 })
         }
         var pages = results.map(\.0.rendered)
