@@ -1,4 +1,5 @@
 import Foundation
+import Mustache
 import PropertyBased
 import Testing
 @testable import LathundKit
@@ -89,6 +90,30 @@ import Testing
         for value in ["text", "", true, 7] as [Any] {
             #expect(Mirror(reflecting: value).children.allSatisfy { $0.label == nil }, "\(value)")
         }
+    }
+
+    /// The appending renderer takes a context type (`LayoutValue`) as a parent without asking the library's other
+    /// questions: none may be a custom representation, custom renderable or sequence. Every type that conforms in
+    /// the sources is in the lists checked here.
+    @Test func contextTypesAreOnlyParents() throws {
+        let types: [any LayoutValue.Type] = LayoutContext.types + FormatTemplate.allCases.flatMap(\.types)
+        let names = Set(types.map { String(describing: $0) })
+        var declared = Set<String>()
+        for file in FileTree.visibleFiles(under: packageRoot.appendingPathComponent("Sources")) where file.relative.hasSuffix(".swift") {
+            let text = try String(contentsOf: URL(fileURLWithPath: file.absolute), encoding: .utf8)
+            let pattern = try NSRegularExpression(pattern: #"(?:struct|class|enum)\s+(\w+)\s*:[^{]*\b(?:LayoutValue|FormatContext)\b"#)
+            for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+                declared.insert(String(text[Range(match.range(at: 1), in: text)!]))
+            }
+        }
+        #expect(declared.count >= 20)
+        #expect(declared.isSubset(of: names), "not in LayoutContext.types or a format's types: \(declared.subtracting(names))")
+        for type in types {
+            #expect(!(type is MustacheCustomRepresentation.Type), "\(type)")
+            #expect(!(type is MustacheCustomRenderable.Type), "\(type)")
+            #expect(!(type is any MustacheSequence.Type), "\(type)")
+        }
+        #expect(AppendingLayouts.plainValuesArePlain)
     }
 
     /// Random layouts from the tags and text that matter to rendering (standalone lines, sections over lists,

@@ -54,9 +54,12 @@ struct OldSources: Sendable, Codable, Equatable {
 /// names the project's source documents only inside the team, so a reader cannot know what it is.
 enum InternalLabels {
     static let words = ["seed"]
+    /// The (lower-case) letters the words start with: most bytes are passed over with one comparison.
+    private static let firstLetters = words.map { $0.utf8.first! }
 
     static func diagnostics(in bytes: [UInt8], file: String) -> [Diagnostic] {
         var result: [Diagnostic] = []
+        let firstLetters = Self.firstLetters
         var line = 1
         var lineStart = 0
         var index = 0
@@ -68,7 +71,7 @@ enum InternalLabels {
             if byte == 0x0A {
                 line += 1
                 lineStart = index + 1
-            } else if index == 0 || !isWordByte(bytes[index - 1]) {
+            } else if firstLetters.contains(byte | 0x20), index == 0 || !isWordByte(bytes[index - 1]) {
                 for word in words where matches(word, in: bytes, at: index) {
                     var end = index
                     while end < bytes.count, isWordByte(bytes[end]) { end += 1 }

@@ -64,14 +64,17 @@ final class ParsedPage: Sendable {
 
     /// Words separated by ASCII white space, counted on bytes.
     static func wordCount(_ text: String) -> Int {
-        var count = 0
-        var inWord = false
-        for byte in text.utf8 {
-            let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
-            if !space && !inWord { count += 1 }
-            inWord = !space
+        var text = text
+        return text.withUTF8 { bytes in  // the bytes themselves: the UTF-8 view's iterator was 1,5 % of a build
+            var count = 0
+            var inWord = false
+            for byte in bytes {
+                let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+                if !space && !inWord { count += 1 }
+                inWord = !space
+            }
+            return count
         }
-        return count
     }
 }
 

@@ -53,8 +53,8 @@ struct AppendingLayouts: Sendable {
     func render(_ context: Any, layout: String) -> String? {
         guard let ops = templates[layout] else { return nil }
         var output = ""
-        var stack: [Any] = [context]
         do {
+            var stack = [try Self.entry(context)]
             try render(ops, stack: &stack, inherited: nil, ours: false, into: &output)
         } catch {
             return nil
@@ -62,9 +62,59 @@ struct AppendingLayouts: Sendable {
         return output
     }
 
+    /// A value on the context stack, with what its look-ups need found once, when it is pushed.
+    enum Entry {
+        /// Its children are found by `child(named:)`; not a `MustacheCustomRepresentation`.
+        case parent(any MustacheParent)
+        /// A text, flag or number: no children.
+        case plain(Any)
+        /// Anything else: children are stored properties, found with `Mirror`, as the library does.
+        case other(Any)
+
+        var value: Any {
+            switch self {
+            case .parent(let parent): parent
+            case .plain(let value), .other(let value): value
+            }
+        }
+    }
+
+    /// Texts, flags and numbers conform to none of the library's protocols (a fact of the program, checked once:
+    /// only then are they taken without asking).
+    static let plainValuesArePlain: Bool = ([String(), false, 0] as [Any]).allSatisfy { value in
+        !(value is MustacheParent || value is MustacheCustomRepresentation || value is MustacheCustomRenderable
+          || value is any MustacheSequence)
+    }
+
+    /// Whether `value` is a text, flag or number, when those are plain.
+    @inline(__always) private static func isPlain(_ value: Any) -> Bool {
+        // The dynamic type compared, not cast: a cast of a class to String tries bridging first.
+        guard plainValuesArePlain else { return false }
+        let type = ObjectIdentifier(type(of: value))
+        return type == ObjectIdentifier(String.self) || type == ObjectIdentifier(Bool.self) || type == ObjectIdentifier(Int.self)
+    }
+
+    @inline(__always) private static func isText(_ value: Any) -> Bool {
+        ObjectIdentifier(type(of: value)) == ObjectIdentifier(String.self)
+    }
+
+    @inline(__always) private static func isFlag(_ value: Any) -> Bool {
+        ObjectIdentifier(type(of: value)) == ObjectIdentifier(Bool.self)
+    }
+
+    /// The stack entry for `value`. The context types (`LayoutValue`) are no custom representations, renderables
+    /// or sequences (`AppendingLayoutsTests.contextTypesAreOnlyParents`): one cast finds them.
+    private static func entry(_ value: Any) throws -> Entry {
+        if isPlain(value) { return .plain(value) }
+        if let parent = value as? any LayoutValue { return .parent(parent) }
+        if value is MustacheCustomRepresentation { throw Unsupported() }
+        if let parent = value as? MustacheParent { return .parent(parent) }
+        return .other(value)
+    }
+
     // MARK: Rendering, as `MustacheTemplate.render(context:)` and `renderToken` do
 
-    private func render(_ ops: [Op], stack: inout [Any], inherited: [String: [Op]]?, ours: Bool,
+    private func render(_ ops: [Op], stack: inout [Entry], inherited: [String: [Op]]?, ours: Bool,
                         into output: inout String) throws {
         var ours = ours
         for op in ops {
@@ -73,10 +123,16 @@ struct AppendingLayouts: Sendable {
                 output += text
             case .value(let name, let path, let escaped):
                 guard let child = try Self.lookup(name, path, in: stack) else { continue }
-                if child is MustacheTemplate || child is MustacheCustomRenderable || child is MustacheLambda {
-                    throw Unsupported()
+                let text: String
+                if Self.isPlain(child) {
+                    text = Self.isText(child) ? child as! String : String(describing: child)  // a flag or number
+                } else {
+                    if child is MustacheTemplate || child is MustacheCustomRenderable || child is MustacheLambda
+                        || child is MustacheCustomRepresentation {
+                        throw Unsupported()
+                    }
+                    text = String(describing: Self.unwrapped(child))
                 }
-                let text = child as? String ?? String(describing: Self.unwrapped(child))
                 if escaped {
                     guard ours else { throw Unsupported() }
                     output += HTML.escape(text)
@@ -84,43 +140,9 @@ struct AppendingLayouts: Sendable {
                     output += text
                 }
             case .section(let name, let path, let inner):
-                let child = try Self.lookup(name, path, in: stack)
-                if child is MustacheLambda { throw Unsupported() }
-                switch child {
-                case let sequence as any MustacheSequence:
-                    for element in Self.elements(sequence) {
-                        stack.append(element)
-                        try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
-                        stack.removeLast()
-                    }
-                case let flag as Bool:
-                    if flag { try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output) }
-                case is MustacheCustomRenderable:
-                    throw Unsupported()
-                case .some(let value):
-                    stack.append(value)
-                    try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
-                    stack.removeLast()
-                case .none:
-                    break
-                }
+                try section(name, path, inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
             case .inverted(let name, let path, let inner):
-                switch try Self.lookup(name, path, in: stack) {
-                case let sequence as any MustacheSequence:
-                    if Self.elements(sequence).isEmpty {
-                        stack.append(sequence)
-                        try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
-                        stack.removeLast()
-                    }
-                case let flag as Bool:
-                    if !flag { try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output) }
-                case is MustacheCustomRenderable:
-                    throw Unsupported()
-                case .some:
-                    break
-                case .none:
-                    try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
-                }
+                try inverted(name, path, inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
             case .partial(let name, let overrides):
                 guard known.contains(name) else { continue }  // the library renders a missing partial as nothing
                 guard let partial = templates[name] else { throw Unsupported() }
@@ -139,35 +161,107 @@ struct AppendingLayouts: Sendable {
         }
     }
 
-    /// `getChild(named:transforms:context:)` without transforms.
-    private static func lookup(_ name: String, _ path: [String], in stack: [Any]) throws -> Any? {
-        if name == "." { return stack.last }
-        guard let first = path.first else { return stack.last }
-        for object in stack.reversed() {
-            guard var child = try immediateChild(first, of: object) else { continue }
+    /// `{{#name}}`: `renderSection`.
+    private func section(_ name: String, _ path: [String], _ inner: [Op], stack: inout [Entry], inherited: [String: [Op]]?,
+                         ours: Bool, into output: inout String) throws {
+        let child = try Self.lookup(name, path, in: stack)
+        // Texts, flags, numbers and contexts first: none is a lambda, sequence or custom renderable.
+        if let child, Self.isPlain(child) {
+            if Self.isFlag(child) {
+                if child as! Bool { try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output) }
+            } else {
+                stack.append(.plain(child))
+                try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+                stack.removeLast()
+            }
+            return
+        }
+        if let parent = child as? any LayoutValue {
+            stack.append(.parent(parent))
+            try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+            stack.removeLast()
+            return
+        }
+        if let child, child is MustacheCustomRepresentation || child is MustacheLambda { throw Unsupported() }
+        switch child {
+        case let sequence as any MustacheSequence:
+            for element in Self.elements(sequence) {
+                stack.append(try Self.entry(element))
+                try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+                stack.removeLast()
+            }
+        case let flag as Bool:
+            if flag { try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output) }
+        case is MustacheCustomRenderable:
+            throw Unsupported()
+        case .some(let value):
+            stack.append(try Self.entry(value))
+            try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+            stack.removeLast()
+        case .none:
+            break
+        }
+    }
+
+    /// `{{^name}}`: `renderInvertedSection`.
+    private func inverted(_ name: String, _ path: [String], _ inner: [Op], stack: inout [Entry], inherited: [String: [Op]]?,
+                          ours: Bool, into output: inout String) throws {
+        let child = try Self.lookup(name, path, in: stack)
+        if let child, Self.isPlain(child) || child is any LayoutValue {
+            if Self.isFlag(child), !(child as! Bool) {
+                try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+            }
+            return
+        }
+        if let child, child is MustacheCustomRepresentation { throw Unsupported() }
+        switch child {
+        case let sequence as any MustacheSequence:
+            if Self.elements(sequence).isEmpty {
+                stack.append(try Self.entry(sequence))
+                try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+                stack.removeLast()
+            }
+        case let flag as Bool:
+            if !flag { try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output) }
+        case is MustacheCustomRenderable:
+            throw Unsupported()
+        case .some:
+            break
+        case .none:
+            try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+        }
+    }
+
+    /// `getChild(named:transforms:context:)` without transforms, up to (not including) its custom representation.
+    private static func lookup(_ name: String, _ path: [String], in stack: [Entry]) throws -> Any? {
+        if name == "." { return stack.last?.value }
+        guard let first = path.first else { return stack.last?.value }
+        for entry in stack.reversed() {
+            guard var child = try immediateChild(first, of: entry) else { continue }
             for next in path.dropFirst() {
-                if child is MustacheLambda { throw Unsupported() }
-                guard let found = try immediateChild(next, of: child) else { return nil }
+                let entry = try Self.entry(child)
+                if case .other(let value) = entry, value is MustacheLambda { throw Unsupported() }
+                guard let found = try immediateChild(next, of: entry) else { return nil }
                 child = found
             }
-            if child is MustacheCustomRepresentation { throw Unsupported() }
             return child
         }
         return nil
     }
 
     /// `_getImmediateChild(named:from:)`: a parent's child, or a stored property found by `Mirror`.
-    private static func immediateChild(_ name: String, of object: Any) throws -> Any? {
-        if let parent = object as? MustacheParent {
-            if object is MustacheCustomRepresentation { throw Unsupported() }
+    private static func immediateChild(_ name: String, of entry: Entry) throws -> Any? {
+        switch entry {
+        case .parent(let parent):
             return parent.child(named: name)
+        case .plain:
+            return nil
+        case .other(let object):
+            guard let matched = Mirror(reflecting: object).children.first(where: { $0.label == name }) else { return nil }
+            let mirror = Mirror(reflecting: matched.value)
+            guard mirror.displayStyle == .optional else { return matched.value }
+            return mirror.children.first?.value
         }
-        if object is String || object is Bool || object is Int { return nil }  // no labelled children
-        if object is MustacheCustomRepresentation { throw Unsupported() }
-        guard let matched = Mirror(reflecting: object).children.first(where: { $0.label == name }) else { return nil }
-        let mirror = Mirror(reflecting: matched.value)
-        guard mirror.displayStyle == .optional else { return matched.value }
-        return mirror.children.first?.value
     }
 
     private static func elements<S: Sequence>(_ sequence: S) -> [Any] { sequence.map { $0 } }
