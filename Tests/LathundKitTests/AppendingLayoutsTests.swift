@@ -11,28 +11,11 @@ import Testing
     /// Every page and generated page of the project at `root` with its top-level context and layout, and the
     /// layouts with and without fragments.
     static func renders(_ root: URL) throws -> (pages: [(LayoutContext, String, String)], layouts: Layouts, fragments: Layouts) {
-        var options = BuildOptions(projectRoot: root)
-        options.write = false
-        options.useCache = false
-        options.cacheDirectory = nil
-        var stages = StageRunner()
-        let setup = try stages.run(ConfigStage(options: options))
-        let content = try stages.run(ContentStage(setup: setup, options: options))
-        let data = try stages.run(DataStage(setup: setup, content: content))
-        let markdown = try stages.run(MarkdownStage(setup: setup, options: options, content: content, data: data))
-        let checks = try stages.run(ChecksStage(setup: setup, content: content, data: data, markdown: markdown))
-        let indexes = try stages.run(IndexesStage(setup: setup, content: content, data: data, markdown: markdown))
-        let assets = FingerprintedAssets.load(FileTree.visibleFiles(under: setup.layoutsURL.appendingPathComponent("assets")),
-                                              displayRoot: setup.layoutsDisplay + "/assets").value
-        let layouts = try #require(Layouts.load(directory: setup.layoutsURL, displayRoot: setup.layoutsDisplay,
-                                                assets: Set(assets.outputNames.keys)).value)
-        let index = indexes.index
-        var contexts = LayoutContexts(index: index, faq: markdown.markdown.faq, config: setup.config,
-                                      links: markdown.markdown.links, assets: assets,
-                                      abbreviations: AbbreviationMarker(glossary: data.glossary),
-                                      sourceAges: checks.sourceAges, changeLog: indexes.changeLog)
-        let fragments = LayoutFragments(layouts: layouts, assetHref: contexts.assetHref)
-        contexts.render(fragments, original: layouts, urls: index.pages.map(\.url) + index.generated.map(\.url))
+        var stages = try LayoutStages(root: root)
+        let (setup, markdown, index, layouts) = (stages.setup, stages.markdown, stages.index, stages.layouts)
+        let fragments = LayoutFragments(layouts: layouts, assetHref: stages.contexts.assetHref)
+        stages.contexts.render(fragments, original: layouts, urls: index.pages.map(\.url) + index.generated.map(\.url))
+        let contexts = stages.contexts
         var pages: [(LayoutContext, String, String)] = []
         for position in index.pages.indices {
             let page = index.pages[position].page

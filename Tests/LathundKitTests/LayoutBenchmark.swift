@@ -11,26 +11,8 @@ import Testing
     @Test(.enabled(if: ProcessInfo.processInfo.environment["LATHUND_LAYOUT_BENCH"] == "1"))
     func typedAgainstDictionaryContexts() throws {
         let environment = ProcessInfo.processInfo.environment
-        var options = BuildOptions(projectRoot: URL(fileURLWithPath: environment["LATHUND_LAYOUT_BENCH_SITE"] ?? packageRoot.path))
-        options.write = false
-        options.useCache = false
-        options.cacheDirectory = nil
-        var stages = StageRunner()
-        let setup = try stages.run(ConfigStage(options: options))
-        let content = try stages.run(ContentStage(setup: setup, options: options))
-        let data = try stages.run(DataStage(setup: setup, content: content))
-        let markdown = try stages.run(MarkdownStage(setup: setup, options: options, content: content, data: data))
-        let checks = try stages.run(ChecksStage(setup: setup, content: content, data: data, markdown: markdown))
-        let indexes = try stages.run(IndexesStage(setup: setup, content: content, data: data, markdown: markdown))
-        let assets = FingerprintedAssets.load(FileTree.visibleFiles(under: setup.layoutsURL.appendingPathComponent("assets")),
-                                              displayRoot: setup.layoutsDisplay + "/assets").value
-        let layouts = try #require(Layouts.load(directory: setup.layoutsURL, displayRoot: setup.layoutsDisplay,
-                                                assets: Set(assets.outputNames.keys)).value)
-        let index = indexes.index
-        let contexts = LayoutContexts(index: index, faq: markdown.markdown.faq, config: setup.config,
-                                      links: markdown.markdown.links, assets: assets,
-                                      abbreviations: AbbreviationMarker(glossary: data.glossary),
-                                      sourceAges: checks.sourceAges, changeLog: indexes.changeLog)
+        let stages = try LayoutStages(root: URL(fileURLWithPath: environment["LATHUND_LAYOUT_BENCH_SITE"] ?? packageRoot.path))
+        let (setup, markdown, index, layouts, contexts) = (stages.setup, stages.markdown, stages.index, stages.layouts, stages.contexts)
         var pages: [(position: Int, html: String, layout: String)] = []
         for position in index.pages.indices {
             let page = index.pages[position].page

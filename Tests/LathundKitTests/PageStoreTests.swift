@@ -181,7 +181,7 @@ import Glibc
                     }
                 }
             }
-            var generator = SplitMix(seed: UInt64(record.count))
+            var generator = SeededRandom(seed: UInt64(record.count))
             for _ in 0..<50 {
                 var damaged = record
                 for _ in 0..<4 { damaged[Int(generator.next() % UInt64(damaged.count))] = UInt8(truncatingIfNeeded: generator.next()) }
@@ -191,18 +191,6 @@ import Glibc
                     _ = try? PageRecord.decodeAnalysed(bytes, at: markdown.offset, page: page)
                 }
             }
-        }
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }
