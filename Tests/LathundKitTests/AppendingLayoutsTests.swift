@@ -53,16 +53,8 @@ import Testing
     }
 
     @Test func everyPageOfAGeneratedCorpusRendersTheLibrarysBytes() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("appending-corpus-\(UUID().uuidString)")
+        let folder = try TestSite.generatedCorpus(pages: 300)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", packageRoot.appendingPathComponent("Benchmarks/generate_corpus.py").path,
-                            folder.path, "--pages", "300"]
-        python.standardOutput = FileHandle.nullDevice
-        try python.run()
-        python.waitUntilExit()
-        #expect(python.terminationStatus == 0)
         let (compiled, pages) = try Self.expectSameBytes(folder)
         #expect(pages >= 300)
         #expect(compiled * 10 >= pages * 9, "the appending renderer rendered \(compiled) of \(pages) pages itself")

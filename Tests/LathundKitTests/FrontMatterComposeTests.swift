@@ -42,16 +42,8 @@ import Yams
     }
 
     @Test func everyPageOfAGeneratedCorpusReadsTheSame() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("frontmatter-corpus-\(UUID().uuidString)")
+        let folder = try TestSite.generatedCorpus(pages: 400)
         defer { try? FileManager.default.removeItem(at: folder) }
-        let python = Process()
-        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        python.arguments = ["python3", packageRoot.appendingPathComponent("Benchmarks/generate_corpus.py").path,
-                            folder.path, "--pages", "400"]
-        python.standardOutput = FileHandle.nullDevice
-        try python.run()
-        python.waitUntilExit()
-        #expect(python.terminationStatus == 0)
         let pages = Self.frontMatters(under: folder.appendingPathComponent("content"))
         #expect(pages.count >= 400)
         for (path, yaml) in pages { Self.expectSame(yaml, path) }

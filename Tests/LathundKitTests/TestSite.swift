@@ -58,6 +58,23 @@ struct TestSite {
         for (path, text) in files { try write("content/" + path, text) }
     }
 
+    /// A new folder holding `Benchmarks/generate_corpus.py`'s corpus of `pages` pages (its `lathund.yml`,
+    /// `content/` and `layouts/`); the caller removes it.
+    static func generatedCorpus(pages: Int) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-corpus-\(UUID().uuidString)")
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        python.arguments = ["python3", packageRoot.appendingPathComponent("Benchmarks/generate_corpus.py").path,
+                            folder.path, "--pages", String(pages)]
+        python.standardOutput = FileHandle.nullDevice
+        try python.run()
+        python.waitUntilExit()
+        guard python.terminationStatus == 0 else { throw CorpusFailure(status: python.terminationStatus) }
+        return folder
+    }
+
+    struct CorpusFailure: Error { let status: Int32 }
+
     func write(_ path: String, _ text: String) throws {
         try write(path, Data(text.utf8))
     }
