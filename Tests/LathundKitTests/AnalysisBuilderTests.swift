@@ -33,4 +33,54 @@ import Testing
         let niva = analysis.stems.firstIndex(of: "nivå")
         #expect(niva.map { analysis.bonus[$0] } == SearchIndex.headingBonus)
     }
+
+    /// An analysis is packed into one byte array (every page's is in memory at once until the Indexes stage):
+    /// random stems, frequencies, bonuses, flags and endings of every length come back as they were put in, and
+    /// the bytes of a record cut in the middle of a stem are refused, never read past their end.
+    @Test func packedStemsComeBackAsTheyWentIn() throws {
+        var random = SeededRandom(seed: 2_026)
+        let letters = Array("abcdefghijklmnopqrstuvwxyzåäöéαβ1").map(String.init)
+        for round in 0..<300 {
+            let count = Int(random.next() % 40)
+            var stems: [String] = [], frequencies: [UInt32] = [], bonus: [UInt8] = [], inQuestion: [Bool] = []
+            var endings: [UInt64] = []
+            for _ in 0..<count {
+                let longest: UInt64 = random.next() % 8 == 0 ? 300 : 12
+                let length = Int(random.next() % longest)
+                var stem = ""
+                for _ in 0..<length { stem += letters[Int(random.next() % UInt64(letters.count))] }
+                stems.append(stem)
+                let large = random.next() % 4 == 0
+                frequencies.append(large ? UInt32(truncatingIfNeeded: random.next()) : UInt32(random.next() % 200))
+                bonus.append(UInt8(truncatingIfNeeded: random.next()))
+                inQuestion.append(random.next() % 2 == 0)
+                let endingCount = Int(random.next() % 9)  // 8: unknown (0)
+                var ending = endingCount == 8 ? 0 : UInt64(endingCount + 1) << 56
+                for index in 0..<(endingCount % 8) {
+                    let letter: UInt64 = 0x61 + random.next() % 26
+                    ending |= letter << (8 * UInt64(index))
+                }
+                endings.append(ending)
+            }
+            let analysis = SearchIndex.Analysis(stems: stems, frequencies: frequencies, bonus: bonus, inQuestion: inQuestion,
+                                                endings: endings, length: round, kind: .term)
+            #expect(analysis.stems == stems)
+            #expect(analysis.frequencies == frequencies)
+            #expect(analysis.bonus == bonus)
+            #expect(analysis.inQuestion == inQuestion)
+            #expect(analysis.endings == endings)
+            #expect(try SearchIndex.Analysis(validating: analysis.packed, length: round, kind: .term) == analysis)
+            // Where each stem ends: a cut anywhere else is in the middle of one.
+            let ends = Set((0...count).map { stemCount in
+                SearchIndex.Analysis(stems: Array(stems.prefix(stemCount)), frequencies: Array(frequencies.prefix(stemCount)),
+                                     bonus: Array(bonus.prefix(stemCount)), inQuestion: Array(inQuestion.prefix(stemCount)),
+                                     endings: Array(endings.prefix(stemCount)), length: 0, kind: .page).packed.count
+            })
+            for cut in stride(from: 1, to: analysis.packed.count, by: 3) where !ends.contains(cut) {
+                #expect(throws: ByteReader.Failure.self, "cut at \(cut)") {
+                    try SearchIndex.Analysis(validating: Array(analysis.packed.prefix(cut)), length: 0, kind: .page)
+                }
+            }
+        }
+    }
 }

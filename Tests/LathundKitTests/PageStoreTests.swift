@@ -137,7 +137,7 @@ import Glibc
         "Heading": ["level", "text", "id", "location"],
         "LinkReference": ["destination", "target", "isImage", "location"],
         "Readability": ["words", "sentences", "longWords"],
-        "Analysis": ["stems", "frequencies", "bonus", "inQuestion", "endings", "length", "kind"],
+        "Analysis": ["packed", "length", "kind"],
         "Day": ["year", "month", "day"],
         "DatasetDate": ["year", "month", "day"],
     ]

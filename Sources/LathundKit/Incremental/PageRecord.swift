@@ -20,7 +20,7 @@ import Foundation
 /// a page with every kind of value comes back (compared by `dump`, which lists every stored property), and fails
 /// when a stored type gains a field this layout does not know (`theLayoutKnowsEveryField`).
 enum PageRecord {
-    static let version: UInt64 = 2
+    static let version: UInt64 = 3
 
     typealias Loaded = IncrementalPageMemory.Loaded
     typealias Analysed = IncrementalPageMemory.Analysed
@@ -198,12 +198,8 @@ extension ByteWriter {
         int(parsed.readability.longWords)
         string(parsed.summary)
         let analysis = analysed.analysis
-        list(analysis.stems) { $0.string($1) }
-        list(analysis.frequencies) { $0.varint(UInt64($1)) }
-        count(analysis.bonus.count)
-        analysis.bonus.withUnsafeBytes { raw($0) }
-        list(analysis.inQuestion) { $0.bool($1) }
-        list(analysis.endings) { $0.fixed($1) }
+        count(analysis.packed.count)
+        analysis.packed.withUnsafeBytes { raw($0) }
         int(analysis.length)
         byte(UInt8(analysis.kind.rawValue))
     }
@@ -356,18 +352,10 @@ extension ByteReader {
         let answer = try string()
         let readability = Readability(words: try int(), sentences: try int(), longWords: try int())
         let summary = try string()
-        var analysis = SearchIndex.Analysis()
-        analysis.stems = try list { try $0.string() }
-        analysis.frequencies = try list { reader in
-            guard let value = UInt32(exactly: try reader.varint()) else { throw Failure(description: "frequency out of range") }
-            return value
-        }
-        analysis.bonus = Array(try raw(try count()))
-        analysis.inQuestion = try list { try $0.bool() }
-        analysis.endings = try list { try $0.fixed() }
-        analysis.length = try int()
+        let packed = Array(try raw(try count()))
+        let length = try int()
         guard let kind = SearchIndex.Kind(rawValue: Int(try byte())) else { throw Failure(description: "not a search kind") }
-        analysis.kind = kind
+        let analysis = try SearchIndex.Analysis(validating: packed, length: length, kind: kind)
         let parsed = ParsedPage(page: page, headings: headings, leadHeadingCount: leadHeadingCount, links: links,
                                 wordCount: wordCount, answer: answer, readability: readability, summary: summary)
         return IncrementalPageMemory.Analysed(key: key, rendered: parsed, analysis: analysis, diagnostics: diagnostics)

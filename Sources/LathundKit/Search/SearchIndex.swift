@@ -102,19 +102,6 @@ struct SearchIndex: Sendable {
         ]) + "\n"
     }
 
-    /// One document's stems, in first-seen order, with their weighted frequencies, best field bonus and the
-    /// ending of the first word seen for each.
-    struct Analysis: Sendable, Equatable {
-        var stems: [String] = []
-        var frequencies: [UInt32] = []
-        var bonus: [UInt8] = []
-        var inQuestion: [Bool] = []
-        /// `Ending.pack` of the first word with the stem: the word is the stem plus this.
-        var endings: [UInt64] = []
-        var length = 0
-        var kind = Kind.page
-    }
-
     /// A document that has a stem and what `search.js` needs to score it. 8 bytes: a site has millions of
     /// postings (10 000 pages: about 3 million), all in memory at once.
     struct Posting {
@@ -179,16 +166,15 @@ struct SearchIndex: Sendable {
         }
         builder.add(document.description, weight: bodyWeight)
         builder.add(document.body, weight: bodyWeight)
-        var analysis = builder.analysis
         // A page whose file name is one word is about that word (`/regelverk/sjukpenning/`, written without å, ä
         // and ö). A glossary term's address is the glossary's.
         if document.kind != .term, let segment = document.url.split(separator: "#").first?.split(separator: "/").last {
             let name = Tokenizer.words(String(segment)).map(SwedishStemmer.stem)
-            if name.count == 1, let slot = analysis.stems.firstIndex(where: { folded($0) == name[0] }) {
-                analysis.bonus[slot] = min(31, analysis.bonus[slot] + fileNameBonus)
+            if name.count == 1, let slot = builder.stems.firstIndex(where: { folded($0) == name[0] }) {
+                builder.raiseBonus(slot: slot, by: fileNameBonus)
             }
         }
-        return analysis
+        return builder.analysis
     }
 
     /// A stem's postings and the endings its documents use, counted (the first four endings seen).
@@ -287,22 +273,44 @@ struct SearchIndex: Sendable {
     }
 
     /// Every stem's postings and endings, with each kind's document count and total length added to `kinds`;
-    /// each analysis is released as soon as its postings are made.
+    /// each analysis is released as soon as its postings are made. Stems are looked up by their bytes
+    /// (`WordSlots`); a `String` is made once per stem of the site, whose dictionary makes canonically equivalent
+    /// stems one, as a `[String: StemEntry]` keyed by every stem did.
     private static func stemEntries(_ analyses: inout [Analysis],
                                     kinds: inout [(documents: Int, length: Int)]) -> [String: StemEntry] {
-        var entries: [String: StemEntry] = [:]
+        var slots = WordSlots()
+        var numbers: [String: Int] = [:]
+        var stems: [String] = []
+        var list: [StemEntry] = []
         for doc in analyses.indices {
             let analysis = analyses[doc]
             analyses[doc] = Analysis()
             kinds[analysis.kind.rawValue].documents += 1
             kinds[analysis.kind.rawValue].length += analysis.length
-            for (slot, stem) in analysis.stems.enumerated() {
-                let value = Posting.value(frequency: analysis.frequencies[slot], length: analysis.length,
-                                          kind: analysis.kind, bonus: analysis.bonus[slot],
-                                          flags: analysis.inQuestion[slot] ? 2 : 0)
-                entries[stem, default: StemEntry()].add(Posting(document: Int32(doc), value: value),
-                                                        ending: analysis.endings[slot])  // one look-up of the stem
+            analysis.forEach { stem, frequency, bonus, inQuestion, ending in
+                let hash = XXH64.hash(UnsafeRawBufferPointer(stem))
+                let slot = slots.find(stem, hash: hash) ?? {
+                    let text = String(decoding: stem, as: UTF8.self)
+                    let slot = numbers[text] ?? {
+                        numbers[text] = list.count
+                        stems.append(text)
+                        list.append(StemEntry())
+                        return list.count - 1
+                    }()
+                    slots.insert(stem, hash: hash, slot: slot)
+                    return slot
+                }()
+                let value = Posting.value(frequency: frequency, length: analysis.length, kind: analysis.kind,
+                                          bonus: bonus, flags: inQuestion ? 2 : 0)
+                list[slot].add(Posting(document: Int32(doc), value: value), ending: ending)
             }
+        }
+        numbers = [:]
+        var entries: [String: StemEntry] = [:]
+        entries.reserveCapacity(stems.count)
+        for (slot, stem) in stems.enumerated() {
+            entries[stem] = list[slot]
+            list[slot] = StemEntry()
         }
         return entries
     }

@@ -84,13 +84,10 @@ final class SearchMemory: Sendable {
 
     /// The same analysis: the same arrays (a page the Markdown stage did not do again), or equal ones.
     static func same(_ a: SearchIndex.Analysis, _ b: SearchIndex.Analysis) -> Bool {
-        func identical<T>(_ x: [T], _ y: [T]) -> Bool {
-            x.withUnsafeBufferPointer { x in y.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
+        let identical = a.packed.withUnsafeBufferPointer { x in
+            b.packed.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count }
         }
-        if a.length == b.length, a.kind == b.kind, identical(a.stems, b.stems), identical(a.frequencies, b.frequencies),
-           identical(a.bonus, b.bonus), identical(a.inQuestion, b.inQuestion), identical(a.endings, b.endings) {
-            return true
-        }
+        if a.length == b.length, a.kind == b.kind, identical { return true }
         return a == b
     }
 
@@ -122,12 +119,12 @@ final class SearchMemory: Sendable {
     /// Puts the postings of `document` in, in document order.
     private static func put(_ document: Int, _ analysis: SearchIndex.Analysis, into kept: inout [String: Kept],
                             touched: inout Set<String>) {
-        for (slot, stem) in analysis.stems.enumerated() {
+        analysis.forEach { stemBytes, frequency, bonus, inQuestion, ending in
+            let stem = String(decoding: stemBytes, as: UTF8.self)
             let posting = SearchIndex.Posting(document: Int32(document), value: SearchIndex.Posting.value(
-                frequency: analysis.frequencies[slot], length: analysis.length, kind: analysis.kind,
-                bonus: analysis.bonus[slot], flags: analysis.inQuestion[slot] ? 2 : 0))
+                frequency: frequency, length: analysis.length, kind: analysis.kind, bonus: bonus, flags: inQuestion ? 2 : 0))
             touched.insert(stem)
-            kept[stem, default: Kept()].insert(posting, ending: analysis.endings[slot])
+            kept[stem, default: Kept()].insert(posting, ending: ending)
         }
     }
 }
