@@ -29,6 +29,20 @@ import Testing
         }
     }
 
+    /// Every scalar of U+0000–U+00FF (the byte-by-byte path) alone, between letters and next to another.
+    @Test func latin1SlugsEqualTheCharacterByCharacterVersion() async {
+        let latin1 = (0...0xFF).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+        for scalar in latin1 {
+            for text in [scalar, "Ab\(scalar)cD", "x \(scalar) Y", "\(scalar)\(scalar)9", "É\(scalar)ẞ"] {
+                #expect(Slug.make(text) == Self.reference(text), "\(text.debugDescription)")
+            }
+        }
+        await propertyCheck(count: 3000, input: Gen.element(of: latin1 + ["Ö", "ß", "SGI"]).array(of: 0...12)) { parts in
+            let text = parts.map { $0 ?? "" }.joined()
+            #expect(Slug.make(text) == Self.reference(text), "\(text.debugDescription)")
+        }
+    }
+
     static func reference(_ text: String) -> String {
         var result = ""
         var pendingDash = false

@@ -243,7 +243,9 @@ private struct TreeWalk {
     var headings: [FoundHeading] = []
     var links: [FoundLink] = []
     var fences: [FoundFence] = []
-    var plainText = ""
+    /// The plain text as UTF-8 bytes: each text node's literal is appended as cmark holds it (no `String` per
+    /// node); `plainText` makes the one string at the end.
+    var plainBytes: [UInt8] = []
     var firstParagraph: String?
     /// GFM table nodes, to wrap in a scroll region.
     var tables: [OpaquePointer] = []
@@ -254,6 +256,15 @@ private struct TreeWalk {
         self.displayPath = displayPath
         self.lineOffset = lineOffset
         self.markdown = Array(markdown.utf8)
+        plainBytes.reserveCapacity(self.markdown.count)
+    }
+
+    var plainText: String { String(decoding: plainBytes, as: UTF8.self) }
+
+    /// A node's literal (text, code) as cmark holds it, NUL-terminated; empty for none.
+    static func literal(_ node: OpaquePointer) -> UnsafeBufferPointer<UInt8> {
+        guard let literal = cmark_node_get_literal(node) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: UnsafeRawPointer(literal).assumingMemoryBound(to: UInt8.self), count: strlen(literal))
     }
 
     mutating func run(_ document: OpaquePointer) {
@@ -262,8 +273,8 @@ private struct TreeWalk {
         }
         guard let iterator = cmark_iter_new(document) else { return }
         defer { cmark_iter_free(iterator) }
-        var headingText: String?
-        var paragraphText: String?
+        var headingText: [UInt8]?
+        var paragraphText: [UInt8]?
         var blockLine = 0
         while true {
             let event = cmark_iter_next(iterator)
@@ -273,21 +284,21 @@ private struct TreeWalk {
             if event == CMARK_EVENT_EXIT {
                 switch type {
                 case CMARK_NODE_HEADING:
-                    let text = (headingText ?? "").trimmingWhitespace()
+                    let text = String(decoding: headingText ?? [], as: UTF8.self).trimmingWhitespace()
                     headings.append(FoundHeading(node: node, level: Int(cmark_node_get_heading_level(node)), text: text,
                                                  location: location(node)))
                     headingText = nil
-                    plainText += "\n"
+                    plainBytes.append(0x0A)
                 case CMARK_NODE_PARAGRAPH:
-                    if firstParagraph == nil, let paragraphText { firstParagraph = paragraphText }
+                    if firstParagraph == nil, let paragraphText { firstParagraph = String(decoding: paragraphText, as: UTF8.self) }
                     paragraphText = nil
-                    plainText += "\n"
+                    plainBytes.append(0x0A)
                 case CMARK_NODE_ITEM, CMARK_NODE_BLOCK_QUOTE:
-                    plainText += "\n"
+                    plainBytes.append(0x0A)
                 default:
                     // Extension node types are numbered at registration and not in the headers: compare names.
                     if let name = cmark_node_get_type_string(node) {
-                        if strcmp(name, "table_cell") == 0 { plainText += " " } else if strcmp(name, "table") == 0 { tables.append(node) }
+                        if strcmp(name, "table_cell") == 0 { plainBytes.append(0x20) } else if strcmp(name, "table") == 0 { tables.append(node) }
                     }
                 }
                 continue
@@ -298,18 +309,18 @@ private struct TreeWalk {
             }
             switch type {
             case CMARK_NODE_HEADING:
-                headingText = ""
+                headingText = []
             case CMARK_NODE_PARAGRAPH:
-                if firstParagraph == nil { paragraphText = "" }
+                if firstParagraph == nil { paragraphText = [] }
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
-                let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
-                plainText += literal
-                headingText? += literal
-                paragraphText? += literal
+                let literal = Self.literal(node)
+                plainBytes.append(contentsOf: literal)
+                headingText?.append(contentsOf: literal)
+                paragraphText?.append(contentsOf: literal)
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-                plainText += " "
-                headingText? += " "
-                paragraphText? += " "
+                plainBytes.append(0x20)
+                headingText?.append(0x20)
+                paragraphText?.append(0x20)
             case CMARK_NODE_CODE_BLOCK:
                 let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
                 let literal = cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
@@ -319,7 +330,8 @@ private struct TreeWalk {
                                              arguments: words.count > 1 ? String(words[1]) : "", body: literal,
                                              location: location(node)))
                 }
-                plainText += literal + "\n"
+                plainBytes.append(contentsOf: literal.utf8)
+                plainBytes.append(0x0A)
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
                 var nodeLocation = location(node)
