@@ -21,7 +21,7 @@ struct CacheStage: Stage {
         if options.useCache, let head = cache.loadHead(), head.fingerprint == fingerprint,
            head.outputIdentity == StagedOutput.identity(of: setup.outputURL.path), let record = cache.loadRecord() {
             // Nothing to write, but still remove what a killed build left beside the site (under the lock).
-            if let tidy = try? StagedOutput(output: setup.outputURL) { tidy.abandon() }
+            try? StagedOutput.tidy(output: setup.outputURL)
             return Staged(.hit(record))
         }
         return Staged(.miss(cache, fingerprint: fingerprint))

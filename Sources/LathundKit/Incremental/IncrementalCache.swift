@@ -17,6 +17,8 @@ import Glibc
 ///   atomic swap stay as they were.
 /// - `build-KEY.renders`: each page's render key (`IncrementalRenderKey`), by the page's output path. A page whose key is
 ///   unchanged is not rendered: its two files are linked from the previous site.
+/// - `build-KEY.spare`: where the spare folder (the site before the last build's) differs from the site
+///   (`StagedOutput.Spare`). Taken out before a build changes the spare or the site, written after the swap.
 ///
 /// Reuse by bytes compares the new bytes with the old ones, so it cannot make a build differ from a clean build;
 /// reuse by render key is as safe as the key is complete (IncrementalBuildTests compare with clean builds). The
@@ -55,6 +57,38 @@ struct IncrementalCache {
     var recordURL: URL { folder.appendingPathComponent("build-\(key).json") }
     var outputsURL: URL { folder.appendingPathComponent("build-\(key).outputs") }
     var rendersURL: URL { folder.appendingPathComponent("build-\(key).renders") }
+    var spareURL: URL { folder.appendingPathComponent("build-\(key).spare") }
+
+    /// The spare's record, removed from the cache (a build that uses the spare changes it): nil when there is
+    /// none or it is damaged. `LTHDSPARE <version>`, the XXH64 of the rest, then NUL-ended fields: the two
+    /// identities and the paths.
+    func takeSpare() -> StagedOutput.Spare? {
+        defer { forgetSpare() }
+        guard let data = try? Data(contentsOf: spareURL) else { return nil }
+        let bytes = [UInt8](data)
+        let head = Array("LTHDSPARE \(Self.version)\n".utf8)
+        guard bytes.count >= head.count + 17, bytes.starts(with: head),
+              let sum = Self.hexValue(bytes[head.count..<(head.count + 16)]), bytes[head.count + 16] == 0x0A
+        else { return nil }
+        let rest = bytes[(head.count + 17)...]
+        guard rest.last == 0, rest.withUnsafeBytes({ XXH64.hash($0) }) == sum else { return nil }
+        let fields = rest.dropLast().split(separator: 0, omittingEmptySubsequences: false)
+            .map { String(decoding: $0, as: UTF8.self) }
+        guard fields.count >= 2 else { return nil }
+        return StagedOutput.Spare(spareIdentity: fields[0], liveIdentity: fields[1], differing: Set(fields.dropFirst(2)))
+    }
+
+    func save(spare: StagedOutput.Spare) {
+        var rest: [UInt8] = []
+        for field in [spare.spareIdentity, spare.liveIdentity] + spare.differing {
+            rest += field.utf8
+            rest.append(0)
+        }
+        let sum = rest.withUnsafeBytes { XXH64.hash($0) }
+        try? Data(Array("LTHDSPARE \(Self.version)\n\(Self.hex(sum))\n".utf8) + rest).write(to: spareURL, options: .atomic)
+    }
+
+    func forgetSpare() { unlink(spareURL.path) }
 
     static func hex(_ value: UInt64) -> String {
         let digits = String(value, radix: 16)
@@ -112,7 +146,7 @@ struct IncrementalCache {
     }
 
     /// Sixteen lower-case hex digits, without making a `String` of them.
-    private static func hexValue(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> UInt64? {
+    private static func hexValue(_ digits: some Sequence<UInt8>) -> UInt64? {
         var value: UInt64 = 0
         for digit in digits {
             switch digit {

@@ -26,6 +26,7 @@ struct OutputStage: Stage {
         do {
             if options.writeInPlace, options.useCache, let (cache, record) = cache {
                 let folder = try InPlaceOutput(output: setup.outputURL)
+                cache.forgetSpare()  // files written in place are no longer the spare's links
                 let identity = StagedOutput.identity(of: setup.outputURL.path)
                 let previous = options.pageMemory?.outputs(identity: identity)
                     ?? cache.loadOutputs(outputIdentity: identity)
@@ -40,7 +41,10 @@ struct OutputStage: Stage {
                     return Staged(output)
                 }
             }
-            let staged = try StagedOutput(output: setup.outputURL, failAfterWrites: options.failAfterWrites)
+            let staged = try StagedOutput(output: setup.outputURL, failAfterWrites: options.failAfterWrites) {
+                let spare = cache?.cache.takeSpare()
+                return options.useCache ? spare : nil
+            }
             do {
                 // Read under the output's lock: the previous site cannot change until this build is done.
                 let previous = options.useCache
@@ -48,8 +52,16 @@ struct OutputStage: Stage {
                     : .init()
                 let (written, renderKeys, reused) = try writeAll(previous: previous, to: staged)
                 output.reusedPages = reused
-                try staged.commit()
-                if let (cache, record) = cache { save(cache: cache, record: record, outputs: written, renderKeys: renderKeys) }
+                try staged.commit(previous: previous.hashes.keys)
+                if let (cache, record) = cache {
+                    save(cache: cache, record: record, outputs: written, renderKeys: renderKeys)
+                    if let differing = staged.leftInSpare,
+                       let spareIdentity = StagedOutput.identity(of: StagedOutput.spare(for: staged.output).path),
+                       let liveIdentity = StagedOutput.identity(of: staged.output.path) {
+                        cache.save(spare: StagedOutput.Spare(spareIdentity: spareIdentity, liveIdentity: liveIdentity,
+                                                             differing: differing))
+                    }
+                }
             } catch {
                 staged.abandon()
                 throw error

@@ -13,9 +13,16 @@ import Glibc
 /// every file of the site on each build cost more than writing them (on this machine's ext4, creating files soon
 /// after deleting as many took four times as long as writing over them). A file that is also a hard link of the
 /// live site is never written through: it is replaced.
+///
+/// After a build that linked its unchanged files from the live site, those files in the spare (the site before)
+/// are hard links of the live site's: only the files it wrote, and those it no longer makes, differ (`Spare`,
+/// kept in the build cache). The next build that is given that record, and finds the spare and the live site
+/// still the folders it names, leaves the files the record does not name as they are (no link, no `stat`) and
+/// removes only the old files it does not make again, instead of walking the whole folder: a one-page build
+/// touches a few files, not all 20 000. The swap of the whole folder stays as it was.
 final class StagedOutput: OutputWriter, @unchecked Sendable {
-    // @unchecked: the `var`s below (`createdFolders`, `written`, `writes`) are changed only while `lock` is held,
-    // and read without it only by `removeUnwritten`, after every write has returned; the rest is set in `init`.
+    // @unchecked: the `var`s below (`createdFolders`, `written`, `fresh`, `writes`) are changed only while `lock`
+    // is held, and read without it only by `commit`, after every write has returned; the rest is set in `init`.
     let output: URL
     let staging: URL
     /// `output.path` and `staging.path`, made once.
@@ -25,8 +32,15 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     let recycled: Bool
     private let lockDescriptor: Int32
     private var createdFolders = Set<String>()
-    /// Relative paths written, when `recycled`: everything else in the folder is removed before the swap.
+    /// Relative paths written or kept: everything else in a recycled folder is removed before the swap.
     private var written = Set<String>()
+    /// Relative paths whose bytes were written (not linked from the live site).
+    private var fresh = Set<String>()
+    /// When the spare is the folder `Spare` describes: the paths that differ from the live site's.
+    private let trusted: Set<String>?
+    /// After `commit` with the previous build's paths: the paths where the spare, which now holds the previous
+    /// site, differs from the new live site (what `Spare.differing` records).
+    private(set) var leftInSpare: Set<String>?
     private let lock = NSLock()
     private var writes = 0
     /// Test hook: fail the write after this many files, as a full disk would.
@@ -85,25 +99,35 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         }
     }
 
+    /// What a build left in the spare folder (`.SITE.spare`, the site before it): every path where the spare's
+    /// file is not a hard link of the live site's file at the same path. Trusted only while the spare and the live
+    /// site are the folders it names (`identity`), and taken out of the cache before a build changes either.
+    struct Spare: Equatable {
+        var spareIdentity: String
+        var liveIdentity: String
+        var differing: Set<String>
+    }
+
     /// Takes the output's lock (one build at a time), removes leftovers of earlier builds and creates the
-    /// staging folder.
-    init(output: URL, failAfterWrites: Int? = nil) throws {
+    /// staging folder. `takeSpare`, called under the lock, gives (and forgets) what the last build recorded of
+    /// the spare.
+    init(output: URL, failAfterWrites: Int? = nil, takeSpare: () -> Spare? = { nil }) throws {
         self.output = output.standardizedFileURL
         self.failAfterWrites = failAfterWrites
         let parent = self.output.deletingLastPathComponent()
         lockDescriptor = try Self.lock(self.output)
+        Self.removeLeftovers(of: self.output)
         let prefix = Self.stagingPrefix(for: self.output)
-        let trashPrefix = Self.trashPrefix(for: self.output)
-        for name in FileTree.names(in: parent.path) ?? []
-        where name.hasPrefix(prefix) || name.hasPrefix(trashPrefix) {
-            Self.discard(parent.appendingPathComponent(name), output: self.output)
-        }
         staging = parent.appendingPathComponent(prefix + String(getpid()))
         outputPath = self.output.path
         stagingPath = staging.path
         let spare = Self.spare(for: self.output)
+        let record = takeSpare()
+        let spareIdentity = Self.identity(of: spare.path), liveIdentity = Self.identity(of: self.output.path)
+        let trustworthy = record.map { $0.spareIdentity == spareIdentity && $0.liveIdentity == liveIdentity } ?? false
         if Self.kind(of: spare.path) == S_IFDIR, rename(spare.path, staging.path) == 0 {
             recycled = true
+            trusted = trustworthy ? record?.differing : nil
             Self.resetMode(of: staging.path, to: Self.folderMode)
         } else {
             if Self.kind(of: spare.path) != nil { Self.discard(spare, output: self.output) }
@@ -111,8 +135,28 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
                 throw WriteError(path: staging.path, reason: String(cString: strerror(errno)))
             }
             recycled = false
+            trusted = nil
         }
         KillPoint.reached("output-start")
+    }
+
+    /// Removes what killed builds left beside the output folder (staging folders, trash), under the output's
+    /// lock; the spare is not touched.
+    static func tidy(output: URL) throws {
+        let output = output.standardizedFileURL
+        let descriptor = try lock(output)
+        defer { flock(descriptor, LOCK_UN); close(descriptor) }
+        removeLeftovers(of: output)
+    }
+
+    private static func removeLeftovers(of output: URL) {
+        let parent = output.deletingLastPathComponent()
+        let prefix = stagingPrefix(for: output)
+        let trashPrefix = trashPrefix(for: output)
+        for name in FileTree.names(in: parent.path) ?? []
+        where name.hasPrefix(prefix) || name.hasPrefix(trashPrefix) {
+            discard(parent.appendingPathComponent(name), output: output)
+        }
     }
 
     deinit {
@@ -150,7 +194,7 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         lock.lock()
         writes += 1
         let count = writes
-        if recycled { written.insert(relativePath) }
+        written.insert(relativePath)
         lock.unlock()
         if let failAfterWrites, count > failAfterWrites {
             throw WriteError(path: relativePath, reason: "simulated write failure")
@@ -234,8 +278,10 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     /// which made the output stage many times slower on thousands of pages). When the caller knows the bytes
     /// are `unchanged` from the previous site's file at the same path, that file is hard linked instead.
     func write(_ bytes: UnsafeRawBufferPointer, to relativePath: String, unchanged: Bool = false) throws {
+        if unchanged, keepsSpareFile(relativePath) { return }
         let target = try prepare(relativePath)
         if unchanged, try linkLive(relativePath, to: target) { return }
+        lock.withLock { _ = fresh.insert(relativePath) }
         var descriptor: Int32 = -1
         var reused = false
         if recycled {
@@ -280,7 +326,18 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     /// Puts the live site's file at `relativePath` in the staging folder as a hard link, for a file the caller
     /// knows is unchanged without making it. False when there is no such file to link: then write it.
     func reuse(_ relativePath: String) throws -> Bool {
-        try linkLive(relativePath, to: try prepare(relativePath))
+        if keepsSpareFile(relativePath) { return true }
+        return try linkLive(relativePath, to: try prepare(relativePath))
+    }
+
+    /// For a file the caller knows the live site has with the right bytes: true when the trusted spare holds it as
+    /// a hard link of the live file already, so nothing is to be done.
+    private func keepsSpareFile(_ relativePath: String) -> Bool {
+        guard let trusted, !trusted.contains(relativePath) else { return false }
+        lock.lock()
+        written.insert(relativePath)
+        lock.unlock()
+        return true
     }
 
     private func linkLive(_ relativePath: String, to target: String) throws -> Bool {
@@ -324,11 +381,36 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         return "\(info.st_dev):\(info.st_ino):\(info.st_ctim.tv_sec).\(info.st_ctim.tv_nsec)"
     }
 
+    /// In a trusted spare: removes the files of the old sites this build did not write (the spare holds no file
+    /// but the live site's and those the record names), then the folders that leaves empty, deepest first.
+    private func removeStale(_ trusted: Set<String>, previous: some Collection<String>) throws {
+        var parents = Set<String>()
+        for path in trusted.union(previous) where !written.contains(path) && Self.isSafe(path) {
+            KillPoint.reached("prune")
+            if unlink(stagingPath + "/" + path) != 0, errno != ENOENT, errno != EISDIR, errno != ENOTDIR {
+                throw WriteError(path: path, reason: String(cString: strerror(errno)))
+            }
+            var parent = path
+            while let slash = parent.lastIndex(of: "/") {
+                parent = String(parent[..<slash])
+                parents.insert(parent)
+            }
+        }
+        for parent in parents.sorted(by: { $0.count > $1.count }) where !createdFolders.contains(stagingPath + "/" + parent) {
+            rmdir(stagingPath + "/" + parent)
+        }
+    }
+
     /// Puts the staged site in place of the output folder in one atomic step where the system allows it.
-    func commit() throws {
+    /// `previous`: the paths of the live site's files by the last build's record (empty when not known); with
+    /// them, `leftInSpare` says afterwards where the spare differs from the new site.
+    func commit(previous: some Collection<String> = [String]()) throws {
         var marker = Self.marker
         try marker.withUTF8 { try write(UnsafeRawBufferPointer($0), to: Self.markerName) }
-        try removeUnwritten()
+        if let trusted { try removeStale(trusted, previous: previous) } else { try removeUnwritten() }
+        if !previous.isEmpty {
+            leftInSpare = fresh.union(previous.filter { !written.contains($0) })
+        }
         KillPoint.reached("before-swap")
         let fileManager = FileManager.default
         var isFolder: ObjCBool = false

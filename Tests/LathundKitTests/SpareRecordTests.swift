@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+@testable import LathundKit
+
+/// The spare's record (`StagedOutput.Spare`, `build-KEY.spare`): a build that trusts it leaves the spare's files
+/// that are links of the live site's as they are and removes only the old files it names. Every build must still
+/// write exactly what a clean build writes; a record that is damaged, or whose folders were replaced, is not used.
+@Suite struct SpareRecordTests {
+    static func spareRecord(_ site: TestSite) -> URL? {
+        let cache = site.root.appendingPathComponent(".lathund-cache")
+        let name = ((try? FileManager.default.contentsOfDirectory(atPath: cache.path)) ?? []).first { $0.hasSuffix(".spare") }
+        return name.map { cache.appendingPathComponent($0) }
+    }
+
+    /// Builds with the cache and expects `site/` to equal a clean build of the same input.
+    static func expectCleanAfterBuild(_ site: TestSite, _ step: String) throws {
+        let result = try site.build()
+        #expect(result.succeeded, "\(step): \(result.diagnostics.prefix(2))")
+        try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        let built = site.snapshot(), clean = site.snapshot("clean-site")
+        let differing = TestSite.differences(built, clean)
+        #expect(differing.isEmpty, "\(step): differs from a clean build: \(differing.prefix(6))")
+        try site.remove("clean-site")
+    }
+
+    @Test func buildsThatTrustTheSpareEqualCleanBuilds() throws {
+        let site = try DeterminismTests.generatedSite(pages: 40)
+        defer { site.cleanUp() }
+        try site.build()
+        try site.write("content/avsnitt-0/sida-0.md", page("Sida 0", "Ändrad en gång"))
+        try Self.expectCleanAfterBuild(site, "first edit")
+        #expect(Self.spareRecord(site) != nil, "a build that knew the live site's files records the spare")
+        let steps: [(String, () throws -> Void)] = [
+            ("another page edited", { try site.write("content/avsnitt-1/sida-1.md", page("Sida 1", "Ändrad")) }),
+            ("nothing but a third page", { try site.write("content/avsnitt-2/sida-2.md", page("Sida 2", "Ändrad")) }),
+            ("the first page again", { try site.write("content/avsnitt-0/sida-0.md", page("Sida 0", "Två gånger")) }),
+            ("a page added", { try site.write("content/avsnitt-3/ny.md", page("Ny", "Ny sida")) }),
+            ("a page deleted", { try site.remove("content/avsnitt-1/sida-5.md") }),
+            ("a page in a new section", { try site.write("content/nytt/djup/sida.md", page("Djup", "Djupt")) }),
+            ("the new section deleted", { try site.remove("content/nytt") }),
+            ("the added page deleted", { try site.remove("content/avsnitt-3/ny.md") }),
+            ("a page moved", {
+                try FileManager.default.moveItem(at: site.root.appendingPathComponent("content/avsnitt-2/sida-6.md"),
+                                                  to: site.root.appendingPathComponent("content/avsnitt-3/sida-6.md"))
+            }),
+            ("a section renamed", {
+                try FileManager.default.moveItem(at: site.root.appendingPathComponent("content/avsnitt-3"),
+                                                  to: site.root.appendingPathComponent("content/avsnitt-9"))
+            }),
+        ]
+        for (step, change) in steps {
+            try change()
+            try Self.expectCleanAfterBuild(site, step)
+            #expect(Self.spareRecord(site) != nil, "\(step)")
+        }
+    }
+
+    /// Edits a page, builds (so the record names that page's files), then spoils the record or the spare in
+    /// `spoil` and edits another page: the build must equal a clean one.
+    func expectSpoiledSpareIgnored(_ spoil: (TestSite, URL) throws -> Void) throws {
+        let site = try DeterminismTests.generatedSite(pages: 40)
+        defer { site.cleanUp() }
+        try site.build()
+        try site.write("content/avsnitt-0/sida-0.md", page("Sida 0", "Ändrad"))
+        try Self.expectCleanAfterBuild(site, "first edit")
+        try site.write("content/avsnitt-1/sida-1.md", page("Sida 1", "Ändrad"))
+        try Self.expectCleanAfterBuild(site, "second edit")
+        let record = try #require(Self.spareRecord(site))
+        try spoil(site, record)
+        try site.write("content/avsnitt-2/sida-2.md", page("Sida 2", "Ändrad"))
+        try Self.expectCleanAfterBuild(site, "after the spoiling")
+    }
+
+    /// The record no longer names a file the spare holds an old version of; its checksum is the old one.
+    @Test func aDamagedRecordIsNotTrusted() throws {
+        try expectSpoiledSpareIgnored { _, record in
+            let bytes = try Data(contentsOf: record)
+            let name = Data("avsnitt-1/sida-1/index.html\u{0}".utf8)
+            let range = try #require(bytes.range(of: name), "the record names the page edited last")
+            var damaged = bytes
+            damaged.removeSubrange(range)
+            try damaged.write(to: record)
+        }
+    }
+
+    @Test func garbageIsNotTrusted() throws {
+        try expectSpoiledSpareIgnored { _, record in
+            try Data("LTHDSPARE \(IncrementalCache.version)\n0000000000000000\n\u{0}\u{0}".utf8).write(to: record)
+        }
+        try expectSpoiledSpareIgnored { _, record in try Data([0x4C, 0x54, 0xFF]).write(to: record) }
+    }
+
+    /// The spare replaced by a copy in which an old file differs: the record describes another folder.
+    @Test func aReplacedSpareIsNotTrusted() throws {
+        try expectSpoiledSpareIgnored { site, _ in
+            let spare = site.root.appendingPathComponent(".site.spare")
+            let copy = site.root.appendingPathComponent("kopia")
+            try FileManager.default.copyItem(at: spare, to: copy)
+            try FileManager.default.removeItem(at: spare)
+            try site.write("kopia/avsnitt-3/sida-3/index.html", "gammal")
+            try FileManager.default.moveItem(at: copy, to: spare)
+        }
+    }
+
+    /// `lathund serve` writes files in place after its first build: the spare's links no longer match.
+    @Test func writingInPlaceForgetsTheSpare() throws {
+        let site = try DeterminismTests.generatedSite(pages: 40)
+        defer { site.cleanUp() }
+        try site.build()
+        try site.write("content/avsnitt-0/sida-0.md", page("Sida 0", "Ändrad"))
+        try Self.expectCleanAfterBuild(site, "first edit")
+        try site.write("content/avsnitt-1/sida-1.md", page("Sida 1", "I serve"))
+        #expect(try site.build { $0.writeInPlace = true }.succeeded)
+        #expect(Self.spareRecord(site) == nil)
+        try site.write("content/avsnitt-2/sida-2.md", page("Sida 2", "Ändrad"))
+        try Self.expectCleanAfterBuild(site, "a build after serve")
+    }
+}
