@@ -91,6 +91,39 @@ import Testing
         }
     }
 
+    /// The Markdown stage frees each page's body as soon as the page is rendered and in the spool (`PageBodies`),
+    /// not at the stage's end; the writing aid's directive still finds its examples' quotes in the pages it names.
+    /// On the real site, the stage gives the same HTML, text and diagnostics as one that keeps every body.
+    @Test func eachBodyIsFreedOnceItsPageIsSpooled() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-bodies-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var options = BuildOptions(projectRoot: packageRoot)
+        options.outputDirectory = folder.appendingPathComponent("site").path
+        options.today = TestSite.today
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var stages = StageRunner()
+        let setup = try stages.run(ConfigStage(options: options))
+        let content = try stages.run(ContentStage(setup: setup, options: options))
+        let data = try stages.run(DataStage(setup: setup, content: content))
+        #expect(data.writingAid?.examples.isEmpty == false)
+        var taken = content
+        let bodies = PageBodies(taking: &taken.pages)
+        #expect(taken.pages.allSatisfy { $0.body.isEmpty })
+        let freed = MarkdownStage(setup: setup, options: options, content: taken, data: data, bodies: bodies).run()
+        let kept = MarkdownStage(setup: setup, options: options, content: content, data: data).run()
+        let left = content.pages.indices.filter { !bodies.body($0).isEmpty }.map { content.pages[$0].relativePath }
+        #expect(left.isEmpty, "bodies not freed: \(left)")
+        #expect(freed.diagnostics.map(\.description) == kept.diagnostics.map(\.description))
+        #expect(!kept.diagnostics.contains { $0.code == DiagnosticCode.writingAidExample.rawValue })
+        #expect(freed.pages.count == content.pages.count)
+        for (one, other) in zip(freed.pages, kept.pages) {
+            #expect(one.page.body.isEmpty && other.page.body.isEmpty)
+            let (html, text) = try freed.markdown.output(one.page)
+            let (keptHTML, keptText) = try kept.markdown.output(other.page)
+            #expect(html == keptHTML && text == keptText, "\(one.page.relativePath)")
+        }
+    }
+
     /// What is put under a path is what is got back, from many threads at once: empty, ASCII, multi-byte text
     /// and a text of several megabytes; a path never put gives nil; the file has no name in its folder.
     @Test func keepsEveryPageAndLeavesNoFile() throws {

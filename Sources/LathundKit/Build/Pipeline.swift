@@ -25,7 +25,12 @@ struct Pipeline {
         }
         var content = try stages.run(ContentStage(setup: setup, options: options))
         let data = try stages.run(DataStage(setup: setup, content: content))
-        let markdown = try stages.run(MarkdownStage(setup: setup, options: options, content: content, data: data))
+        // The Markdown stage frees each page's body once the page is rendered and spooled, unless the page memory
+        // keeps the pages' results in this process (`lathund serve`: it renders remembered pages again).
+        let bodies = options.write && options.pageMemory.map({ $0.store != nil }) ?? true
+            ? PageBodies(taking: &content.pages) : nil
+        let markdown = try stages.run(MarkdownStage(setup: setup, options: options, content: content, data: data,
+                                                    bodies: bodies))
         // The Markdown stage's pages are the content's, without the bodies it no longer needs: the catalog must not
         // keep those alive for the rest of the build (100 000 pages: 619 MiB).
         content.pages = markdown.pages.map(\.page)

@@ -160,6 +160,8 @@ public final class IncrementalPageMemory: Sendable {
     func store(_ analysed: Analysed, for relativePath: String) {
         guard let store, let loaded = state.withLock({ $0.loaded[relativePath] }) else { return }
         store.save(PageRecord.encode(loaded, analysed), contentKey: loaded.key)
+        // Stored: the rest of the build needs only its key (`keep`), not its page and body.
+        state.withLock { $0.loaded[relativePath] = Loaded(key: loaded.key, page: nil, diagnostics: []) }
     }
 
     /// Replaces the Markdown stage's results with this build's; `redone` of them were not in the memory. The

@@ -80,7 +80,7 @@ final class MarkdownSpool: @unchecked Sendable {
     /// serve's page memory, or not written) keep theirs, for the Output stage to render.
     func dropBodies(_ parsed: inout [ParsedPage], _ pages: inout [Page]) {
         let kept = lock.withLock { entries }
-        for index in parsed.indices where kept[parsed[index].page.relativePath] != nil {
+        for index in parsed.indices where !parsed[index].page.body.isEmpty && kept[parsed[index].page.relativePath] != nil {
             let old = parsed[index]
             var page = old.page
             page.body = ""
@@ -116,5 +116,49 @@ final class MarkdownSpool: @unchecked Sendable {
             return count
         }
         return failed ? nil : text
+    }
+}
+
+/// The pages' Markdown bodies, taken out of the content's pages for the Markdown stage (`Pipeline`), so that each
+/// one is freed as soon as its page is rendered and in the spool, not all at the stage's end (100 000 pages: 619 MiB
+/// of Markdown, all alive until then, and the holes they left when freed together made the later stages' memory
+/// larger than what they used).
+final class PageBodies: @unchecked Sendable {
+    // @unchecked: each slot is read and emptied only by the Markdown stage's worker that renders that page (one
+    // per index, `Parallel.map`), or by one thread before the workers start; the storage never moves.
+    private let storage: UnsafeMutableBufferPointer<String>
+
+    /// Takes every page's body; the pages are left with empty ones.
+    init(taking pages: inout [Page]) {
+        storage = .allocate(capacity: pages.count)
+        for index in pages.indices {
+            (storage.baseAddress! + index).initialize(to: pages[index].body)
+            pages[index].body = ""
+        }
+    }
+
+    deinit {
+        storage.baseAddress?.deinitialize(count: storage.count)
+        storage.deallocate()
+    }
+
+    /// The body of the page at `index` of the pages it was taken from.
+    func body(_ index: Int) -> String { storage[index] }
+
+    /// Frees the body of the page at `index`: nothing reads it again.
+    func release(_ index: Int) { storage[index] = "" }
+
+    /// `pages` (whose bodies were taken) with the bodies back for the pages a directive reads the Markdown of:
+    /// the pages the writing aid's examples quote (`WritingAidDirective`). No other directive reads another
+    /// page's body.
+    func directivePages(_ pages: [Page], writingAid: WritingAid?, links: SiteLinks) -> [Page] {
+        guard let aid = writingAid else { return pages }
+        var urls = Set<String>()
+        for path in aid.examples.map(\.from) + aid.rules.map(\.link) {
+            if case .page(let url, _) = links.resolve(path.value, from: aid.relativePath).target { urls.insert(url) }
+        }
+        var pages = pages
+        for index in pages.indices where urls.contains(pages[index].url) { pages[index].body = body(index) }
+        return pages
     }
 }

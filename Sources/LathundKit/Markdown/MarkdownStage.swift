@@ -8,6 +8,9 @@ struct MarkdownStage: Stage {
     let options: BuildOptions
     let content: ContentCatalog
     let data: DataStage.Output
+    /// The pages' bodies, taken out of `content.pages` (`PageBodies`): each is freed once its page is rendered and
+    /// spooled. Nil: the bodies are in `content.pages` (a process that keeps the pages' results in memory, tests).
+    var bodies: PageBodies? = nil
 
     struct Output {
         /// The pages the spool holds have no Markdown body any more (`MarkdownSpool.dropBodies`).
@@ -33,8 +36,10 @@ struct MarkdownStage: Stage {
         // Nothing is written by `lathund check`, so it needs no HTML.
         let spool = options.write
             ? MarkdownSpool(folder: setup.outputURL.deletingLastPathComponent().path) ?? MarkdownSpool() : nil
+        let bodies = bodies
+        let directivePages = bodies?.directivePages(content.pages, writingAid: data.writingAid, links: links) ?? content.pages
         let markdown = PageMarkdown(renderer: MarkdownRenderer(unsafeHTML: config.unsafeHTML, directives: options.directives),
-                                    pages: content.pages, links: links, faq: faq, datasets: data.datasets,
+                                    pages: directivePages, links: links, faq: faq, datasets: data.datasets,
                                     writingAid: data.writingAid, spool: spool)
         let markdownInputs = IncrementalRenderKey.markdownInputs(links: links, faq: faq, contentFiles: content.assets,
                                                                  dataFiles: content.writingAidPath.map { [$0] } ?? [],
@@ -44,13 +49,19 @@ struct MarkdownStage: Stage {
         let progress = options.progress
         let done = Locked(0)
         let total = content.pages.count
-        let results = Parallel.map(content.pages, jobs: setup.jobs) { page -> (IncrementalPageMemory.Analysed, Bool) in
+        let contentPages = content.pages
+        let results = Parallel.map(Array(contentPages.indices), jobs: setup.jobs) { index -> (IncrementalPageMemory.Analysed, Bool) in
             defer { if let progress { progress(Self.name, done.withLock { $0 += 1; return $0 }, total) } }
+            var page = contentPages[index]
+            if let bodies { page.body = bodies.body(index) }
             let key = memory == nil
                 ? 0 : IncrementalPageMemory.markdownKey(page: page, markdownInputs: markdownInputs, settings: rendererSettings)
             if let remembered = memory?.analysed(page.relativePath, key: key) { return (remembered, false) }
             let rendered = markdown.render(page, html: spool != nil)
-            spool?.put(page.relativePath, html: rendered.html, text: rendered.plainText)
+            if spool?.put(page.relativePath, html: rendered.html, text: rendered.plainText) == true, let bodies {
+                page.body = ""
+                bodies.release(index)
+            }
             let parsed = ParsedPage(page: page, markdown: rendered.value)
             let analysis = SearchIndex.analyse(parsed.searchDocument(plainText: rendered.plainText, url: page.url))
             let analysed = IncrementalPageMemory.Analysed(key: key, rendered: parsed, analysis: analysis,
