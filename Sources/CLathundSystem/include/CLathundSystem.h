@@ -34,4 +34,27 @@ size_t lathund_heap_in_use(void);
 /// Gives the memory the C heap holds free back to the system (glibc's malloc_trim(0), which also releases free
 /// pages inside the heap, not only at its end); nothing elsewhere.
 void lathund_release_free_memory(void);
+/// A per-thread bump allocator with cmark-gfm's `cmark_mem` functions, so that parsing and rendering a page makes
+/// no malloc call per node: blocks come from chunks the thread keeps, and are given back all at once.
+/// `lathund_arena_allocator` is a `cmark_mem *` (as `void *`: this module does not import cmark-gfm's headers).
+void *lathund_arena_allocator(void);
+void *lathund_arena_calloc(size_t count, size_t size);
+void *lathund_arena_realloc(void *pointer, size_t size);
+void lathund_arena_free(void *pointer);
+
+/// A position in the calling thread's arena.
+typedef struct {
+    void *chunk;
+    size_t used;
+} lathund_arena_mark;
+
+/// The calling thread's arena position now.
+lathund_arena_mark lathund_arena_position(void);
+
+/// Frees every block the calling thread allocated since `mark` (positions are released last-taken first). The
+/// thread keeps its first chunk (256 KiB) for the next page; a thread's chunks are freed when it exits.
+void lathund_arena_release(lathund_arena_mark mark);
+
+/// The bytes of the chunks the calling thread's arena holds.
+size_t lathund_arena_held(void);
 #endif

@@ -38,10 +38,28 @@ struct RenderedMarkdown: Sendable {
 struct MarkdownRenderer: Sendable {
     let unsafeHTML: Bool
     let directives: DirectiveRegistry
+    let allocator: Allocator
 
-    init(unsafeHTML: Bool = false, directives: DirectiveRegistry = DirectiveRegistry()) {
+    /// Where cmark-gfm allocates a page's parser, tree and HTML (it calls the allocator once per node, per
+    /// literal and per buffer growth: `malloc` was 8 % of a build's CPU there).
+    enum Allocator: Sendable {
+        /// The thread's arena (`lathund_arena_*`): each page's blocks are given back at once when it is done.
+        case arena
+        /// The C library's calloc/realloc/free, cmark-gfm's default.
+        case system
+
+        var memory: UnsafeMutablePointer<cmark_mem> {
+            switch self {
+            case .arena: return lathund_arena_allocator().assumingMemoryBound(to: cmark_mem.self)
+            case .system: return cmark_get_default_mem_allocator()
+            }
+        }
+    }
+
+    init(unsafeHTML: Bool = false, directives: DirectiveRegistry = DirectiveRegistry(), allocator: Allocator = .arena) {
         self.unsafeHTML = unsafeHTML
         self.directives = directives
+        self.allocator = allocator
     }
 
     /// Registered once per process: the library's guard is a plain flag.
@@ -69,7 +87,12 @@ struct MarkdownRenderer: Sendable {
                 context: DirectiveContext, html wantsHTML: Bool = true) -> Staged<RenderedMarkdown> {
         _ = Self.registerExtensions
         let options = self.options
-        guard let parser = cmark_parser_new(options) else { fatalError("cmark_parser_new failed") }
+        let memory = allocator.memory
+        // Every node of the tree, ours too, comes from `memory` (cmark-gfm frees a tree with its root's allocator).
+        // Declared first, so it runs last: after the tree, the detached nodes and the parser are freed.
+        let arenaMark = allocator == .arena ? lathund_arena_position() : nil
+        defer { if let arenaMark { lathund_arena_release(arenaMark) } }
+        guard let parser = cmark_parser_new_with_mem(options, memory) else { fatalError("cmark_parser_new failed") }
         defer { cmark_parser_free(parser) }
         for name in Self.extensionNames {
             if let syntaxExtension = cmark_find_syntax_extension(name) {
@@ -94,7 +117,7 @@ struct MarkdownRenderer: Sendable {
 
         var detached: [OpaquePointer] = []
         defer { detached.forEach { cmark_node_free($0) } }
-        let headings = Self.replaceHeadings(walk.headings, detached: &detached)
+        let headings = Self.replaceHeadings(walk.headings, memory: memory, detached: &detached)
         var links: [LinkReference] = []
         for found in walk.links {
             let (target, href) = context.links.resolve(found.destination, from: relativePath)
@@ -102,17 +125,19 @@ struct MarkdownRenderer: Sendable {
             links.append(LinkReference(destination: found.destination, target: target, isImage: found.isImage,
                                        location: found.location))
         }
-        let directiveDiagnostics = replaceDirectives(walk.fences, context: context, links: &links, detached: &detached)
-        Self.wrapTables(walk.tables)
+        let directiveDiagnostics = replaceDirectives(walk.fences, context: context, memory: memory, links: &links,
+                                                     detached: &detached)
+        Self.wrapTables(walk.tables, memory: memory)
 
         var html = ""
         if wantsHTML {
-            guard let rendered = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+            guard let rendered = cmark_render_html_with_mem(document, options, cmark_parser_get_syntax_extensions(parser),
+                                                            memory) else {
                 fatalError("cmark_render_html failed")
             }
             html = Self.localize(UnsafeBufferPointer(start: UnsafeRawPointer(rendered).assumingMemoryBound(to: UInt8.self),
                                                      count: strlen(rendered)))
-            free(rendered)
+            memory.pointee.free(rendered)
         }
         return Staged(RenderedMarkdown(html: html, headings: headings, links: links, plainText: walk.plainText,
                                        firstParagraph: walk.firstParagraph ?? "", leadHeadingCount: leadHeadingCount),
@@ -120,13 +145,14 @@ struct MarkdownRenderer: Sendable {
     }
 
     /// Each heading becomes a block with its id (unique in the page); the headings' nodes are moved to `detached`.
-    private static func replaceHeadings(_ foundHeadings: [TreeWalk.FoundHeading], detached: inout [OpaquePointer]) -> [Heading] {
+    private static func replaceHeadings(_ foundHeadings: [TreeWalk.FoundHeading], memory: UnsafeMutablePointer<cmark_mem>,
+                                        detached: inout [OpaquePointer]) -> [Heading] {
         var headings: [Heading] = []
         var usedIds = Set<String>()
         for found in foundHeadings {
             let id = uniqueId(Slug.make(found.text), used: &usedIds)
             headings.append(Heading(level: found.level, text: found.text, id: id, location: found.location))
-            guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            guard let block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, memory) else { continue }
             cmark_node_set_on_enter(block, "<h\(found.level) id=\"\(id)\">")
             cmark_node_set_on_exit(block, "</h\(found.level)>")
             while let child = cmark_node_first_child(found.node) { cmark_node_append_child(block, child) }
@@ -139,7 +165,8 @@ struct MarkdownRenderer: Sendable {
 
     /// Each fenced block a directive is registered for becomes the directive's HTML; its links are added to
     /// `links`, and its diagnostics returned. The blocks' nodes are moved to `detached`.
-    private func replaceDirectives(_ fences: [TreeWalk.FoundFence], context: DirectiveContext, links: inout [LinkReference],
+    private func replaceDirectives(_ fences: [TreeWalk.FoundFence], context: DirectiveContext,
+                                   memory: UnsafeMutablePointer<cmark_mem>, links: inout [LinkReference],
                                    detached: inout [OpaquePointer]) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for found in fences {
@@ -149,7 +176,7 @@ struct MarkdownRenderer: Sendable {
             let output = directive.render(block, context: context)
             diagnostics += output.diagnostics
             links += output.links
-            guard let replacement = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            guard let replacement = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, memory) else { continue }
             cmark_node_set_on_enter(replacement, output.html)
             cmark_node_set_on_exit(replacement, "")
             cmark_node_insert_before(found.node, replacement)
@@ -160,9 +187,9 @@ struct MarkdownRenderer: Sendable {
     }
 
     /// Tables scroll sideways in a focusable region of their own, so a wide one never widens the page.
-    private static func wrapTables(_ tables: [OpaquePointer]) {
+    private static func wrapTables(_ tables: [OpaquePointer], memory: UnsafeMutablePointer<cmark_mem>) {
         for table in tables {
-            guard let region = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { continue }
+            guard let region = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, memory) else { continue }
             cmark_node_set_on_enter(region, tableRegionStart)
             cmark_node_set_on_exit(region, "</div>")
             cmark_node_insert_before(table, region)
