@@ -18,12 +18,26 @@ struct MarkdownSource: Sendable {
     static func parse(bytes: [UInt8], relativePath: String, displayPath: String) -> Staged<MarkdownSource?> {
         var bytes = bytes
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes.removeFirst(3) }
-        if let offset = firstInvalidUTF8Offset(bytes) {
+        // Checked once, by the standard library's validator; our own scan only finds where an invalid file fails.
+        var text: String
+        if let valid = String(validating: bytes, as: UTF8.self) {
+            text = valid
+        } else if let offset = firstInvalidUTF8Offset(bytes) {
             let (line, column) = lineAndColumn(of: offset, in: bytes)
             return Staged(nil, [.error(SourceLocation(file: displayPath, line: line, column: column), .utf8,
                                        "file is not valid UTF-8 (byte 0x\(String(bytes[offset], radix: 16, uppercase: true)))")])
+        } else {
+            text = String(decoding: bytes, as: UTF8.self)
         }
-        if bytes.contains(0x0D) { bytes = normalizeLineEndings(bytes) }
+        if bytes.contains(0x0D) {
+            bytes = normalizeLineEndings(bytes)
+            text = String(decoding: bytes, as: UTF8.self)
+        }
+        /// The text of bytes[range] (a range starting and ending at line starts or the end): a copy, not checked again.
+        func slice(_ range: Range<Int>) -> String {
+            let utf8 = text.utf8
+            return String(text[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
+        }
         let dash = UInt8(ascii: "-"), dot = UInt8(ascii: "."), newline = UInt8(ascii: "\n")
         func isFence(_ line: ArraySlice<UInt8>, _ mark: UInt8) -> Bool {
             line.count == 3 && line.allSatisfy { $0 == mark }
@@ -31,7 +45,7 @@ struct MarkdownSource: Sendable {
         let firstEnd = bytes.firstIndex(of: newline) ?? bytes.count
         guard isFence(bytes[0..<firstEnd], dash) else {
             return Staged(MarkdownSource(relativePath: relativePath, displayPath: displayPath, frontMatter: nil,
-                                         body: String(decoding: bytes, as: UTF8.self), bodyLineOffset: 0))
+                                         body: text, bodyLineOffset: 0))
         }
         // Find the closing line: `---` (or `...`) alone on a line.
         let yamlStart = min(firstEnd + 1, bytes.count)
@@ -44,8 +58,8 @@ struct MarkdownSource: Sendable {
             if isFence(line, dash) || isFence(line, dot) {
                 let bodyStart = min(lineEnd + 1, bytes.count)
                 return Staged(MarkdownSource(relativePath: relativePath, displayPath: displayPath,
-                                             frontMatter: String(decoding: bytes[yamlStart..<lineStart], as: UTF8.self),
-                                             body: String(decoding: bytes[bodyStart...], as: UTF8.self),
+                                             frontMatter: slice(yamlStart..<lineStart),
+                                             body: slice(bodyStart..<bytes.count),
                                              bodyLineOffset: lineNumber))
             }
             lineStart = lineEnd + 1
