@@ -54,24 +54,23 @@ struct RenderPlanStage: Stage {
             settings: markdown.rendererSettings + ["base=\(options.baseURL ?? "-")"],
             configFile: setup.configURL, layouts: layouts, assets: assets, glossary: data.glossary,
             markdownInputs: markdown.markdownInputs, inputs: setup.inputs)
-        let pageMarkdown = markdown.markdown
+        // One value that every page's closures share: captured by value, what they use was copied into each
+        // closure (about 2 KB a page, all alive until the Output stage has written the page).
+        let shared = PageRendering(index: index, markdown: markdown.markdown, links: links, layouts: pageLayouts,
+                                   contexts: contexts, siteKey: siteKey)
         var files: [OutputFile] = []
         var diagnostics: [Diagnostic] = []
         for position in index.pages.indices {
-            let parsed = index.pages[position]
-            let page = parsed.page
+            let page = index.pages[position].page
             let choice = LayoutChoice.layout(for: page, in: layouts, displayRoot: setup.layoutsDisplay)
             diagnostics += choice.diagnostics
             guard let layout = choice.value else { continue }
             // The page and its search document, made from one rendering of its Markdown, or both linked from
             // the previous site when nothing they are made from changed (`IncrementalRenderKey`).
             files.append(OutputFile([page.outputPath, SearchIndex.documentPath(position)], key: {
-                contexts.renderKey(position, site: siteKey, layout: layout)
+                shared.contexts.renderKey(position, site: shared.siteKey, layout: layout)
             }) {
-                let rendered = try pageMarkdown.output(page)
-                let document = parsed.searchDocument(plainText: rendered.plainText, url: links.href(page.url))
-                return [pageLayouts.render(contexts.pageContext(position, html: rendered.html), layout: layout),
-                        SearchIndex.documentFile(document)]
+                try shared.files(position, layout: layout)
             })
         }
         for page in index.generated {
@@ -79,6 +78,35 @@ struct RenderPlanStage: Stage {
             files.append(OutputFile(page.outputPath) { pageLayouts.render(contexts.generatedContext(page), layout: layout) })
         }
         return Staged(files, diagnostics)
+    }
+
+    /// What every page's files are made with (`pageFiles`).
+    private final class PageRendering: Sendable {
+        let index: SiteIndex
+        let markdown: PageMarkdown
+        let links: SiteLinks
+        let layouts: Layouts
+        let contexts: LayoutContexts
+        let siteKey: UInt64
+
+        init(index: SiteIndex, markdown: PageMarkdown, links: SiteLinks, layouts: Layouts, contexts: LayoutContexts,
+             siteKey: UInt64) {
+            self.index = index
+            self.markdown = markdown
+            self.links = links
+            self.layouts = layouts
+            self.contexts = contexts
+            self.siteKey = siteKey
+        }
+
+        /// The page at `position` and its search document, from one rendering of its Markdown.
+        func files(_ position: Int, layout: String) throws -> [String] {
+            let parsed = index.pages[position]
+            let rendered = try markdown.output(parsed.page)
+            let document = parsed.searchDocument(plainText: rendered.plainText, url: links.href(parsed.page.url))
+            return [layouts.render(contexts.pageContext(position, html: rendered.html), layout: layout),
+                    SearchIndex.documentFile(document)]
+        }
     }
 
     /// The files made from the format templates (`FormatTemplate`): a redirect page per alias, the sitemap and
