@@ -45,6 +45,65 @@ import Testing
         #expect(counts.taken + counts.made >= first.files.count { $0.path.hasPrefix("search/terms/") })
     }
 
+    /// `lathund build` after a few pages changed (`lazyShards`): the term shards are made only when written, split
+    /// by their counted length as the JSON would be; they are the files an index made at once has, and a shard's
+    /// render key changes exactly when its bytes do.
+    @Test func lazyShardsAreTheFilesAnEagerIndexMakes() {
+        var random = SeededRandom(seed: 7)
+        let words = ["sjukpenning", "sjukskrivning", "sjuklön", "sjukanmälan", "sjukvård", "sjukdom", "sjukhus", "sjuk",
+                     "läkarintyg", "läkare", "beslut", "brev", "ärende", "öppen", "\"citat\"", "tab\tbar"]
+        func body() -> String {
+            (0..<60).map { _ in
+                Bool.random(using: &random) ? words.randomElement(using: &random)!
+                    : "sj" + String(Int.random(in: 0...3_000, using: &random), radix: 36)
+            }.joined(separator: " ")
+        }
+        var documents = (0..<400).map { document("/sida-\($0)/", title: "Sida \($0)", body: body()) }
+        func both() -> (eager: SearchIndex, lazy: SearchIndex) {
+            let analyses = Parallel.map(documents, jobs: 2, SearchIndex.analyse)
+            return (SearchIndex(analyses: analyses, synonyms: [], jobs: 2),
+                    SearchIndex(analyses: analyses, synonyms: [], jobs: 2, lazyShards: true))
+        }
+        let (eager, lazy) = both()
+        #expect(eager.files.contains { $0.path.hasPrefix("search/terms/736a") && $0.path.count > 22 }, "precondition: sj* is split")
+        #expect(lazy.files.allSatisfy { !$0.path.hasPrefix("search/terms/") } && !lazy.termFiles.isEmpty)
+        let made = (lazy.files + lazy.termFiles.map { ($0.path, $0.make()) }).sorted { $0.0 < $1.0 }
+        #expect(made.map(\.0) == eager.files.map(\.path))
+        #expect(made.map(\.1) == eager.files.map(\.text))
+
+        documents[17].body += " sjukpenning sjukpenning zebrafink"
+        let (eagerAfter, lazyAfter) = both()
+        let before = Dictionary(uniqueKeysWithValues: lazy.termFiles.map { ($0.path, $0.key) })
+        let textBefore = Dictionary(uniqueKeysWithValues: eager.files.map { ($0.path, $0.text) })
+        let textAfter = Dictionary(uniqueKeysWithValues: eagerAfter.files.map { ($0.path, $0.text) })
+        var changed = 0
+        for file in lazyAfter.termFiles {
+            let same = textBefore[file.path] == textAfter[file.path]
+            #expect((before[file.path] == file.key) == same, "\(file.path): key and bytes disagree")
+            if !same { changed += 1 }
+        }
+        #expect(changed > 0 && changed < lazyAfter.termFiles.count / 2, "\(changed)")
+    }
+
+    /// `shardJSONCount` is the length of `shardJSON`, for stems that need escaping and any posting values.
+    @Test func shardLengthIsCountedExactly() {
+        var random = SeededRandom(seed: 11)
+        let pieces = ["a", "ö", "\"", "\\", "\n", "\u{1}", "<", "\u{2028}", "😀", "7"]
+        for _ in 0..<300 {
+            var postings: [String: [SearchIndex.Posting]] = [:]
+            for _ in 0..<Int.random(in: 1...6, using: &random) {
+                let stem = (0..<Int.random(in: 1...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+                var document: Int32 = 0
+                postings[stem] = (0..<Int.random(in: 1...20, using: &random)).map { _ in
+                    document += Int32.random(in: 0...Int32(Int.random(in: 1...7, using: &random) == 1 ? 100_000 : 12), using: &random)
+                    return SearchIndex.Posting(document: document, value: UInt32.random(in: 0...UInt32.max, using: &random))
+                }
+            }
+            let stems = postings.keys.sorted()
+            #expect(SearchIndex.shardJSONCount(stems, postings) == SearchIndex.shardJSON(stems, postings).utf8.count)
+        }
+    }
+
     /// In `lathund serve` (`SearchMemory`), only the documents whose analysis changed are taken out of and put
     /// into the postings; the files are the same as an index made anew after every kind of change: edits, a new
     /// word, the last use of a word removed, endings used more or less (the first four are counted, in document

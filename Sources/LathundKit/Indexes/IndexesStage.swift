@@ -35,9 +35,13 @@ struct IndexesStage: Stage {
         var documents = index.pages.map { analyses.removeValue(forKey: $0.page.relativePath)! }
         analyses = [:]
         documents += generatedDocuments.map(SearchIndex.analyse)
+        // A build that redid few pages keeps most term shards from the last build (`SearchIndex.termFiles`); one
+        // that redid many makes them at once, so that it holds no postings until they are written.
+        let lazyShards = memory?.store?.reads == true
+            && (memory?.lastCounts.analysed ?? .max) <= max(64, documents.count / 8)
         let search = SearchIndex(analyses: consume documents,
                                  synonyms: Synonym.all(glossary: data.glossary, entries: data.synonyms), jobs: setup.jobs,
-                                 memory: memory?.search)
+                                 memory: memory?.search, lazyShards: lazyShards)
         diagnostics += Synonym.check(data.synonyms, vocabulary: search.vocabulary)
         return Staged(Output(index: index, aliases: aliases.value, search: search,
                              generatedDocuments: generatedDocuments,

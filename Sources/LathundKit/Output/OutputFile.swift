@@ -9,10 +9,20 @@ struct OutputFile: Sendable {
     let paths: [String]
     let source: Source
     var key: (@Sendable () -> UInt64)?
+    /// A page's files: counted in `reusedPages` when linked by its key.
+    var isPage = false
 
     init(_ paths: [String], key: @escaping @Sendable () -> UInt64, _ make: @escaping @Sendable () throws -> [String]) {
         self.paths = paths
         source = .texts(make)
+        self.key = key
+        isPage = true
+    }
+
+    /// A file that is not a page's, kept from the previous site when its `key` is the one recorded for it.
+    init(_ path: String, key: @escaping @Sendable () -> UInt64, _ make: @escaping @Sendable () -> String) {
+        paths = [path]
+        source = .texts { [make()] }
         self.key = key
     }
 

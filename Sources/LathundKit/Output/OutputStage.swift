@@ -131,7 +131,7 @@ struct OutputStage: Stage {
             case .success(let (fileHashes, key, wasReused)):
                 hashes += zip(file.paths, fileHashes).map { ($0, $1) }
                 if let key { renderKeys.append((file.paths[0], key)) }
-                if wasReused { reused += 1 }
+                if wasReused, file.isPage { reused += 1 }
             case .failure(let error): throw error
             }
         }

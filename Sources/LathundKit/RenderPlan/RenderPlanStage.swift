@@ -138,6 +138,7 @@ struct RenderPlanStage: Stage {
             files.append(OutputFile("data/\(dataset.name).json") { StatisticsPages.json(dataset) })
         }
         for (path, text) in indexes.search.files { files.append(OutputFile(path) { text }) }
+        for file in indexes.search.termFiles { files.append(OutputFile(file.path, key: { file.key }, file.make)) }
         for (offset, document) in indexes.generatedDocuments.enumerated() {
             files.append(OutputFile(SearchIndex.documentPath(index.pages.count + offset)) {
                 SearchIndex.documentFile(document)

@@ -79,8 +79,18 @@ struct SearchIndex: Sendable {
         """.split(separator: " ").map { SwedishStemmer.stem(String($0)) })).sorted()
     static let stopSet = Set(stopWords)
 
-    /// Every file under `search/` but the documents, sorted by path.
+    /// Every file under `search/` but the documents (and the term shards in `termFiles`), sorted by path.
     let files: [(path: String, text: String)]
+    /// With `lazyShards`: the term shards, each made only when it is written, with a hash of everything it is made
+    /// of (the binary, its stems, their postings and its spellings) as its render key. The Output stage keeps a
+    /// shard whose key is the last build's without making it: a one-page build makes the few shards it changed.
+    let termFiles: [TermFile]
+
+    struct TermFile: Sendable {
+        let path: String
+        let key: UInt64
+        let make: @Sendable () -> String
+    }
     /// Every stem a page has (not only inside a compound), with the word the pages use most for it.
     let vocabulary: [String: String]
 
@@ -215,7 +225,8 @@ struct SearchIndex: Sendable {
     /// `memory`: the last build's postings and shards, in a process that builds again (`lathund serve`): only the
     /// documents whose analysis changed are taken out of and put into the postings (`SearchMemory`), and a shard
     /// whose stems and postings are the same is not written out again.
-    init(analyses: consuming [Analysis], synonyms: [Synonym], jobs: Int = 1, memory: SearchMemory? = nil) {
+    init(analyses: consuming [Analysis], synonyms: [Synonym], jobs: Int = 1, memory: SearchMemory? = nil,
+         lazyShards: Bool = false) {
         let documentCount = analyses.count
         var kinds = [(documents: Int, length: Int)](repeating: (0, 0), count: Kind.allCases.count)
         var entries = if let memory { memory.entries(analyses, kinds: &kinds) } else { Self.stemEntries(&analyses, kinds: &kinds) }
@@ -234,18 +245,27 @@ struct SearchIndex: Sendable {
         entries = [:]
 
         let round = memo?.round()
-        let made = Self.shards(postings, jobs: jobs, memo: round)
+        let made = Self.shards(postings, jobs: jobs, memo: round, lazy: lazyShards)
         if let round { memo?.keep(round) }
         let spellings = Self.spellings(of: vocabulary.keys, keys: Set(made.joined().map(\.key)))
         var files: [(String, String)] = []
+        var termFiles: [TermFile] = []
         var keys: [String] = []
-        for (key, terms) in made.joined() {
+        let binary = lazyShards ? IncrementalCache.executableStamp() : ""
+        for (key, stems, terms) in made.joined() {
             keys.append(key)
             let aliases = (spellings[key] ?? [:]).sorted { $0.key < $1.key }.map { spelling, stems in
                 (spelling, JSONText.array(stems.sorted().map(JSONText.string)))
             }
-            files.append(("search/terms/\(Self.hex(key)).json",
-                          "{\"terms\":" + terms + ",\"spellings\":" + JSONText.object(aliases) + "}\n"))
+            let path = "search/terms/\(Self.hex(key)).json", spellingsJSON = JSONText.object(aliases)
+            guard let terms else {
+                let pairs = stems.map { ($0, postings[$0]!) }
+                termFiles.append(TermFile(path: path, key: Self.termsKey(pairs, spellings: spellingsJSON, binary: binary)) {
+                    "{\"terms\":" + Self.shardJSON(pairs) + ",\"spellings\":" + spellingsJSON + "}\n"
+                })
+                continue
+            }
+            files.append((path, "{\"terms\":" + terms + ",\"spellings\":" + spellingsJSON + "}\n"))
         }
         for (length, stems) in words {
             let entries = stems.sorted().map { stem -> String in
@@ -269,6 +289,7 @@ struct SearchIndex: Sendable {
             ("synonyms", JSONText.array(synonyms.map(\.json))),
         ]) + "\n"))
         self.files = files.sorted { $0.0 < $1.0 }
+        self.termFiles = termFiles
         self.vocabulary = vocabulary
     }
 
@@ -315,9 +336,23 @@ struct SearchIndex: Sendable {
         return entries
     }
 
-    /// The term shards' JSON by key: each two-letter shard, with the shards it splits into, is made on its own thread.
-    private static func shards(_ postings: [String: [Posting]], jobs: Int,
-                               memo: ShardMemo.Round?) -> [[(key: String, text: String)]] {
+    /// A term shard's render key (`termFiles`).
+    static func termsKey(_ pairs: [(String, [Posting])], spellings: String, binary: String) -> UInt64 {
+        var chain = HashChain()
+        chain.add("search/terms 1")
+        chain.add(binary)
+        for (stem, list) in pairs {
+            chain.add(stem)
+            list.withUnsafeBytes { chain.add(XXH64.hash($0)) }
+        }
+        chain.add(spellings)
+        return chain.value
+    }
+
+    /// The term shards' stems and JSON by key (no JSON when `lazy`: its length decides the splits): each
+    /// two-letter shard, with the shards it splits into, is made on its own thread.
+    private static func shards(_ postings: [String: [Posting]], jobs: Int, memo: ShardMemo.Round?,
+                               lazy: Bool) -> [[(key: String, stems: [String], text: String?)]] {
         /// A shard's JSON, made or taken from the last build's when its stems and postings hash the same.
         @Sendable func json(_ stems: [String]) -> String {
             guard let memo else { return shardJSON(stems, postings) }
@@ -331,17 +366,18 @@ struct SearchIndex: Sendable {
         var shards: [String: [String]] = [:]
         for stem in postings.keys { shards[key(stem, length: 2), default: []].append(stem) }
         return Parallel.map(shards.sorted { $0.key < $1.key }, jobs: jobs) { key, stems in
-            var made: [(key: String, text: String)] = []
+            var made: [(key: String, stems: [String], text: String?)] = []
             /// Writes one shard, or splits it by one more letter when it is too large; stems no longer than the
             /// key stay in the key's own shard.
             func emit(key: String, stems: [String], length: Int) {
-                let text = json(stems.sorted())
+                let sorted = stems.sorted()
+                let text = lazy ? nil : json(sorted)
                 let longer = stems.filter { $0.unicodeScalars.count > length }
-                guard text.utf8.count > shardLimit, !longer.isEmpty, length < 8 else {
-                    return made.append((key, text))
+                guard text?.utf8.count ?? shardJSONCount(sorted, postings) > shardLimit, !longer.isEmpty, length < 8 else {
+                    return made.append((key, sorted, text))
                 }
-                let short = stems.filter { $0.unicodeScalars.count <= length }
-                if !short.isEmpty { made.append((key, json(short.sorted()))) }
+                let short = stems.filter { $0.unicodeScalars.count <= length }.sorted()
+                if !short.isEmpty { made.append((key, short, lazy ? nil : json(short))) }
                 var groups: [String: [String]] = [:]
                 for stem in longer { groups[Self.key(stem, length: length + 1), default: []].append(stem) }
                 for (subkey, group) in groups { emit(key: subkey, stems: group, length: length + 1) }
@@ -443,13 +479,39 @@ struct SearchIndex: Sendable {
     /// The terms of one shard: `{"stem":[doc,posting,gap,posting,…],…}`, written as bytes (a 10 000-page site has
     /// about three million postings, so two `String`s per posting were a fifth of a rebuild in `lathund serve`).
     static func shardJSON(_ stems: [String], _ postings: [String: [Posting]]) -> String {
+        shardJSON(stems.map { ($0, postings[$0]!) })
+    }
+
+    /// The length in bytes of `shardJSON(stems, postings)`, counted without making it.
+    static func shardJSONCount(_ stems: [String], _ postings: [String: [Posting]]) -> Int {
+        func digits(_ value: Int) -> Int {
+            var count = value < 0 ? 2 : 1
+            var magnitude = value.magnitude
+            while magnitude >= 10 { magnitude /= 10; count += 1 }
+            return count
+        }
+        var count = 2 + max(0, stems.count - 1)  // braces and commas
+        for stem in stems {
+            count += JSONText.string(stem).utf8.count + 3  // "stem":[ ]
+            var previous = 0
+            let list = postings[stem]!
+            count += max(0, list.count * 2 - 1)  // commas
+            for posting in list {
+                count += digits(posting.doc - previous) + digits(Int(posting.value))
+                previous = posting.doc
+            }
+        }
+        return count
+    }
+
+    static func shardJSON(_ pairs: [(String, [Posting])]) -> String {
         var bytes: [UInt8] = [UInt8(ascii: "{")]
-        for (position, stem) in stems.enumerated() {
+        for (position, (stem, list)) in pairs.enumerated() {
             if position > 0 { bytes.append(UInt8(ascii: ",")) }
             bytes += JSONText.string(stem).utf8
             bytes += [UInt8(ascii: ":"), UInt8(ascii: "[")]
             var previous = 0
-            for (index, posting) in postings[stem]!.enumerated() {
+            for (index, posting) in list.enumerated() {
                 if index > 0 { bytes.append(UInt8(ascii: ",")) }
                 JSONText.appendInteger(posting.doc - previous, to: &bytes)
                 previous = posting.doc
