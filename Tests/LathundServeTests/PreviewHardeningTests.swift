@@ -197,10 +197,12 @@ import Glibc
             for socket in sockets {
                 try RawHTTP.send(socket, "GET /_lathund/status HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\r\n")
             }
-            // Read until no new connection has been answered for 2 s.
+            // Read until at least `cap` connections were answered (a loaded machine may take long for that) and
+            // then no new one has been answered for 2 s; give up after 60 s.
             var served = Set<Int32>()
             var quietSince = ContinuousClock.now
-            while ContinuousClock.now - quietSince < .seconds(2) {
+            let giveUp = ContinuousClock.now + .seconds(60)
+            while (served.count < cap || ContinuousClock.now - quietSince < .seconds(2)) && ContinuousClock.now < giveUp {
                 for socket in sockets where !served.contains(socket) {
                     var byte: UInt8 = 0
                     if recv(socket, &byte, 1, Int32(MSG_DONTWAIT)) > 0 {
