@@ -341,12 +341,18 @@ struct SearchIndex: Sendable {
         var chain = HashChain()
         chain.add("search/terms 1")
         chain.add(binary)
+        addTerms(pairs, to: &chain)
+        chain.add(spellings)
+        return chain.value
+    }
+
+    /// Adds each stem and a hash of its postings to `chain`: what a shard's terms are made of (`termsKey`, and
+    /// the serve memo's key in `shards`).
+    private static func addTerms(_ pairs: some Sequence<(String, [Posting])>, to chain: inout HashChain) {
         for (stem, list) in pairs {
             chain.add(stem)
             list.withUnsafeBytes { chain.add(XXH64.hash($0)) }
         }
-        chain.add(spellings)
-        return chain.value
     }
 
     /// The term shards' stems and JSON by key (no JSON when `lazy`: its length decides the splits): each
@@ -357,10 +363,7 @@ struct SearchIndex: Sendable {
         @Sendable func json(_ stems: [String]) -> String {
             guard let memo else { return shardJSON(stems, postings) }
             var chain = HashChain()
-            for stem in stems {
-                chain.add(stem)
-                postings[stem]!.withUnsafeBytes { chain.add(XXH64.hash($0)) }
-            }
+            addTerms(stems.lazy.map { ($0, postings[$0]!) }, to: &chain)
             return memo.text(for: chain.value) { shardJSON(stems, postings) }
         }
         var shards: [String: [String]] = [:]
