@@ -23,12 +23,24 @@ import Testing
         try site.remove("clean-site")
     }
 
-    @Test func buildsThatTrustTheSpareEqualCleanBuilds() throws {
+    /// A generated 40-page site built, then built again after one page was edited (equal to a clean build):
+    /// a build that knew the live site's files, so the cache holds the spare's record. The caller cleans it up.
+    static func siteEditedOnce() throws -> TestSite {
         let site = try DeterminismTests.generatedSite(pages: 40)
+        do {
+            try site.build()
+            try site.write("content/avsnitt-0/sida-0.md", page("Sida 0", "Ändrad en gång"))
+            try expectCleanAfterBuild(site, "first edit")
+            return site
+        } catch {
+            site.cleanUp()
+            throw error
+        }
+    }
+
+    @Test func buildsThatTrustTheSpareEqualCleanBuilds() throws {
+        let site = try Self.siteEditedOnce()
         defer { site.cleanUp() }
-        try site.build()
-        try site.write("content/avsnitt-0/sida-0.md", page("Sida 0", "Ändrad en gång"))
-        try Self.expectCleanAfterBuild(site, "first edit")
         #expect(Self.spareRecord(site) != nil, "a build that knew the live site's files records the spare")
         let steps: [(String, () throws -> Void)] = [
             ("another page edited", { try site.write("content/avsnitt-1/sida-1.md", page("Sida 1", "Ändrad")) }),
@@ -58,11 +70,8 @@ import Testing
     /// Edits a page, builds (so the record names that page's files), then spoils the record or the spare in
     /// `spoil` and edits another page: the build must equal a clean one.
     func expectSpoiledSpareIgnored(_ spoil: (TestSite, URL) throws -> Void) throws {
-        let site = try DeterminismTests.generatedSite(pages: 40)
+        let site = try Self.siteEditedOnce()
         defer { site.cleanUp() }
-        try site.build()
-        try site.write("content/avsnitt-0/sida-0.md", page("Sida 0", "Ändrad"))
-        try Self.expectCleanAfterBuild(site, "first edit")
         try site.write("content/avsnitt-1/sida-1.md", page("Sida 1", "Ändrad"))
         try Self.expectCleanAfterBuild(site, "second edit")
         let record = try #require(Self.spareRecord(site))
@@ -104,11 +113,8 @@ import Testing
 
     /// `lathund serve` writes files in place after its first build: the spare's links no longer match.
     @Test func writingInPlaceForgetsTheSpare() throws {
-        let site = try DeterminismTests.generatedSite(pages: 40)
+        let site = try Self.siteEditedOnce()
         defer { site.cleanUp() }
-        try site.build()
-        try site.write("content/avsnitt-0/sida-0.md", page("Sida 0", "Ändrad"))
-        try Self.expectCleanAfterBuild(site, "first edit")
         try site.write("content/avsnitt-1/sida-1.md", page("Sida 1", "I serve"))
         #expect(try site.build { $0.writeInPlace = true }.succeeded)
         #expect(Self.spareRecord(site) == nil)
