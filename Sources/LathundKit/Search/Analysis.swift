@@ -18,19 +18,18 @@ extension SearchIndex {
 
         init(stems: [String], frequencies: [UInt32], bonus: [UInt8], inQuestion: [Bool], endings: [UInt64],
              length: Int, kind: Kind) {
-            var packed: [UInt8] = []
-            packed.reserveCapacity(stems.reduce(0) { $0 + $1.utf8.count + 6 })
+            // The stem is a `string` (varint length, UTF-8) and the frequency a `varint`, as `BinaryCoding` writes them.
+            var packed = ByteWriter(capacity: stems.reduce(0) { $0 + $1.utf8.count + 6 })
             for slot in stems.indices {
-                Self.appendVarint(UInt32(stems[slot].utf8.count), to: &packed)
-                packed.append(contentsOf: stems[slot].utf8)
-                Self.appendVarint(frequencies[slot], to: &packed)
-                packed.append(bonus[slot])
+                packed.string(stems[slot])
+                packed.varint(UInt64(frequencies[slot]))
+                packed.byte(bonus[slot])
                 let ending = endings[slot]
                 let top = UInt8(truncatingIfNeeded: ending >> 56)
-                packed.append((inQuestion[slot] ? 0x80 : 0) | top)
-                for index in 0..<max(0, Int(top) - 1) { packed.append(UInt8(truncatingIfNeeded: ending >> (8 * UInt64(index)))) }
+                packed.byte((inQuestion[slot] ? 0x80 : 0) | top)
+                for index in 0..<max(0, Int(top) - 1) { packed.byte(UInt8(truncatingIfNeeded: ending >> (8 * UInt64(index)))) }
             }
-            self.init(packed: packed, length: length, kind: kind)
+            self.init(packed: packed.bytes, length: length, kind: kind)
         }
 
         /// Bytes a `PageRecord` kept: they must be a whole number of stems as `init(stems:…)` packs them.
@@ -86,15 +85,6 @@ extension SearchIndex {
                 body(stem, frequency, bonus, flags & 0x80 != 0, ending)
             }
             return true
-        }
-
-        private static func appendVarint(_ value: UInt32, to bytes: inout [UInt8]) {
-            var value = value
-            while value >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: value) | 0x80)
-                value >>= 7
-            }
-            bytes.append(UInt8(value))
         }
 
         // Each field as an array, for tests and for reading an analysis as a whole.
