@@ -212,6 +212,26 @@ import Testing
         }
     }
 
+    /// The word count `measure` gives with the readability (pages show it) equals a plain count of the runs
+    /// between ASCII white space, byte by byte (the separate pass it replaced), on random text with every kind of
+    /// white space, Unicode spaces that do not separate, and multi-byte letters.
+    @Test func spaceSeparatedWordsEqualTheByteCount() async {
+        let pieces = ["a", "Ö", "å", "ж", "中", "😀", "1", ".", "-", " ", "  ", "\n", "\t", "\r", "\r\n", "\u{A0}",
+                      "\u{2009}", "\u{85}", "\u{B}", "\u{C}", "t.ex", "Försäkringskassan", "11,1"]
+        await propertyCheck(count: 3000, input: Gen.element(of: pieces).array(of: 0...60)) { parts in
+            let text = parts.map { $0 ?? "" }.joined()
+            var reference = 0, inWord = false
+            for byte in text.utf8 {
+                let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+                if !space && !inWord { reference += 1 }
+                inWord = !space
+            }
+            let measured = Readability.measure(text)
+            #expect(measured.spaceSeparatedWords == reference, "\(text.debugDescription)")
+            #expect(measured.readability == Self.reference(text), "\(text.debugDescription)")
+        }
+    }
+
     /// The rules of `Readability`'s tokenizer written the simple way, scalar by scalar (its first version).
     static func reference(_ text: String) -> Readability {
         var words = 0, sentences = 0, longWords = 0, letters = 0

@@ -545,6 +545,28 @@ struct BuiltSearchIndex {
             #expect(table.count == reference.count)
         }
     }
+
+    /// Words whose hashes are equal (every one here: the hash is given) are told apart by their bytes, whatever
+    /// their lengths (the table's hash covers all bytes of short words, so only this shows the byte comparison).
+    @Test func wordsWithOneHashAreToldApartByTheirBytes() async {
+        let pieces = ["a", "b", "å", "ж", "1", "sjukpenning", "😀"]
+        await propertyCheck(count: 100, input: Gen.element(of: pieces).array(of: 0...6).array(of: 0...200)) { words in
+            var table = WordSlots()
+            var reference: [[UInt8]: Int] = [:]
+            for parts in words {
+                var bytes = Array(parts.map { $0 ?? "" }.joined().utf8)
+                let slot = bytes.withUnsafeMutableBufferPointer { buffer -> Int in
+                    let word = UnsafeBufferPointer(buffer)
+                    if let found = table.find(word, hash: 42) { return found }
+                    table.insert(word, hash: 42, slot: reference.count)
+                    return reference.count
+                }
+                #expect(slot == (reference[bytes] ?? reference.count), "\(bytes)")
+                if reference[bytes] == nil { reference[bytes] = slot }
+            }
+            #expect(table.count == reference.count)
+        }
+    }
 }
 
 /// A seeded generator, so the changes are the same in every run.

@@ -46,18 +46,25 @@ struct Readability: Sendable, Equatable {
     }
 
     init(text: String) {
+        self = Self.measure(text).readability
+    }
+
+    /// The readability of `text` and, from the same pass, its runs of characters between ASCII white space
+    /// (space, tab, line feed, carriage return): the page's word count as it is shown (`ParsedPage.wordCount`).
+    static func measure(_ text: String) -> (readability: Readability, spaceSeparatedWords: Int) {
         var text = text
-        self = text.withUTF8 { Self.count(UTF8Text(bytes: $0)) }
+        return text.withUTF8 { Self.count(UTF8Text(bytes: $0)) }
     }
 
     /// The tokenizer above over UTF-8 bytes: ASCII and Latin-1 letters are looked up in a table, only other
     /// scalars ask Unicode's properties. `ReadabilityTests` keeps it equal to a plain scalar-by-scalar version.
-    private static func count(_ text: UTF8Text) -> Readability {
+    private static func count(_ text: UTF8Text) -> (readability: Readability, spaceSeparatedWords: Int) {
         var words = 0, sentences = 0, longWords = 0
         var letters = 0
         var inWord = false
         var wordStart = 0  // where the current word starts, for the abbreviation test
         var blockHasWords = false
+        var runs = 0, inRun = false  // runs between ASCII white space
         var index = 0
         let end = text.bytes.count
         var current = text.scalar(at: 0)
@@ -65,6 +72,9 @@ struct Readability: Sendable, Equatable {
             let (scalar, width) = current
             let nextIndex = index + width
             current = text.scalar(at: nextIndex)
+            let isSpace = scalar == 0x20 || scalar == 0x0A || scalar == 0x09 || scalar == 0x0D
+            if !isSpace && !inRun { runs += 1 }
+            inRun = !isSpace
             let (next, _) = current  // 0 at the end
             if let isLetter = Self.wordKind(scalar) {
                 if !inWord { inWord = true; wordStart = index }
@@ -119,7 +129,7 @@ struct Readability: Sendable, Equatable {
             blockHasWords = true
         }
         if blockHasWords { sentences += 1 }
-        return Readability(words: words, sentences: sentences, longWords: longWords)
+        return (Readability(words: words, sentences: sentences, longWords: longWords), runs)
     }
 
     /// A word as the abbreviation test sees it: its first 12 letters, digits and inner periods (joining hyphens,

@@ -263,8 +263,8 @@ private struct TreeWalk {
 
     let displayPath: String
     let lineOffset: Int
-    /// The Markdown's bytes, to turn cmark's byte columns into character columns.
-    let markdown: [UInt8]
+    /// The Markdown, to turn cmark's byte columns into character columns (read through `withUTF8`: no copy).
+    var markdown: String
     var lineStarts: [Int] = []
     var lastColumn: (line: Int, byteOffset: Int, characters: Int)?
     var headings: [FoundHeading] = []
@@ -282,8 +282,8 @@ private struct TreeWalk {
     init(displayPath: String, lineOffset: Int, markdown: String) {
         self.displayPath = displayPath
         self.lineOffset = lineOffset
-        self.markdown = Array(markdown.utf8)
-        plainBytes.reserveCapacity(self.markdown.count)
+        self.markdown = markdown
+        plainBytes.reserveCapacity(markdown.utf8.count)
     }
 
     var plainText: String { String(decoding: plainBytes, as: UTF8.self) }
@@ -382,6 +382,11 @@ private struct TreeWalk {
 
     /// cmark counts columns in bytes; diagnostics count characters, as the YAML ones do.
     mutating func characterColumn(line: Int, byteColumn: Int) -> Int {
+        var markdown = markdown
+        return markdown.withUTF8 { characterColumn(line: line, byteColumn: byteColumn, markdown: $0) }
+    }
+
+    private mutating func characterColumn(line: Int, byteColumn: Int, markdown: UnsafeBufferPointer<UInt8>) -> Int {
         if lineStarts.isEmpty {
             lineStarts.append(0)
             for (offset, byte) in markdown.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }

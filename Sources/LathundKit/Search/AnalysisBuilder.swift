@@ -42,14 +42,14 @@ struct AnalysisBuilder {
 
     /// The slot of `word`'s stem: made (with the word's ending) the first time the stem is seen.
     private mutating func slot(of word: UnsafeBufferPointer<UInt8>) -> Int {
-        let hash = XXH64.hash(UnsafeRawBufferPointer(word))
+        let hash = WordSlots.hash(word)
         if let slot = words.find(word, hash: hash) { return slot }
         let stem = SwedishStemmer.stem(String(decoding: word, as: UTF8.self))
         // Stems are the same when they are canonically equivalent, as `String`s compare: a stem of ASCII and
         // Latin-1 letters (the lead bytes 0xC2 and 0xC3) is its own NFC; any other is keyed by its NFC.
         var key = stem.utf8.contains { $0 >= 0xC4 } ? stem.precomposedStringWithCanonicalMapping : stem
         let (slot, isNew) = key.withUTF8 { stemBytes -> (Int, Bool) in
-            let stemHash = XXH64.hash(UnsafeRawBufferPointer(stemBytes))
+            let stemHash = WordSlots.hash(stemBytes)
             if let known = stemSlots.find(stemBytes, hash: stemHash) { return (known, false) }
             let slot = stems.count
             stemSlots.insert(stemBytes, hash: stemHash, slot: slot)
