@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 @testable import LathundKit
 
@@ -17,6 +18,37 @@ import Testing
         #expect(analysis.stems.count == 3, "\(analysis.stems)")  // rubrik, the Greek word, ångström
         #expect(analysis.frequencies == [SearchIndex.titleWeight, 2, 2])
         #expect(analysis.length == 5)
+    }
+
+    /// A word whose stem the thread's memo already holds counts as it did the first time: random documents, each
+    /// analysed with a memo that has seen every document before it and with an empty one, give the same analysis
+    /// (stems, frequencies, bonuses, flags, endings), with upper-case, Latin-1, Greek and decomposed words.
+    @Test func rememberedStemsCountAsNewOnes() async {
+        let pieces = ["Sjukpenning", "sjukpenningen", "SJUKPENNINGENS", "läkarintyg", "Läkarintygen", "å", "\u{212B}ngström",
+                      "ångström", "\u{3B1}\u{1F71}\u{3B2}", "\u{3B1}\u{3AC}\u{3B2}", "a\u{301}", "11,1", "FK", "arbetsförmågan",
+                      "arbetsförmåga", "och", "ÖVERKLAGANDE", "överklagandet", "ж", "😀"]
+        let words = Gen.element(of: pieces).map { $0 ?? "" }
+        await propertyCheck(count: 20, input: words.array(of: 0...40).array(of: 1...12)) { documents in
+            let memo = StemMemo()
+            for (number, text) in documents.enumerated() {
+                let document = SearchIndex.Document(url: "/a/\(number)/", title: text.prefix(3).joined(separator: " "),
+                                                    section: "a", description: "", headings: [text.suffix(2).joined(separator: " ")],
+                                                    question: nil, body: text.joined(separator: " "))
+                #expect(SearchIndex.analyse(document, memo: memo) == SearchIndex.analyse(document, memo: StemMemo()))
+            }
+        }
+    }
+
+    /// The memo keeps at most `StemMemo.limit` words; the words past it are stemmed each time, the same way.
+    @Test func theMemoStopsAtItsLimit() {
+        let memo = StemMemo()
+        let body = (0..<(StemMemo.limit + 500)).map { "ord\($0)en" }.joined(separator: " ")
+        let document = SearchIndex.Document(url: "/a/", title: "Rubrik", section: "a", description: "", headings: [],
+                                            question: nil, body: body)
+        let first = SearchIndex.analyse(document, memo: memo)
+        #expect(memo.count == StemMemo.limit)
+        #expect(SearchIndex.analyse(document, memo: memo) == first)
+        #expect(first == SearchIndex.analyse(document, memo: StemMemo()))
     }
 
     /// Each word's stem, its frequency by field weight, its best bonus and its first ending, in first-seen order.

@@ -17,8 +17,14 @@ struct AnalysisBuilder {
     private var words = WordSlots()
     /// Stem bytes → its slot in `stems`.
     private var stemSlots = WordSlots()
+    /// Each word's stem, kept by the thread across documents (`StemMemo`).
+    private let memo: StemMemo
 
-    init(kind: SearchIndex.Kind) { self.kind = kind }
+    /// `memo`: the thread's own unless given (tests compare with an empty one).
+    init(kind: SearchIndex.Kind, memo: StemMemo = .current) {
+        self.kind = kind
+        self.memo = memo
+    }
 
     var analysis: SearchIndex.Analysis {
         SearchIndex.Analysis(stems: stems, frequencies: frequencies, bonus: bonus, inQuestion: inQuestion,
@@ -44,10 +50,8 @@ struct AnalysisBuilder {
     private mutating func slot(of word: UnsafeBufferPointer<UInt8>) -> Int {
         let hash = WordSlots.hash(word)
         if let slot = words.find(word, hash: hash) { return slot }
-        let stem = SwedishStemmer.stem(String(decoding: word, as: UTF8.self))
-        // Stems are the same when they are canonically equivalent, as `String`s compare: a stem of ASCII and
-        // Latin-1 letters (the lead bytes 0xC2 and 0xC3) is its own NFC; any other is keyed by its NFC.
-        var key = stem.utf8.contains { $0 >= 0xC4 } ? stem.precomposedStringWithCanonicalMapping : stem
+        let (stem, memoKey, ending) = memo.stem(of: word, hash: hash)
+        var key = memoKey
         let (slot, isNew) = key.withUTF8 { stemBytes -> (Int, Bool) in
             let stemHash = WordSlots.hash(stemBytes)
             if let known = stemSlots.find(stemBytes, hash: stemHash) { return (known, false) }
@@ -60,9 +64,56 @@ struct AnalysisBuilder {
             frequencies.append(0)
             bonus.append(0)
             inQuestion.append(false)
-            endings.append(SearchIndex.Ending.pack(word: word, stem: stem))
+            endings.append(ending)
         }
         words.insert(word, hash: hash, slot: slot)
         return slot
     }
+}
+
+/// Each word's stem, the stem's key and the word's ending (`SearchIndex.Ending.pack`), by the word's bytes: a
+/// page uses mostly words the pages before it used, and stemming each again made a `String` of the word and one of
+/// the stem. One memo per thread (`current`), so it needs no lock; it keeps at most `limit` words (words past it
+/// are stemmed every time), so its memory has a bound whatever the site.
+final class StemMemo {
+    static let limit = 1 << 16
+    private var slots = WordSlots()
+    private var entries: [(stem: String, key: String, ending: UInt64)] = []
+
+    var count: Int { entries.count }
+
+    init() {}
+
+    /// `word`'s stem, its key (stems are the same when they are canonically equivalent, as `String`s compare: a
+    /// stem of ASCII and Latin-1 letters, lead bytes below 0xC4, is its own NFC; any other is keyed by its NFC) and
+    /// the word's ending. `hash` is `WordSlots.hash(word)`.
+    func stem(of word: UnsafeBufferPointer<UInt8>, hash: UInt64) -> (stem: String, key: String, ending: UInt64) {
+        if let known = slots.find(word, hash: hash) { return entries[known] }
+        let stem = SwedishStemmer.stem(String(decoding: word, as: UTF8.self))
+        let key = stem.utf8.contains { $0 >= 0xC4 } ? stem.precomposedStringWithCanonicalMapping : stem
+        let entry = (stem, key, SearchIndex.Ending.pack(word: word, stem: stem))
+        if entries.count < Self.limit {
+            slots.insert(word, hash: hash, slot: entries.count)
+            entries.append(entry)
+        }
+        return entry
+    }
+
+    /// The calling thread's memo, made on first use and freed when the thread ends.
+    static var current: StemMemo {
+        if let pointer = pthread_getspecific(threadKey) {
+            return Unmanaged<StemMemo>.fromOpaque(pointer).takeUnretainedValue()
+        }
+        let memo = StemMemo()
+        pthread_setspecific(threadKey, Unmanaged.passRetained(memo).toOpaque())
+        return memo
+    }
+
+    private static let threadKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { pointer in
+            if let pointer { Unmanaged<StemMemo>.fromOpaque(pointer).release() }
+        }
+        return key
+    }()
 }

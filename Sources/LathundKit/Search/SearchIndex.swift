@@ -161,8 +161,11 @@ struct SearchIndex: Sendable {
         }
     }
 
-    static func analyse(_ document: Document) -> Analysis {
-        var builder = AnalysisBuilder(kind: document.kind)
+    static func analyse(_ document: Document) -> Analysis { analyse(document, memo: .current) }
+
+    /// `memo`: the stems already known (the thread's own, unless a test gives one).
+    static func analyse(_ document: Document, memo: StemMemo) -> Analysis {
+        var builder = AnalysisBuilder(kind: document.kind, memo: memo)
         let titleWords = Tokenizer.words(document.title)
         let titleStems = titleWords.map(SwedishStemmer.stem).filter { !stopSet.contains($0) }
         let distinctTitleStems = Set(titleStems).count
