@@ -478,4 +478,50 @@ import Testing
         #expect(result.timings.map(\.stage).contains("output"))
         #expect(site.snapshot() == before)
     }
+    /// The sitemap and the feed list every page. Each is kept from the last build without being rendered when its
+    /// render key (`IncrementalRenderKey.format`: the site key and every value of its context) is the last
+    /// build's, and made again when an entry's date, title or URL changed; the site equals a clean build each time.
+    @Test func theSitemapAndFeedAreMadeAgainOnlyWhenAnEntryChanged() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        func keys() throws -> [String: String] {
+            let cache = site.root.appendingPathComponent(".lathund-cache")
+            let name = try #require(FileManager.default.contentsOfDirectory(atPath: cache.path).first { $0.hasSuffix(".renders") })
+            let lines = try #require(site.read(".lathund-cache/" + name)).split(separator: "\n")
+            return Dictionary(lines.compactMap { line in
+                let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                return ["sitemap.xml", "feed.xml"].contains(parts.last ?? "") ? (parts[1], parts[0]) : nil
+            }, uniquingKeysWith: { first, _ in first })
+        }
+        func build() throws {
+            #expect(try site.build().succeeded)
+            try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+            Self.expectSiteEqualsCleanSite(site)
+        }
+        try build()
+        let first = try keys()
+        #expect(first.keys.sorted() == ["feed.xml", "sitemap.xml"])
+        // Text at a page's end: no entry changed, both are kept.
+        try Self.edit(site, "content/regelverk/sjukpenning.md") { $0 + "\nEn ny mening.\n" }
+        try build()
+        #expect(try keys() == first)
+        // The page's date: its lastmod in the sitemap, and it becomes the feed's newest entry.
+        try Self.edit(site, "content/regelverk/sjukpenning.md") { $0.replacingOccurrences(of: "date: 2026-11-23\n", with: "date: 2026-12-06\n") }
+        try build()
+        let dated = try keys()
+        #expect(dated["sitemap.xml"] != first["sitemap.xml"])
+        #expect(dated["feed.xml"] != first["feed.xml"])
+        #expect(site.read("site/feed.xml")?.contains("2026-12-06T00:00:00Z") == true)
+        // Its title: only in the feed.
+        try Self.edit(site, "content/regelverk/sjukpenning.md") { $0.replacingOccurrences(of: "title: \"Sjukpenning i korthet\"", with: "title: \"Sjukpenning, kort\"") }
+        try build()
+        let titled = try keys()
+        #expect(titled["sitemap.xml"] == dated["sitemap.xml"])
+        #expect(titled["feed.xml"] != dated["feed.xml"])
+        #expect(site.read("site/feed.xml")?.contains("Sjukpenning, kort") == true)
+        // A page added: a new URL.
+        try site.write("content/regelverk/ny-sida.md", page("Ny sida", "Se [sjukpenning](sjukpenning.md).\n"))
+        try build()
+        #expect(try keys()["sitemap.xml"] != titled["sitemap.xml"])
+    }
 }

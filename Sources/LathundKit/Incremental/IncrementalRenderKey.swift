@@ -61,6 +61,16 @@ enum IncrementalRenderKey {
         return chain.value
     }
 
+    /// The key of a file made from a format template (`sitemap.xml`, `feed.xml`): the site key (the binary, whose
+    /// built-in templates are the default, and the layouts) and every value of its context, so that one changed
+    /// entry, title or date makes it again. A context holding a value the key does not know gets a key of its own.
+    static func format<Context: FormatContext>(_ context: Context, site: UInt64) -> UInt64 {
+        var chain = HashChain()
+        chain.add(site)
+        chain.add(Context.format.rawValue)
+        return context.addPresentValues(to: &chain) ? chain.value : UInt64.random(in: 0...UInt64.max)
+    }
+
     /// Adds a layout context value with its type and structure (the keys that have a value, in sorted order); false for a
     /// value of another type.
     static func add(_ value: Any, to chain: inout HashChain) -> Bool {

@@ -35,10 +35,14 @@ struct RenderPlanStage: Stage {
             let fragments = LayoutFragments(layouts: layouts, assetHref: contexts.assetHref)
             contexts.render(fragments, original: layouts,
                             urls: indexes.index.pages.map(\.url) + indexes.index.generated.map(\.url))
-            let pages = pageFiles(layouts: layouts, rendering: fragments.layouts, contexts: contexts, assets: assets)
+            let siteKey = IncrementalRenderKey.site(
+                settings: markdown.rendererSettings + ["base=\(options.baseURL ?? "-")"],
+                configFile: setup.configURL, layouts: layouts, assets: assets, glossary: data.glossary,
+                markdownInputs: markdown.markdownInputs, inputs: setup.inputs)
+            let pages = pageFiles(layouts: layouts, rendering: fragments.layouts, contexts: contexts, siteKey: siteKey)
             files += pages.value
             diagnostics += pages.diagnostics
-            files += formatFiles(layouts: layouts, site: contexts.site)
+            files += formatFiles(layouts: layouts, site: contexts.site, siteKey: siteKey)
         }
         files += siteFiles(assets: assets)
         return Staged(Output(files: files, assetCount: content.assets.count + assets.files.count), diagnostics)
@@ -47,13 +51,9 @@ struct RenderPlanStage: Stage {
     /// Each page with its search document, and each generated page.
     /// `pageLayouts` render the pages (`layouts` with the fragments, `LayoutFragments`).
     private func pageFiles(layouts: Layouts, rendering pageLayouts: Layouts, contexts: LayoutContexts,
-                           assets: FingerprintedAssets) -> Staged<[OutputFile]> {
+                           siteKey: UInt64) -> Staged<[OutputFile]> {
         let index = indexes.index
         let links = markdown.markdown.links
-        let siteKey = IncrementalRenderKey.site(
-            settings: markdown.rendererSettings + ["base=\(options.baseURL ?? "-")"],
-            configFile: setup.configURL, layouts: layouts, assets: assets, glossary: data.glossary,
-            markdownInputs: markdown.markdownInputs, inputs: setup.inputs)
         // One value that every page's closures share: captured by value, what they use was copied into each
         // closure (about 2 KB a page, all alive until the Output stage has written the page).
         let shared = PageRendering(index: index, markdown: markdown.markdown, links: links, layouts: pageLayouts,
@@ -110,8 +110,10 @@ struct RenderPlanStage: Stage {
     }
 
     /// The files made from the format templates (`FormatTemplate`): a redirect page per alias, the sitemap and
-    /// the feed.
-    private func formatFiles(layouts: Layouts, site: SiteContext) -> [OutputFile] {
+    /// the feed. The sitemap and the feed list every page: each is kept from the last build, without being
+    /// rendered, when its key is the last build's (`IncrementalRenderKey.format`: the site key and every value of
+    /// its context).
+    private func formatFiles(layouts: Layouts, site: SiteContext, siteKey: UInt64) -> [OutputFile] {
         let index = indexes.index
         let links = markdown.markdown.links
         let config = setup.config
@@ -119,11 +121,13 @@ struct RenderPlanStage: Stage {
         var files = indexes.aliases.map { alias in
             OutputFile(alias.path) { layouts.render(RedirectContext(to: alias.target, links: links, site: site)) }
         }
-        files.append(OutputFile("sitemap.xml") {
-            layouts.render(SitemapContext(index: index, changed: changed, links: links, site: site))
+        let sitemap = { @Sendable in SitemapContext(index: index, changed: changed, links: links, site: site) }
+        files.append(OutputFile("sitemap.xml", key: { IncrementalRenderKey.format(sitemap(), site: siteKey) }) {
+            layouts.render(sitemap())
         })
-        files.append(OutputFile("feed.xml") {
-            layouts.render(FeedContext(index: index, changed: changed, config: config, links: links, site: site))
+        let feed = { @Sendable in FeedContext(index: index, changed: changed, config: config, links: links, site: site) }
+        files.append(OutputFile("feed.xml", key: { IncrementalRenderKey.format(feed(), site: siteKey) }) {
+            layouts.render(feed())
         })
         return files
     }
