@@ -111,4 +111,83 @@ import Testing
             #expect(twice.isEmpty, "\(name): read more than once: \(twice)")
         }
     }
+    /// The page files of content/ a build read, by path relative to content/.
+    static func pageReads(_ site: TestSite, _ build: () throws -> BuildResult) throws -> (BuildResult, Set<String>) {
+        let root = site.root.appendingPathComponent("content").resolvingSymlinksInPath().path + "/"
+        InputFiles.counts.withLock { $0 = [:] }
+        let result = try build()
+        let counts = InputFiles.counts.withLock { counts in
+            defer { counts = nil }
+            return counts ?? [:]
+        }
+        return (result, Set(counts.keys.filter { $0.hasPrefix(root) && $0.hasSuffix(".md") }.map { String($0.dropFirst(root.count)) }))
+    }
+
+    /// `lathund build` keeps each input file's hash with its stamp in the cache (`build-KEY.stamps`): the next build
+    /// neither reads nor hashes a file whose stamp is unchanged, and takes its page from the page store with the body
+    /// left in the file (`Page.bodyInFile`), read only when a stage needs it (a page rendered again because a
+    /// neighbour's title changed, every page when one is added). After each change the site equals a clean build.
+    @Test func aBuildReadsOnlyThePageFilesWhoseStampChanged() throws {
+        let site = try DeterminismTests.generatedSite(pages: 40)
+        defer { site.cleanUp() }
+        Thread.sleep(forTimeInterval: 1.2)  // stamps are kept only once a file's times are a second old (`FileStamps.settle`)
+        let (first, all) = try Self.pageReads(site) { try site.build() }
+        #expect(first.succeeded && all.count == 45)
+        func sameAsClean() throws {
+            try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+            IncrementalBuildTests.expectSiteEqualsCleanSite(site)
+        }
+        try IncrementalBuildTests.edit(site, "content/avsnitt-1/sida-9.md") { $0 + "\nEn ny mening.\n" }
+        let (edited, reads) = try Self.pageReads(site) { try site.build() }
+        #expect(edited.succeeded)
+        #expect(reads == ["avsnitt-1/sida-9.md"])
+        try sameAsClean()
+        // A title: the pages that show it are rendered again, from bodies read from their files.
+        try IncrementalBuildTests.edit(site, "content/avsnitt-2/sida-6.md") { $0.replacingOccurrences(of: "Sida 6", with: "Sida sex") }
+        #expect(try site.build().succeeded)
+        try sameAsClean()
+        // A page added: every page's Markdown is rendered again.
+        try site.write("content/avsnitt-3/ny.md", page("Ny", "Se [sida 3](sida-3.md).\n"))
+        let (added, readsAll) = try Self.pageReads(site) { try site.build() }
+        // Every page with a body (the five `_index.md` pages have none: nothing to read).
+        #expect(added.succeeded && added.redone?.analysed == 46 && readsAll.count == 41, "\(readsAll.count) read, \(String(describing: added.redone))")
+        try sameAsClean()
+        try site.remove("content/avsnitt-0/sida-0.md")
+        #expect(try site.build().succeeded)
+        try sameAsClean()
+    }
+
+    /// A stamps file that is damaged, cut short or of another version is not trusted: the build reads every file.
+    enum DamagedStamps: String, CaseIterable, Sendable {
+        case damaged, truncated, foreign
+
+        func apply(to url: URL) throws {
+            var bytes = [UInt8](try Data(contentsOf: url))
+            switch self {
+            case .damaged: bytes[bytes.count - 20] ^= 0x01
+            case .truncated: bytes.removeLast(bytes.count / 3)
+            case .foreign:
+                let head = Array("LTHDSTMP \(IncrementalCache.version)\n".utf8)
+                #expect(bytes.starts(with: head))
+                bytes.replaceSubrange(0..<head.count, with: Array("LTHDSTMP \(IncrementalCache.version - 1)\n".utf8))
+            }
+            try Data(bytes).write(to: url)
+        }
+    }
+
+    @Test(arguments: DamagedStamps.allCases) func stampsThatCannotBeTrustedAreNotUsed(_ kind: DamagedStamps) throws {
+        let site = try DeterminismTests.generatedSite(pages: 12)
+        defer { site.cleanUp() }
+        Thread.sleep(forTimeInterval: 1.2)
+        #expect(try site.build().succeeded)
+        let cache = site.root.appendingPathComponent(".lathund-cache")
+        let name = try #require(FileManager.default.contentsOfDirectory(atPath: cache.path).first { $0.hasSuffix(".stamps") })
+        try kind.apply(to: cache.appendingPathComponent(name))
+        try IncrementalBuildTests.edit(site, "content/avsnitt-1/sida-9.md") { $0 + "\nEn ny mening.\n" }
+        let (result, reads) = try Self.pageReads(site) { try site.build() }
+        #expect(result.succeeded)
+        #expect(reads.count == 17, "\(kind): read only \(reads.sorted())")
+        try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        IncrementalBuildTests.expectSiteEqualsCleanSite(site)
+    }
 }

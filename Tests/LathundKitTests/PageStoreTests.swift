@@ -123,7 +123,7 @@ import Glibc
     static let knownFields: [String: [String]] = [
         "Loaded": ["key", "page", "diagnostics", "scan", "scanKey", "bodyIsFileEnd"],
         "Analysed": ["key", "rendered", "analysis", "diagnostics"],
-        "Page": ["relativePath", "displayPath", "kind", "section", "url", "frontMatter", "body", "bodyLineOffset", "sourceHash"],
+        "Page": ["relativePath", "displayPath", "kind", "section", "url", "frontMatter", "body", "bodyLineOffset", "sourceHash", "bodyInFile"],
         "FrontMatter": ["title", "description", "date", "updated", "reviewed", "reviewedLocation", "sources", "tags", "weight",
                         "draft", "slug", "aliases", "layout", "group", "faq", "report"],
         "FAQFields": ["question", "category", "related", "mostAsked"],

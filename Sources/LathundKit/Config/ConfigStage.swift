@@ -28,7 +28,8 @@ struct ConfigStage: Stage {
 
     func run() throws -> Staged<BuildSetup> {
         let configURL = options.resolve(options.configFile).standardizedFileURL
-        let inputs = InputFiles(stamps: options.pageMemory?.stamps)
+        let inputs = InputFiles(stamps: options.pageMemory?.stamps
+            ?? CacheStage.stamps(options, output: options.resolve(options.outputDirectory).standardizedFileURL))
         let loaded = try SiteConfig.load(file: configURL, displayPath: options.display(options.configFile), inputs: inputs)
         var config = loaded.value
         if let baseURL = options.baseURL {

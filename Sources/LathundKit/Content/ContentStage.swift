@@ -108,12 +108,12 @@ struct ContentStage: Stage {
     private func load(_ file: (relative: String, absolute: String), scan: ContentScan) -> (IncrementalPageMemory.Loaded?, Bool) {
         // The one read of the file in a build (ContentReadTests): by the build cache's fingerprint, else here;
         // none for a page the memory has, when the file's stamp is the one it had when it was read
-        // (`InputFiles.stamps`, `lathund serve`).
+        // (`InputFiles.stamps`: `lathund serve`, and `lathund build` with the stamps of the cache).
         let displayPath = display(file.relative)
         if let sourceHash = inputs.stampedHash(file.absolute) {
             let key = IncrementalPageMemory.contentKey(relativePath: file.relative, displayPath: displayPath,
                                                        sourceHash: sourceHash)
-            if let remembered = memory?.loaded(file.relative, key: key), remembered.scanKey == scan.key {
+            if let remembered = memory?.loaded(file.relative, key: key, unread: file.absolute), remembered.scanKey == scan.key {
                 return (remembered, false)
             }
         }

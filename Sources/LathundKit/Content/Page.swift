@@ -23,6 +23,9 @@ struct Page: Sendable {
     /// XXH64 of the file's bytes as read, front matter included: the page is made from these bytes alone, so
     /// caches key it with this (`IncrementalRenderKey`, `IncrementalPageMemory`).
     let sourceHash: UInt64
+    /// Where the body is when the file was not read (`body` is empty then): a page taken from the page store for a
+    /// file whose stamp says it is unchanged. Read only if a stage needs the body.
+    var bodyInFile: BodyInFile? = nil
 
     /// Path of the written file inside the output folder (`regelverk/sgi/index.html`).
     var outputPath: String { String(url.dropFirst()) + "index.html" }

@@ -16,6 +16,7 @@ struct CacheStage: Stage {
     func run() -> Staged<Lookup> {
         let cache = IncrementalCache(folder: options.resolve(options.cacheDirectory ?? "").standardizedFileURL,
                                       output: setup.outputURL)
+        let inputs = inputs
         let hash = IncrementalCache.fingerprint(inputs: inputs, files: setup.inputs, settings: settings, jobs: setup.jobs)
         let fingerprint = IncrementalCache.hex(hash)
         if options.useCache, let head = cache.loadHead(), head.fingerprint == fingerprint,
@@ -24,7 +25,20 @@ struct CacheStage: Stage {
             try? StagedOutput.tidy(output: setup.outputURL)
             return Staged(.hit(record))
         }
+        // The stamps are the files' hashes, whatever this build makes of them: `lathund build` keeps them for the
+        // next one (serve keeps its own in memory).
+        if options.pageMemory == nil, let stamps = setup.inputs.stamps {
+            cache.save(stamps: stamps, paths: inputs.compactMap(\.path))
+        }
         return Staged(.miss(cache, fingerprint: fingerprint))
+    }
+
+    /// The stamps a `lathund build` with a cache folder starts from (`FileStamps`): the last build's, or none
+    /// with `--clean`, which still saves them for the next build; nil for a build without a cache.
+    static func stamps(_ options: BuildOptions, output: URL) -> FileStamps? {
+        guard options.write, options.pageMemory == nil, let folder = options.cacheDirectory else { return nil }
+        let cache = IncrementalCache(folder: options.resolve(folder).standardizedFileURL, output: output)
+        return options.useCache ? cache.loadStamps() : FileStamps()
     }
 
     /// The files the stages read, walked as they walk them (`ContentStage.tree`, `LayoutFiles`), with what those

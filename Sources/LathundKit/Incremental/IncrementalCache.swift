@@ -58,6 +58,51 @@ struct IncrementalCache {
     var outputsURL: URL { folder.appendingPathComponent("build-\(key).outputs") }
     var rendersURL: URL { folder.appendingPathComponent("build-\(key).renders") }
     var spareURL: URL { folder.appendingPathComponent("build-\(key).spare") }
+    var stampsURL: URL { folder.appendingPathComponent("build-\(key).stamps") }
+
+    // MARK: Stamps
+
+    /// The input files' hashes by their stamps (`FileStamps`) as the last build left them, so that `lathund build`
+    /// neither reads nor hashes a file whose stamp is unchanged: empty when there are none or the file is damaged,
+    /// truncated or of another version (every file is then read). `LTHDSTMP <version>`, the XXH64 of the rest, then
+    /// per file its path, device, inode, size, modification and change times (ns) and hash.
+    func loadStamps() -> FileStamps {
+        guard let data = try? Data(contentsOf: stampsURL) else { return FileStamps() }
+        let entries = data.withUnsafeBytes { bytes -> [(path: String, stamp: FileStamp, hash: UInt64)]? in
+            let head = Array("LTHDSTMP \(Self.version)\n".utf8)
+            guard bytes.count >= head.count + 17, bytes.starts(with: head),
+                  let sum = Self.hexValue(bytes[head.count..<(head.count + 16)]), bytes[head.count + 16] == 0x0A
+            else { return nil }
+            let rest = UnsafeRawBufferPointer(rebasing: bytes[(head.count + 17)...])
+            guard XXH64.hash(rest) == sum else { return nil }
+            var reader = ByteReader(rest)
+            let entries = try? reader.list { reader -> (path: String, stamp: FileStamp, hash: UInt64) in
+                let path = try reader.string()
+                let stamp = FileStamp(device: try reader.fixed(), inode: try reader.fixed(),
+                                      size: Int64(bitPattern: try reader.fixed()), modified: Int64(bitPattern: try reader.fixed()),
+                                      changed: Int64(bitPattern: try reader.fixed()), taken: 0)
+                return (path, stamp, try reader.fixed())
+            }
+            return reader.isAtEnd ? entries : nil
+        }
+        return FileStamps(entries: entries ?? [])
+    }
+
+    /// Saves the stamps of `paths` (this build's input files), written beside and renamed into place.
+    func save(stamps: FileStamps, paths: [String]) {
+        let entries = stamps.entries(for: paths)
+        var writer = ByteWriter(capacity: 96 * entries.count + 16)
+        writer.list(entries) { writer, entry in
+            writer.string(entry.path)
+            for value in [entry.stamp.device, entry.stamp.inode, UInt64(bitPattern: entry.stamp.size),
+                          UInt64(bitPattern: entry.stamp.modified), UInt64(bitPattern: entry.stamp.changed), entry.hash] {
+                writer.fixed(value)
+            }
+        }
+        let sum = writer.bytes.withUnsafeBytes { XXH64.hash($0) }
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try? Data(Array("LTHDSTMP \(Self.version)\n\(Self.hex(sum))\n".utf8) + writer.bytes).write(to: stampsURL, options: .atomic)
+    }
 
     /// The spare's record, removed from the cache (a build that uses the spare changes it): nil when there is
     /// none or it is damaged. `LTHDSPARE <version>`, the XXH64 of the rest, then NUL-ended fields: the two

@@ -119,16 +119,24 @@ public final class IncrementalPageMemory: Sendable {
         state.withLock { ($0.loaded[relativePath], $0.analysed[relativePath]) }
     }
 
-    /// The last build's Content result for a file whose key is `key`, when this process keeps it (`lathund serve`).
-    func loaded(_ relativePath: String, key: UInt64) -> Loaded? {
-        state.withLock { $0.loaded[relativePath].flatMap { $0.key == key ? $0 : nil } }
+    /// The last build's Content result for a file whose key is `key`, when this process keeps it (`lathund serve`),
+    /// or, given the file's path (`unread`: a file not read, whose stamp says it is unchanged), when the store has
+    /// it: its body is then left in the file (`Page.bodyInFile`).
+    func loaded(_ relativePath: String, key: UInt64, unread path: String? = nil) -> Loaded? {
+        if let kept = state.withLock({ $0.loaded[relativePath].flatMap { $0.key == key ? $0 : nil } }) { return kept }
+        guard let path else { return nil }
+        return stored(relativePath, key: key, fileEnd: .file(path))
     }
 
     /// The last build's Content result for a file whose key is `key`; `bytes` are the file's bytes as read.
     func loaded(_ relativePath: String, key: UInt64, bytes: Data) -> Loaded? {
         if let kept = loaded(relativePath, key: key) { return kept }
+        return stored(relativePath, key: key, fileEnd: .bytes(bytes))
+    }
+
+    private func stored(_ relativePath: String, key: UInt64, fileEnd: PageRecord.FileEnd) -> Loaded? {
         guard let record = store?.record(contentKey: key),
-              let (loaded, markdown) = try? PageRecord.decodeLoaded(record, fileBytes: bytes) else { return nil }
+              let (loaded, markdown) = try? PageRecord.decodeLoaded(record, fileEnd: fileEnd) else { return nil }
         if let markdown, let page = loaded.page {
             state.withLock { $0.stored[relativePath] = Stored(key: markdown.key, record: record, offset: markdown.offset, page: page) }
         }

@@ -44,9 +44,20 @@ enum PageRecord {
         return writer.bytes
     }
 
-    /// A record's Content part, with where its Markdown part starts and that part's key. `fileBytes` are the bytes
-    /// the key was made from (the body is sliced from them).
+    /// Where a record's body comes from when it is the end of the page's file: the bytes the key was made from
+    /// (sliced), or the file at a path, read later if a stage needs the body (`BodyInFile`).
+    enum FileEnd {
+        case bytes(Data)
+        case file(String)
+    }
+
+    /// A record's Content part, with where its Markdown part starts and that part's key.
     static func decodeLoaded(_ record: UnsafeRawBufferPointer, fileBytes: Data) throws
+        -> (loaded: Loaded, markdown: (key: UInt64, offset: Int)?) {
+        try decodeLoaded(record, fileEnd: .bytes(fileBytes))
+    }
+
+    static func decodeLoaded(_ record: UnsafeRawBufferPointer, fileEnd: FileEnd) throws
         -> (loaded: Loaded, markdown: (key: UInt64, offset: Int)?) {
         var reader = ByteReader(record)
         let key = try reader.fixed()
@@ -55,7 +66,7 @@ enum PageRecord {
         let scanKey = try reader.fixed()
         let scan = try reader.list { try $0.diagnostic(file) }
         var bodyIsFileEnd = false
-        let page = try reader.optional { try $0.page(file, fileBytes: fileBytes, bodyIsFileEnd: &bodyIsFileEnd) }
+        let page = try reader.optional { try $0.page(file, fileEnd: fileEnd, bodyIsFileEnd: &bodyIsFileEnd) }
         let loaded = Loaded(key: key, page: page, diagnostics: diagnostics, scan: scan, scanKey: scanKey,
                             bodyIsFileEnd: bodyIsFileEnd)
         guard try reader.bool() else {
@@ -123,7 +134,7 @@ extension ByteWriter {
         frontMatter(page.frontMatter, file)
         if bodyIsFileEnd {
             byte(0)
-            count(page.body.utf8.count)
+            count(page.bodyInFile?.length ?? page.body.utf8.count)
         } else {
             byte(1)
             string(page.body)
@@ -267,7 +278,7 @@ extension ByteReader {
         return Located(value: value, location: try location(file))
     }
 
-    mutating func page(_ file: String, fileBytes: Data, bodyIsFileEnd: inout Bool) throws -> Page {
+    mutating func page(_ file: String, fileEnd: PageRecord.FileEnd, bodyIsFileEnd: inout Bool) throws -> Page {
         let relativePath = try string()
         let displayPath = try self.file(file)
         let kind: PageKind
@@ -280,18 +291,29 @@ extension ByteReader {
         let section = try string()
         let url = try string()
         let frontMatter = try frontMatter(file)
-        let body: String
+        var body = ""
+        var leftIn: (path: String, length: Int)?
         switch try byte() {
         case 0:
             let count = try varint()
-            guard count <= UInt64(fileBytes.count) else { throw Failure(description: "a body longer than its file") }
-            body = fileBytes.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[($0.count - Int(count))...]), as: UTF8.self) }
+            switch fileEnd {
+            case .bytes(let fileBytes):
+                guard count <= UInt64(fileBytes.count) else { throw Failure(description: "a body longer than its file") }
+                body = fileBytes.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[($0.count - Int(count))...]), as: UTF8.self) }
+            case .file(let path):
+                guard count <= UInt64(Int32.max) else { throw Failure(description: "a body of \(count) bytes") }
+                if count > 0 { leftIn = (path, Int(count)) }
+            }
             bodyIsFileEnd = true
         case 1: body = try string()
         case let other: throw Failure(description: "\(other) is not a body tag")
         }
+        let bodyLineOffset = try int()
+        let sourceHash = try fixed()
         return Page(relativePath: relativePath, displayPath: displayPath, kind: kind, section: section, url: url,
-                    frontMatter: frontMatter, body: body, bodyLineOffset: try int(), sourceHash: try fixed())
+                    frontMatter: frontMatter, body: body, bodyLineOffset: bodyLineOffset, sourceHash: sourceHash,
+                    bodyInFile: leftIn.map { BodyInFile(path: $0.path, displayPath: displayPath, length: $0.length,
+                                                        sourceHash: sourceHash) })
     }
 
     mutating func frontMatter(_ file: String) throws -> FrontMatter {
@@ -376,5 +398,54 @@ extension ByteReader {
         case 6: return .unsafe
         case let other: throw Failure(description: "\(other) is not a link target")
         }
+    }
+}
+
+/// A page's body left at the end of its file (`Page.bodyInFile`): the page came from the page store for a file
+/// whose stamp said it was unchanged, so nothing read the file. `read` reads it when a stage needs the body, and
+/// refuses bytes other than those the page was made from (the file changed during the build).
+final class BodyInFile: Sendable {
+    let path: String
+    let displayPath: String
+    /// The body's length in bytes: the end of the file.
+    let length: Int
+    /// XXH64 of the file's bytes the page was made from (`Page.sourceHash`).
+    let sourceHash: UInt64
+    private let changed = Locked(false)
+
+    init(path: String, displayPath: String, length: Int, sourceHash: UInt64) {
+        self.path = path
+        self.displayPath = displayPath
+        self.length = length
+        self.sourceHash = sourceHash
+    }
+
+    struct Changed: Error, CustomStringConvertible {
+        let displayPath: String
+        var description: String { "\(displayPath) changed while it was built; build again" }
+    }
+
+    /// Whether a `read` found other bytes than those the page was made from.
+    var changedDuringBuild: Bool { changed.withLock { $0 } }
+
+    /// The body, from the file's bytes; throws `Changed` when they are not the bytes the page was made from.
+    func read() throws -> String {
+        InputFiles.counts.withLock { counts in counts?[path, default: 0] += 1 }
+        let data = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
+        guard data.count >= length, data.withUnsafeBytes({ XXH64.hash($0) }) == sourceHash else {
+            changed.withLock { $0 = true }
+            throw Changed(displayPath: displayPath)
+        }
+        return data.withUnsafeBytes { String(decoding: UnsafeRawBufferPointer(rebasing: $0[($0.count - length)...]), as: UTF8.self) }
+    }
+}
+
+extension Page {
+    /// The page with its body, read from its file when it was left there (`bodyInFile`).
+    func withBody() throws -> Page {
+        guard body.isEmpty, let bodyInFile else { return self }
+        var page = self
+        page.body = try bodyInFile.read()
+        return page
     }
 }

@@ -158,7 +158,12 @@ final class PageBodies: @unchecked Sendable {
             if case .page(let url, _) = links.resolve(path.value, from: aid.relativePath).target { urls.insert(url) }
         }
         var pages = pages
-        for index in pages.indices where urls.contains(pages[index].url) { pages[index].body = body(index) }
+        for index in pages.indices where urls.contains(pages[index].url) {
+            pages[index].body = body(index)
+            // A body left in its file (`Page.bodyInFile`); one whose file changed stays empty, and the Markdown
+            // stage reports it.
+            if let read = try? pages[index].withBody() { pages[index] = read }
+        }
         return pages
     }
 }

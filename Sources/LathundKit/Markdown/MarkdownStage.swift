@@ -57,6 +57,12 @@ struct MarkdownStage: Stage {
             let key = memory == nil
                 ? 0 : IncrementalPageMemory.markdownKey(page: page, markdownInputs: markdownInputs, settings: rendererSettings)
             if let remembered = memory?.analysed(page.relativePath, key: key) { return (remembered, false) }
+            // A body left in its unchanged file (`Page.bodyInFile`) is read now; a file changed since the build
+            // began is an error, and its result is not stored.
+            var unread: Diagnostic?
+            do { page = try page.withBody() } catch {
+                unread = .error(SourceLocation(file: page.displayPath), .contentRead, "\(error)")
+            }
             let rendered = markdown.render(page, html: spool != nil)
             if spool?.put(page.relativePath, html: rendered.html, text: rendered.plainText) == true, let bodies {
                 page.body = ""
@@ -65,8 +71,8 @@ struct MarkdownStage: Stage {
             let parsed = ParsedPage(page: page, markdown: rendered.value)
             let analysis = SearchIndex.analyse(parsed.searchDocument(plainText: rendered.plainText, url: page.url))
             let analysed = IncrementalPageMemory.Analysed(key: key, rendered: parsed, analysis: analysis,
-                                                          diagnostics: rendered.diagnostics)
-            memory?.store(analysed, for: page.relativePath)
+                                                          diagnostics: rendered.diagnostics + (unread.map { [$0] } ?? []))
+            if unread == nil { memory?.store(analysed, for: page.relativePath) }
             return (analysed, true)
         }
         var analyses: [String: SearchIndex.Analysis] = [:]
@@ -75,6 +81,11 @@ struct MarkdownStage: Stage {
         for (result, _) in results {
             analyses[result.rendered.page.relativePath] = result.analysis
             diagnostics += result.diagnostics
+        }
+        // The pages the writing aid quotes, whose bodies were read from their files (`PageBodies.directivePages`).
+        for page in directivePages where page.bodyInFile?.changedDuringBuild == true && page.body.isEmpty {
+            diagnostics.append(.error(SourceLocation(file: page.displayPath), .contentRead,
+                                      "\(BodyInFile.Changed(displayPath: page.displayPath))"))
         }
         if let memory {
             // A memory on disk keeps nothing of these (the store has them): no dictionary of every page's results,
@@ -107,7 +118,7 @@ struct PageMarkdown: Sendable {
     /// Throws when the spool holds the page but cannot read it back: such a page has no body to render again.
     func output(_ page: Page) throws -> (html: String, plainText: String) {
         if let kept = try spool?.get(page.relativePath) { return (kept.html, kept.text) }
-        let rendered = render(page)
+        let rendered = render(try page.withBody())
         return (rendered.html, rendered.plainText)
     }
 

@@ -125,6 +125,20 @@ final class FileStamps: Sendable {
 
     init(settle: Int64 = FileStamps.settle) { self.settle = settle }
 
+    /// Stamps kept from an earlier process (the build cache's, `IncrementalCache.loadStamps`).
+    init(settle: Int64 = FileStamps.settle, entries: [(path: String, stamp: FileStamp, hash: UInt64)]) {
+        self.settle = settle
+        known.withLock { known in
+            known.reserveCapacity(entries.count)
+            for entry in entries { known[entry.path] = (entry.stamp, entry.hash) }
+        }
+    }
+
+    /// The stamps kept for `paths` (those that have one), for the build cache to save.
+    func entries(for paths: [String]) -> [(path: String, stamp: FileStamp, hash: UInt64)] {
+        known.withLock { known in paths.compactMap { path in known[path].map { (path, $0.stamp, $0.hash) } } }
+    }
+
     /// How many hashes were taken from stamps, without reading the file (for tests).
     var taken: Int { hits.withLock { $0 } }
     private let hits = Locked(0)
