@@ -248,14 +248,18 @@ struct SearchIndex: Sendable {
         entries = [:]
 
         let round = memo?.round()
-        let made = Self.shards(postings, jobs: jobs, memo: round, lazy: lazyShards)
+        var made = Array(Self.shards(postings, jobs: jobs, memo: round, lazy: lazyShards).joined())
         if let round { memo?.keep(round) }
-        let spellings = Self.spellings(of: vocabulary.keys, keys: Set(made.joined().map(\.key)))
+        let spellings = Self.spellings(of: vocabulary.keys, keys: Set(made.map(\.key)))
         var files: [(String, String)] = []
         var termFiles: [TermFile] = []
         var keys: [String] = []
         let binary = lazyShards ? IncrementalCache.executableStamp() : ""
-        for (key, stems, terms) in made.joined() {
+        for position in made.indices {
+            let (key, stems, terms) = made[position]
+            // Each shard's JSON is let go as its file is made: not the terms of every shard twice (100 000 pages:
+            // about 126 MB each) at the stage's peak.
+            made[position].text = nil
             keys.append(key)
             let aliases = (spellings[key] ?? [:]).sorted { $0.key < $1.key }.map { spelling, stems in
                 (spelling, JSONText.array(stems.sorted().map(JSONText.string)))
