@@ -146,4 +146,34 @@ import Testing
         #expect(try spool.get("finns-inte.md") == nil)
         #expect(pages.allSatisfy { spool.holds($0.path) } && !spool.holds("finns-inte.md"))
     }
+
+    /// Pages go to the file in chunks of at least `chunkSize` bytes, not two small writes each; the pages not yet
+    /// written come back from memory. Red with a write per page: the file held the first page's bytes at once.
+    @Test func pagesAreWrittenInChunks() throws {
+        let spool = try #require(MarkdownSpool())
+        let html = "<p>Sjukpenning är 80 % av SGI.</p>\n" + String(repeating: "å", count: 2_000)
+        let count = MarkdownSpool.chunkSize / html.utf8.count + 2
+        for number in 0..<count / 2 { spool.put("sida-\(number).md", html: html + "\(number)", text: "text \(number)") }
+        #expect(spool.fileSize == 0)
+        for number in count / 2..<count { spool.put("sida-\(number).md", html: html + "\(number)", text: "text \(number)") }
+        #expect(spool.fileSize >= Int64(MarkdownSpool.chunkSize))
+        for number in 0..<count {
+            let page = try spool.get("sida-\(number).md")
+            #expect(page?.html == html + "\(number)" && page?.text == "text \(number)", "sida-\(number).md")
+        }
+    }
+
+    /// A chunk that cannot be written (a full disk: /dev/full) is kept in memory, so every page put comes back.
+    /// Red with the chunks dropped after a failed write: those pages came back as the zeros read from the file.
+    @Test func aFullDiskLosesNoPage() throws {
+        let descriptor = open("/dev/full", O_RDWR)
+        try #require(descriptor >= 0)
+        let spool = MarkdownSpool(descriptor: descriptor)
+        let pages = (0..<3_000).map { (path: "sida-\($0).md", html: String(repeating: "<p>läkarintyg</p>", count: 40) + "\($0)",
+                                       text: "Läkarintyg \($0)") }
+        let stored = Parallel.map(pages, jobs: 4) { spool.put($0.path, html: $0.html, text: $0.text) }
+        #expect(stored.allSatisfy { $0 })
+        let back = Parallel.map(pages, jobs: 4) { try? spool.get($0.path) }
+        #expect(zip(pages, back).allSatisfy { $0.html == $1?.html && $0.text == $1?.text })
+    }
 }
