@@ -71,7 +71,8 @@ enum ProgressLine {
 
 /// Runs the pipeline, prints diagnostics and the summary, writes the report; returns the exit code.
 func runPipeline(_ options: PipelineOptions, write: Bool) -> Int32 {
-    let buildOptions = options.buildOptions(write: write)
+    var buildOptions = options.buildOptions(write: write)
+    buildOptions.endsProcess = true  // the process exits once the report is printed
     let builder = Builder(options: buildOptions)
     let result: BuildResult
     do {

@@ -49,6 +49,27 @@ import Testing
         #expect(stages.timings.map(\.stage) == ["fragmenting"])
     }
 
+    /// A build whose process ends right after it (`endsProcess`: `lathund build`, `check`) leaves what it made to the
+    /// system instead of releasing it object by object; any other build releases it. Red without the leftovers:
+    /// the page memory was released after the `endsProcess` build too.
+    @Test func aBuildThatEndsTheProcessLeavesItsValues() throws {
+        let root = try fixture("basic")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for ends in [false, true] {
+            weak var memory: IncrementalPageMemory?
+            var options = BuildOptions(projectRoot: root)
+            options.today = TestSite.today
+            options.endsProcess = ends
+            options.useCache = false  // the second build is not answered from the cache
+            options.pageMemory = IncrementalPageMemory()
+            memory = options.pageMemory
+            let result = try Builder(options: options).build()
+            #expect(result.succeeded)
+            options.pageMemory = nil
+            #expect((memory != nil) == ends, "endsProcess: \(ends)")
+        }
+    }
+
     /// `LATHUND_STAGE_STATS=1`: one line per stage on stderr, in the pipeline's order, with wall and CPU time, the
     /// stage's peak and final resident memory and the heap in use.
     @Test func stageStatisticsNameEveryStage() throws {

@@ -32,6 +32,10 @@ public struct BuildOptions: Sendable {
     /// Replace the output folder even when Lathund did not make it (`--force`); otherwise an existing folder that
     /// holds files and no `StagedOutput.markerName` is refused (exit code 2).
     public var replaceAnyOutput = false
+    /// The process ends right after this build (`lathund build` and `check`): what the stages made is left for the
+    /// system to take back with the process, not released object by object on one thread after the last stage
+    /// (100 000 pages: millions of objects, seconds of a build's wall time).
+    public var endsProcess = false
     /// Test hook: make the output stage fail after this many files.
     public var failAfterWrites: Int?
     /// Called with (stage, done, total) while a build runs.

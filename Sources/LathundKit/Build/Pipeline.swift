@@ -68,7 +68,14 @@ struct Pipeline {
         result.reusedPages = output.value.reusedPages
         result.redone = options.pageMemory?.lastCounts
         result.notes = options.pageMemory?.notes ?? []
+        if options.endsProcess { _ = Unmanaged.passRetained(Leftovers([options, setup, content, data, markdown, checks, indexes, plan])) }
         return result
+    }
+
+    /// What a build made, kept until the process ends (`BuildOptions.endsProcess`): never released.
+    private final class Leftovers {
+        let values: [Any]
+        init(_ values: [Any]) { self.values = values }
     }
 
     /// The result of a build answered from the cache: the last build's report.
