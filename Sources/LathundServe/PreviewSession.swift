@@ -91,26 +91,46 @@ public actor PreviewSession {
             var current = watcher.snapshot()
             var changed = FileWatcher.changes(from: last, to: current)
             guard !changed.isEmpty else { continue }
-            // Wait until the files are quiet, collecting every change.
+            // Wait until the files are quiet, collecting every change. With kernel events, quiet means no event
+            // since the last look (events are read before each snapshot, so none is lost between them).
             while true {
                 do { try await Task.sleep(for: settings.quietPeriod) } catch { return }
+                if let events, !events.drain() { break }
                 let next = watcher.snapshot()
                 let more = FileWatcher.changes(from: current, to: next)
                 current = next
                 if more.isEmpty { break }
                 changed = Array(Set(changed).union(more)).sorted()
             }
+            // The files the watcher saw unchanged since the last build are not stamped again by this one.
+            let seen = current
+            let moved = Set(changed)
             last = current
-            await build(changes: changed.map(options.display))
+            await build(changes: changed.map(options.display), changed: changed,
+                        unchanged: { seen[$0] != nil && !moved.contains($0) })
         }
     }
 
     public func stop() async {
         await server.stop()
+        await withCheckedContinuation { continuation in
+            Thread { [memory] in
+                memory.settle()
+                continuation.resume()
+            }.start()
+        }
     }
 
     /// Builds once and tells the open pages.
     public func build(changes: [String]) async {
+        await build(changes: changes, changed: [], unchanged: nil)
+    }
+
+    /// `changed`: the absolute paths the watcher saw change; `unchanged`: whether it saw a file with the same stamp
+    /// since the last build (`IncrementalPageMemory.watched`), nil when it cannot say.
+    private func build(changes: [String], changed: [String], unchanged: (@Sendable (String) -> Bool)?) async {
+        memory.watched(unchanged: unchanged, changed: changed)
+        defer { memory.watched(unchanged: nil, changed: []) }
         var options = self.options
         if let url { options.baseURL = url.absoluteString }
         options.pageMemory = memory
@@ -120,7 +140,8 @@ public actor PreviewSession {
         let configFile = options.configFile
         let result: Result<BuildResult, ConfigurationError> = await withCheckedContinuation { continuation in
             // A thread of its own: a build blocks for as long as it takes, and must not hold up the server.
-            Thread {
+            Thread { [memory] in
+                memory.settle()  // what the last build left to do after it was reported
                 do {
                     continuation.resume(returning: .success(try builder.build()))
                 } catch let error as ConfigurationError {

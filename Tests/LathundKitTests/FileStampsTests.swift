@@ -70,4 +70,37 @@ import Glibc
         try Data("karensavdraG".utf8).write(to: URL(fileURLWithPath: path))
         #expect(InputFiles(stamps: stamps).hash(path) == XXH64.hash("karensavdraG"))
     }
+
+    /// `lathund serve`'s watcher vouches for the files it saw unchanged since the last build: they are hashed from
+    /// the memory without a stat; a file it saw change is stamped and read, also in a later build when the build it
+    /// was reported to stopped before hashing it.
+    @Test func filesTheWatcherVouchesForAreNotStampedAgain() throws {
+        let path = try temporaryFile("sjukpenning")
+        let other = try temporaryFile("karensdag")
+        defer { for file in [path, other] { try? FileManager.default.removeItem(atPath: file) } }
+        let stamps = FileStamps(settle: 0)
+        #expect(InputFiles(stamps: stamps).hash(path) == XXH64.hash("sjukpenning"))
+        #expect(InputFiles(stamps: stamps).hash(other) == XXH64.hash("karensdag"))
+
+        // The watcher vouches for `other` only: it is taken from the memory without a stat (here its bytes did
+        // change, which the watcher would have reported), and `path`, which it saw change, is read again.
+        try Data("sjukpenninG".utf8).write(to: URL(fileURLWithPath: path))
+        try Data("karensdaX".utf8).write(to: URL(fileURLWithPath: other))
+        stamps.vouch(unchanged: { $0 == other }, changed: [path])
+        let watched = InputFiles(stamps: stamps)
+        #expect(watched.hash(path) == XXH64.hash("sjukpenninG"))
+        #expect(watched.stampedHash(path) == nil, "a changed file is read")
+        #expect(watched.hash(other) == XXH64.hash("karensdag"))
+        #expect(watched.stampedHash(other) == XXH64.hash("karensdag"), "a vouched file is taken from the memory")
+
+        // Reported to a build that stopped before hashing it: not vouched for by the next word that leaves it out.
+        try Data("sjukpenninX".utf8).write(to: URL(fileURLWithPath: path))
+        stamps.vouch(unchanged: { _ in true }, changed: [path])
+        stamps.vouch(unchanged: { _ in true }, changed: [])
+        #expect(InputFiles(stamps: stamps).hash(path) == XXH64.hash("sjukpenninX"))
+
+        // Without the watcher's word, every file is stamped.
+        stamps.vouch(unchanged: nil, changed: [])
+        #expect(InputFiles(stamps: stamps).hash(other) == XXH64.hash("karensdaX"))
+    }
 }

@@ -147,4 +147,18 @@ import Testing
         let counts = try build(site, memory) { try edit.apply(to: site) }
         #expect(counts == IncrementalPageMemory.Counts(loaded: 0, analysed: 0))
     } }
+
+    /// What a serve build leaves until it is reported (saving its record) is done before the next build starts:
+    /// `settle` waits for it, and a memory on disk does it at once.
+    @Test func workLeftAfterABuildIsDoneWhenSettled() throws {
+        let memory = IncrementalPageMemory(settle: 0)
+        let done = Locked(0)
+        memory.afterward {
+            Thread.sleep(forTimeInterval: 0.3)
+            done.withLock { $0 += 1 }
+        }
+        memory.afterward { done.withLock { $0 += 1 } }
+        memory.settle()
+        #expect(done.withLock { $0 } == 2)
+    }
 }

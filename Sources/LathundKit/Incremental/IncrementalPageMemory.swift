@@ -111,6 +111,29 @@ public final class IncrementalPageMemory: Sendable {
         guard store == nil else { return }
         written.withLock { $0 = outputs }
     }
+    /// What the file watcher of `lathund serve` saw between the snapshot before the last build and the one before
+    /// the next: the absolute paths it saw `changed`, and whether a path is one it watches with an unchanged stamp
+    /// (`unchanged`; nil when it cannot say). Files it vouches for are not stamped again (`FileStamps.vouch`).
+    public func watched(unchanged: (@Sendable (String) -> Bool)?, changed: [String]) {
+        stamps?.vouch(unchanged: unchanged, changed: changed)
+    }
+
+    /// Work a build leaves until it has been reported, on a thread of its own, in a memory kept in this process
+    /// (`lathund serve`: saving the record of what it wrote into the preview folder); the next build and `settle()`
+    /// wait for it. A memory on disk does it at once.
+    func afterward(_ work: @escaping @Sendable () -> Void) {
+        guard store == nil else { return work() }
+        pending.enter()
+        Thread { [pending] in
+            work()
+            pending.leave()
+        }.start()
+    }
+
+    /// Waits until the work the last build left (`afterward`) is done. Blocks: call it off the concurrency pool.
+    public func settle() { pending.wait() }
+    private let pending = DispatchGroup()
+
     /// What the last build redid.
     public var lastCounts: Counts { state.withLock { $0.counts } }
 

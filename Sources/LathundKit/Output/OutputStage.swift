@@ -37,7 +37,11 @@ struct OutputStage: Stage {
                     let (written, renderKeys, reused) = try writeAll(previous: previous, to: folder)
                     folder.remove(Set(previous.hashes.keys).subtracting(written.map(\.path)))
                     output.reusedPages = reused
-                    save(cache: cache, record: record, outputs: written, renderKeys: renderKeys)
+                    // After the build is reported (`lathund serve`), still under the folder's lock (`folder`).
+                    let save = { @Sendable [self] in
+                        withExtendedLifetime(folder) { self.save(cache: cache, record: record, outputs: written, renderKeys: renderKeys) }
+                    }
+                    if let memory = options.pageMemory { memory.afterward(save) } else { save() }
                     return Staged(output)
                 }
             }

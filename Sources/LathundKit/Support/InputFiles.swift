@@ -53,6 +53,11 @@ final class InputFiles: Sendable {
     /// XXH64 of the file's bytes; a file that cannot be read hashes as its error. The same for the whole build.
     func hash(_ path: String) -> UInt64 {
         if let known = hashes.withLock({ $0[path] }) { return known.hash }
+        // A file the watcher of `lathund serve` saw unchanged since the last build: not even its stat.
+        if let vouched = stamps?.vouchedHash(path) {
+            hashes.withLock { $0[path] = (vouched, true) }
+            return vouched
+        }
         // Stamped before the read: a change during the read gives the next build another stamp.
         let stamp = stamps == nil ? nil : FileStamp(path: path)
         if let stamp, let known = stamps?.hash(path, stamp: stamp) {
@@ -155,5 +160,33 @@ final class FileStamps: Sendable {
     func keep(_ path: String, stamp: FileStamp, hash: UInt64) {
         let settled = stamp.taken - max(stamp.modified, stamp.changed) > settle
         known.withLock { $0[path] = settled ? (stamp, hash) : nil }
+    }
+
+    /// The watcher's word for the next build (`lathund serve`): which absolute paths it saw with the same stamp in
+    /// its snapshot before this build as in the one before the last build (`unchanged`), and which it saw change
+    /// (`changed`, forgotten at once, so a build that stops before hashing them cannot leave their old hashes
+    /// vouched for later). A file it vouches for is hashed from the memory without a `stat` (`vouchedHash`); nil
+    /// when the watcher cannot say (the first build, a build not started by the watcher): every file is stamped.
+    /// Why this is sound: every change after the snapshot before the build that hashed a file is in a later
+    /// build's `changed`, since each build's snapshot is taken before it starts and compared with the next.
+    func vouch(unchanged: (@Sendable (String) -> Bool)?, changed: [String]) {
+        known.withLock { known in
+            for path in changed { known[path] = nil }
+        }
+        vouched.withLock { $0 = unchanged.map(Vouch.init) }
+    }
+    private let vouched = Locked<Vouch?>(nil)
+    /// A class, so that reading the closure out of the lock does not wrap it again for each file.
+    private final class Vouch: Sendable {
+        let unchanged: @Sendable (String) -> Bool
+        init(_ unchanged: @escaping @Sendable (String) -> Bool) { self.unchanged = unchanged }
+    }
+
+    /// The hash of a file read by an earlier build, when the watcher vouches that it has not changed since.
+    func vouchedHash(_ path: String) -> UInt64? {
+        guard let vouch = vouched.withLock({ $0 }), vouch.unchanged(path) else { return nil }
+        let hash = known.withLock { $0[path]?.hash }
+        if hash != nil { hits.withLock { $0 += 1 } }
+        return hash
     }
 }
