@@ -9,6 +9,10 @@ import Mustache
 /// dictionary lacks. Text without a value is left out (swift-mustache treats an empty string as true in a
 /// section), so `{{#page.reviewed}}…{{/page.reviewed}}` shows only when there is a review; flags are booleans and
 /// lists may be empty.
+///
+/// The values every page looks up many times (review, sources, table of contents, page links) are final classes
+/// with constant fields: a look-up hands its value on as `Any`, which put a struct of more than three words into a
+/// new heap box, retaining each of its texts, on every look-up and for every item of a list.
 protocol LayoutValue: MustacheParent {
     associatedtype Key: RawRepresentable, CaseIterable where Key.RawValue == String
     /// Where layouts find values of this type, for the README (`page.breadcrumbs`, …).
@@ -410,10 +414,16 @@ final class PageContext: LayoutValue {
 }
 
 /// `page.reviewed`, as written in the front matter.
-struct ReviewContext: LayoutValue {
-    var date: String
-    var by: String
-    var against: String
+final class ReviewContext: LayoutValue, Sendable {
+    let date: String
+    let by: String
+    let against: String
+
+    init(date: String, by: String, against: String) {
+        self.date = date
+        self.by = by
+        self.against = against
+    }
 
     enum Key: String, CaseIterable { case date, by, against }
 
@@ -437,14 +447,14 @@ struct ReviewContext: LayoutValue {
 }
 
 /// An item of `page.sources` or `dataset.sources`.
-struct SourceContext: LayoutValue {
-    var title: String?
-    var url: String?
-    var publisher: String?
-    var date: String?
-    var undated: Bool
-    var read: String?
-    var section: String?
+final class SourceContext: LayoutValue, Sendable {
+    let title: String?
+    let url: String?
+    let publisher: String?
+    let date: String?
+    let undated: Bool
+    let read: String?
+    let section: String?
 
     enum Key: String, CaseIterable { case title, url, publisher, date, undated, read, section }
 
@@ -499,12 +509,19 @@ struct NameContext: LayoutValue {
 }
 
 /// An item of `page.toc`: a level-2 heading with its level-3 headings, or a level-3 heading.
-struct TableOfContentsItem: LayoutValue {
-    var id: String
-    var text: String
-    var level: Int
+final class TableOfContentsItem: LayoutValue, Sendable {
+    let id: String
+    let text: String
+    let level: Int
     /// Left out on a level-3 heading under a level-2 one.
-    var children: [TableOfContentsItem]?
+    let children: [TableOfContentsItem]?
+
+    init(id: String, text: String, level: Int, children: [TableOfContentsItem]? = nil) {
+        self.id = id
+        self.text = text
+        self.level = level
+        self.children = children
+    }
 
     enum Key: String, CaseIterable { case id, text, level, children, has_children }
 
@@ -532,15 +549,26 @@ struct TableOfContentsItem: LayoutValue {
 }
 
 /// A link to a page: breadcrumbs, children, backlinks, neighbours, related FAQ entries.
-struct PageLinkContext: LayoutValue {
-    var title: String?
-    var url: String?
-    var description: String?
-    var summary: String?
-    var date: String?
+final class PageLinkContext: LayoutValue, Sendable {
+    let title: String?
+    let url: String?
+    let description: String?
+    let summary: String?
+    let date: String?
     /// `group:` of that page.
-    var group: String?
-    var report: ReportContext?
+    let group: String?
+    let report: ReportContext?
+
+    init(title: String? = nil, url: String? = nil, description: String? = nil, summary: String? = nil,
+         date: String? = nil, group: String? = nil, report: ReportContext? = nil) {
+        self.title = title
+        self.url = url
+        self.description = description
+        self.summary = summary
+        self.date = date
+        self.group = group
+        self.report = report
+    }
 
     enum Key: String, CaseIterable { case title, url, description, summary, date, group, report }
 

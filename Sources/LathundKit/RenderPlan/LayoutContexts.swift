@@ -337,7 +337,7 @@ struct LayoutContexts: Sendable {
                 items.append(TableOfContentsItem(id: current.id, text: current.text, level: current.level,
                                                  children: children))
             } else {
-                items += children.map { var item = $0; item.children = []; return item }
+                items += children.map { TableOfContentsItem(id: $0.id, text: $0.text, level: $0.level, children: []) }
             }
             children = []
         }
