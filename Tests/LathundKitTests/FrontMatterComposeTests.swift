@@ -8,6 +8,18 @@ import Yams
 /// hold that equal to Yams with its default resolver, the authority: the same typed front matter and the same
 /// diagnostics, on every page of the site, of a generated corpus, on hostile YAML and on random YAML.
 @Suite struct FrontMatterComposeTests {
+    /// `YAMLFields.trimmed` equals Foundation's `trimmingCharacters(in: .whitespacesAndNewlines)` (the call it
+    /// spares for texts that start and end with visible ASCII) on random texts with ASCII, Unicode and control
+    /// white space and characters next to the visible range at either end.
+    @Test func trimmedEqualsFoundationsTrimming() async {
+        let pieces = ["a", "Å", "~", "!", " ", "\t", "\n", "\r", "\u{B}", "\u{C}", "\u{85}", "\u{A0}", "\u{2028}", "\u{3000}",
+                      "\u{1}", "\u{1F}", "\u{7F}", "\u{200B}", "ж", "😀", "x y"]
+        await propertyCheck(count: 3000, input: Gen.element(of: pieces).array(of: 0...8)) { parts in
+            let text = parts.map { $0 ?? "" }.joined()
+            #expect(YAMLFields.trimmed(text) == text.trimmingCharacters(in: .whitespacesAndNewlines), "\(text.debugDescription)")
+        }
+    }
+
     /// The front matter each composer gives, as text: `dump` of the typed value, then every diagnostic.
     static func outcome(_ yaml: String?, section: String, compose: (String) throws -> Node?) -> String {
         let parsed = FrontMatter.parse(yaml: yaml, file: "content/x.md", lineOffset: 1, section: section, compose: compose)

@@ -67,15 +67,22 @@ struct Readability: Sendable, Equatable {
         var runs = 0, inRun = false  // runs between ASCII white space
         var index = 0
         let end = text.bytes.count
-        var current = text.scalar(at: 0)
         while index < end {
-            let (scalar, width) = current
+            // Most characters are ASCII letters and digits inside a word: counted without decoding the next one.
+            let byte = text.bytes[index]
+            if Self.isASCIILetterOrDigit(byte) {
+                if !inWord { inWord = true; wordStart = index }
+                if byte > 0x39 { letters += 1 }
+                if !inRun { runs += 1; inRun = true }
+                index += 1
+                continue
+            }
+            let (scalar, width) = text.scalar(at: index)
             let nextIndex = index + width
-            current = text.scalar(at: nextIndex)
+            let (next, _) = text.scalar(at: nextIndex)  // 0 at the end
             let isSpace = scalar == 0x20 || scalar == 0x0A || scalar == 0x09 || scalar == 0x0D
             if !isSpace && !inRun { runs += 1 }
             inRun = !isSpace
-            let (next, _) = current  // 0 at the end
             if let isLetter = Self.wordKind(scalar) {
                 if !inWord { inWord = true; wordStart = index }
                 if isLetter { letters += 1 }
@@ -169,6 +176,11 @@ struct Readability: Sendable, Equatable {
     }
 
     private static func isDigit(_ scalar: UInt32) -> Bool { scalar >= 0x30 && scalar <= 0x39 }
+
+    @inline(__always) private static func isASCIILetterOrDigit(_ byte: UInt8) -> Bool {
+        let lowered = byte | 0x20
+        return (lowered >= 0x61 && lowered <= 0x7A) || (byte >= 0x30 && byte <= 0x39)
+    }
 
     /// nil for a scalar that is not part of a word; true for a letter, false for a digit.
     @inline(__always) static func wordKind(_ scalar: UInt32) -> Bool? {

@@ -53,6 +53,20 @@ struct FrontMatter: Sendable {
     static let faqSection = "faq"
     static let reportSection = "rapporter"
 
+    /// The keys a page in faq/, in rapporter/ and elsewhere may have, and those it may not with where they belong:
+    /// made once, not for every page.
+    private static let faqPageKeys = pageKeys(faq: true, report: false)
+    private static let reportPageKeys = pageKeys(faq: false, report: true)
+    private static let otherPageKeys = pageKeys(faq: false, report: false)
+
+    private static func pageKeys(faq: Bool, report: Bool) -> (known: Set<String>, misplaced: [String: String]) {
+        var known = commonKeys
+        var misplaced: [String: String] = [:]
+        if faq { known.formUnion(faqKeys) } else { faqKeys.forEach { misplaced[$0] = "in faq/ entries" } }
+        if report { known.formUnion(reportKeys) } else { reportKeys.forEach { misplaced[$0] = "in rapporter/ pages" } }
+        return (known, misplaced)
+    }
+
     /// Parses and types front matter. Returns nil (with errors) when the page cannot be built.
     /// `compose` is Yams' composer; tests pass `YAMLFields.compose` to compare with the default resolver.
     static func parse(yaml: String?, file: String, lineOffset: Int, section: String,
@@ -77,11 +91,8 @@ struct FrontMatter: Sendable {
         var fields = YAMLFields(mapping: mapping, file: file, lineOffset: lineOffset)
         let isFAQ = section == faqSection
         let isReport = section == reportSection
-        var known = commonKeys
-        var misplaced: [String: String] = [:]
-        if isFAQ { known.formUnion(faqKeys) } else { faqKeys.forEach { misplaced[$0] = "in faq/ entries" } }
-        if isReport { known.formUnion(reportKeys) } else { reportKeys.forEach { misplaced[$0] = "in rapporter/ pages" } }
-        fields.warnAboutUnknownKeys(known: known, misplaced: misplaced, what: "front matter")
+        let keys = isFAQ ? faqPageKeys : isReport ? reportPageKeys : otherPageKeys
+        fields.warnAboutUnknownKeys(known: keys.known, misplaced: keys.misplaced, what: "front matter")
 
         let title = fields.nonEmptyString("title")
         if !fields.has("title") {

@@ -121,12 +121,22 @@ struct YAMLFields {
 
     mutating func nonEmptyString(_ key: String) -> String? {
         guard let value = string(key) else { return nil }
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = Self.trimmed(value)
         if trimmed.isEmpty {
             diagnostics.append(.error(location(of: values[key]!), .frontMatterEmpty, "'\(key)' must not be empty"))
             return nil
         }
         return trimmed
+    }
+
+    /// `trimmingCharacters(in: .whitespacesAndNewlines)`, which bridges to `NSString` on Linux: a text that starts
+    /// and ends with a visible ASCII character (0x21–0x7E, none of them white space) has nothing to trim.
+    static func trimmed(_ value: String) -> String {
+        let utf8 = value.utf8
+        if let first = utf8.first, let last = utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return value
+        }
+        return value.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     mutating func bool(_ key: String) -> Bool? {
