@@ -107,7 +107,8 @@ public actor PreviewSession {
             let moved = Set(changed)
             last = current
             await build(changes: changed.map(options.display), changed: changed,
-                        unchanged: { seen[$0] != nil && !moved.contains($0) })
+                        unchanged: { seen[$0] != nil && !moved.contains($0) },
+                        present: { seen[$0] != nil }, count: { folder in seen.keys.count { $0.hasPrefix(folder + "/") } })
         }
     }
 
@@ -128,9 +129,10 @@ public actor PreviewSession {
 
     /// `changed`: the absolute paths the watcher saw change; `unchanged`: whether it saw a file with the same stamp
     /// since the last build (`IncrementalPageMemory.watched`), nil when it cannot say.
-    private func build(changes: [String], changed: [String], unchanged: (@Sendable (String) -> Bool)?) async {
-        memory.watched(unchanged: unchanged, changed: changed)
-        defer { memory.watched(unchanged: nil, changed: []) }
+    /// `present`, `count`: whether a path is in the watcher's snapshot, and how many files it has under a folder.
+    private func build(changes: [String], changed: [String], unchanged: (@Sendable (String) -> Bool)?,
+                       present: (@Sendable (String) -> Bool)? = nil, count: (@Sendable (String) -> Int)? = nil) async {
+        memory.watched(unchanged: unchanged, changed: changed, present: present, count: count)
         var options = self.options
         if let url { options.baseURL = url.absoluteString }
         options.pageMemory = memory

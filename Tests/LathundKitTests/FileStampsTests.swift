@@ -103,4 +103,40 @@ import Glibc
         stamps.vouch(unchanged: nil, changed: [])
         #expect(InputFiles(stamps: stamps).hash(other) == XXH64.hash("karensdaX"))
     }
+
+    /// The last build's walk of a folder is taken again only when the watcher's snapshot has exactly its files, it
+    /// followed no link and it leaves out what the watcher ignores.
+    @Test func aWalkIsTakenAgainOnlyWhenTheWatcherSeesTheSameFiles() throws {
+        let folder = "/projekt/content"
+        let entry = { (relative: String) in
+            FileTree.Entry(relative: relative, absolute: folder + "/" + relative, kind: .file, size: 1, seconds: 0,
+                           nanoseconds: 0, inode: 1)
+        }
+        let walk = FileTree.Walk(entries: [entry("a.md"), entry("b.md")], problems: [])
+        let key = ([folder] + SiteConfig().exclude).joined(separator: "\u{0}")
+        let files: Set<String> = [folder + "/a.md", folder + "/b.md"]
+        func offered(_ walk: FileTree.Walk, key: String, present: Set<String>, count: Int) -> Bool {
+            let stamps = FileStamps(settle: 0)
+            stamps.keep(walk: walk, key: key)
+            stamps.offerWalks(present: { present.contains($0) }, count: { $0 == folder ? count : 0 })
+            return stamps.offeredWalk(key) != nil
+        }
+        #expect(offered(walk, key: key, present: files, count: 2))
+        #expect(!offered(walk, key: key, present: files, count: 3), "a file added")
+        #expect(!offered(walk, key: key, present: [folder + "/a.md"], count: 1), "a file removed")
+        #expect(!offered(walk, key: folder + "\u{0}README.md", present: files, count: 2), "hidden files not left out")
+        let linked = FileTree.Walk(entries: [entry("a.md"), FileTree.Entry(relative: "b.md", absolute: "/annan/b.md",
+            kind: .file, size: 1, seconds: 0, nanoseconds: 0, inode: 2)], problems: [])
+        #expect(!offered(linked, key: key, present: files.union(["/annan/b.md"]), count: 2), "a link followed")
+
+        // Offered once: the next build takes only what this one kept; without the watcher's word, nothing.
+        let stamps = FileStamps(settle: 0)
+        stamps.keep(walk: walk, key: key)
+        stamps.offerWalks(present: { files.contains($0) }, count: { _ in 2 })
+        stamps.offerWalks(present: { files.contains($0) }, count: { _ in 2 })
+        #expect(stamps.offeredWalk(key) == nil)
+        stamps.keep(walk: walk, key: key)
+        stamps.offerWalks(present: nil, count: nil)
+        #expect(stamps.offeredWalk(key) == nil)
+    }
 }

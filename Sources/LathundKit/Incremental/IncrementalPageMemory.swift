@@ -114,8 +114,13 @@ public final class IncrementalPageMemory: Sendable {
     /// What the file watcher of `lathund serve` saw between the snapshot before the last build and the one before
     /// the next: the absolute paths it saw `changed`, and whether a path is one it watches with an unchanged stamp
     /// (`unchanged`; nil when it cannot say). Files it vouches for are not stamped again (`FileStamps.vouch`).
-    public func watched(unchanged: (@Sendable (String) -> Bool)?, changed: [String]) {
+    /// `present` and `count` say whether a path is in the watcher's snapshot before the next build and how many files
+    /// it has under a folder: with them, the last build's walk of a folder is taken again when the files are the
+    /// same (`FileStamps.offerWalks`). Called before each build (`nil`s: the watcher cannot say).
+    public func watched(unchanged: (@Sendable (String) -> Bool)?, changed: [String],
+                        present: (@Sendable (String) -> Bool)? = nil, count: (@Sendable (String) -> Int)? = nil) {
         stamps?.vouch(unchanged: unchanged, changed: changed)
+        stamps?.offerWalks(present: present, count: count)
     }
 
     /// Work a build leaves until it has been reported, on a thread of its own, in a memory kept in this process

@@ -29,7 +29,9 @@ final class InputFiles: Sendable {
 
     func walk(_ key: String, make: () -> FileTree.Walk) -> FileTree.Walk {
         if let walk = walks.withLock({ $0[key] }) { return walk }
-        let walk = make()
+        // In `lathund serve`, the last build's walk when the watcher sees the same files (`FileStamps.offerWalks`).
+        let walk = stamps?.offeredWalk(key) ?? make()
+        stamps?.keep(walk: walk, key: key)
         walks.withLock { $0[key] = walk }
         return walk
     }
@@ -180,6 +182,48 @@ final class FileStamps: Sendable {
     private final class Vouch: Sendable {
         let unchanged: @Sendable (String) -> Bool
         init(_ unchanged: @escaping @Sendable (String) -> Bool) { self.unchanged = unchanged }
+    }
+
+    /// The walks of the last build (`InputFiles.walk`, by its key: the folder, then the `exclude:` patterns, joined
+    /// by NUL), and those offered to this build.
+    private let walks = Locked<(kept: [String: FileTree.Walk], offered: [String: FileTree.Walk])>(([:], [:]))
+
+    /// Before a build (`lathund serve`): the last build's walk of a folder is offered to this one when it has the
+    /// files the watcher's snapshot before this build has under that folder, no more (`count`) and no fewer
+    /// (`present`), so no file was added or removed since; only a walk that followed no link, met no problem
+    /// and left out at least what the watcher ignores (`FileWatcher.isIgnored`: `.*`, `*~`, `*.swp`), so that the
+    /// watcher sees every file the walk could. Otherwise (nil: the watcher cannot say) the folder is walked.
+    func offerWalks(present: (@Sendable (String) -> Bool)?, count: (@Sendable (String) -> Int)?) {
+        walks.withLock { walks in
+            walks.offered = [:]
+            if let present, let count {
+                for (key, walk) in walks.kept where Self.sameFiles(walk, key: key, present: present, count: count) {
+                    walks.offered[key] = walk
+                }
+            }
+            walks.kept = [:]
+        }
+    }
+
+    func offeredWalk(_ key: String) -> FileTree.Walk? { walks.withLock { $0.offered[key] } }
+    func keep(walk: FileTree.Walk, key: String) { walks.withLock { $0.kept[key] = walk } }
+
+    private static func sameFiles(_ walk: FileTree.Walk, key: String, present: (String) -> Bool,
+                                  count: (String) -> Int) -> Bool {
+        let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+        guard let folder = parts.first, Set(parts.dropFirst()).isSuperset(of: [".*", "*~", "*.swp"]),
+              walk.problems.isEmpty else { return false }
+        var files = 0
+        for entry in walk.entries {
+            switch entry.kind {
+            case .folder: continue
+            case .file:
+                guard entry.absolute == folder + "/" + entry.relative, present(entry.absolute) else { return false }
+                files += 1
+            case .link, .other: return false
+            }
+        }
+        return files == count(folder)
     }
 
     /// The hash of a file read by an earlier build, when the watcher vouches that it has not changed since.
