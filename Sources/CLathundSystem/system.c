@@ -53,33 +53,21 @@ int lathund_events_open(void) { return inotify_init1(IN_NONBLOCK | IN_CLOEXEC); 
 int lathund_events_watch_folder(int events, const char *path) {
     uint32_t mask = IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB
         | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR;
-    return inotify_add_watch(events, path, mask) < 0 ? -1 : 0;
+    return inotify_add_watch(events, path, mask);
 }
 
-int lathund_events_drain(int events) {
-    char buffer[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
-    int result = 0;
+long lathund_events_read(int events, void *buffer, size_t size) {
     for (;;) {
-        ssize_t length = read(events, buffer, sizeof buffer);
-        if (length < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return result;
-            if (errno == EINTR) continue;
-            return -1;
-        }
-        if (length == 0) return result;
-        for (char *at = buffer; at < buffer + length;) {
-            const struct inotify_event *event = (const struct inotify_event *)at;
-            result |= 1;
-            if ((event->mask & IN_ISDIR) && (event->mask & (IN_CREATE | IN_MOVED_TO))) result |= 2;
-            if (event->mask & IN_Q_OVERFLOW) result |= 4;
-            at += sizeof(struct inotify_event) + event->len;
-        }
+        ssize_t length = read(events, buffer, size);
+        if (length >= 0) return (long)length;
+        if (errno == EAGAIN || errno == EWOULDBLOCK) return 0;
+        if (errno != EINTR) return -1;
     }
 }
 #else
 int lathund_events_open(void) { errno = ENOSYS; return -1; }
 int lathund_events_watch_folder(int events, const char *path) { (void)events; (void)path; errno = ENOSYS; return -1; }
-int lathund_events_drain(int events) { (void)events; errno = ENOSYS; return -1; }
+long lathund_events_read(int events, void *buffer, size_t size) { (void)events; (void)buffer; (void)size; errno = ENOSYS; return -1; }
 #endif
 
 #if defined(__GLIBC__)

@@ -44,6 +44,8 @@ public actor PreviewSession {
     private let memory = IncrementalPageMemory()
     /// The watched files as the last build saw them.
     private var baseline: FileWatcher.Snapshot = [:]
+    /// Whether the baseline's files may be stamped again by the names kernel events give (`FileWatcher.walk`).
+    private var baselineByName = false
     /// Set up before the first snapshot, so no change after it is missed.
     private var events: FolderEvents?
     public private(set) var url: URL?
@@ -72,7 +74,7 @@ public actor PreviewSession {
         let url = URL(string: "http://\(host):\(port)/")!
         self.url = url
         events = watcher.events()
-        baseline = watcher.snapshot()
+        (baseline, baselineByName) = watcher.walk()
         await build(changes: [])
         return url
     }
@@ -80,32 +82,34 @@ public actor PreviewSession {
     /// Watches until the task is cancelled, building after every change (also one made during the first
     /// build). Call it once, after `start()`.
     public func watch() async {
-        var last = baseline
-        var sinceCompare = Duration.zero
+        var current = FileWatcher.Files(stamps: baseline, byName: baselineByName)
+        var sinceWalk = Duration.zero
         while !Task.isCancelled {
             let interval = events == nil ? settings.pollInterval : settings.eventInterval
             do { try await Task.sleep(for: interval) } catch { return }
-            sinceCompare += interval
-            if let events, !events.drain(), sinceCompare < settings.fullCompareInterval { continue }
-            sinceCompare = .zero
-            var current = watcher.snapshot()
-            var changed = FileWatcher.changes(from: last, to: current)
+            sinceWalk += interval
+            // The files are walked when the events are unclear, and at `fullCompareInterval` all the same.
+            var news = events?.drain()
+            if news == .quiet {
+                guard sinceWalk >= settings.fullCompareInterval else { continue }
+                news = .unclear
+            }
+            var changed = watcher.look(after: news, at: &current)
+            if news == nil || news == .unclear || !current.byName { sinceWalk = .zero }
             guard !changed.isEmpty else { continue }
             // Wait until the files are quiet, collecting every change. With kernel events, quiet means no event
-            // since the last look (events are read before each snapshot, so none is lost between them).
+            // since the last look (events are read before each look, so none is lost between them).
             while true {
                 do { try await Task.sleep(for: settings.quietPeriod) } catch { return }
-                if let events, !events.drain() { break }
-                let next = watcher.snapshot()
-                let more = FileWatcher.changes(from: current, to: next)
-                current = next
+                let news = events?.drain()
+                if news == .quiet { break }
+                let more = watcher.look(after: news, at: &current)
                 if more.isEmpty { break }
                 changed = Array(Set(changed).union(more)).sorted()
             }
             // The files the watcher saw unchanged since the last build are not stamped again by this one.
-            let seen = current
+            let seen = current.stamps
             let moved = Set(changed)
-            last = current
             await build(changes: changed.map(options.display), changed: changed,
                         unchanged: { seen[$0] != nil && !moved.contains($0) },
                         present: { seen[$0] != nil }, count: { folder in seen.keys.count { $0.hasPrefix(folder + "/") } })

@@ -249,26 +249,116 @@ import Testing
         #expect(Array(file.snapshot().keys) == [root.path + "/a/x.md"])
     }
 
-    /// The kernel's events say when to compare, at any depth and in folders made after the watch started.
-    @Test func folderEventsReportChangesAtAnyDepth() throws {
+    /// The kernel's events name the files that changed, at any depth and in folders made after the watch started;
+    /// what they cannot name for sure (a folder made or removed) is unclear, and the watcher walks everything.
+    @Test func folderEventsNameTheFilesThatChanged() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-events-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: root) }
         try FileManager.default.createDirectory(at: root.appendingPathComponent("content/a/b"), withIntermediateDirectories: true)
         try Data("title: x\n".utf8).write(to: root.appendingPathComponent("lathund.yml"))
         let watcher = FileWatcher(paths: [root.path + "/content", root.path + "/lathund.yml"])
         let events = try #require(watcher.events(), "inotify is available on Linux")
-        #expect(!events.drain())
+        #expect(events.drain() == .quiet)
         try Data("1".utf8).write(to: root.appendingPathComponent("content/a/b/x.md"))
-        #expect(events.drain())
-        #expect(!events.drain())
-        // A new folder, then a file in it.
+        #expect(events.drain() == .files([root.path + "/content/a/b/x.md"]))
+        #expect(events.drain() == .quiet)
+        // Editor leftovers and files beside lathund.yml are not news.
+        try Data("1".utf8).write(to: root.appendingPathComponent("content/a/.x.md.swp"))
+        try Data("1".utf8).write(to: root.appendingPathComponent("content/a/x.md~"))
+        try Data("1".utf8).write(to: root.appendingPathComponent("notes.txt"))
+        #expect(events.drain() == .quiet)
+        // A new folder is unclear; then a file in it is named.
         try FileManager.default.createDirectory(at: root.appendingPathComponent("content/c"), withIntermediateDirectories: true)
-        #expect(events.drain())
+        #expect(events.drain() == .unclear)
         try Data("1".utf8).write(to: root.appendingPathComponent("content/c/y.md"))
-        #expect(events.drain())
+        #expect(events.drain() == .files([root.path + "/content/c/y.md"]))
+        // A file moved from one folder to another: both names.
+        try FileManager.default.moveItem(at: root.appendingPathComponent("content/c/y.md"),
+                                         to: root.appendingPathComponent("content/a/y.md"))
+        #expect(events.drain() == .files([root.path + "/content/c/y.md", root.path + "/content/a/y.md"]))
         // The configuration file, saved by writing a new file and renaming it over the old one.
         try Data("title: y\n".utf8).write(to: root.appendingPathComponent("lathund.yml"), options: .atomic)
-        #expect(events.drain())
-        #expect(!events.drain())
+        #expect(events.drain() == .files([root.path + "/lathund.yml"]))
+        // A folder removed or renamed is unclear, and so is the watched folder itself moved.
+        try FileManager.default.removeItem(at: root.appendingPathComponent("content/c"))
+        #expect(events.drain() == .unclear)
+        try FileManager.default.moveItem(at: root.appendingPathComponent("content/a"), to: root.appendingPathComponent("content/d"))
+        #expect(events.drain() == .unclear)
+        // The moved folder's watch has its new path.
+        try Data("2".utf8).write(to: root.appendingPathComponent("content/d/b/x.md"))
+        #expect(events.drain() == .files([root.path + "/content/d/b/x.md"]))
+        try FileManager.default.moveItem(at: root.appendingPathComponent("content"), to: root.appendingPathComponent("moved"))
+        #expect(events.drain() == .unclear)
+        #expect(events.drain() == .quiet)
+    }
+
+    /// Each kind of event the names cannot be trusted for is unclear.
+    @Test func eventsThatNameNoFileForSureAreUnclear() {
+        let tree = (folder: "/p/content/a", inTree: true)
+        let beside = (folder: "/p", inTree: false)
+        let files: Set<String> = ["/p/lathund.yml"]
+        let trees = ["/p/content"]
+        func read(_ mask: UInt32, _ name: String?, _ watch: (folder: String, inTree: Bool)?) -> FolderEvents.Event {
+            FolderEvents.read(mask: mask, name: name, watch: watch, files: files, trees: trees)
+        }
+        let modify: UInt32 = 0x2
+        #expect(read(modify, "x.md", tree) == .file("/p/content/a/x.md"))
+        #expect(read(modify, ".x.md.swp", tree) == .nothing)
+        #expect(read(modify, "lathund.yml", beside) == .file("/p/lathund.yml"))
+        #expect(read(modify, "other.yml", beside) == .nothing)
+        #expect(read(FolderEvents.Mask.overflow, nil, nil) == .unclear, "events dropped (watch -1)")
+        #expect(read(modify, "x.md", nil) == .unclear, "a watch not known")
+        #expect(read(FolderEvents.Mask.ignored, "", tree) == .unclear, "a watch removed")
+        #expect(read(FolderEvents.Mask.deleteSelf, "", tree) == .unclear)
+        #expect(read(FolderEvents.Mask.moveSelf, "", tree) == .unclear)
+        #expect(read(0x4, "", tree) == .unclear, "the folder itself")
+        #expect(read(0x100 | FolderEvents.Mask.folder, "b", tree) == .unclear, "a folder made")
+        #expect(read(0x200 | FolderEvents.Mask.folder, ".git", tree) == .nothing, "a hidden folder is not watched")
+        #expect(read(0x40 | FolderEvents.Mask.folder, "content", beside) == .unclear, "a watched folder moved away")
+        #expect(read(0x100 | FolderEvents.Mask.folder, "site", beside) == .nothing)
+        #expect(read(modify, nil, tree) == .unclear, "a name that is not UTF-8")
+    }
+
+    /// The watcher stamps again only the files the events name, when it can; files whose stamp can change with no
+    /// event for their own name (links, several names of one file) make it walk every time.
+    @Test func theWatcherStampsTheNamedFilesOrWalks() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("lathund-look-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("a"), withIntermediateDirectories: true)
+        for name in ["x.md", "y.md"] { try Data("1".utf8).write(to: root.appendingPathComponent("a/" + name)) }
+        let watcher = FileWatcher(paths: [root.path])
+        let (stamps, byName) = watcher.walk()
+        #expect(byName)
+        var files = FileWatcher.Files(stamps: stamps, byName: byName)
+        let x = root.path + "/a/x.md", y = root.path + "/a/y.md", z = root.path + "/a/z.md"
+        try Data("22".utf8).write(to: URL(fileURLWithPath: x))
+        try Data("22".utf8).write(to: URL(fileURLWithPath: y))  // changed, but not named: not looked at
+        try Data("1".utf8).write(to: URL(fileURLWithPath: z))
+        #expect(watcher.look(after: .files([x, z, root.path + "/a/gone.md"]), at: &files) == [x, z])
+        #expect(files.stamps[y] == stamps[y])
+        try FileManager.default.removeItem(atPath: z)
+        #expect(watcher.look(after: .files([z]), at: &files) == [z])
+        #expect(files.stamps[z] == nil)
+        // Unclear news, and polling (no events): everything is walked.
+        #expect(watcher.look(after: .unclear, at: &files) == [y])
+        try Data("333".utf8).write(to: URL(fileURLWithPath: x))
+        #expect(watcher.look(after: nil, at: &files) == [x])
+        #expect(files.stamps == watcher.snapshot())
+        // A hard link: written under one name, the other changes too. A link to a file, likewise.
+        try FileManager.default.linkItem(atPath: x, toPath: root.path + "/a/hard.md")
+        try FileManager.default.createSymbolicLink(atPath: root.path + "/a/soft.md", withDestinationPath: y)
+        #expect(watcher.look(after: .files([root.path + "/a/hard.md"]), at: &files)
+            == [root.path + "/a/hard.md", root.path + "/a/soft.md"], "a file with two names is not stamped by name")
+        #expect(!files.byName)
+        try Data("4444".utf8).write(to: URL(fileURLWithPath: x))
+        #expect(watcher.look(after: .files([x]), at: &files) == [root.path + "/a/hard.md", x])
+        try Data("55555".utf8).write(to: URL(fileURLWithPath: y))
+        #expect(watcher.look(after: .files([y]), at: &files) == [root.path + "/a/soft.md", y])
+        #expect(files.stamps == watcher.snapshot())
+        // Without them, names are enough again.
+        try FileManager.default.removeItem(atPath: root.path + "/a/hard.md")
+        try FileManager.default.removeItem(atPath: root.path + "/a/soft.md")
+        _ = watcher.look(after: .unclear, at: &files)
+        #expect(files.byName)
     }
 }

@@ -68,9 +68,26 @@ import Testing
                 try project.write("content/regelverk/sgi.md", page("SGI", "Första sparningen."))
                 try project.write("content/_index.md", page("Start", "Andra sparningen, [SGI](regelverk/sgi.md)."))
             }),
+            // New folders and folders renamed are kernel events that name no file: the watcher walks everything.
+            ("folder added", {
+                try project.write("content/nytt/_index.md", page("Nytt", "Nya sidor."))
+                try project.write("content/nytt/sida.md", page("Sida", "En sida i en ny mapp."))
+            }),
+            ("page moved to another folder", {
+                try FileManager.default.moveItem(at: project.root.appendingPathComponent("content/nytt/sida.md"),
+                                                 to: project.root.appendingPathComponent("content/regelverk/sida.md"))
+            }),
+            ("folder renamed", {
+                try FileManager.default.moveItem(at: project.root.appendingPathComponent("content/nytt"),
+                                                 to: project.root.appendingPathComponent("content/nyare"))
+            }),
+            ("page in the renamed folder edited", { try project.write("content/nyare/_index.md", page("Nyare", "Annan text.")) }),
             ("layout edited", {
                 try project.write("layouts/page.mustache",
                                   "{{<base}}{{$main}}<main><h1>{{page.title}}!</h1>{{{page.content}}}</main>{{/main}}{{/base}}\n")
+            }),
+            ("configuration edited", {
+                try project.write("lathund.yml", "title: \"Testbanken 2\"\nbase_url: \"https://test.example/\"\n")
             }),
             ("asset edited", { try project.write("content/regelverk/bild.png", "\u{89}PNG other") }),
         ]

@@ -19,13 +19,14 @@ long lathund_find_bytes(const void *haystack, size_t haystack_length, const char
 /// non-blocking descriptor, or -1 (also where inotify does not exist).
 int lathund_events_open(void);
 
-/// Watches the entries of one folder (created, deleted, written, moved, attributes). Returns 0, or -1 with errno
-/// set (ENOSPC: the user's watch limit is reached).
+/// Watches the entries of one folder (created, deleted, written, moved, attributes). Returns the watch's number
+/// (the same one again for a folder already watched), or -1 with errno set (ENOSPC: the user's watch limit).
 int lathund_events_watch_folder(int events, const char *path);
 
-/// Reads and discards every pending event. Returns 0 when there was none, else the sum of 1 (something changed),
-/// 2 (a folder was created or moved in: it needs a watch of its own) and 4 (the kernel dropped events); -1 on error.
-int lathund_events_drain(int events);
+/// One `read` of the pending events into `buffer` (as the kernel lays them out: `struct inotify_event`s, each
+/// followed by its name). Returns the bytes read, 0 when none is pending, -1 on error (EINVAL: `size` is too
+/// small for the next event).
+long lathund_events_read(int events, void *buffer, size_t size);
 
 /// Bytes the C heap has handed out and not had back (glibc's mallinfo2: in-use chunks plus mmapped ones); 0 where
 /// unknown. For the stage statistics (`LATHUND_STAGE_STATS`).

@@ -27,6 +27,9 @@ package enum FileTree {
         package let seconds: Int
         package let nanoseconds: Int
         package let inode: UInt64
+        /// Not a folder, and reached through a link or one of several names of its file (hard links): its stamp
+        /// can change with nothing written under its own path.
+        package var aliased = false
     }
 
     package struct Problem: Sendable, Equatable {
@@ -109,7 +112,8 @@ package enum FileTree {
                 var info = stat()
                 guard lstat(path, &info) == 0 else { continue }
                 var absolute = path
-                if (info.st_mode & S_IFMT) == S_IFLNK, links != .none {
+                let linked = (info.st_mode & S_IFMT) == S_IFLNK
+                if linked, links != .none {
                     absolute = links == .insideRoot ? URL(fileURLWithPath: path).resolvingSymlinksInPath().path : path
                     if links == .insideRoot, absolute != root, !absolute.hasPrefix(root + "/") {
                         result.problems.append(Problem(relative: childRelative, kind: .linkOutside))
@@ -123,7 +127,8 @@ package enum FileTree {
                 }
                 let entry = Entry(relative: childRelative, absolute: absolute, kind: Self.kind(info.st_mode),
                                   size: Int64(info.st_size), seconds: Int(info.st_mtim.tv_sec),
-                                  nanoseconds: Int(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino))
+                                  nanoseconds: Int(info.st_mtim.tv_nsec), inode: UInt64(info.st_ino),
+                                  aliased: (info.st_mode & S_IFMT) != S_IFDIR && (linked || info.st_nlink > 1))
                 result.entries.append(entry)
                 // A link to a folder that holds it would be walked for ever.
                 if entry.kind == .folder, absolute == path || !path.hasPrefix(absolute + "/"), descend(entry) {
