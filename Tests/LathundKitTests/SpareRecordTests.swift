@@ -121,4 +121,27 @@ import Testing
         try site.write("content/avsnitt-2/sida-2.md", page("Sida 2", "Ändrad"))
         try Self.expectCleanAfterBuild(site, "a build after serve")
     }
+
+    /// The envelope of the spare's record and the stamps (`IncrementalCache.sealed`): what it sealed comes back
+    /// whole, and a change of any one byte, a cut, another magic or another version is refused.
+    @Test func aSealedFileOpensOnlyUnchanged() throws {
+        var generator = SystemRandomNumberGenerator()
+        for length in [0, 1, 17, 300] {
+            let body = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let sealed = [UInt8](IncrementalCache.sealed("LTHDSPARE", body))
+            let opened = sealed.withUnsafeBytes { IncrementalCache.unsealed("LTHDSPARE", $0).map { [UInt8]($0) } }
+            #expect(opened == body)
+            #expect(sealed.withUnsafeBytes { IncrementalCache.unsealed("LTHDSTMP", $0) } == nil)
+            for index in sealed.indices {
+                var damaged = sealed
+                damaged[index] ^= 1 << UInt8(index % 8)
+                #expect(damaged.withUnsafeBytes { IncrementalCache.unsealed("LTHDSPARE", $0) } == nil,
+                        "byte \(index) of \(sealed.count) changed")
+            }
+            for cut in 0..<sealed.count {
+                #expect(sealed[..<cut].withUnsafeBytes { IncrementalCache.unsealed("LTHDSPARE", $0) } == nil,
+                        "cut to \(cut) of \(sealed.count) bytes")
+            }
+        }
+    }
 }

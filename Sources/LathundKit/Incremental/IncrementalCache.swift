@@ -64,18 +64,13 @@ struct IncrementalCache {
 
     /// The input files' hashes by their stamps (`FileStamps`) as the last build left them, so that `lathund build`
     /// neither reads nor hashes a file whose stamp is unchanged: empty when there are none or the file is damaged,
-    /// truncated or of another version (every file is then read). `LTHDSTMP <version>`, the XXH64 of the rest, then
+    /// truncated or of another version (every file is then read). Sealed (`sealed`) as `LTHDSTMP`, then
     /// per file its path, device, inode, size, modification and change times (ns) and hash.
     func loadStamps() -> FileStamps {
         guard let data = try? Data(contentsOf: stampsURL) else { return FileStamps() }
         let entries = data.withUnsafeBytes { bytes -> [(path: String, stamp: FileStamp, hash: UInt64)]? in
-            let head = Array("LTHDSTMP \(Self.version)\n".utf8)
-            guard bytes.count >= head.count + 17, bytes.starts(with: head),
-                  let sum = Self.hexValue(bytes[head.count..<(head.count + 16)]), bytes[head.count + 16] == 0x0A
-            else { return nil }
-            let rest = UnsafeRawBufferPointer(rebasing: bytes[(head.count + 17)...])
-            guard XXH64.hash(rest) == sum else { return nil }
-            var reader = ByteReader(rest)
+            guard let body = Self.unsealed("LTHDSTMP", bytes) else { return nil }
+            var reader = ByteReader(body)
             let entries = try? reader.list { reader -> (path: String, stamp: FileStamp, hash: UInt64) in
                 let path = try reader.string()
                 let stamp = FileStamp(device: try reader.fixed(), inode: try reader.fixed(),
@@ -99,27 +94,22 @@ struct IncrementalCache {
                 writer.fixed(value)
             }
         }
-        let sum = writer.bytes.withUnsafeBytes { XXH64.hash($0) }
         try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try? Data(Array("LTHDSTMP \(Self.version)\n\(Self.hex(sum))\n".utf8) + writer.bytes).write(to: stampsURL, options: .atomic)
+        try? Self.sealed("LTHDSTMP", writer.bytes).write(to: stampsURL, options: .atomic)
     }
 
     /// The spare's record, removed from the cache (a build that uses the spare changes it): nil when there is
-    /// none or it is damaged. `LTHDSPARE <version>`, the XXH64 of the rest, then NUL-ended fields: the two
+    /// none or it is damaged. Sealed (`sealed`) as `LTHDSPARE`, then NUL-ended fields: the two
     /// identities and the paths.
     func takeSpare() -> StagedOutput.Spare? {
         defer { forgetSpare() }
         guard let data = try? Data(contentsOf: spareURL) else { return nil }
-        let bytes = [UInt8](data)
-        let head = Array("LTHDSPARE \(Self.version)\n".utf8)
-        guard bytes.count >= head.count + 17, bytes.starts(with: head),
-              let sum = Self.hexValue(bytes[head.count..<(head.count + 16)]), bytes[head.count + 16] == 0x0A
-        else { return nil }
-        let rest = bytes[(head.count + 17)...]
-        guard rest.last == 0, rest.withUnsafeBytes({ XXH64.hash($0) }) == sum else { return nil }
-        let fields = rest.dropLast().split(separator: 0, omittingEmptySubsequences: false)
-            .map { String(decoding: $0, as: UTF8.self) }
-        guard fields.count >= 2 else { return nil }
+        let fields = data.withUnsafeBytes { bytes -> [String]? in
+            guard let body = Self.unsealed("LTHDSPARE", bytes), body.last == 0 else { return nil }
+            return body.dropLast().split(separator: 0, omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) }
+        }
+        guard let fields, fields.count >= 2 else { return nil }
         return StagedOutput.Spare(spareIdentity: fields[0], liveIdentity: fields[1], differing: Set(fields.dropFirst(2)))
     }
 
@@ -129,8 +119,26 @@ struct IncrementalCache {
             rest += field.utf8
             rest.append(0)
         }
-        let sum = rest.withUnsafeBytes { XXH64.hash($0) }
-        try? Data(Array("LTHDSPARE \(Self.version)\n\(Self.hex(sum))\n".utf8) + rest).write(to: spareURL, options: .atomic)
+        try? Self.sealed("LTHDSPARE", rest).write(to: spareURL, options: .atomic)
+    }
+
+    // MARK: Sealed files
+
+    /// How the stamps and the spare's record are kept: `magic` (`LTHDSTMP`, `LTHDSPARE`) and the cache version on
+    /// the first line, the XXH64 of the body in 16 hex digits on the second, then the body.
+    static func sealed(_ magic: String, _ body: [UInt8]) -> Data {
+        Data(Array("\(magic) \(version)\n\(hex(XXH64.hash(body)))\n".utf8) + body)
+    }
+
+    /// The body of what `sealed` made with `magic`: nil when the head, the version or the checksum differ, so
+    /// that a damaged, truncated or older file is not trusted.
+    static func unsealed(_ magic: String, _ bytes: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        let head = Array("\(magic) \(version)\n".utf8)
+        guard bytes.count >= head.count + 17, bytes.starts(with: head),
+              let sum = hexValue(bytes[head.count..<(head.count + 16)]), bytes[head.count + 16] == 0x0A
+        else { return nil }
+        let body = UnsafeRawBufferPointer(rebasing: bytes[(head.count + 17)...])
+        return XXH64.hash(body) == sum ? body : nil
     }
 
     func forgetSpare() { unlink(spareURL.path) }
