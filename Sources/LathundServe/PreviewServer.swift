@@ -81,7 +81,7 @@ final class PreviewServer: Sendable {
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger
         )
-        let running = Task {
+        let running = Task(executorPreference: ConnectionExecutor.shared) {
             do {
                 try await server.run()
                 started.finish(.failure(ServeError.notListening(host: host, port: port)))
@@ -126,6 +126,22 @@ final class PreviewServer: Sendable {
             }
         }
         state.withLock { $0.keepAlive = task }
+    }
+}
+
+/// Where the server's tasks run (its accept loop and each connection's, which inherit the preference): threads
+/// of a queue of its own, not the shared pool of Swift's concurrency. That pool has one thread per core, and work
+/// that blocks it elsewhere in the process (an embedding program's synchronous builds, a test run's suites) would
+/// otherwise hold up every answer until it ends: on 2 cores a request waited over 30 s.
+final class ConnectionExecutor: TaskExecutor {
+    static let shared = ConnectionExecutor()
+    /// A concurrent queue of its own: libdispatch gives it threads beyond the shared pool's.
+    private let queue = DispatchQueue(label: "lathund.serve.connections", attributes: .concurrent)
+
+    func enqueue(_ job: consuming ExecutorJob) {
+        let job = UnownedJob(job)
+        let executor = asUnownedTaskExecutor()
+        queue.async { job.runSynchronously(on: executor) }
     }
 }
 

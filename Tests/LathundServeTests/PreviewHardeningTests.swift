@@ -76,6 +76,29 @@ import Glibc
         #expect(seconds < 10, "431 came after \(seconds) s")
     }
 
+    /// What synchronous work does to the thread it runs on.
+    static func blockThisThread(seconds: TimeInterval) { Thread.sleep(forTimeInterval: seconds) }
+
+    /// Requests are answered at once while other work in the process blocks every thread of Swift's shared pool
+    /// (a test run's synchronous suites do, and an embedding program's builds may): the server's tasks run on
+    /// threads of their own (`ConnectionExecutor`).
+    @Test func answersWhileTheSharedPoolIsBlocked() async throws {
+        let project = try ServedProject(files: Self.files)
+        defer { Task { await project.stop() } }
+        try await project.start()
+        let port = project.port
+        // Twice as many as the pool has threads, each blocking its thread for 4 s.
+        for _ in 0..<(2 * ProcessInfo.processInfo.activeProcessorCount) {
+            Task.detached { Self.blockThisThread(seconds: 4) }
+        }
+        let request = "GET /regelverk/sgi/ HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
+        let (response, statusAfter) = try await RawHTTP.exchange(port: port, Self.bytes(request))
+        #expect(response.status == 200)
+        #expect(response.body.contains("Sjukpenninggrundande"))
+        let seconds = try #require(statusAfter, "no status line")
+        #expect(seconds < 3, "answered after \(seconds) s, when the pool was free again")
+    }
+
     /// DNS rebinding: a page on evil.example whose name points at 127.0.0.1 sends `Host: evil.example:PORT`.
     @Test func onlyLoopbackHostsAreAnswered() async throws {
         let project = try ServedProject(files: Self.files)
