@@ -273,6 +273,20 @@ import Testing
         }
     }
 
+    /// The search index's documents are the site index's pages in URL order, which is not the order of the files
+    /// in `content/` when a slug (or a name such as `a-b.md` beside a folder `a/`) puts a page elsewhere. A build
+    /// that redid one page makes its search index on another thread, from the analyses taken in that order.
+    @Test func editingAPageWhenFilesAndAddressesSortDifferently() throws {
+        let site = try Self.projectCopy()
+        defer { site.cleanUp() }
+        try site.write("content/regelverk/zz-forst.md",
+                       page("Först bland adresserna", "En sida om sjukpenning vars adress kommer först.\n",
+                            extra: "slug: aa-forst\ndescription: \"En sida vars adress kommer först.\"\n"))
+        try expectSameAsClean(site) {
+            try Self.edit(site, "content/regelverk/sjukpenning.md") { $0 + "\nEn ny mening om sjukpenning.\n" }
+        }
+    }
+
     /// Files whose bytes did not change are the previous site's files, linked, not written again.
     @Test func unchangedFilesAreReusedFromThePreviousSite() throws {
         let site = try DeterminismTests.generatedSite(pages: 40)

@@ -28,13 +28,21 @@ struct IndexesStage: Stage {
         let lazyShards = memory?.store?.reads == true
             && (memory?.lastCounts.analysed ?? .max) <= max(64, (markdown.pages.count + data.generated.count) / 8)
         let synonyms = Synonym.all(glossary: data.glossary, entries: data.synonyms)
-        // Such a build makes its search index on another thread while this one makes the site index and checks the
-        // links (both serial): from every page and generated page, which are the index's unless one claims a taken
-        // output path (a duplicate-url error), and then the index is made again from the index's pages.
-        let early = lazyShards ? Self.searchAside(markdown.pages.map { analyses[$0.page.relativePath]! }, generated: data.generated,
-                                                  synonyms: synonyms, setup: setup, markdown: markdown, memory: memory) : nil
+        // Unless the last build's index is kept in this process (`lathund serve`: `IndexMemory`, `SearchMemory`),
+        // the index's pages (every page and generated page, but one that claims a taken output path) are decided
+        // first, and the search index is made from their analyses on another thread while this one makes the site
+        // index and checks the links (both serial). The analyses move to that thread: each is freed there as its
+        // postings are made.
+        let members = memory?.search == nil
+            ? SiteIndex.members(pages: markdown.pages, generated: data.generated, assets: content.assets) : nil
+        let aside = members.map { members in
+            Self.searchAside(members.pages.map { analyses.removeValue(forKey: markdown.pages[$0].page.relativePath)! },
+                             generated: members.generated.map { data.generated[$0] }, synonyms: synonyms,
+                             lazyShards: lazyShards, setup: setup, markdown: markdown)
+        }
+        if aside != nil { analyses = [:] }
         let built = SiteIndex.build(pages: markdown.pages, generated: data.generated, assets: content.assets,
-                                    memory: memory?.indexes)
+                                    memory: memory?.indexes, members: members)
         var index = built.value
         var diagnostics = built.diagnostics
         let linkCheck = LinkCheck(index: index, assets: content.assets, memory: memory?.indexes).run()
@@ -44,9 +52,8 @@ struct IndexesStage: Stage {
         diagnostics += aliases.diagnostics
         let search: SearchIndex
         let generatedDocuments: [SearchIndex.Document]
-        if let (made, documents) = early?(), index.pages.count == markdown.pages.count,
-           index.generated.count == data.generated.count {
-            (search, generatedDocuments) = (made, documents)
+        if let aside {
+            (search, generatedDocuments) = aside()
         } else {
             // Documents 0..<index.pages.count are the pages, in order; then the generated pages' (GeneratedDocuments).
             generatedDocuments = GeneratedDocuments.make(index.generated, links: markdown.markdown.links)
@@ -62,19 +69,22 @@ struct IndexesStage: Stage {
                              changeLog: ChangeLog(index: index, history: setup.history)), diagnostics)
     }
 
-    /// Starts the search index of `pages` (their analyses, in order) and `generated` on another thread; the
-    /// returned function waits for it.
-    private static func searchAside(_ pages: [SearchIndex.Analysis], generated: [GeneratedPage], synonyms: [Synonym],
-                                    setup: BuildSetup, markdown: MarkdownStage.Output,
-                                    memory: IncrementalPageMemory?) -> () -> (SearchIndex, [SearchIndex.Document]) {
+    /// Starts the search index of `pages` (the analyses of the index's pages, in its order) and `generated` (the
+    /// index's generated pages) on another thread; the returned function waits for it. The thread takes `pages`
+    /// over, so that each analysis is freed as its postings are made.
+    private static func searchAside(_ pages: consuming [SearchIndex.Analysis], generated: [GeneratedPage], synonyms: [Synonym],
+                                    lazyShards: Bool, setup: BuildSetup,
+                                    markdown: MarkdownStage.Output) -> () -> (SearchIndex, [SearchIndex.Document]) {
+        let handed = Locked<[SearchIndex.Analysis]?>(consume pages)
         let result = Locked<(SearchIndex, [SearchIndex.Document])?>(nil)
         let group = DispatchGroup()
         let links = markdown.markdown.links
-        let (jobs, search) = (setup.jobs, memory?.search)
+        let jobs = setup.jobs
         DispatchQueue.global().async(group: group) {
             let generatedDocuments = GeneratedDocuments.make(generated, links: links)
-            let index = SearchIndex(analyses: pages + generatedDocuments.map(SearchIndex.analyse), synonyms: synonyms,
-                                    jobs: jobs, memory: search, lazyShards: true)
+            var documents = handed.withLock { $0.take()! }
+            documents += generatedDocuments.map(SearchIndex.analyse)
+            let index = SearchIndex(analyses: consume documents, synonyms: synonyms, jobs: jobs, lazyShards: lazyShards)
             result.withLock { $0 = (index, generatedDocuments) }
         }
         return {

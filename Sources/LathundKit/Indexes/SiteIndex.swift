@@ -49,8 +49,9 @@ struct SiteIndex: Sendable {
     /// `memory`: the last build's index, in a process that builds again (`lathund serve`): when every page's
     /// path, URL, kind, weight and title, the generated pages' and the files' paths are the last build's
     /// (`Shape`), its structure is taken and only the pages are put in.
+    /// `members`: `members(pages:generated:assets:)` of the same values, when the caller has made it already.
     static func build(pages inputPages: [ParsedPage], generated: [GeneratedPage], assets: [Asset],
-                      memory: IndexMemory? = nil) -> Staged<SiteIndex> {
+                      memory: IndexMemory? = nil, members: Members? = nil) -> Staged<SiteIndex> {
         let shape = memory.map { _ in Shape(pages: inputPages, generated: generated, assets: assets) }
         if let shape, let kept = memory?.site(shape) {
             var index = kept.index
@@ -59,6 +60,26 @@ struct SiteIndex: Sendable {
             index.generated = kept.generated.map { generated[$0] }
             return Staged(index, kept.diagnostics)
         }
+        let members = members ?? Self.members(pages: inputPages, generated: generated, assets: assets)
+        let index = SiteIndex(pages: members.pages.map { inputPages[$0] }, generated: members.generated.map { generated[$0] })
+        if let shape {
+            memory?.keep(site: IndexMemory.Site(shape: shape, index: index, pages: members.pages, generated: members.generated,
+                                                diagnostics: members.diagnostics))
+        }
+        return Staged(index, members.diagnostics)
+    }
+
+    /// Which pages and generated pages the index has (`build`): positions in `pages`, in URL order, and in
+    /// `generated`, in order, with a `duplicate-url` error for each file that claims an output path another file
+    /// of the site already has. The Indexes stage makes it first, so that it knows the search index's documents
+    /// before the index is made.
+    struct Members: Sendable {
+        let pages: [Int]
+        let generated: [Int]
+        let diagnostics: [Diagnostic]
+    }
+
+    static func members(pages inputPages: [ParsedPage], generated: [GeneratedPage], assets: [Asset]) -> Members {
         var diagnostics: [Diagnostic] = []
         // Claimed output paths, to find two files that would write the same file.
         var claimed: [String: String] = [:]
@@ -88,12 +109,7 @@ struct SiteIndex: Sendable {
         for asset in assets {
             _ = claim(asset.relativePath, by: asset.displayPath, at: SourceLocation(file: asset.displayPath))
         }
-        let index = SiteIndex(pages: positions.map { inputPages[$0] }, generated: kept.map { generated[$0] })
-        if let shape {
-            memory?.keep(site: IndexMemory.Site(shape: shape, index: index, pages: positions, generated: kept,
-                                                diagnostics: diagnostics))
-        }
-        return Staged(index, diagnostics)
+        return Members(pages: positions, generated: kept, diagnostics: diagnostics)
     }
 
     /// What the structure is made of, for `IndexMemory`: each page's path, URL, kind, weight and title in the
