@@ -54,42 +54,52 @@ struct OldSources: Sendable, Codable, Equatable {
 /// names the project's source documents only inside the team, so a reader cannot know what it is.
 enum InternalLabels {
     static let words = ["seed"]
-    /// The (lower-case) letters the words start with: most bytes are passed over with one comparison.
-    private static let firstLetters = words.map { $0.utf8.first! }
+    /// Whether a byte, in lower case, is a letter the words start with: most bytes are passed over with one look-up.
+    private static let starts: [Bool] = (0...255).map { byte in words.contains { $0.utf8.first! == UInt8(byte) | 0x20 } }
+    private static let wordBytes = words.map { Array($0.utf8) }
 
     static func diagnostics(in bytes: [UInt8], file: String) -> [Diagnostic] {
         var result: [Diagnostic] = []
-        let firstLetters = Self.firstLetters
-        var line = 1
-        var lineStart = 0
-        var index = 0
+        let (starts, wordBytes) = (Self.starts, Self.wordBytes)
         func isWordByte(_ byte: UInt8) -> Bool {
             byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
         }
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == 0x0A {
-                line += 1
-                lineStart = index + 1
-            } else if firstLetters.contains(byte | 0x20), index == 0 || !isWordByte(bytes[index - 1]) {
-                for word in words where matches(word, in: bytes, at: index) {
-                    var end = index
-                    while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
-                    // The label with its number, if one follows ("Seed 004").
-                    var labelEnd = end
-                    if labelEnd + 1 < bytes.count, bytes[labelEnd] == 0x20, bytes[labelEnd + 1] >= 0x30, bytes[labelEnd + 1] <= 0x39 {
-                        labelEnd += 1
-                        while labelEnd < bytes.count, bytes[labelEnd] >= 0x30, bytes[labelEnd] <= 0x39 { labelEnd += 1 }
+        // Lines are counted only up to a label found (most files have none).
+        var line = 1
+        var lineStart = 0
+        var counted = 0
+        bytes.withUnsafeBufferPointer { bytes in
+            starts.withUnsafeBufferPointer { starts in
+                var index = 0
+                while index < bytes.count {
+                    guard starts[Int(bytes[index])], index == 0 || !isWordByte(bytes[index - 1]) else {
+                        index += 1
+                        continue
                     }
-                    var column = 1
-                    for byte in bytes[lineStart..<index] where byte & 0xC0 != 0x80 { column += 1 }
-                    let label = String(decoding: bytes[index..<labelEnd], as: UTF8.self)
-                    result.append(.error(SourceLocation(file: file, line: line, column: column), .internalLabel,
-                                         "'\(label)' is an internal label that readers cannot know; name the document itself (its title, publisher and date in sources:)"))
-                    index = end - 1
+                    for word in wordBytes where matches(word, in: bytes, at: index) {
+                        for position in counted..<index where bytes[position] == 0x0A {
+                            line += 1
+                            lineStart = position + 1
+                        }
+                        counted = index
+                        var end = index
+                        while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
+                        // The label with its number, if one follows ("Seed 004").
+                        var labelEnd = end
+                        if labelEnd + 1 < bytes.count, bytes[labelEnd] == 0x20, bytes[labelEnd + 1] >= 0x30, bytes[labelEnd + 1] <= 0x39 {
+                            labelEnd += 1
+                            while labelEnd < bytes.count, bytes[labelEnd] >= 0x30, bytes[labelEnd] <= 0x39 { labelEnd += 1 }
+                        }
+                        var column = 1
+                        for byte in bytes[lineStart..<index] where byte & 0xC0 != 0x80 { column += 1 }
+                        let label = String(decoding: bytes[index..<labelEnd], as: UTF8.self)
+                        result.append(.error(SourceLocation(file: file, line: line, column: column), .internalLabel,
+                                             "'\(label)' is an internal label that readers cannot know; name the document itself (its title, publisher and date in sources:)"))
+                        index = end - 1
+                    }
+                    index += 1
                 }
             }
-            index += 1
         }
         return result
     }
@@ -98,12 +108,9 @@ enum InternalLabels {
         !diagnostics(in: Array(text.utf8), file: "").isEmpty
     }
 
-    private static func matches(_ word: String, in bytes: [UInt8], at index: Int) -> Bool {
-        var position = index
-        for letter in word.utf8 {
-            guard position < bytes.count, bytes[position] | 0x20 == letter else { return false }
-            position += 1
-        }
+    private static func matches(_ word: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
+        guard bytes.count - index >= word.count else { return false }
+        for (offset, letter) in word.enumerated() where bytes[index + offset] | 0x20 != letter { return false }
         return true
     }
 }

@@ -126,9 +126,11 @@ struct ContentStage: Stage {
             remembered.scanKey = scan.key
             return (remembered, true)
         }
-        let page = loadPage(data, relative: file.relative, displayPath: displayPath, sourceHash: sourceHash)
+        // One copy of the bytes for the page and the scan.
+        let bytes = [UInt8](data)
+        let page = loadPage(bytes, relative: file.relative, displayPath: displayPath, sourceHash: sourceHash)
         return (IncrementalPageMemory.Loaded(key: key, page: page.value, diagnostics: page.diagnostics,
-                                             scan: scan.diagnostics(in: [UInt8](data), file: displayPath),
+                                             scan: scan.diagnostics(in: bytes, file: displayPath),
                                              scanKey: scan.key, bytes: data), true)
     }
 
@@ -165,8 +167,8 @@ struct ContentStage: Stage {
     }
 
     /// Types one Markdown file's front matter and derives its URL.
-    private func loadPage(_ data: Data, relative: String, displayPath: String, sourceHash: UInt64) -> Staged<Page?> {
-        let read = MarkdownSource.parse(bytes: [UInt8](data), relativePath: relative, displayPath: displayPath)
+    private func loadPage(_ bytes: [UInt8], relative: String, displayPath: String, sourceHash: UInt64) -> Staged<Page?> {
+        let read = MarkdownSource.parse(bytes: bytes, relativePath: relative, displayPath: displayPath)
         guard let source = read.value else { return Staged(nil, read.diagnostics) }
         var components = relative.split(separator: "/").map(String.init)
         let fileName = components.removeLast()
