@@ -123,7 +123,8 @@ import Glibc
     static let knownFields: [String: [String]] = [
         "Loaded": ["key", "page", "diagnostics", "scan", "scanKey", "bodyIsFileEnd"],
         "Analysed": ["key", "rendered", "analysis", "diagnostics"],
-        "Page": ["relativePath", "displayPath", "kind", "section", "url", "frontMatter", "body", "bodyLineOffset", "sourceHash", "bodyInFile"],
+        "Page": ["fixed", "body", "bodyInFile"],
+        "Page.Fixed": ["relativePath", "displayPath", "kind", "section", "url", "frontMatter", "bodyLineOffset", "sourceHash"],
         "FrontMatter": ["title", "description", "date", "updated", "reviewed", "reviewedLocation", "sources", "tags", "weight",
                         "draft", "slug", "aliases", "layout", "group", "faq", "report"],
         "FAQFields": ["question", "category", "related", "mostAsked"],
@@ -151,7 +152,9 @@ import Glibc
         let diagnostic = try #require(results.flatMap(\.loaded.diagnostics).first)
         let source = try #require(page.frontMatter.sources.first)
         let values: [(String, Any)] = [
-            ("Loaded", fraga.loaded), ("Analysed", analysed), ("Page", page), ("FrontMatter", page.frontMatter),
+            ("Loaded", fraga.loaded), ("Analysed", analysed), ("Page", page),
+            ("Page.Fixed", try #require(Mirror(reflecting: page).children.first { $0.label == "fixed" }?.value)),
+            ("FrontMatter", page.frontMatter),
             ("FAQFields", try #require(page.frontMatter.faq)), ("ReportFields", try #require(projekt.loaded.page?.frontMatter.report)),
             ("SourceReference", source), ("Review", try #require(page.frontMatter.reviewed)),
             ("Located", try #require(source.publishers.first)), ("Diagnostic", diagnostic), ("SourceLocation", diagnostic.location),
