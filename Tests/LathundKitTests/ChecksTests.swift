@@ -189,6 +189,18 @@ import Testing
         #expect(Readability(text: "Ord utan punkt").sentences == 1)
     }
 
+    /// A period after an abbreviation ends no sentence however the word is written: upper case, a Kelvin sign
+    /// that lower-cases to `k` (`\u{212A}ap.` is `kap.`), a period inside its first 12 letters. A word with a
+    /// Latin-1 letter that is not ASCII is no abbreviation, and neither is a long word without a period.
+    @Test func abbreviationKeys() {
+        for text in ["Se KAP. 3 nu", "Se \u{212A}ap. 3 nu", "Se \u{212A}AP. 3 nu", "Ab.cdefghijkl. x", "ÅbcDEF.g. x"] {
+            #expect(Readability(text: text).sentences == 1, "\(text)")
+        }
+        for text in ["Se kåp. 3 nu", "Se RÉSP. nu", "Se abcdefghijklmnop. nu", "Se abcdefghijklmnå.p. nu", "Se \u{212A}åp. nu"] {
+            #expect(Readability(text: text).sentences == 2, "\(text)")
+        }
+    }
+
     /// The tokenizer's bit tables for U+0000–U+00FF agree with Unicode's properties on every one.
     @Test func latinTablesAreUnicodes() {
         for value in UInt32(0)..<0x100 {
@@ -205,7 +217,10 @@ import Testing
         let pieces = ["a", "Ö", "å", "é", "ß", "ж", "中", "\u{300}", "😀", "1", "9", "0", " ", "\u{A0}", "\u{2009}", "\n", "\t",
                       ".", "!", "?", ":", ",", "-", "'", "’", "\u{2011}", "t.ex", "bl.a", "SGI", "Försäkringskassan",
                       "sjukpenning", "11,1", "2019", "ca", "Kap", "nr", "(", ")", "\"", "ª", "µ", "\u{85}", "\u{2028}",
-                      "T.EX", "Fr.o.m", "DVS", "abcdefghijklm.n", "Abcdefghijklmnop", "ÅÄÖ.x", "m.m"]
+                      "T.EX", "Fr.o.m", "DVS", "abcdefghijklm.n", "Abcdefghijklmnop", "ÅÄÖ.x", "m.m",
+                      // Abbreviation keys: Latin-1 letters, a period past the 12th letter, a Kelvin sign that
+                      // lower-cases to ASCII (`\u{212A}ap.` is `kap.`), a long key without a period.
+                      "\u{212A}ap", " \u{212A}ap.", "\u{212A}", "Kåp", "ÉTC", "åäöåäöåäöåäöå.x", "abcdefghijklå.x", "RESP", "Resp", "º"]
         await propertyCheck(count: 3000, input: Gen.element(of: pieces).array(of: 0...60)) { parts in
             let text = parts.map { $0 ?? "" }.joined()
             #expect(Readability(text: text) == Self.reference(text), "\(text.debugDescription)")

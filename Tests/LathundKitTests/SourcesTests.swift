@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 @testable import LathundKit
 
@@ -116,6 +117,52 @@ import Testing
         #expect(result.messages("internal-label").first?.message
                 == "'Seed 004' is an internal label that readers cannot know; name the document itself (its title, publisher and date in sources:)")
         #expect(!result.succeeded)
+    }
+
+    /// The label scan, which counts lines and columns only at a label, finds the labels at the places the plain
+    /// scan (below: every byte, lines counted as it goes) finds them, on random text of labels, words that only
+    /// contain one, digits, line feeds and multi-byte letters.
+    @Test func labelScanEqualsThePlainScan() async {
+        let pieces = ["seed", "Seed", "SEED", "sEeD", " ", "\n", "\n\n", "004", "1", "kroseed", "seeds", "see", "s", "S",
+                      "å", "Ö", "é", "中", "😀", ".", ",", "(", "-", "_", "`", "{", "[", "@", "\r\n", "\t"]
+        await propertyCheck(count: 3000, input: Gen.element(of: pieces).array(of: 0...40)) { parts in
+            let bytes = Array(parts.map { $0 ?? "" }.joined().utf8)
+            let found = InternalLabels.diagnostics(in: bytes, file: "f").map { "\($0.location.line):\($0.location.column) \($0.message)" }
+            #expect(found == Self.plainLabelScan(bytes), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+        }
+    }
+
+    /// `InternalLabels.diagnostics` as it was first written, as "line:column message".
+    static func plainLabelScan(_ bytes: [UInt8]) -> [String] {
+        var result: [String] = []
+        var line = 1, lineStart = 0, index = 0
+        func isWordByte(_ byte: UInt8) -> Bool {
+            byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
+        }
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte == 0x0A {
+                line += 1
+                lineStart = index + 1
+            } else if index == 0 || !isWordByte(bytes[index - 1]) {
+                for word in InternalLabels.words
+                where index + word.utf8.count <= bytes.count && zip(word.utf8, bytes[index...]).allSatisfy({ $0 == $1 | 0x20 }) {
+                    var end = index
+                    while end < bytes.count, isWordByte(bytes[end]) { end += 1 }
+                    var labelEnd = end
+                    if labelEnd + 1 < bytes.count, bytes[labelEnd] == 0x20, bytes[labelEnd + 1] >= 0x30, bytes[labelEnd + 1] <= 0x39 {
+                        labelEnd += 1
+                        while labelEnd < bytes.count, bytes[labelEnd] >= 0x30, bytes[labelEnd] <= 0x39 { labelEnd += 1 }
+                    }
+                    let column = 1 + bytes[lineStart..<index].filter { $0 & 0xC0 != 0x80 }.count
+                    let label = String(decoding: bytes[index..<labelEnd], as: UTF8.self)
+                    result.append("\(line):\(column) '\(label)' is an internal label that readers cannot know; name the document itself (its title, publisher and date in sources:)")
+                    index = end - 1
+                }
+            }
+            index += 1
+        }
+        return result
     }
 
     /// A page whose newest source's period ended more than `source_max_age_years` before today shows the notice

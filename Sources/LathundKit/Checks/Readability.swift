@@ -60,11 +60,17 @@ struct Readability: Sendable, Equatable {
     /// scalars ask Unicode's properties. `ReadabilityTests` keeps it equal to a plain scalar-by-scalar version.
     private static func count(_ text: UTF8Text) -> (readability: Readability, spaceSeparatedWords: Int) {
         var words = 0, sentences = 0, longWords = 0
-        var letters = 0
-        var inWord = false
-        var wordStart = 0  // where the current word starts, for the abbreviation test
-        var blockHasWords = false
+        var letters = 0, wordStart = 0  // where the current word starts, for the abbreviation test
+        var inWord = false, blockHasWords = false
         var runs = 0, inRun = false  // runs between ASCII white space
+        @inline(__always) func endWord() {
+            guard inWord else { return }
+            words += 1
+            if letters > 6 { longWords += 1 }
+            inWord = false
+            letters = 0
+            blockHasWords = true
+        }
         var index = 0
         let end = text.bytes.count
         while index < end {
@@ -77,18 +83,26 @@ struct Readability: Sendable, Equatable {
                 index += 1
                 continue
             }
+            // ASCII white space (the next most common) ends a word and a run, and a line feed a block's sentence:
+            // what the general steps below do for it, without decoding it and the character after it.
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                inRun = false
+                endWord()
+                if byte == 0x0A, blockHasWords { sentences += 1; blockHasWords = false }
+                index += 1
+                continue
+            }
             let (scalar, width) = text.scalar(at: index)
             let nextIndex = index + width
-            let (next, _) = text.scalar(at: nextIndex)  // 0 at the end
-            let isSpace = scalar == 0x20 || scalar == 0x0A || scalar == 0x09 || scalar == 0x0D
-            if !isSpace && !inRun { runs += 1 }
-            inRun = !isSpace
+            if !inRun { runs += 1 }  // not ASCII white space (taken above)
+            inRun = true
             if let isLetter = Self.wordKind(scalar) {
                 if !inWord { inWord = true; wordStart = index }
                 if isLetter { letters += 1 }
                 index = nextIndex
                 continue
             }
+            let (next, _) = text.scalar(at: nextIndex)  // 0 at the end
             let nextIsWord = nextIndex < end && Self.wordKind(next) != nil
             if inWord, nextIsWord, scalar == 0x2D || scalar == 0x27 || scalar == 0x2019 || scalar == 0x2011 {  // - ' ’ ‑
                 index = nextIndex
@@ -104,24 +118,12 @@ struct Readability: Sendable, Equatable {
                 continue
             }
             // Made only where it matters: before a period.
-            let previousWord = inWord && scalar == 0x2E ? Self.abbreviationKey(text, from: wordStart, to: index) : ""
-            if inWord {
-                words += 1
-                if letters > 6 { longWords += 1 }
-                inWord = false
-                letters = 0
-                blockHasWords = true
-            }
+            let afterAbbreviation = inWord && scalar == 0x2E && Self.isAbbreviation(text, from: wordStart, to: index)
+            endWord()
             switch scalar {
             case 0x2E, 0x21, 0x3F, 0x3A:  // . ! ? :
                 let atEnd = nextIndex >= end || Self.isWhitespace(next)
-                let abbreviation = scalar == 0x2E && (previousWord.utf8.contains(0x2E) || Self.abbreviations.contains(previousWord))
-                if atEnd, blockHasWords, !abbreviation {
-                    sentences += 1
-                    blockHasWords = false
-                }
-            case 0x0A:
-                if blockHasWords {
+                if atEnd, blockHasWords, !afterAbbreviation {
                     sentences += 1
                     blockHasWords = false
                 }
@@ -130,20 +132,57 @@ struct Readability: Sendable, Equatable {
             }
             index = nextIndex
         }
-        if inWord {
-            words += 1
-            if letters > 6 { longWords += 1 }
-            blockHasWords = true
-        }
+        endWord()
         if blockHasWords { sentences += 1 }
         return (Readability(words: words, sentences: sentences, longWords: longWords), runs)
     }
 
+    /// Whether a period after the word from `start` to `end` does not end a sentence: its abbreviation key (below)
+    /// has an inner period or is one of `abbreviations`.
+    private static func isAbbreviation(_ text: UTF8Text, from start: Int, to end: Int) -> Bool {
+        // A word of ASCII and Latin-1 letters (most words) is read byte by byte. A key with a Latin-1 letter that
+        // is not ASCII is no abbreviation (they are ASCII, and lower-casing À–Þ, ª, µ, º, ß, à–ÿ gives no ASCII):
+        // only its period counts. Other words make the key as a `String`.
+        var key: (UInt64, UInt64) = (0, 0)  // up to 12 ASCII bytes, little-endian
+        var count = 0
+        var hasPeriod = false, hasLatin1 = false
+        var index = start
+        while index < end, count < 12 {
+            var byte = text.bytes[index]
+            if byte >= 0x80 {
+                guard byte == 0xC2 || byte == 0xC3 else {
+                    let slowKey = abbreviationKey(text, from: start, to: end)
+                    return slowKey.utf8.contains(0x2E) || abbreviations.contains(slowKey)
+                }
+                let (scalar, width) = text.scalar(at: index)
+                index += width
+                if isLatinAlphabetic(scalar) {
+                    hasLatin1 = true
+                    count += 1
+                }
+                continue
+            }
+            index += 1
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte |= 0x20
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): break
+            case UInt8(ascii: "."): hasPeriod = true
+            default: continue
+            }
+            if count < 8 { key.0 |= UInt64(byte) << (8 * count) } else { key.1 |= UInt64(byte) << (8 * (count - 8)) }
+            count += 1
+        }
+        if hasPeriod { return true }
+        if hasLatin1 || count > longestAbbreviation { return false }
+        return withUnsafeBytes(of: &key) { abbreviations.contains(String(decoding: $0.prefix(count), as: UTF8.self)) }
+    }
+
+    /// The length in bytes of the longest of `abbreviations`.
+    private static let longestAbbreviation = abbreviations.map(\.utf8.count).max() ?? 0
+
     /// A word as the abbreviation test sees it: its first 12 letters, digits and inner periods (joining hyphens,
     /// apostrophes and decimal commas left out), lower-cased.
     private static func abbreviationKey(_ text: UTF8Text, from start: Int, to end: Int) -> String {
-        // An ASCII word (most words) is lower-cased byte by byte; 12 bytes make a small string, not an allocation.
-        if let key = asciiAbbreviationKey(text, from: start, to: end) { return key }
         var scalars = String.UnicodeScalarView()
         var index = start
         while index < end, scalars.count < 12 {
@@ -152,27 +191,6 @@ struct Readability: Sendable, Equatable {
             index += width
         }
         return String(scalars).lowercased()
-    }
-
-    /// `abbreviationKey` of a word of ASCII bytes; nil when the word has others.
-    private static func asciiAbbreviationKey(_ text: UTF8Text, from start: Int, to end: Int) -> String? {
-        var key: (UInt64, UInt64) = (0, 0)  // up to 12 bytes, little-endian
-        var count = 0
-        var index = start
-        while index < end {
-            var byte = text.bytes[index]
-            if byte >= 0x80 { return nil }
-            index += 1
-            if count == 12 { continue }  // the rest must still be ASCII
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte |= 0x20
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."): break
-            default: continue
-            }
-            if count < 8 { key.0 |= UInt64(byte) << (8 * count) } else { key.1 |= UInt64(byte) << (8 * (count - 8)) }
-            count += 1
-        }
-        return withUnsafeBytes(of: &key) { String(decoding: $0.prefix(count), as: UTF8.self) }
     }
 
     private static func isDigit(_ scalar: UInt32) -> Bool { scalar >= 0x30 && scalar <= 0x39 }
