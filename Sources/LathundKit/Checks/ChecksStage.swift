@@ -99,6 +99,7 @@ struct ChecksStage: Stage {
             }
             return (readability, diagnostics, overdue, sourceChecks.age(sources))
         }
+        result.readability.reserveCapacity(pages.count)
         for (page, (readability, found, overdue, age)) in zip(pages, perPage) {
             result.readability[page.page.relativePath] = readability
             diagnostics += found

@@ -62,8 +62,10 @@ struct ContentStage: Stage {
         // is made, so the files' bytes and the pages' bodies are not both whole in memory; those of a file that
         // links inside content/ make more than one page, after the last.
         var readers: [String: Int] = [:]
+        readers.reserveCapacity(markdownFiles.count)
         for file in markdownFiles { readers[file.absolute, default: 0] += 1 }
         let readOnce = Set(readers.compactMap { $0.value == 1 ? $0.key : nil })
+        memory?.reserve(markdownFiles.count)
         let results = Parallel.map(markdownFiles, jobs: jobs) { file in
             defer { if readOnce.contains(file.absolute) { inputs.forget([file.absolute]) } }
             return load(file, scan: scan)
@@ -74,6 +76,13 @@ struct ContentStage: Stage {
         var remembered: [String: IncrementalPageMemory.Loaded] = [:]
         var fresh = Set<String>()
         var parsed = Set<String>()
+        // Sized once: these hold a value per page (10 000 pages), and `Loaded` is large to move when a table grows.
+        pages.reserveCapacity(markdownFiles.count)
+        scans.reserveCapacity(markdownFiles.count)
+        if memory != nil {
+            remembered.reserveCapacity(markdownFiles.count)
+            parsed.reserveCapacity(markdownFiles.count)
+        }
         for (file, (result, isNew)) in zip(markdownFiles, results) {
             guard let result else {
                 diagnostics.append(.error(SourceLocation(file: display(file.relative)), .contentRead,

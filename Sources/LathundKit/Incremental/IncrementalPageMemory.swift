@@ -162,6 +162,13 @@ public final class IncrementalPageMemory: Sendable {
         return stored(relativePath, key: key, fileEnd: .bytes(bytes))
     }
 
+    /// Makes room for `count` files' stored Markdown parts before the Content stage's threads add them one by one
+    /// under the lock (a table grown 10 000 times, moved at each doubling).
+    func reserve(_ count: Int) {
+        guard store != nil else { return }
+        state.withLock { $0.stored.reserveCapacity(count) }
+    }
+
     private func stored(_ relativePath: String, key: UInt64, fileEnd: PageRecord.FileEnd) -> Loaded? {
         guard let record = store?.record(contentKey: key),
               let (loaded, markdown) = try? PageRecord.decodeLoaded(record, fileEnd: fileEnd) else { return nil }

@@ -83,6 +83,7 @@ struct SiteIndex: Sendable {
         var diagnostics: [Diagnostic] = []
         // Claimed output paths, to find two files that would write the same file.
         var claimed: [String: String] = [:]
+        claimed.reserveCapacity(inputPages.count + generated.count + assets.count)
         func claim(_ outputPath: String, by owner: String, at location: SourceLocation) -> Bool {
             if let other = claimed[outputPath] {
                 diagnostics.append(.error(location, .duplicateUrl,
@@ -141,10 +142,12 @@ struct SiteIndex: Sendable {
     /// `pages` are in URL order.
     private init(pages: [ParsedPage], generated kept: [GeneratedPage]) {
         var indexByURL: [String: Int] = [:]
+        indexByURL.reserveCapacity(pages.count)
         for (index, page) in pages.enumerated() { indexByURL[page.url] = index }
 
         var children: [Int: [Int]] = [:]
         var parent: [Int: Int] = [:]
+        parent.reserveCapacity(pages.count)
         for (index, page) in pages.enumerated() {
             var candidate = Self.parentURL(of: page.url)
             while let url = candidate, indexByURL[url] == nil { candidate = Self.parentURL(of: url) }
@@ -155,6 +158,8 @@ struct SiteIndex: Sendable {
         }
         var previous: [Int: Int] = [:]
         var next: [Int: Int] = [:]
+        previous.reserveCapacity(pages.count)
+        next.reserveCapacity(pages.count)
         let order = ListOrder(pages)
         for (key, list) in children {
             let sorted = list.sorted(by: order.areInIncreasingOrder)

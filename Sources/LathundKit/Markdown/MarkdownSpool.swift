@@ -132,7 +132,12 @@ final class MarkdownSpool: @unchecked Sendable {
                                        links: old.links, wordCount: old.wordCount, answer: old.answer,
                                        readability: old.readability, summary: old.summary)
         }
-        for index in pages.indices where kept[pages[index].relativePath] != nil { pages[index].body = "" }
+        // Only a body still there is emptied: `pages` shares its storage with the Content stage's pages, so one write
+        // copies all of them (10 000 pages: 6 MB and a retain of every field), and in `lathund build` the bodies were
+        // taken out before (`PageBodies`).
+        for index in pages.indices where !pages[index].body.isEmpty && kept[pages[index].relativePath] != nil {
+            pages[index].body = ""
+        }
     }
 
     private func write(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int64) -> Bool {

@@ -85,7 +85,9 @@ struct OutputStage: Stage {
         var record = record
         record.outputIdentity = identity
         cache.save(record: record, outputs: outputs, renderKeys: renderKeys)
-        options.pageMemory?.keep(outputs: (identity, IncrementalCache.Outputs(
+        // Only a memory kept in this process takes them: not two tables of every file made for nothing.
+        guard let memory = options.pageMemory, memory.store == nil else { return }
+        memory.keep(outputs: (identity, IncrementalCache.Outputs(
             hashes: Dictionary(outputs, uniquingKeysWith: { first, _ in first }),
             renderKeys: Dictionary(renderKeys, uniquingKeysWith: { first, _ in first }))))
     }

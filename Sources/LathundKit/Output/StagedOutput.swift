@@ -385,7 +385,10 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     /// but the live site's and those the record names), then the folders that leaves empty, deepest first.
     private func removeStale(_ trusted: Set<String>, previous: some Collection<String>) throws {
         var parents = Set<String>()
-        for path in trusted.union(previous) where !written.contains(path) && Self.isSafe(path) {
+        // Each path once, without a set of both (the live site's paths: 20 000 for 10 000 pages).
+        var stale = previous.filter { !written.contains($0) }
+        stale += trusted.filter { !written.contains($0) && !previous.contains($0) }
+        for path in stale where Self.isSafe(path) {
             KillPoint.reached("prune")
             if unlink(stagingPath + "/" + path) != 0, errno != ENOENT, errno != EISDIR, errno != ENOTDIR {
                 throw WriteError(path: path, reason: String(cString: strerror(errno)))
