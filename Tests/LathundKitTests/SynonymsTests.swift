@@ -74,6 +74,27 @@ import Testing
         #expect(!strict.succeeded, "under --strict the warnings fail the build")
     }
 
+    /// A build that redid few pages makes its search index on another thread, and the Render plan stage takes it
+    /// last (`IndexesStage.searchAside`): such a build reports the check as a clean build does.
+    @Test func aBuildThatRedidOnePageReportsTheCheckAsACleanBuildDoes() throws {
+        let site = try TestSite(files: [
+            "intyg.md": page("Läkarintyg", "Ett läkarintyg behövs från dag 8."),
+            "annan.md": page("Annan", "En annan sida."),
+            "synonymer.yml": "sjukintyg: läkarintyg\nvab: tillfällig föräldrapenning\n",
+        ])
+        defer { site.cleanUp() }
+        #expect(try site.build().messages("synonym-unknown").count == 2)
+        try IncrementalBuildTests.edit(site, "content/annan.md") { $0 + "\nEn mening om föräldrapenning.\n" }
+        let edited = try site.build()
+        #expect(edited.redone?.analysed == 1, "one page redone: the search index is made aside")
+        let clean = try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        #expect(edited.messages("synonym-unknown").map(\.description) == [
+            "content/synonymer.yml:2:6: warning: 'tillfällig' (for 'vab') is on no page, so the synonym finds nothing [synonym-unknown]",
+        ])
+        #expect(edited.diagnostics == clean.diagnostics)
+        #expect(TestSite.differences(site.snapshot("site"), site.snapshot("clean-site")).isEmpty)
+    }
+
     @Test func theFileCanBeRenamedOrSwitchedOff() throws {
         let site = try TestSite(files: [
             "intyg.md": page("Läkarintyg", "Ett läkarintyg."),

@@ -15,10 +15,20 @@ struct IndexesStage: Stage {
     struct Output {
         let index: SiteIndex
         let aliases: [Alias]
-        let search: SearchIndex
+        /// The search index. A build that redid few pages hands it on while it is still being made on another
+        /// thread (`searchAside`): `search.value` waits for it, and the Render plan stage asks for it last, so that
+        /// it plans the pages meanwhile.
+        let search: Pending<Search>
+        let changeLog: ChangeLog
+    }
+
+    struct Search: Sendable {
+        let index: SearchIndex
         /// The search documents of the generated pages, after the pages' documents (`GeneratedDocuments`).
         let generatedDocuments: [SearchIndex.Document]
-        let changeLog: ChangeLog
+        /// The synonyms' target words checked against the pages' words (`Synonym.check`), reported by the stage
+        /// that takes the index.
+        let diagnostics: [Diagnostic]
     }
 
     func run() -> Staged<Output> {
@@ -38,7 +48,7 @@ struct IndexesStage: Stage {
         let aside = members.map { members in
             Self.searchAside(members.pages.map { analyses.removeValue(forKey: markdown.pages[$0].page.relativePath)! },
                              generated: members.generated.map { data.generated[$0] }, synonyms: synonyms,
-                             lazyShards: lazyShards, setup: setup, markdown: markdown)
+                             entries: data.synonyms, lazyShards: lazyShards, setup: setup, markdown: markdown)
         }
         if aside != nil { analyses = [:] }
         let built = SiteIndex.build(pages: markdown.pages, generated: data.generated, assets: content.assets,
@@ -50,46 +60,42 @@ struct IndexesStage: Stage {
         diagnostics += linkCheck.diagnostics
         let aliases = Alias.collect(from: index)
         diagnostics += aliases.diagnostics
-        let search: SearchIndex
-        let generatedDocuments: [SearchIndex.Document]
+        let search: Pending<Search>
         if let aside {
-            (search, generatedDocuments) = aside()
+            // Only a build that redid few pages hands the index on unfinished: one that redid many holds its
+            // largest memory while the index is made, and the Render plan stage's contexts are not added to it.
+            search = lazyShards ? aside : Pending(aside.value)
         } else {
             // Documents 0..<index.pages.count are the pages, in order; then the generated pages' (GeneratedDocuments).
-            generatedDocuments = GeneratedDocuments.make(index.generated, links: markdown.markdown.links)
+            let generatedDocuments = GeneratedDocuments.make(index.generated, links: markdown.markdown.links)
             var documents = index.pages.map { analyses.removeValue(forKey: $0.page.relativePath)! }
             analyses = [:]
             documents += generatedDocuments.map(SearchIndex.analyse)
-            search = SearchIndex(analyses: consume documents, synonyms: synonyms, jobs: setup.jobs,
-                                 memory: memory?.search, lazyShards: lazyShards)
+            let made = SearchIndex(analyses: consume documents, synonyms: synonyms, jobs: setup.jobs,
+                                   memory: memory?.search, lazyShards: lazyShards)
+            search = Pending(Search(index: made, generatedDocuments: generatedDocuments,
+                                    diagnostics: Synonym.check(data.synonyms, vocabulary: made.vocabulary)))
         }
-        diagnostics += Synonym.check(data.synonyms, vocabulary: search.vocabulary)
         return Staged(Output(index: index, aliases: aliases.value, search: search,
-                             generatedDocuments: generatedDocuments,
                              changeLog: ChangeLog(index: index, history: setup.history)), diagnostics)
     }
 
     /// Starts the search index of `pages` (the analyses of the index's pages, in its order) and `generated` (the
-    /// index's generated pages) on another thread; the returned function waits for it. The thread takes `pages`
+    /// index's generated pages) on another thread, with the synonyms' check (`entries`). The thread takes `pages`
     /// over, so that each analysis is freed as its postings are made.
     private static func searchAside(_ pages: consuming [SearchIndex.Analysis], generated: [GeneratedPage], synonyms: [Synonym],
-                                    lazyShards: Bool, setup: BuildSetup,
-                                    markdown: MarkdownStage.Output) -> () -> (SearchIndex, [SearchIndex.Document]) {
+                                    entries: [SynonymEntry], lazyShards: Bool, setup: BuildSetup,
+                                    markdown: MarkdownStage.Output) -> Pending<Search> {
         let handed = Locked<[SearchIndex.Analysis]?>(consume pages)
-        let result = Locked<(SearchIndex, [SearchIndex.Document])?>(nil)
-        let group = DispatchGroup()
         let links = markdown.markdown.links
         let jobs = setup.jobs
-        DispatchQueue.global().async(group: group) {
+        return Pending(making: {
             let generatedDocuments = GeneratedDocuments.make(generated, links: links)
             var documents = handed.withLock { $0.take()! }
             documents += generatedDocuments.map(SearchIndex.analyse)
             let index = SearchIndex(analyses: consume documents, synonyms: synonyms, jobs: jobs, lazyShards: lazyShards)
-            result.withLock { $0 = (index, generatedDocuments) }
-        }
-        return {
-            group.wait()
-            return result.withLock { $0! }
-        }
+            return Search(index: index, generatedDocuments: generatedDocuments,
+                          diagnostics: Synonym.check(entries, vocabulary: index.vocabulary))
+        })
     }
 }

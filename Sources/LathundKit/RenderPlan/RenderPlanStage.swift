@@ -44,7 +44,10 @@ struct RenderPlanStage: Stage {
             diagnostics += pages.diagnostics
             files += formatFiles(layouts: layouts, site: contexts.site, siteKey: siteKey)
         }
-        files += siteFiles(assets: assets)
+        // Last: the search index may still be being made (`IndexesStage.searchAside`).
+        let search = indexes.search.value
+        files += siteFiles(assets: assets, search: search)
+        diagnostics += search.diagnostics
         return Staged(Output(files: files, assetCount: content.assets.count + assets.files.count), diagnostics)
     }
 
@@ -134,16 +137,16 @@ struct RenderPlanStage: Stage {
 
     /// The other files besides the pages: dataset JSON, the search index, robots.txt, the asset manifest, the
     /// content's other files and the layout assets.
-    private func siteFiles(assets: FingerprintedAssets) -> [OutputFile] {
+    private func siteFiles(assets: FingerprintedAssets, search: IndexesStage.Search) -> [OutputFile] {
         let index = indexes.index
         let links = markdown.markdown.links
         var files: [OutputFile] = []
         for dataset in data.datasets.datasets {
             files.append(OutputFile("data/\(dataset.name).json") { StatisticsPages.json(dataset) })
         }
-        for (path, text) in indexes.search.files { files.append(OutputFile(path) { text }) }
-        for file in indexes.search.termFiles { files.append(OutputFile(file.path, key: { file.key }, file.make)) }
-        for (offset, document) in indexes.generatedDocuments.enumerated() {
+        for (path, text) in search.index.files { files.append(OutputFile(path) { text }) }
+        for file in search.index.termFiles { files.append(OutputFile(file.path, key: { file.key }, file.make)) }
+        for (offset, document) in search.generatedDocuments.enumerated() {
             files.append(OutputFile(SearchIndex.documentPath(index.pages.count + offset)) {
                 SearchIndex.documentFile(document)
             })

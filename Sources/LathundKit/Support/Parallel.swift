@@ -54,3 +54,26 @@ package final class Locked<Value: Sendable>: @unchecked Sendable {
         return try body(&value)
     }
 }
+
+/// A value made on another thread: `value` waits until it is made.
+final class Pending<Value: Sendable>: Sendable {
+    private let made: Locked<Value?>
+    private let group = DispatchGroup()
+
+    /// A value already made.
+    init(_ value: Value) { made = Locked(value) }
+
+    /// Starts making the value on another thread.
+    init(making make: @escaping @Sendable () -> Value) {
+        made = Locked(nil)
+        DispatchQueue.global().async(group: group) { [made] in
+            let value = make()
+            made.withLock { $0 = value }
+        }
+    }
+
+    var value: Value {
+        group.wait()
+        return made.withLock { $0! }
+    }
+}
