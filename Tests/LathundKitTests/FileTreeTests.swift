@@ -27,6 +27,27 @@ import Glibc
         return (site, root, outside)
     }
 
+    /// The walk of `content/` on several threads (each folder at the root walked on its own) gives the same entries
+    /// and problems, in the same order, as the walk on one thread.
+    @Test(arguments: [FileTree.Links.insideRoot, .filesOnly, .none])
+    func aWalkOnThreadsEqualsTheWalkOnOne(_ links: FileTree.Links) throws {
+        let (site, root, _) = try Self.tree()
+        defer { site.cleanUp() }
+        for number in 0..<12 { try site.write("t/m\(number % 3)/under-\(number)/f\(number).md", "x") }
+        try site.write("t/a/djup/mer/g.md", "g")
+        #expect(symlink(root + "/../ute", root + "/m1/ut") == 0)
+        #expect(symlink("saknas", root + "/m2/trasig") == 0)
+        let excluding: @Sendable (String, String) -> Bool = { name, relative in name.hasPrefix(".") || relative == "m0/under-3" }
+        let one = FileTree.walk(root: root, excluding: excluding, links: links)
+        #expect(one.entries.count > 30)
+        if links == .insideRoot { #expect(one.problems.count == 5, "\(one.problems)") }
+        for jobs in [2, 3, 16] {
+            let threads = FileTree.walk(root: root, excluding: excluding, links: links, jobs: jobs)
+            #expect(threads.entries == one.entries, "\(links) on \(jobs) threads")
+            #expect(threads.problems == one.problems, "\(links) on \(jobs) threads")
+        }
+    }
+
     @Test func insideTheRootLinksAreFollowedAndOthersRefused() throws {
         let (site, root, _) = try Self.tree()
         defer { site.cleanUp() }

@@ -41,7 +41,7 @@ struct ContentStage: Stage {
         var glossaryPath: String?
         var writingAidPath: String?
         var synonymsPath: String?
-        let tree = Self.tree(contentDirectory, exclude: config.exclude, inputs: inputs)
+        let tree = Self.tree(contentDirectory, exclude: config.exclude, inputs: inputs, jobs: jobs)
         diagnostics += self.diagnostics(tree)
         for file in tree.files {
             let (relative, absolute) = (file.relative, file.absolute)
@@ -145,13 +145,13 @@ struct ContentStage: Stage {
 
     /// `content/` as the stages and the build cache's fingerprint see it: `exclude:` patterns left out, links
     /// followed while they stay inside the folder.
-    static func tree(_ folder: URL, exclude: [String], inputs: InputFiles? = nil) -> FileTree.Walk {
+    static func tree(_ folder: URL, exclude: [String], inputs: InputFiles? = nil, jobs: Int = 1) -> FileTree.Walk {
         func walk() -> FileTree.Walk {
             FileTree.walk(root: folder.path, excluding: { name, relative in
                 exclude.contains { pattern in
                     fnmatch(pattern, name, 0) == 0 || fnmatch(pattern, relative, FNM_PATHNAME) == 0
                 }
-            }, links: .insideRoot)
+            }, links: .insideRoot, jobs: jobs)
         }
         // Once per build: the build cache's fingerprint walks it first.
         guard let inputs else { return walk() }

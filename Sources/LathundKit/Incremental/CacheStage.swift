@@ -44,7 +44,8 @@ struct CacheStage: Stage {
     /// The files the stages read, walked as they walk them (`ContentStage.tree`, `LayoutFiles`), with what those
     /// walks reported (links refused or to nothing, special files: each a diagnostic) and the configuration file.
     private var inputs: [IncrementalCache.Input] {
-        let content = ContentStage.tree(setup.contentURL, exclude: setup.config.exclude, inputs: setup.inputs)
+        let content = ContentStage.tree(setup.contentURL, exclude: setup.config.exclude, inputs: setup.inputs,
+                                        jobs: setup.jobs)
         var inputs = content.entries.compactMap { entry -> IncrementalCache.Input? in
             switch entry.kind {
             case .file: IncrementalCache.Input(name: "content/" + entry.relative, path: entry.absolute)
