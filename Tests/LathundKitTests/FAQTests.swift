@@ -9,6 +9,26 @@ import Testing
             == ["10 dagar", "Arbete", "Bil", "Écu", "Über", "Yta", "Zon", "Åter", "Ändring", "ärende", "Ökad"])
     }
 
+    /// The key of a text of Latin-1 characters is made from its bytes (`latinKey`): it equals the key made one
+    /// character at a time, for random texts of ASCII, Swedish and other Latin-1 letters, and of characters that
+    /// leave the fast path (CR LF, a combining accent, Greek, a dash, an emoji).
+    @Test func theKeyOfLatinTextEqualsTheKeyMadeCharacterByCharacter() {
+        var random = SeededRandom(seed: 23)
+        let latin = (0x20..<0x7F).map { Character(Unicode.Scalar(UInt8($0))) } + Array("åäöÅÄÖéÉèüÜæÆøØñÑßçÿ×÷")
+        let others: [Character] = ["\r\n", "\r", "\n", "\t", "e\u{301}", "Σ", "ς", "İ", "–", "”", "😀", "\u{85}", "\u{A0}", "µ"]
+        var fast = 0
+        for round in 0..<4_000 {
+            let pool = round % 2 == 0 ? latin : latin + others
+            let text = String((0..<Int.random(in: 0...24, using: &random)).map { _ in pool.randomElement(using: &random)! })
+            let key = SwedishCollation.key(text)
+            #expect(key == SwedishCollation.characterKey(text), "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+            if SwedishCollation.latinKey(text) != nil { fast += 1 }
+        }
+        #expect(fast > 1_000, "the fast path was taken \(fast) times")
+        #expect(SwedishCollation.latinKey("Högriskskydd undantag 4547") != nil)
+        #expect(SwedishCollation.latinKey("a\r\nb") == nil && SwedishCollation.latinKey("e\u{301}") == nil)
+    }
+
     @Test func indexLetters() {
         #expect(SwedishCollation.indexLetter("ändring") == "Ä")
         #expect(SwedishCollation.indexLetter("Écu") == "E")
