@@ -23,6 +23,10 @@ import Testing
         encoder.outputFormatting = [.sortedKeys]
         let back = try JSONDecoder().decode(IncrementalCache.Record.self, from: IncrementalCache.encode(record))
         #expect(try encoder.encode(back) == encoder.encode(record))
+        // Written a few pages at a time on several threads: the same bytes.
+        for (jobs, chunk) in [(3, 7), (2, 1), (4, record.pages.count), (2, record.pages.count - 1)] {
+            #expect(try IncrementalCache.encode(record, jobs: jobs, chunk: chunk) == IncrementalCache.encode(record), "\(jobs) jobs, \(chunk) a chunk")
+        }
         record.pages = []
         let empty = try JSONDecoder().decode(IncrementalCache.Record.self, from: IncrementalCache.encode(record))
         #expect(try encoder.encode(empty) == encoder.encode(record))

@@ -84,7 +84,7 @@ struct OutputStage: Stage {
         guard let identity = StagedOutput.identity(of: setup.outputURL.path) else { return }
         var record = record
         record.outputIdentity = identity
-        cache.save(record: record, outputs: outputs, renderKeys: renderKeys)
+        cache.save(record: record, outputs: outputs, renderKeys: renderKeys, jobs: setup.jobs)
         // Only a memory kept in this process takes them: not two tables of every file made for nothing.
         guard let memory = options.pageMemory, memory.store == nil else { return }
         memory.keep(outputs: (identity, IncrementalCache.Outputs(
