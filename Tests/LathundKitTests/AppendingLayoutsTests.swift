@@ -60,6 +60,59 @@ import Testing
         #expect(compiled * 10 >= pages * 9, "the appending renderer rendered \(compiled) of \(pages) pages itself")
     }
 
+    /// The key table (`AppendingLayouts.KeyTable`) finds in every context value of every page of the site what
+    /// `child(named:)` finds, for every name a layout may use, names no context has, and fragment numbers; and it
+    /// knows each context type, and the arrays of each, by identity.
+    @Test func theKeyTableFindsWhatChildNamedFinds() throws {
+        let (pages, _, _) = try Self.renders(packageRoot)
+        let names = LayoutContext.vocabulary.sorted() + ["nothing", "Title", "_fragment0", "_fragment1", "_fragment99", "_fragmentx"]
+        let keys = AppendingLayouts.KeyTable(names: Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) }))
+        var seen = Set<ObjectIdentifier>()
+        var compared = 0
+        func visit(_ value: Any) {
+            if let list = value as? [Any] {
+                if let first = list.first, let type = keys.type(of: first) {
+                    #expect(keys.arrayType(of: value) == type, "\(Swift.type(of: value))")
+                    var count = 0
+                    try? keys.elements[type](value) { _ in count += 1 }
+                    #expect(count == list.count)
+                }
+                list.forEach(visit)
+                return
+            }
+            guard let parent = value as? any LayoutValue else { return }
+            guard let type = keys.type(of: value) else {
+                Issue.record("\(Swift.type(of: value)) is not in LayoutContext.types")
+                return
+            }
+            #expect(ObjectIdentifier(LayoutContext.types[type]) == ObjectIdentifier(Swift.type(of: value)))
+            for (id, name) in names.enumerated() {
+                let expected = parent.child(named: name)
+                let found = keys.child(AppendingLayouts.Name(text: name, id: id), of: value, type: type)
+                #expect(Self.same(found, expected), "\(Swift.type(of: value)).\(name)")
+                compared += 1
+                if let expected, !(expected is LayoutContext) { visit(expected) }
+            }
+            seen.insert(ObjectIdentifier(Swift.type(of: value)))
+        }
+        for (context, _, _) in pages {
+            context.fragments = ["<header>", "<footer>"]
+            visit(context)
+        }
+        #expect(seen.count >= 12, "context types seen: \(seen.count)")
+        #expect(compared > 10_000)
+    }
+
+    /// Two looked-up values are the same: both missing, or of one type and equal by the render key's hash (a lambda by
+    /// its type).
+    static func same(_ first: Any?, _ second: Any?) -> Bool {
+        guard let first, let second else { return first == nil && second == nil }
+        guard type(of: first) == type(of: second) else { return false }
+        var (one, other) = (HashChain(), HashChain())
+        let known = IncrementalRenderKey.add(first, to: &one)
+        return known == IncrementalRenderKey.add(second, to: &other) && one.value == other.value
+    }
+
     /// Values the stack can hold besides contexts have no labelled children, as the look-up assumes.
     @Test func plainValuesHaveNoLabelledChildren() {
         for value in ["text", "", true, 7] as [Any] {

@@ -18,9 +18,9 @@ struct AppendingLayouts: Sendable {
     indirect enum Op: Sendable {
         case text(String)
         /// `{{name}}` (escaped) or `{{{name}}}`; the name split at `.` as the library splits it.
-        case value(name: String, path: [String], escaped: Bool)
-        case section(name: String, path: [String], [Op])
-        case inverted(name: String, path: [String], [Op])
+        case value(path: [Name], escaped: Bool)
+        case section(path: [Name], [Op])
+        case inverted(path: [Name], [Op])
         /// `{{>name}}`, or a parent `{{<name}}` with the blocks it overrides.
         case partial(String, overrides: [String: [Op]]?)
         /// `{{$name}}default{{/name}}` where a template is expanded.
@@ -29,21 +29,69 @@ struct AppendingLayouts: Sendable {
         case contentType(ours: Bool)
     }
 
+    /// A part of a looked-up name, with its number among all the names the templates look up (`KeyTable`).
+    struct Name: Sendable {
+        let text: String
+        let id: Int
+    }
+
     /// Every template the library holds under the given names that could be compiled.
     let templates: [String: [Op]]
     /// The names the library has a template for (a partial missing from `templates` was not compiled).
     let known: Set<String>
+    let keys: KeyTable
 
     init(library: MustacheLibrary, names: some Sequence<String>) {
         var templates: [String: [Op]] = [:]
         var known = Set<String>()
+        var ids: [String: Int] = [:]
         for name in names {
             guard let template = library.getTemplate(named: name) else { continue }
             known.insert(name)
-            if let ops = Self.compile(template) { templates[name] = ops }
+            if let ops = Self.compile(template, ids: &ids) { templates[name] = ops }
         }
         self.templates = templates
         self.known = known
+        keys = KeyTable(names: ids)
+    }
+
+    /// What each name finds in each context type of `LayoutContext.types`, found once: a look-up in a context is
+    /// then the type's place in that list (its identity compared, not a cast to `any LayoutValue`) and a read at
+    /// the name's number, not `child(named:)`'s switch over the key's text.
+    struct KeyTable: Sendable {
+        /// `LayoutContext.types`, and the arrays of each, by identity.
+        let types: [ObjectIdentifier]
+        let arrays: [ObjectIdentifier]
+        /// `forEachElement` of each type.
+        let elements: [@Sendable (Any, (Any) throws -> Void) throws -> Void]
+        /// By type, then name: `readers[type * names + name]`.
+        let readers: [LayoutKeyReader?]
+        let names: Int
+
+        init(names ids: [String: Int]) {
+            let list = LayoutContext.types
+            types = list.map { ObjectIdentifier($0) }
+            arrays = list.map { $0.arrayType }
+            elements = list.map { type in { try type.forEachElement($0, $1) } }
+            var byID = [String](repeating: "", count: ids.count)
+            for (name, id) in ids { byID[id] = name }
+            readers = list.flatMap { type in byID.map { type.reader($0) } }
+            names = ids.count
+        }
+
+        /// The place of `value`'s type in `LayoutContext.types`.
+        @inline(__always) func type(of value: Any) -> Int? {
+            types.firstIndex(of: ObjectIdentifier(Swift.type(of: value)))
+        }
+
+        /// The place in `LayoutContext.types` of the type whose array `value` is.
+        @inline(__always) func arrayType(of value: Any) -> Int? {
+            arrays.firstIndex(of: ObjectIdentifier(Swift.type(of: value)))
+        }
+
+        @inline(__always) func child(_ name: Name, of value: Any, type: Int) -> Any? {
+            readers[type * names + name.id]?(value)
+        }
     }
 
     /// Why a render is handed back to the library.
@@ -53,8 +101,9 @@ struct AppendingLayouts: Sendable {
     func render(_ context: Any, layout: String) -> String? {
         guard let ops = templates[layout] else { return nil }
         var output = ""
+        output.reserveCapacity(1 << 14)  // most pages are 8–16 KB: no copy on the way there
         do {
-            var stack = [try Self.entry(context)]
+            var stack = [try entry(context)]
             try render(ops, stack: &stack, inherited: nil, ours: false, into: &output)
         } catch {
             return nil
@@ -64,6 +113,8 @@ struct AppendingLayouts: Sendable {
 
     /// A value on the context stack, with what its look-ups need found once, when it is pushed.
     enum Entry {
+        /// A value of `LayoutContext.types[type]`: its children are found in `keys`.
+        case typed(Any, type: Int)
         /// Its children are found by `child(named:)`; not a `MustacheCustomRepresentation`.
         case parent(any MustacheParent)
         /// A text, flag or number: no children.
@@ -74,7 +125,7 @@ struct AppendingLayouts: Sendable {
         var value: Any {
             switch self {
             case .parent(let parent): parent
-            case .plain(let value), .other(let value): value
+            case .typed(let value, _), .plain(let value), .other(let value): value
             }
         }
     }
@@ -103,9 +154,11 @@ struct AppendingLayouts: Sendable {
     }
 
     /// The stack entry for `value`. The context types (`LayoutValue`) are no custom representations, renderables
-    /// or sequences (`AppendingLayoutsTests.contextTypesAreOnlyParents`): one cast finds them.
-    private static func entry(_ value: Any) throws -> Entry {
-        if isPlain(value) { return .plain(value) }
+    /// or sequences (`AppendingLayoutsTests.contextTypesAreOnlyParents`): those of `LayoutContext.types` are found by
+    /// their type's identity, any other by one cast.
+    private func entry(_ value: Any) throws -> Entry {
+        if Self.isPlain(value) { return .plain(value) }
+        if let type = keys.type(of: value) { return .typed(value, type: type) }
         if let parent = value as? any LayoutValue { return .parent(parent) }
         if value is MustacheCustomRepresentation { throw Unsupported() }
         if let parent = value as? MustacheParent { return .parent(parent) }
@@ -121,8 +174,8 @@ struct AppendingLayouts: Sendable {
             switch op {
             case .text(let text):
                 output += text
-            case .value(let name, let path, let escaped):
-                guard let child = try Self.lookup(name, path, in: stack) else { continue }
+            case .value(let path, let escaped):
+                guard let child = try lookup(path, in: stack) else { continue }
                 let text: String
                 if Self.isPlain(child) {
                     text = Self.isText(child) ? child as! String : String(describing: child)  // a flag or number
@@ -139,10 +192,10 @@ struct AppendingLayouts: Sendable {
                 } else {
                     output += text
                 }
-            case .section(let name, let path, let inner):
-                try section(name, path, inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
-            case .inverted(let name, let path, let inner):
-                try inverted(name, path, inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+            case .section(let path, let inner):
+                try section(path, inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+            case .inverted(let path, let inner):
+                try inverted(path, inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
             case .partial(let name, let overrides):
                 guard known.contains(name) else { continue }  // the library renders a missing partial as nothing
                 guard let partial = templates[name] else { throw Unsupported() }
@@ -162,15 +215,30 @@ struct AppendingLayouts: Sendable {
     }
 
     /// `{{#name}}`: `renderSection`.
-    private func section(_ name: String, _ path: [String], _ inner: [Op], stack: inout [Entry], inherited: [String: [Op]]?,
+    private func section(_ path: [Name], _ inner: [Op], stack: inout [Entry], inherited: [String: [Op]]?,
                          ours: Bool, into output: inout String) throws {
-        let child = try Self.lookup(name, path, in: stack)
+        let child = try lookup(path, in: stack)
         // Texts, flags, numbers and contexts first: none is a lambda, sequence or custom renderable.
         if let child, Self.isPlain(child) {
             if Self.isFlag(child) {
                 if child as! Bool { try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output) }
             } else {
                 stack.append(.plain(child))
+                try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+                stack.removeLast()
+            }
+            return
+        }
+        if let child, let type = keys.type(of: child) {
+            stack.append(.typed(child, type: type))
+            try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
+            stack.removeLast()
+            return
+        }
+        // An array of contexts (an `Array`: a sequence, not a custom representation, renderable or lambda).
+        if let child, let type = keys.arrayType(of: child) {
+            try keys.elements[type](child) { element in
+                stack.append(.typed(element, type: type))
                 try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
                 stack.removeLast()
             }
@@ -186,7 +254,7 @@ struct AppendingLayouts: Sendable {
         switch child {
         case let sequence as any MustacheSequence:
             for element in Self.elements(sequence) {
-                stack.append(try Self.entry(element))
+                stack.append(try entry(element))
                 try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
                 stack.removeLast()
             }
@@ -195,7 +263,7 @@ struct AppendingLayouts: Sendable {
         case is MustacheCustomRenderable:
             throw Unsupported()
         case .some(let value):
-            stack.append(try Self.entry(value))
+            stack.append(try entry(value))
             try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
             stack.removeLast()
         case .none:
@@ -204,10 +272,10 @@ struct AppendingLayouts: Sendable {
     }
 
     /// `{{^name}}`: `renderInvertedSection`.
-    private func inverted(_ name: String, _ path: [String], _ inner: [Op], stack: inout [Entry], inherited: [String: [Op]]?,
+    private func inverted(_ path: [Name], _ inner: [Op], stack: inout [Entry], inherited: [String: [Op]]?,
                           ours: Bool, into output: inout String) throws {
-        let child = try Self.lookup(name, path, in: stack)
-        if let child, Self.isPlain(child) || child is any LayoutValue {
+        let child = try lookup(path, in: stack)
+        if let child, Self.isPlain(child) || keys.type(of: child) != nil || child is any LayoutValue {
             if Self.isFlag(child), !(child as! Bool) {
                 try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
             }
@@ -217,7 +285,7 @@ struct AppendingLayouts: Sendable {
         switch child {
         case let sequence as any MustacheSequence:
             if Self.elements(sequence).isEmpty {
-                stack.append(try Self.entry(sequence))
+                stack.append(try entry(sequence))
                 try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
                 stack.removeLast()
             }
@@ -233,13 +301,13 @@ struct AppendingLayouts: Sendable {
     }
 
     /// `getChild(named:transforms:context:)` without transforms, up to (not including) its custom representation.
-    private static func lookup(_ name: String, _ path: [String], in stack: [Entry]) throws -> Any? {
-        if name == "." { return stack.last?.value }
+    /// `.` is an empty path (the library's split of it).
+    private func lookup(_ path: [Name], in stack: [Entry]) throws -> Any? {
         guard let first = path.first else { return stack.last?.value }
         for entry in stack.reversed() {
             guard var child = try immediateChild(first, of: entry) else { continue }
             for next in path.dropFirst() {
-                let entry = try Self.entry(child)
+                let entry = try self.entry(child)
                 if case .other(let value) = entry, value is MustacheLambda { throw Unsupported() }
                 guard let found = try immediateChild(next, of: entry) else { return nil }
                 child = found
@@ -250,14 +318,16 @@ struct AppendingLayouts: Sendable {
     }
 
     /// `_getImmediateChild(named:from:)`: a parent's child, or a stored property found by `Mirror`.
-    private static func immediateChild(_ name: String, of entry: Entry) throws -> Any? {
+    private func immediateChild(_ name: Name, of entry: Entry) throws -> Any? {
         switch entry {
+        case .typed(let value, let type):
+            return keys.child(name, of: value, type: type)
         case .parent(let parent):
-            return parent.child(named: name)
+            return parent.child(named: name.text)
         case .plain:
             return nil
         case .other(let object):
-            guard let matched = Mirror(reflecting: object).children.first(where: { $0.label == name }) else { return nil }
+            guard let matched = Mirror(reflecting: object).children.first(where: { $0.label == name.text }) else { return nil }
             let mirror = Mirror(reflecting: matched.value)
             guard mirror.displayStyle == .optional else { return matched.value }
             return mirror.children.first?.value
@@ -275,28 +345,33 @@ struct AppendingLayouts: Sendable {
     // MARK: Reading the library's tokens
 
     /// The template's tokens as ops, or nil when one is of a kind this does not render.
-    static func compile(_ template: MustacheTemplate) -> [Op]? {
+    /// `ids` numbers the names looked up (`Name`), new names as they come.
+    static func compile(_ template: MustacheTemplate, ids: inout [String: Int]) -> [Op]? {
         guard let tokens = Mirror(reflecting: template).children.first(where: { $0.label == "tokens" })?.value,
               let list = tokens as? [Any] else { return nil }
         var ops: [Op] = []
         for token in list {
-            guard let op = compileToken(token) else { return nil }
+            guard let op = compileToken(token, ids: &ids) else { return nil }
             ops.append(op)
         }
         return ops
     }
 
-    private static func compileToken(_ token: Any) -> Op? {
+    private static func compileToken(_ token: Any, ids: inout [String: Int]) -> Op? {
         let mirror = Mirror(reflecting: token)
         guard mirror.displayStyle == .enum, let payload = mirror.children.first, let kind = payload.label else { return nil }
         let fields = Mirror(reflecting: payload.value).children.map { $0 }
         func field(_ label: String) -> Any? { fields.first { $0.label == label }?.value }
-        func name(_ text: Any?) -> (String, [String])? {
+        func path(_ text: Any?) -> [Name]? {
             guard let name = text as? String, !name.isEmpty, name == "." || !name.hasPrefix(".") else { return nil }
-            return (name, name.split(separator: ".").map { String($0) })
+            return name.split(separator: ".").map { part in
+                let text = String(part)
+                if ids[text] == nil { ids[text] = ids.count }
+                return Name(text: text, id: ids[text]!)
+            }
         }
         func noTransforms() -> Bool { (field("transforms") as? [String])?.isEmpty == true }
-        func template(_ value: Any?) -> [Op]? { (value as? MustacheTemplate).flatMap(compile) }
+        func template(_ value: Any?) -> [Op]? { (value as? MustacheTemplate).flatMap { compile($0, ids: &ids) } }
         func noIndentation(_ value: Any?) -> Bool {
             guard let value else { return false }
             guard let text = value as? String? else { return false }
@@ -306,12 +381,12 @@ struct AppendingLayouts: Sendable {
         case "text":
             return (payload.value as? String).map(Op.text)
         case "variable", "unescapedVariable":
-            guard fields.count == 2, noTransforms(), let (name, path) = name(field("name")) else { return nil }
-            return .value(name: name, path: path, escaped: kind == "variable")
+            guard fields.count == 2, noTransforms(), let path = path(field("name")) else { return nil }
+            return .value(path: path, escaped: kind == "variable")
         case "section", "invertedSection":
-            guard fields.count == 3, noTransforms(), let (name, path) = name(field("name")),
+            guard fields.count == 3, noTransforms(), let path = path(field("name")),
                   let inner = template(field("template")) else { return nil }
-            return kind == "section" ? .section(name: name, path: path, inner) : .inverted(name: name, path: path, inner)
+            return kind == "section" ? .section(path: path, inner) : .inverted(path: path, inner)
         case "partial":
             guard fields.count == 3, let partial = fields[0].value as? String, noIndentation(field("indentation")),
                   let inheritsField = field("inherits") else { return nil }
@@ -322,7 +397,7 @@ struct AppendingLayouts: Sendable {
             }
             var overrides: [String: [Op]] = [:]
             for (block, text) in inherits {
-                guard let ops = compile(text) else { return nil }
+                guard let ops = compile(text, ids: &ids) else { return nil }
                 overrides[block] = ops
             }
             return .partial(partial, overrides: overrides)

@@ -13,18 +13,36 @@ import Mustache
 /// The values every page looks up many times (review, sources, table of contents, page links) are final classes
 /// with constant fields: a look-up hands its value on as `Any`, which put a struct of more than three words into a
 /// new heap box, retaining each of its texts, on every look-up and for every item of a list.
-protocol LayoutValue: MustacheParent {
-    associatedtype Key: RawRepresentable, CaseIterable where Key.RawValue == String
+protocol LayoutValue: MustacheParent, SendableMetatype {
+    associatedtype Key: RawRepresentable, CaseIterable, Sendable where Key.RawValue == String
     /// Where layouts find values of this type, for the README (`page.breadcrumbs`, …).
     static var heading: String { get }
     /// What a layout finds under `key`, or nil when it is left out.
     func lookup(_ key: Key) -> Any?
     /// What `key` holds, for the README.
     static func documentation(_ key: Key) -> String
+    /// What `child(named: name)` finds in a value of this type, as a function of the value, or nil when it finds
+    /// nothing in any value: `AppendingLayouts.KeyTable` asks once per build for each name its templates use.
+    static func reader(_ name: String) -> LayoutKeyReader?
 }
+
+/// `child(named:)` of one name for values of one `LayoutValue` type (`LayoutValue.reader`).
+typealias LayoutKeyReader = @Sendable (Any) -> Any?
 
 extension LayoutValue {
     func child(named name: String) -> Any? { Key(rawValue: name).flatMap(lookup) }
+
+    static func reader(_ name: String) -> LayoutKeyReader? {
+        guard let key = Key(rawValue: name) else { return nil }
+        return { ($0 as! Self).lookup(key) }
+    }
+
+    static var arrayType: ObjectIdentifier { ObjectIdentifier([Self].self) }
+
+    /// Calls `body` with each element of `list`, a `[Self]`.
+    static func forEachElement(_ list: Any, _ body: (Any) throws -> Void) rethrows {
+        for element in list as! [Self] { try body(element) }
+    }
 
     /// The keys that have a value, with it, in the order of `Key`.
     var presentValues: [(key: String, value: Any)] {
@@ -92,6 +110,17 @@ final class LayoutContext: LayoutValue {
     func child(named name: String) -> Any? {
         if let number = LayoutFragments.number(name) { return number < fragments.count ? fragments[number] : nil }
         return Key(rawValue: name).flatMap(lookup)
+    }
+
+    static func reader(_ name: String) -> LayoutKeyReader? {
+        if let number = LayoutFragments.number(name) {
+            return { context in
+                let fragments = (context as! LayoutContext).fragments
+                return number < fragments.count ? fragments[number] : nil
+            }
+        }
+        guard let key = Key(rawValue: name) else { return nil }
+        return { ($0 as! LayoutContext).lookup(key) }
     }
 
     enum Key: String, CaseIterable {
