@@ -85,7 +85,8 @@ import Testing
         #expect(changed > 0 && changed < lazyAfter.termFiles.count / 2, "\(changed)")
     }
 
-    /// `shardJSONCount` is the length of `shardJSON`, for stems that need escaping and any posting values.
+    /// `shardJSONCount` of the stems' `stemJSONCount` is the length of `shardJSON`, for stems that need escaping and
+    /// any posting values.
     @Test func shardLengthIsCountedExactly() {
         var random = SeededRandom(seed: 11)
         let pieces = ["a", "ö", "\"", "\\", "\n", "\u{1}", "<", "\u{2028}", "😀", "7"]
@@ -100,7 +101,8 @@ import Testing
                 }
             }
             let stems = postings.keys.sorted()
-            #expect(SearchIndex.shardJSONCount(stems, postings) == SearchIndex.shardJSON(stems, postings).utf8.count)
+            let counts = stems.map { SearchIndex.stemJSONCount($0, postings[$0]!) }
+            #expect(SearchIndex.shardJSONCount(stemCounts: counts) == SearchIndex.shardJSON(stems, postings).utf8.count)
         }
     }
 
@@ -378,6 +380,23 @@ import Testing
         #expect(spellings[SearchIndex.folded(SwedishStemmer.stem("försäkringskassan"))] == [SwedishStemmer.stem("försäkringskassan")])
         #expect(spellings[SearchIndex.folded(SwedishStemmer.stem("formulär"))] == [SwedishStemmer.stem("formulär")])
         #expect((shard["terms"] as? [String: Any])?["forsakringskassan"] != nil, "the word as written stays a term")
+    }
+
+    /// A shard too large is split without its JSON being made: JSON is made once for each shard written, not
+    /// again for each larger shard it was split from (counted by the serve's `ShardMemo`, through which all are made).
+    @Test func onlyTheShardsWrittenAreMadeAsJSON() throws {
+        var documents: [SearchIndex.Document] = []
+        for number in 0..<400 {
+            let words = (0..<30).map { "sjuk\(String(UnicodeScalar(UInt8(97 + ($0 + number) % 26))))ord\(number % 50)x\($0)" }
+            documents.append(document("/d\(number)/", title: "Sida \(number)", body: words.joined(separator: " ")))
+        }
+        let memory = SearchMemory()
+        let index = SearchIndex(analyses: Parallel.map(documents, jobs: 2, SearchIndex.analyse), synonyms: [], jobs: 2,
+                                memory: memory)
+        let shards = index.files.count { $0.path.hasPrefix("search/terms/") }
+        let keys = try #require(index.files.first { $0.path == "search/index.json" }?.text)
+        #expect(keys.contains("\"sjuka"), "the 'sj' shard was split, twice")
+        #expect(memory.shards.lastCounts.made == shards, "\(memory.shards.lastCounts) for \(shards) shards")
     }
 
     @Test func largeShardsAreSplitAndEveryStemIsInExactlyOneShard() throws {

@@ -362,12 +362,15 @@ struct SearchIndex: Sendable {
         }
     }
 
-    /// The term shards' stems and JSON by key (no JSON when `lazy`: its length decides the splits): each
-    /// two-letter shard, with the shards it splits into, is made on its own thread.
+    /// The term shards' stems and JSON by key (no JSON when `lazy`): each two-letter shard, with the shards it
+    /// splits into, is made on its own thread. Whether a shard is split is decided from its length, counted from
+    /// each stem's share (`stemJSONCount`, once per stem), so JSON is made only for the shards that are written:
+    /// not again at each level a large shard is split through (at 100 000 pages most shards are split once or more).
     private static func shards(_ postings: [String: [Posting]], jobs: Int, memo: ShardMemo.Round?,
                                lazy: Bool) -> [[(key: String, stems: [String], text: String?)]] {
         /// A shard's JSON, made or taken from the last build's when its stems and postings hash the same.
-        @Sendable func json(_ stems: [String]) -> String {
+        @Sendable func json(_ stems: [String]) -> String? {
+            guard !lazy else { return nil }
             guard let memo else { return shardJSON(stems, postings) }
             var chain = HashChain()
             addTerms(stems.lazy.map { ($0, postings[$0]!) }, to: &chain)
@@ -379,20 +382,19 @@ struct SearchIndex: Sendable {
             var made: [(key: String, stems: [String], text: String?)] = []
             /// Writes one shard, or splits it by one more letter when it is too large; stems no longer than the
             /// key stay in the key's own shard.
-            func emit(key: String, stems: [String], length: Int) {
-                let sorted = stems.sorted()
-                let text = lazy ? nil : json(sorted)
-                let longer = stems.filter { $0.unicodeScalars.count > length }
-                guard text?.utf8.count ?? shardJSONCount(sorted, postings) > shardLimit, !longer.isEmpty, length < 8 else {
-                    return made.append((key, sorted, text))
+            func emit(key: String, stems: [(stem: String, count: Int)], length: Int) {
+                let longer = stems.filter { $0.stem.unicodeScalars.count > length }
+                guard shardJSONCount(stemCounts: stems.lazy.map(\.count)) > shardLimit, !longer.isEmpty, length < 8 else {
+                    let sorted = stems.map(\.stem).sorted()
+                    return made.append((key, sorted, json(sorted)))
                 }
-                let short = stems.filter { $0.unicodeScalars.count <= length }.sorted()
-                if !short.isEmpty { made.append((key, short, lazy ? nil : json(short))) }
-                var groups: [String: [String]] = [:]
-                for stem in longer { groups[Self.key(stem, length: length + 1), default: []].append(stem) }
+                let short = stems.filter { $0.stem.unicodeScalars.count <= length }.map(\.stem).sorted()
+                if !short.isEmpty { made.append((key, short, json(short))) }
+                var groups: [String: [(stem: String, count: Int)]] = [:]
+                for entry in longer { groups[Self.key(entry.stem, length: length + 1), default: []].append(entry) }
                 for (subkey, group) in groups { emit(key: subkey, stems: group, length: length + 1) }
             }
-            emit(key: key, stems: stems, length: 2)
+            emit(key: key, stems: stems.map { ($0, stemJSONCount($0, postings[$0]!)) }, length: 2)
             return made
         }
     }
@@ -492,24 +494,25 @@ struct SearchIndex: Sendable {
         shardJSON(stems.map { ($0, postings[$0]!) })
     }
 
-    /// The length in bytes of `shardJSON(stems, postings)`, counted without making it.
-    static func shardJSONCount(_ stems: [String], _ postings: [String: [Posting]]) -> Int {
+    /// The length in bytes of a shard's JSON (`shardJSON`) from each of its stems' `stemJSONCount`: its braces,
+    /// the commas between the stems and the stems.
+    static func shardJSONCount(stemCounts: some Collection<Int>) -> Int {
+        2 + max(0, stemCounts.count - 1) + stemCounts.reduce(0, +)
+    }
+
+    /// The bytes one stem takes in a shard's JSON (`"stem":[doc,posting,gap,posting,…]`), counted without making it.
+    static func stemJSONCount(_ stem: String, _ list: [Posting]) -> Int {
         func digits(_ value: Int) -> Int {
             var count = value < 0 ? 2 : 1
             var magnitude = value.magnitude
             while magnitude >= 10 { magnitude /= 10; count += 1 }
             return count
         }
-        var count = 2 + max(0, stems.count - 1)  // braces and commas
-        for stem in stems {
-            count += JSONText.string(stem).utf8.count + 3  // "stem":[ ]
-            var previous = 0
-            let list = postings[stem]!
-            count += max(0, list.count * 2 - 1)  // commas
-            for posting in list {
-                count += digits(posting.doc - previous) + digits(Int(posting.value))
-                previous = posting.doc
-            }
+        var count = JSONText.string(stem).utf8.count + 3 + max(0, list.count * 2 - 1)  // "stem":[ ] and commas
+        var previous = 0
+        for posting in list {
+            count += digits(posting.doc - previous) + digits(Int(posting.value))
+            previous = posting.doc
         }
         return count
     }
