@@ -132,6 +132,73 @@ import Testing
         }
     }
 
+    /// The eight-byte skips of the content scans (`ByteLanes`) against a byte-by-byte look, on random bytes of
+    /// digits, label letters, word and non-word ASCII and bytes from 0x80, from every start: a skip passes over no
+    /// digit (no label start: the first two letters of a label, `se`, after a byte that is not part of a word) and
+    /// stops only with one within eight bytes or near the end. Then the personnummer scan's candidates against the scan without
+    /// the skip.
+    @Test func byteLaneSkipsEqualAByteByByteLook() {
+        let pieces: [[UInt8]] = [[0x30], [0x39], [0x2F], [0x3A], [0x73], [0x53], [0x72], [0x74], [0x65], [0x45], [0x64], [0x20], [0x0A], [0x2E], [0x5F],
+                                 [0x60], [0x7B], [0x40], [0x5B], [0x7A], [0x41], [0x00], [0x7F], [0x80], [0xC3, 0xA5], [0xF3], [0xD3], [0xFF],
+                                 Array("seed 004".utf8), Array("kroseed".utf8), Array("640823-3234".utf8), Array(" vanlig text ".utf8)]
+        func isWordByte(_ byte: UInt8) -> Bool {
+            byte >= 0x80 || (byte >= 0x30 && byte <= 0x39) || ((byte | 0x20) >= 0x61 && (byte | 0x20) <= 0x7A)
+        }
+        PropertyRun.forAll("byteLaneSkipsEqualAByteByByteLook", count: PropertyRun.count * 5) { generator, note in
+            var bytes: [UInt8] = []
+            for _ in 0..<(generator.next() % 40) { bytes += pieces[Int(generator.next() % UInt64(pieces.count))] }
+            let digit = bytes.map { $0 >= 0x30 && $0 <= 0x39 }
+            let start = bytes.indices.map {
+                $0 > 0 && $0 + 1 < bytes.count && bytes[$0] | 0x20 == 0x73 && bytes[$0 + 1] | 0x20 == 0x65 && !isWordByte(bytes[$0 - 1])
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+                for from in 0...bytes.count {
+                    let toDigit = ByteLanes.skipToDigits(buffer, from: from)
+                    #expect(!digit[from..<toDigit].contains(true) && (toDigit + 8 > bytes.count || digit[toDigit..<toDigit + 8].contains(true)),
+                            "\(note): digits from \(from) in \(bytes)")
+                    let toStart = InternalLabels.skipToLabelStarts(buffer, from: from)
+                    #expect(!start[from..<toStart].contains(true)
+                            && (from == 0 || toStart + 9 > bytes.count || start[toStart..<toStart + 8].contains(true)),
+                            "\(note): label starts from \(from) in \(bytes)")
+                }
+            }
+            let candidates = PersonnummerGuard.scan(bytes).map { "\($0.range) \($0.digits) \($0.century ?? -1)" }
+            #expect(candidates == Self.plainCandidates(bytes), "\(note): \(bytes)")
+        }
+    }
+
+    /// `PersonnummerGuard.scan` without the eight-byte skip, as "range digits century".
+    static func plainCandidates(_ bytes: [UInt8]) -> [String] {
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
+        var result: [String] = []
+        var index = 0
+        while index < bytes.count {
+            guard isDigit(bytes[index]) else { index += 1; continue }
+            let start = index
+            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            let length = index - start
+            if length == 10 || length == 12 {
+                let text = String(decoding: bytes[start..<index], as: UTF8.self)
+                result.append("\(start..<index) \(text.suffix(10)) \(length == 12 ? Int(text.prefix(2))! : -1)")
+                continue
+            }
+            guard length == 6 || length == 8, index < bytes.count else { continue }
+            var after = index
+            switch bytes[index] {
+            case UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: " "): after += 1
+            case 0xC2 where index + 1 < bytes.count && bytes[index + 1] == 0xA0: after += 2
+            default: continue
+            }
+            var end = after
+            while end < bytes.count, end - after < 5, isDigit(bytes[end]) { end += 1 }
+            guard end - after == 4 else { continue }
+            let digits = String(decoding: bytes[start..<index] + bytes[after..<end], as: UTF8.self)
+            result.append("\(start..<end) \(digits.suffix(10)) \(length == 8 ? Int(digits.prefix(2))! : -1)")
+            index = end
+        }
+        return result
+    }
+
     /// `InternalLabels.diagnostics` as it was first written, as "line:column message".
     static func plainLabelScan(_ bytes: [UInt8]) -> [String] {
         var result: [String] = []

@@ -72,6 +72,8 @@ enum InternalLabels {
             starts.withUnsafeBufferPointer { starts in
                 var index = 0
                 while index < bytes.count {
+                    index = skipToLabelStarts(bytes, from: index)
+                    guard index < bytes.count else { break }
                     guard starts[Int(bytes[index])], index == 0 || !isWordByte(bytes[index - 1]) else {
                         index += 1
                         continue
@@ -106,6 +108,34 @@ enum InternalLabels {
 
     static func contains(_ text: String) -> Bool {
         !diagnostics(in: Array(text.utf8), file: "").isEmpty
+    }
+
+    /// The words' first two letters, lower case; none when one is not ASCII or a word is shorter (`ByteLanes`
+    /// reads ASCII only): then every byte is looked at.
+    private static let firstLetters: [(UInt8, UInt8)] = {
+        let pairs = Set(words.map { Array($0.utf8.prefix(2)) })
+        guard pairs.allSatisfy({ $0.count == 2 && $0.allSatisfy { $0 > 0 && $0 < 0x7F } }) else { return [] }
+        return pairs.map { ($0[0], $0[1]) }
+    }()
+
+    /// Eight bytes at a time (`ByteLanes`), past words in which no byte starts a word's first two letters (in
+    /// either case) after a byte that is not part of a word: the first index from `index` where one may be within
+    /// eight bytes, or near the end.
+    static func skipToLabelStarts(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Int {
+        var index = index
+        let letters = firstLetters
+        guard index > 0, !letters.isEmpty else { return index }
+        let lower = ByteLanes.ones &* 0x20
+        while index + 9 <= bytes.count {
+            let word = ByteLanes.load(bytes, index) | lower, next = ByteLanes.load(bytes, index + 1) | lower
+            var starts: UInt64 = 0
+            for (first, second) in letters {
+                starts |= ByteLanes.between(word, first &- 1, first &+ 1) & ByteLanes.between(next, second &- 1, second &+ 1)
+            }
+            if starts & ByteLanes.nonWord(ByteLanes.load(bytes, index - 1)) != 0 { break }
+            index += 8
+        }
+        return index
     }
 
     private static func matches(_ word: [UInt8], in bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
