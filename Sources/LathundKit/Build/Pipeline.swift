@@ -11,11 +11,21 @@ struct Pipeline {
         var stages = StageRunner()
         let setup = try stages.run(ConfigStage(options: options))
         var cache: (IncrementalCache, fingerprint: String)?
+        var parts: IncrementalCache.Parts?
         if options.write, options.cacheDirectory != nil {
             switch try stages.run(CacheStage(options: options, setup: setup)) {
             case .hit(let record): return result(record, timings: stages.timings)
-            case .miss(let found, let fingerprint):
+            case .miss(let found, let fingerprint, let made):
                 cache = (found, fingerprint)
+                parts = made
+            }
+            // `lathund serve`: one page's Markdown changed, and nothing else, is done directly (`DirectRebuild`).
+            if let memory = options.pageMemory, let kept = memory.takeDirect(), let parts, let (found, fingerprint) = cache,
+               let direct = try stages.run(DirectRebuild(options: options, setup: setup, memory: memory, kept: kept,
+                                                         cache: found, fingerprint: fingerprint, parts: parts)) {
+                var result = direct
+                result.timings = stages.timings
+                return result
             }
             // `lathund build` keeps the page memory on disk; `lathund serve` gives its own, kept in memory.
             if options.pageMemory == nil, let (found, _) = cache {
@@ -68,6 +78,10 @@ struct Pipeline {
         result.reusedPages = output.value.reusedPages
         result.redone = options.pageMemory?.lastCounts
         result.notes = options.pageMemory?.notes ?? []
+        if result.succeeded, let memory = options.pageMemory, let parts, let record = record?.1 {
+            DirectRebuild.keep(in: memory, options: options, parts: parts, content: content, data: data, markdown: markdown,
+                               checks: checks, indexes: indexes, plan: plan, record: record)
+        }
         if options.endsProcess { _ = Unmanaged.passRetained(Leftovers([options, setup, content, data, markdown, checks, indexes, plan])) }
         return result
     }

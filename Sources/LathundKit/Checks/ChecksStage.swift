@@ -81,22 +81,13 @@ struct ChecksStage: Stage {
                 diagnostics.append(diagnostic)
             }
             let readability = page.readability
-            if let limit = config.lixMax[page.page.section] ?? config.lixMaxDefault, let lix = readability.roundedLIX,
-               readability.words >= Self.minimumWordsForLIXWarning, lix > limit {
-                let section = page.page.section.isEmpty ? "the top of content/" : page.page.section + "/"
-                diagnostics.append(.warning(SourceLocation(file: page.page.displayPath), .lix,
-                                            "LIX is \(lix) (\(Readability.band(lix))), above \(limit) for \(section); shorter sentences and fewer long words lower it"))
-            }
+            if let warning = Self.lixWarning(page, config: config) { diagnostics.append(warning) }
             for related in page.page.frontMatter.faq?.related ?? [] where !paths.contains(related.value) {
                 diagnostics.append(.warning(related.location, .brokenRelated,
                                             "related '\(related.value)' names no page in content/\(DidYouMean.hint(for: related.value, among: paths))"))
             }
             diagnostics += Self.checkMostAsked(page.page, entries: faqEntries)
-            for link in page.links where link.isImage && link.target == .external
-                && Self.loadsFromAnotherSite(link.destination) {
-                diagnostics.append(.warning(link.location, .externalImage,
-                                            "image '\(link.destination)' would load from another site; put the file in content/ and link to it"))
-            }
+            diagnostics += Self.externalImages(page)
             return (readability, diagnostics, overdue, sourceChecks.age(sources))
         }
         result.readability.reserveCapacity(pages.count)
@@ -112,6 +103,25 @@ struct ChecksStage: Stage {
             }
         }
         return Staged(result, diagnostics)
+    }
+
+    /// The checks of a page that its Markdown decides (the rest is its front matter's): its readability against
+    /// the section's limit, and images from another site. `DirectRebuild` does these again for a page whose
+    /// Markdown alone changed.
+    static func lixWarning(_ page: ParsedPage, config: SiteConfig) -> Diagnostic? {
+        let readability = page.readability
+        guard let limit = config.lixMax[page.page.section] ?? config.lixMaxDefault, let lix = readability.roundedLIX,
+              readability.words >= minimumWordsForLIXWarning, lix > limit else { return nil }
+        let section = page.page.section.isEmpty ? "the top of content/" : page.page.section + "/"
+        return .warning(SourceLocation(file: page.page.displayPath), .lix,
+                        "LIX is \(lix) (\(Readability.band(lix))), above \(limit) for \(section); shorter sentences and fewer long words lower it")
+    }
+
+    static func externalImages(_ page: ParsedPage) -> [Diagnostic] {
+        page.links.filter { $0.isImage && $0.target == .external && loadsFromAnotherSite($0.destination) }.map { link in
+            .warning(link.location, .externalImage,
+                     "image '\(link.destination)' would load from another site; put the file in content/ and link to it")
+        }
     }
 
     /// `most_asked:` belongs in `faq/_index.md` and names FAQ entries, each once.

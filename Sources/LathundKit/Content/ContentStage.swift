@@ -114,7 +114,7 @@ struct ContentStage: Stage {
     func display(_ relative: String) -> String { displayRoot + "/" + relative }
 
     /// A Markdown file's Content result, and whether it was made anew (not taken from the page memory).
-    private func load(_ file: (relative: String, absolute: String), scan: ContentScan) -> (IncrementalPageMemory.Loaded?, Bool) {
+    func load(_ file: (relative: String, absolute: String), scan: ContentScan) -> (IncrementalPageMemory.Loaded?, Bool) {
         // The one read of the file in a build (ContentReadTests): by the build cache's fingerprint, else here;
         // none for a page the memory has, when the file's stamp is the one it had when it was read
         // (`InputFiles.stamps`: `lathund serve`, and `lathund build` with the stamps of the cache).

@@ -10,14 +10,15 @@ struct CacheStage: Stage {
 
     enum Lookup {
         case hit(IncrementalCache.Record)
-        case miss(IncrementalCache, fingerprint: String)
+        /// `parts`: what the fingerprint is made of (`DirectRebuild` compares them with the last build's).
+        case miss(IncrementalCache, fingerprint: String, parts: IncrementalCache.Parts)
     }
 
     func run() -> Staged<Lookup> {
         let cache = IncrementalCache(folder: options.resolve(options.cacheDirectory ?? "").standardizedFileURL,
                                       output: setup.outputURL)
         let inputs = inputs
-        let hash = IncrementalCache.fingerprint(inputs: inputs, files: setup.inputs, settings: settings, jobs: setup.jobs)
+        let (hash, parts) = IncrementalCache.fingerprint(inputs: inputs, files: setup.inputs, settings: settings, jobs: setup.jobs)
         let fingerprint = IncrementalCache.hex(hash)
         if options.useCache, let head = cache.loadHead(), head.fingerprint == fingerprint,
            head.outputIdentity == StagedOutput.identity(of: setup.outputURL.path), let record = cache.loadRecord() {
@@ -30,7 +31,7 @@ struct CacheStage: Stage {
         if options.pageMemory == nil, let stamps = setup.inputs.stamps {
             cache.save(stamps: stamps, paths: inputs.compactMap(\.path))
         }
-        return Staged(.miss(cache, fingerprint: fingerprint))
+        return Staged(.miss(cache, fingerprint: fingerprint, parts: parts))
     }
 
     /// The stamps a `lathund build` with a cache folder starts from (`FileStamps`): the last build's, or none

@@ -310,7 +310,8 @@ struct IncrementalCache {
 
     /// One hash of every input of a build: the settings and each input's name and bytes, read (in parallel) into
     /// `files`, where the stages take them from (`InputFiles`): a build is made from the bytes it fingerprinted.
-    static func fingerprint(inputs: [Input], files: InputFiles, settings: [String], jobs: Int) -> UInt64 {
+    /// `parts`: what the hash is made of, each input's own hash in `inputs`' order (`Parts`).
+    static func fingerprint(inputs: [Input], files: InputFiles, settings: [String], jobs: Int) -> (hash: UInt64, parts: Parts) {
         let hashes = Parallel.map(inputs, jobs: jobs) { input -> UInt64 in
             guard let path = input.path else { return XXH64.hash("\u{0}" + input.name) }
             return files.hash(path) ^ XXH64.hash(input.name)
@@ -320,7 +321,30 @@ struct IncrementalCache {
         for setting in settings { chain.add(setting) }
         chain.add(executableStamp())
         for hash in hashes { chain.add(hash) }
-        return chain.value
+        return (chain.value, Parts(settings: settings, inputs: inputs, hashes: hashes))
+    }
+
+    /// What a fingerprint is made of: the settings, and each input with its hash (its bytes' and its name's). Two
+    /// builds' parts tell which inputs changed between them (`DirectRebuild`).
+    struct Parts: Sendable {
+        let settings: [String]
+        let inputs: [Input]
+        let hashes: [UInt64]
+
+        /// The one input whose hash differs from `last`'s, when the settings and the inputs' names are the same and
+        /// exactly one hash differs; nil otherwise.
+        func onlyChange(since last: Parts) -> Input? {
+            guard settings == last.settings, inputs.count == last.inputs.count, hashes.count == last.hashes.count
+            else { return nil }
+            var changed: Int?
+            for position in hashes.indices where hashes[position] != last.hashes[position] {
+                guard changed == nil else { return nil }
+                changed = position
+            }
+            guard let changed, zip(inputs, last.inputs).allSatisfy({ $0.name == $1.name && $0.path == $1.path })
+            else { return nil }
+            return inputs[changed]
+        }
     }
 
     /// A different `lathund` binary may build differently: its size and modification time are an input.

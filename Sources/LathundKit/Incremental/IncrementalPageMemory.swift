@@ -142,6 +142,25 @@ public final class IncrementalPageMemory: Sendable {
     /// What the last build redid.
     public var lastCounts: Counts { state.withLock { $0.counts } }
 
+    /// What the last build kept for the next one's direct path (`DirectRebuild`), in a memory kept in this process;
+    /// taken (and so forgotten) by every build that is not answered from the cache.
+    private let direct = Locked<DirectRebuild.Kept?>(nil)
+    func takeDirect() -> DirectRebuild.Kept? { direct.withLock { $0.take() } }
+    func keep(direct kept: DirectRebuild.Kept) {
+        guard store == nil else { return }
+        direct.withLock { $0 = kept }
+    }
+
+    /// One page done again by the direct path (`DirectRebuild`): its Content and Markdown results replace the last
+    /// build's, and it is the one page the build redid.
+    func replace(_ relativePath: String, loaded: Loaded, analysed: Analysed) {
+        state.withLock {
+            $0.loaded[relativePath] = loaded
+            $0.analysed[relativePath] = analysed
+            $0.counts = Counts(loaded: 1, analysed: 1)
+        }
+    }
+
     /// What the memory holds for a file (kept in memory, as `lathund serve` does; for tests).
     func kept(_ relativePath: String) -> (loaded: Loaded?, analysed: Analysed?) {
         state.withLock { ($0.loaded[relativePath], $0.analysed[relativePath]) }

@@ -23,8 +23,8 @@ struct LinkCheck {
 
     /// The last build's results, with what they were found against.
     struct Kept: Sendable {
-        let headings: [[Heading]]
-        let found: [Found]
+        var headings: [[Heading]]
+        var found: [Found]
         let backlinks: [Int: Set<Int>]
         let sorted: [Int: [Int]]
     }
@@ -101,7 +101,7 @@ struct LinkCheck {
     }
 
     /// Checks the links of the page at `position`.
-    private func check(_ position: Int, generatedURLs: Set<String>, assetURLs: Set<String>) -> Found {
+    func check(_ position: Int, generatedURLs: Set<String>, assetURLs: Set<String>) -> Found {
         let page = index.pages[position]
         var diagnostics: [Diagnostic] = []
         var targets = Set<Int>()

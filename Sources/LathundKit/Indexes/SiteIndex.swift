@@ -182,6 +182,13 @@ struct SiteIndex: Sendable {
         listOrder = order
     }
 
+    /// The same structure with the page at `position` made again from the same front matter (`DirectRebuild`): its
+    /// title, URL, kind and weight, and so the structure, are the same.
+    mutating func replacePage(_ position: Int, with page: ParsedPage) {
+        pages[position] = page
+        listOrder.pages[position] = page
+    }
+
     /// The chain of ancestors of a page, outermost first.
     func ancestors(of index: Int) -> [Int] {
         var chain: [Int] = []

@@ -92,11 +92,13 @@ struct OutputStage: Stage {
             renderKeys: Dictionary(renderKeys, uniquingKeysWith: { first, _ in first }))))
     }
 
+    /// Each file's hash and each keyed file's render key, and how many pages were linked without being made.
+    typealias Written = (hashes: [(path: String, hash: UInt64)], renderKeys: [(path: String, hash: UInt64)], reused: Int)
+
     /// Makes and writes every file; a file with the same bytes as the previous build's (by hash) is linked
     /// from the previous site instead, and so are files whose render key is the previous build's, without being
     /// made. Returns each file's hash and each keyed file's render key, for the cache.
-    private func writeAll(previous: IncrementalCache.Outputs, to staged: some OutputWriter)
-        throws -> (hashes: [(path: String, hash: UInt64)], renderKeys: [(path: String, hash: UInt64)], reused: Int) {
+    func writeAll(previous: IncrementalCache.Outputs, to staged: some OutputWriter) throws -> Written {
         let results = Parallel.map(files, jobs: setup.jobs) { file -> Result<([UInt64], UInt64?, Bool), Error> in
             func put(_ bytes: UnsafeRawBufferPointer, to path: String) throws -> UInt64 {
                 let hash = XXH64.hash(bytes)

@@ -3,7 +3,7 @@ import Mustache
 /// Makes the layout context (`LayoutContext`) of every page of the site: what is the same on every page is made
 /// once, here.
 struct LayoutContexts: Sendable {
-    let index: SiteIndex
+    private(set) var index: SiteIndex
     let faq: FAQIndex
     let config: SiteConfig
     let links: SiteLinks
@@ -24,10 +24,10 @@ struct LayoutContexts: Sendable {
     /// The site-wide partials rendered once (`LayoutFragments`), for each menu (by `menuKey`).
     private(set) var fragments: [UInt64: [String]] = [:]
     /// The link to each page, made once: pages appear in many other pages' contexts.
-    private let pageLinks: [PageLinkContext]
+    private var pageLinks: [PageLinkContext]
     /// The render key hash of each page's link (`pageLinks`), and of what every page's context holds besides
     /// its own values and links: the site, the menu's descriptions and the most-asked FAQ entries.
-    private let linkKeys: [UInt64]
+    private var linkKeys: [UInt64]
     private let sharedKey: UInt64
 
     init(index: SiteIndex, faq: FAQIndex, config: SiteConfig, links: SiteLinks, assets: FingerprintedAssets = .empty,
@@ -54,13 +54,7 @@ struct LayoutContexts: Sendable {
         menuDescriptions = descriptions
         mostAsked = faq.mostAsked.map { FAQEntryContext($0, links: links) }
         assetNames = assets.outputNames
-        pageLinks = index.pages.map { page in
-            PageLinkContext(title: Self.text(page.title), url: Self.text(links.href(page.url)),
-                            description: Self.text(page.page.frontMatter.description),
-                            summary: Self.text(page.summary), date: Self.text(page.page.frontMatter.date?.description),
-                            group: Self.text(page.page.frontMatter.group),
-                            report: page.page.frontMatter.report.map(Self.reportContext))
-        }
+        pageLinks = index.pages.map { Self.pageLink($0, links: links) }
         linkKeys = pageLinks.map(\.ownRenderKeyHash)
         var shared = HashChain()
         shared.add(site.ownRenderKeyHash)
@@ -71,6 +65,27 @@ struct LayoutContexts: Sendable {
         if !IncrementalRenderKey.add(mostAsked, to: &shared) { shared.add(UInt64.random(in: 0...UInt64.max)) }
         sharedKey = shared.value
     }
+
+    private static func pageLink(_ page: ParsedPage, links: SiteLinks) -> PageLinkContext {
+        PageLinkContext(title: text(page.title), url: text(links.href(page.url)),
+                        description: text(page.page.frontMatter.description),
+                        summary: text(page.summary), date: text(page.page.frontMatter.date?.description),
+                        group: text(page.page.frontMatter.group), report: page.page.frontMatter.report.map(reportContext))
+    }
+
+    /// The contexts of `index`, which is this one's with the page at `position` made again from the same front
+    /// matter (`DirectRebuild`): only that page's link is made again. The menu's descriptions are not: the caller
+    /// makes sure the page is in no menu, or its summary is the same.
+    func replacing(_ position: Int, in index: SiteIndex) -> LayoutContexts {
+        var contexts = self
+        contexts.index = index
+        contexts.pageLinks[position] = Self.pageLink(index.pages[position], links: links)
+        contexts.linkKeys[position] = contexts.pageLinks[position].ownRenderKeyHash
+        return contexts
+    }
+
+    /// The render key hash of the link to `index.pages[position]` (what other pages' contexts show of it).
+    func linkKey(_ position: Int) -> UInt64 { linkKeys[position] }
 
     /// `{{#asset}}style.css{{/asset}}` → the href of the fingerprinted file (`/assets/style.3f2a9c1e.css`). The layout
     /// check makes sure every name is a layout asset; an unknown one keeps its name.

@@ -15,6 +15,17 @@ struct RenderPlanStage: Stage {
         let files: [OutputFile]
         /// Content files copied and layout assets written.
         let assetCount: Int
+        /// What the pages were planned with, for `DirectRebuild`; nil when the layouts could not be loaded.
+        var pagesPlan: PagesPlan? = nil
+    }
+
+    /// The layouts, the pages' layouts (with the site-wide fragments, `LayoutFragments`), the contexts and the site
+    /// key the pages were planned with.
+    struct PagesPlan: Sendable {
+        let layouts: Layouts
+        let pageLayouts: Layouts
+        let contexts: LayoutContexts
+        let siteKey: UInt64
     }
 
     func run() -> Staged<Output> {
@@ -26,6 +37,7 @@ struct RenderPlanStage: Stage {
                                    inputs: setup.inputs)
         var diagnostics = loaded.diagnostics + layouts.diagnostics
         var files: [OutputFile] = []
+        var pagesPlan: PagesPlan?
         if let layouts = layouts.value {
             var contexts = LayoutContexts(index: indexes.index, faq: markdown.markdown.faq, config: setup.config,
                                           links: markdown.markdown.links, assets: assets,
@@ -43,12 +55,14 @@ struct RenderPlanStage: Stage {
             files += pages.value
             diagnostics += pages.diagnostics
             files += formatFiles(layouts: layouts, site: contexts.site, siteKey: siteKey)
+            pagesPlan = PagesPlan(layouts: layouts, pageLayouts: fragments.layouts, contexts: contexts, siteKey: siteKey)
         }
         // Last: the search index may still be being made (`IndexesStage.searchAside`).
         let search = indexes.search.value
         files += siteFiles(assets: assets, search: search)
         diagnostics += search.diagnostics
-        return Staged(Output(files: files, assetCount: content.assets.count + assets.files.count), diagnostics)
+        return Staged(Output(files: files, assetCount: content.assets.count + assets.files.count, pagesPlan: pagesPlan),
+                      diagnostics)
     }
 
     /// Each page with its search document, and each generated page.
@@ -83,8 +97,8 @@ struct RenderPlanStage: Stage {
         return Staged(files, diagnostics)
     }
 
-    /// What every page's files are made with (`pageFiles`).
-    private final class PageRendering: Sendable {
+    /// What every page's files are made with (`pageFiles`, `DirectRebuild`).
+    final class PageRendering: Sendable {
         let index: SiteIndex
         let markdown: PageMarkdown
         let links: SiteLinks
@@ -128,11 +142,15 @@ struct RenderPlanStage: Stage {
         files.append(OutputFile("sitemap.xml", key: { IncrementalRenderKey.format(sitemap(), site: siteKey) }) {
             layouts.render(sitemap())
         })
-        let feed = { @Sendable in FeedContext(index: index, changed: changed, config: config, links: links, site: site) }
-        files.append(OutputFile("feed.xml", key: { IncrementalRenderKey.format(feed(), site: siteKey) }) {
-            layouts.render(feed())
-        })
+        files.append(Self.feedFile(index: index, changed: changed, config: config, links: links, layouts: layouts,
+                                   site: site, siteKey: siteKey))
         return files
+    }
+
+    static func feedFile(index: SiteIndex, changed: [Day?], config: SiteConfig, links: SiteLinks, layouts: Layouts,
+                         site: SiteContext, siteKey: UInt64) -> OutputFile {
+        let feed = { @Sendable in FeedContext(index: index, changed: changed, config: config, links: links, site: site) }
+        return OutputFile("feed.xml", key: { IncrementalRenderKey.format(feed(), site: siteKey) }) { layouts.render(feed()) }
     }
 
     /// The other files besides the pages: dataset JSON, the search index, robots.txt, the asset manifest, the

@@ -29,6 +29,9 @@ final class SearchMemory: Sendable {
 
     var lastCounts: Counts { counts.withLock { $0 } }
 
+    /// The analyses of the last build's documents, in document order (nil before the first).
+    var lastAnalyses: [SearchIndex.Analysis]? { state.withLock { $0?.analyses } }
+
     /// Every stem's postings and endings for `analyses`, with each kind's document count and total length
     /// added to `kinds`; keeps them for the next build.
     func entries(_ analyses: [SearchIndex.Analysis],
