@@ -113,6 +113,21 @@ import Testing
         return known == IncrementalRenderKey.add(second, to: &other) && one.value == other.value
     }
 
+    /// `HTMLBytes.appendEscaped` gives `HTML.escape`'s bytes, appended, for random texts of the five escaped
+    /// characters, ASCII, Swedish letters, combining marks, emoji and controls.
+    @Test func escapingBytesIsHTMLEscape() {
+        let scalars: [Unicode.Scalar] = ["&", "<", ">", "\"", "'", "a", " ", "å", "Ö", "\u{301}", "😀", "\u{0}", "\n", "€", "\u{FEFF}", "#"]
+        PropertyRun.forAll("escapingBytesIsHTMLEscape", count: PropertyRun.count) { generator, note in
+            var text = ""
+            for _ in 0..<Int.random(in: 0...40, using: &generator) {
+                text.unicodeScalars.append(scalars[Int.random(in: 0..<scalars.count, using: &generator)])
+            }
+            var output: [UInt8] = [1, 2]
+            HTMLBytes.appendEscaped(Array(text.utf8), to: &output)
+            #expect(output == [1, 2] + Array(HTML.escape(text).utf8), "\(text.debugDescription); \(note)")
+        }
+    }
+
     /// Values the stack can hold besides contexts have no labelled children, as the look-up assumes.
     @Test func plainValuesHaveNoLabelledChildren() {
         for value in ["text", "", true, 7] as [Any] {
@@ -142,6 +157,10 @@ import Testing
             #expect(!(type is any MustacheSequence.Type), "\(type)")
         }
         #expect(AppendingLayouts.plainValuesArePlain)
+        let html: Any = HTMLText([0x61])!
+        #expect(!(html is MustacheParent || html is MustacheCustomRepresentation || html is MustacheCustomRenderable
+                  || html is any MustacheSequence || html is MustacheLambda))
+        #expect(Mirror(reflecting: html).children.isEmpty)
     }
 
     /// Random layouts from the tags and text that matter to rendering (standalone lines, sections over lists,

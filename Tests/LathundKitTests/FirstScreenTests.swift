@@ -61,11 +61,12 @@ import Testing
         #expect(MarkdownRenderer.leadHeadingCount([], startsWithHeading: false) == 0)
         let headings = [Heading(level: 2, text: "A", id: "a", location: SourceLocation(file: "x")),
                         Heading(level: 2, text: "B", id: "b", location: SourceLocation(file: "x"))]
-        let split = ContentLead(html: "<p>Intro</p>\n<h2 id=\"a\">A</h2>\n<p>a</p>\n<h2 id=\"b\">B</h2>\n", headings: headings,
-                                leadHeadingCount: 0)
-        #expect(split.lead == "<p>Intro</p>\n" && split.rest.hasPrefix("<h2 id=\"a\">A</h2>"))
-        let whole = ContentLead(html: "<h2 id=\"a\">A</h2>\n", headings: Array(headings.prefix(1)), leadHeadingCount: 1)
-        #expect(whole.lead == "<h2 id=\"a\">A</h2>\n" && whole.rest.isEmpty)
+        func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
+        let split = ContentLead(html: Array("<p>Intro</p>\n<h2 id=\"a\">A</h2>\n<p>a</p>\n<h2 id=\"b\">B</h2>\n".utf8),
+                                headings: headings, leadHeadingCount: 0)
+        #expect(text(split.lead) == "<p>Intro</p>\n" && text(split.rest).hasPrefix("<h2 id=\"a\">A</h2>"))
+        let whole = ContentLead(html: Array("<h2 id=\"a\">A</h2>\n".utf8), headings: Array(headings.prefix(1)), leadHeadingCount: 1)
+        #expect(text(whole.lead) == "<h2 id=\"a\">A</h2>\n" && whole.rest.isEmpty)
     }
 
     // MARK: Tables keep their row names

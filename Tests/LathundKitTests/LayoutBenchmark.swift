@@ -13,7 +13,7 @@ import Testing
         let environment = ProcessInfo.processInfo.environment
         let stages = try LayoutStages(root: URL(fileURLWithPath: environment["LATHUND_LAYOUT_BENCH_SITE"] ?? packageRoot.path))
         let (setup, markdown, index, layouts, contexts) = (stages.setup, stages.markdown, stages.index, stages.layouts, stages.contexts)
-        var pages: [(position: Int, html: String, layout: String)] = []
+        var pages: [(position: Int, html: [UInt8], layout: String)] = []
         for position in index.pages.indices {
             let page = index.pages[position].page
             guard let layout = LayoutChoice.layout(for: page, in: layouts, displayRoot: setup.layoutsDisplay).value ?? nil else { continue }

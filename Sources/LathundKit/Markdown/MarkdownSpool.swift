@@ -88,9 +88,10 @@ final class MarkdownSpool: @unchecked Sendable {
     }
 
     /// The HTML and plain text kept for a page, or nil when it is not kept. Throws when it is kept but cannot be
-    /// read back (the page has no body left to render again).
-    func get(_ relativePath: String) throws -> (html: String, text: String)? {
-        let (found, inMemory): (Entry?, (html: String, text: String)?) = lock.withLock {
+    /// read back (the page has no body left to render again). The HTML is the UTF-8 bytes of the `String` put, not
+    /// checked again: it goes on as bytes into the page's file (`HTMLText`).
+    func get(_ relativePath: String) throws -> (html: [UInt8], text: String)? {
+        let (found, inMemory): (Entry?, (html: [UInt8], text: String)?) = lock.withLock {
             guard let entry = entries[relativePath] else { return (nil, nil) }
             if entry.offset >= pendingStart { return (entry, Self.page(entry, in: pending, from: pendingStart)) }
             let chunk = unwritten.first { entry.offset >= $0.offset && entry.offset < $0.offset + Int64($0.bytes.count) }
@@ -98,7 +99,7 @@ final class MarkdownSpool: @unchecked Sendable {
         }
         guard let entry = found else { return nil }
         if let inMemory { return inMemory }
-        guard let html = read(entry.htmlCount, at: entry.offset),
+        guard let html = readBytes(entry.htmlCount, at: entry.offset),
               let text = read(entry.textCount, at: entry.offset + Int64(entry.htmlCount)) else {
             throw ReadError(path: relativePath, reason: String(cString: strerror(errno)))
         }
@@ -106,10 +107,10 @@ final class MarkdownSpool: @unchecked Sendable {
     }
 
     /// A page's HTML and text from bytes not in the file, which start at offset `start` of the file.
-    private static func page(_ entry: Entry, in bytes: [UInt8], from start: Int64) -> (html: String, text: String) {
+    private static func page(_ entry: Entry, in bytes: [UInt8], from start: Int64) -> (html: [UInt8], text: String) {
         bytes.withUnsafeBufferPointer { buffer in
             let html = Int(entry.offset - start), text = html + entry.htmlCount
-            return (String(decoding: UnsafeBufferPointer(rebasing: buffer[html..<text]), as: UTF8.self),
+            return (Array(buffer[html..<text]),
                     String(decoding: UnsafeBufferPointer(rebasing: buffer[text..<text + entry.textCount]), as: UTF8.self))
         }
     }
@@ -149,6 +150,22 @@ final class MarkdownSpool: @unchecked Sendable {
             done += written
         }
         return true
+    }
+
+    private func readBytes(_ count: Int, at offset: Int64) -> [UInt8]? {
+        guard count > 0 else { return [] }
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = count
+            var done = 0
+            while done < count {
+                let read = pread(descriptor, buffer.baseAddress! + done, count - done, off_t(offset) + off_t(done))
+                if read < 0 && errno == EINTR { continue }
+                guard read > 0 else { failed = true; initialized = 0; return }
+                done += read
+            }
+        }
+        return failed ? nil : bytes
     }
 
     private func read(_ count: Int, at offset: Int64) -> String? {

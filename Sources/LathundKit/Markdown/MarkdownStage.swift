@@ -116,10 +116,11 @@ struct PageMarkdown: Sendable {
     /// A page's HTML and plain text for the Output stage: as the Markdown stage rendered them, or, for a page it
     /// took from the serve's page memory (or when the spool could not be written), rendered again.
     /// Throws when the spool holds the page but cannot read it back: such a page has no body to render again.
-    func output(_ page: Page) throws -> (html: String, plainText: String) {
+    /// The HTML is UTF-8 bytes (`MarkdownSpool.get`).
+    func output(_ page: Page) throws -> (html: [UInt8], plainText: String) {
         if let kept = try spool?.get(page.relativePath) { return (kept.html, kept.text) }
         let rendered = render(try page.withBody())
-        return (rendered.html, rendered.plainText)
+        return (Array(rendered.html.utf8), rendered.plainText)
     }
 
     func render(_ page: Page, html: Bool = true) -> Staged<RenderedMarkdown> {

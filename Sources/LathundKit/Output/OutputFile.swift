@@ -5,16 +5,20 @@ import Foundation
 /// Files with a `key` (`IncrementalRenderKey`) are linked from the previous site when the previous build recorded the
 /// same key for them.
 struct OutputFile: Sendable {
-    enum Source: Sendable { case texts(@Sendable () throws -> [String]), copy(String), bytes(Data) }
+    enum Source: Sendable {
+        case texts(@Sendable () throws -> [String]), copy(String), bytes(Data)
+        /// A page's files as UTF-8 bytes (its HTML is never a `String`: `HTMLText`).
+        case pages(@Sendable () throws -> [[UInt8]])
+    }
     let paths: [String]
     let source: Source
     var key: (@Sendable () -> UInt64)?
     /// A page's files: counted in `reusedPages` when linked by its key.
     var isPage = false
 
-    init(_ paths: [String], key: @escaping @Sendable () -> UInt64, _ make: @escaping @Sendable () throws -> [String]) {
+    init(_ paths: [String], key: @escaping @Sendable () -> UInt64, _ make: @escaping @Sendable () throws -> [[UInt8]]) {
         self.paths = paths
-        source = .texts(make)
+        source = .pages(make)
         self.key = key
         isPage = true
     }

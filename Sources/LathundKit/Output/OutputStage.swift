@@ -121,6 +121,11 @@ struct OutputStage: Stage {
                         hashes.append(try text.withUTF8 { try put(UnsafeRawBufferPointer($0), to: path) })
                     }
                     return .success((hashes, key, false))
+                case .pages(let make):
+                    let hashes = try zip(file.paths, try make()).map { path, bytes in
+                        try bytes.withUnsafeBytes { try put($0, to: path) }
+                    }
+                    return .success((hashes, key, false))
                 case .copy(let source):
                     return .success(([try setup.inputs.data(source).withUnsafeBytes { try put($0, to: file.paths[0]) }], nil, false))
                 case .bytes(let contents):

@@ -48,8 +48,12 @@ struct AbbreviationMarker: Sendable {
     static let rawText: Set<String> = ["script", "style", "textarea", "title"]
 
     func mark(_ html: String) -> String {
-        guard count > 0 else { return html }
-        let input = Array(html.utf8)
+        count > 0 ? String(decoding: mark(Array(html.utf8)), as: UTF8.self) : html
+    }
+
+    /// `mark` of the HTML's UTF-8 bytes (a page's content goes to its file as bytes, never checked as UTF-8 again).
+    func mark(_ input: [UInt8]) -> [UInt8] {
+        guard count > 0 else { return input }
         var marking = Marking(entries: entries, count: count, capacity: input.count + 256)
         var skipDepth = 0
         var index = 0
@@ -95,7 +99,7 @@ struct AbbreviationMarker: Sendable {
             }
         }
         flushText(upTo: input.count)
-        return marking.changed ? String(decoding: marking.output, as: UTF8.self) : html
+        return marking.changed ? marking.output : input
     }
 
     /// One page's marking: the HTML written so far and which terms it has marked.

@@ -16,7 +16,7 @@ import Mustache
 struct AppendingLayouts: Sendable {
     /// A template as the library parsed it.
     indirect enum Op: Sendable {
-        case text(String)
+        case text([UInt8])
         /// `{{name}}` (escaped) or `{{{name}}}`; the name split at `.` as the library splits it.
         case value(path: [Name], escaped: Bool)
         case section(path: [Name], [Op])
@@ -99,8 +99,13 @@ struct AppendingLayouts: Sendable {
 
     /// The page `layout` renders for `context`, or nil when the library must render it.
     func render(_ context: Any, layout: String) -> String? {
+        renderBytes(context, layout: layout).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// `render` as UTF-8 bytes: a page's file is written from them.
+    func renderBytes(_ context: Any, layout: String) -> [UInt8]? {
         guard let ops = templates[layout] else { return nil }
-        var output = ""
+        var output: [UInt8] = []
         output.reserveCapacity(1 << 14)  // most pages are 8–16 KB: no copy on the way there
         do {
             var stack = [try entry(context)]
@@ -153,11 +158,16 @@ struct AppendingLayouts: Sendable {
         ObjectIdentifier(type(of: value)) == ObjectIdentifier(Bool.self)
     }
 
+    /// `HTMLText`: like a text, no children and no other protocol of the library (`contextTypesAreOnlyParents`).
+    @inline(__always) private static func isHTML(_ value: Any) -> Bool {
+        ObjectIdentifier(type(of: value)) == ObjectIdentifier(HTMLText.self)
+    }
+
     /// The stack entry for `value`. The context types (`LayoutValue`) are no custom representations, renderables
     /// or sequences (`AppendingLayoutsTests.contextTypesAreOnlyParents`): those of `LayoutContext.types` are found by
     /// their type's identity, any other by one cast.
     private func entry(_ value: Any) throws -> Entry {
-        if Self.isPlain(value) { return .plain(value) }
+        if Self.isPlain(value) || Self.isHTML(value) { return .plain(value) }
         if let type = keys.type(of: value) { return .typed(value, type: type) }
         if let parent = value as? any LayoutValue { return .parent(parent) }
         if value is MustacheCustomRepresentation { throw Unsupported() }
@@ -168,30 +178,16 @@ struct AppendingLayouts: Sendable {
     // MARK: Rendering, as `MustacheTemplate.render(context:)` and `renderToken` do
 
     private func render(_ ops: [Op], stack: inout [Entry], inherited: [String: [Op]]?, ours: Bool,
-                        into output: inout String) throws {
+                        into output: inout [UInt8]) throws {
         var ours = ours
         for op in ops {
             switch op {
             case .text(let text):
-                output += text
+                output.append(contentsOf: text)
             case .value(let path, let escaped):
                 guard let child = try lookup(path, in: stack) else { continue }
-                let text: String
-                if Self.isPlain(child) {
-                    text = Self.isText(child) ? child as! String : String(describing: child)  // a flag or number
-                } else {
-                    if child is MustacheTemplate || child is MustacheCustomRenderable || child is MustacheLambda
-                        || child is MustacheCustomRepresentation {
-                        throw Unsupported()
-                    }
-                    text = String(describing: Self.unwrapped(child))
-                }
-                if escaped {
-                    guard ours else { throw Unsupported() }
-                    output += HTML.escape(text)
-                } else {
-                    output += text
-                }
+                if escaped, !ours { throw Unsupported() }
+                try Self.value(child, escaped: escaped, into: &output)
             case .section(let path, let inner):
                 try section(path, inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
             case .inverted(let path, let inner):
@@ -214,12 +210,34 @@ struct AppendingLayouts: Sendable {
         }
     }
 
+    /// `{{name}}` or `{{{name}}}` of a value found: `renderToken`'s text, escaped by `Layouts.Escaper` or not.
+    private static func value(_ child: Any, escaped: Bool, into output: inout [UInt8]) throws {
+        if isHTML(child) {
+            let html = (child as! HTMLText).bytes
+            escaped ? HTMLBytes.appendEscaped(html, to: &output) : output.append(contentsOf: html)
+            return
+        }
+        var text: String
+        if isPlain(child) {
+            text = isText(child) ? child as! String : String(describing: child)  // a flag or number
+        } else {
+            if child is MustacheTemplate || child is MustacheCustomRenderable || child is MustacheLambda
+                || child is MustacheCustomRepresentation {
+                throw Unsupported()
+            }
+            text = String(describing: unwrapped(child))
+        }
+        text.withUTF8 { bytes in
+            escaped ? HTMLBytes.appendEscaped(bytes, to: &output) : output.append(contentsOf: bytes)
+        }
+    }
+
     /// `{{#name}}`: `renderSection`.
     private func section(_ path: [Name], _ inner: [Op], stack: inout [Entry], inherited: [String: [Op]]?,
-                         ours: Bool, into output: inout String) throws {
+                         ours: Bool, into output: inout [UInt8]) throws {
         let child = try lookup(path, in: stack)
-        // Texts, flags, numbers and contexts first: none is a lambda, sequence or custom renderable.
-        if let child, Self.isPlain(child) {
+        // Texts, flags, numbers, HTML and contexts first: none is a lambda, sequence or custom renderable.
+        if let child, Self.isPlain(child) || Self.isHTML(child) {
             if Self.isFlag(child) {
                 if child as! Bool { try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output) }
             } else {
@@ -273,9 +291,9 @@ struct AppendingLayouts: Sendable {
 
     /// `{{^name}}`: `renderInvertedSection`.
     private func inverted(_ path: [Name], _ inner: [Op], stack: inout [Entry], inherited: [String: [Op]]?,
-                          ours: Bool, into output: inout String) throws {
+                          ours: Bool, into output: inout [UInt8]) throws {
         let child = try lookup(path, in: stack)
-        if let child, Self.isPlain(child) || keys.type(of: child) != nil || child is any LayoutValue {
+        if let child, Self.isPlain(child) || Self.isHTML(child) || keys.type(of: child) != nil || child is any LayoutValue {
             if Self.isFlag(child), !(child as! Bool) {
                 try render(inner, stack: &stack, inherited: inherited, ours: ours, into: &output)
             }
@@ -379,7 +397,7 @@ struct AppendingLayouts: Sendable {
         }
         switch kind {
         case "text":
-            return (payload.value as? String).map(Op.text)
+            return (payload.value as? String).map { Op.text(Array($0.utf8)) }
         case "variable", "unescapedVariable":
             guard fields.count == 2, noTransforms(), let path = path(field("name")) else { return nil }
             return .value(path: path, escaped: kind == "variable")
@@ -420,4 +438,32 @@ private protocol OptionalValue {
 
 extension Optional: OptionalValue {
     fileprivate var wrappedAny: Any? { self }
+}
+
+/// `HTML.escape` of UTF-8 bytes, appended: the five characters it replaces are ASCII, and in UTF-8 no byte of another
+/// character is ASCII, so replacing them byte by byte gives its bytes (`AppendingLayoutsTests.escapingBytesIsHTMLEscape`).
+enum HTMLBytes {
+    private static let amp = Array("&amp;".utf8), lt = Array("&lt;".utf8), gt = Array("&gt;".utf8)
+    private static let quot = Array("&quot;".utf8), apos = Array("&#39;".utf8)
+
+    @inline(__always) private static func isSpecial(_ byte: UInt8) -> Bool {
+        byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
+    }
+
+    static func appendEscaped(_ bytes: some Collection<UInt8>, to output: inout [UInt8]) {
+        guard bytes.contains(where: isSpecial) else {
+            output.append(contentsOf: bytes)
+            return
+        }
+        for byte in bytes {
+            switch byte {
+            case 0x26: output.append(contentsOf: amp)
+            case 0x3C: output.append(contentsOf: lt)
+            case 0x3E: output.append(contentsOf: gt)
+            case 0x22: output.append(contentsOf: quot)
+            case 0x27: output.append(contentsOf: apos)
+            default: output.append(byte)
+            }
+        }
+    }
 }

@@ -65,6 +65,23 @@ extension LayoutValue {
     static var keyNames: [String] { Key.allCases.map(\.rawValue) }
 }
 
+/// HTML the engine wrote, as its UTF-8 bytes (`page.content` and its parts): a page's content goes from the Markdown
+/// stage's spool through the layout into its file without becoming a `String`, whose making checks the bytes as
+/// UTF-8 once more (they came from `String`s). The appending renderer copies the bytes; swift-mustache renders the
+/// `description`, the same text. No labelled children, as a `String` has none.
+final class HTMLText: CustomStringConvertible, CustomReflectable, Sendable {
+    let bytes: ArraySlice<UInt8>
+
+    /// Nil when `bytes` is empty (left out, as empty text is).
+    init?(_ bytes: ArraySlice<UInt8>) {
+        guard !bytes.isEmpty else { return nil }
+        self.bytes = bytes
+    }
+
+    var description: String { String(decoding: bytes, as: UTF8.self) }
+    var customMirror: Mirror { Mirror(self, children: [:]) }
+}
+
 /// Text that is left out when it is empty.
 private func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
 
@@ -297,9 +314,9 @@ final class PageContext: LayoutValue {
     var oldSources: String?
     var undatedSources: Bool
     var tags: [NameContext]
-    var content: String?
-    var contentLead: String?
-    var contentRest: String?
+    var content: HTMLText?
+    var contentLead: HTMLText?
+    var contentRest: HTMLText?
     var toc: [TableOfContentsItem]
     var breadcrumbs: [PageLinkContext]
     var prev: PageLinkContext?
@@ -315,8 +332,8 @@ final class PageContext: LayoutValue {
          isSection: Bool = false, isPage: Bool = false, date: String? = nil, updated: String? = nil,
          changed: String? = nil, reviewed: ReviewContext? = nil, sources: [SourceContext] = [],
          sourceNotice: Bool = false, oldSources: String? = nil, undatedSources: Bool = false,
-         tags: [NameContext] = [], content: String? = nil, contentLead: String? = nil,
-         contentRest: String? = nil, toc: [TableOfContentsItem] = [], breadcrumbs: [PageLinkContext] = [],
+         tags: [NameContext] = [], content: HTMLText? = nil, contentLead: HTMLText? = nil,
+         contentRest: HTMLText? = nil, toc: [TableOfContentsItem] = [], breadcrumbs: [PageLinkContext] = [],
          prev: PageLinkContext? = nil, next: PageLinkContext? = nil, backlinks: [PageLinkContext] = [],
          children: [PageLinkContext] = [], faq: FAQFieldsContext? = nil, report: ReportContext? = nil,
          jsonld: String? = nil) {

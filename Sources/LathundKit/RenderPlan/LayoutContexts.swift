@@ -217,7 +217,10 @@ struct LayoutContexts: Sendable {
 
     /// The context of `index.pages[position]`, whose Markdown rendered to `html` (made again when the page is
     /// written, not kept from the Markdown stage).
-    func pageContext(_ position: Int, html: String) -> LayoutContext {
+    func pageContext(_ position: Int, html: String) -> LayoutContext { pageContext(position, html: Array(html.utf8)) }
+
+    /// `pageContext` of the HTML's UTF-8 bytes.
+    func pageContext(_ position: Int, html: [UInt8]) -> LayoutContext {
         let rendered = index.pages[position]
         let page = rendered.page
         let matter = page.frontMatter
@@ -237,8 +240,8 @@ struct LayoutContexts: Sendable {
             sources: matter.sources.map(SourceContext.init), sourceNotice: sourceAge != nil,
             oldSources: Self.text(sourceAge?.newest.map { String($0.year) }),
             undatedSources: (sourceAge?.undated ?? 0) > 0,
-            tags: matter.tags.map(NameContext.init), content: Self.text(content),
-            contentLead: Self.text(parts.lead), contentRest: Self.text(parts.rest),
+            tags: matter.tags.map(NameContext.init), content: HTMLText(content[...]),
+            contentLead: HTMLText(parts.lead), contentRest: HTMLText(parts.rest),
             toc: Self.tableOfContents(Array(rendered.headings.dropFirst(rendered.leadHeadingCount)),
                                       minimum: config.tocMinHeadings),
             breadcrumbs: reads.breadcrumbs.map(link), prev: reads.previous.map(link), next: reads.next.map(link),

@@ -174,6 +174,11 @@ struct Layouts: Sendable {
         appending.render(context, layout: layout) ?? library.render(context, withTemplate: layout) ?? ""
     }
 
+    /// `render` as UTF-8 bytes, for a page's file.
+    func renderBytes(_ context: LayoutContext, layout: String) -> [UInt8] {
+        appending.renderBytes(context, layout: layout) ?? Array((library.render(context, withTemplate: layout) ?? "").utf8)
+    }
+
     /// `render` by swift-mustache alone (`AppendingLayoutsTests` compares the two).
     func renderByLibrary(_ context: LayoutContext, layout: String) -> String {
         library.render(context, withTemplate: layout) ?? ""

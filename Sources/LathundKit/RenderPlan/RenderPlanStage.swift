@@ -116,13 +116,14 @@ struct RenderPlanStage: Stage {
             self.siteKey = siteKey
         }
 
-        /// The page at `position` and its search document, from one rendering of its Markdown.
-        func files(_ position: Int, layout: String) throws -> [String] {
+        /// The page at `position` and its search document, from one rendering of its Markdown; the page's HTML
+        /// stays UTF-8 bytes from the spool to the file.
+        func files(_ position: Int, layout: String) throws -> [[UInt8]] {
             let parsed = index.pages[position]
             let rendered = try markdown.output(parsed.page)
             let document = parsed.searchDocument(plainText: rendered.plainText, url: links.href(parsed.page.url))
-            return [layouts.render(contexts.pageContext(position, html: rendered.html), layout: layout),
-                    SearchIndex.documentFile(document)]
+            return [layouts.renderBytes(contexts.pageContext(position, html: rendered.html), layout: layout),
+                    Array(SearchIndex.documentFile(document).utf8)]
         }
     }
 
