@@ -113,6 +113,15 @@ import Testing
         #expect(result.links.first?.location == SourceLocation(file: "content/regelverk/sida.md", line: 4, column: 1))
     }
 
+    /// A link's column counts characters (Unicode scalars) from the start of its own line, on every line: the line
+    /// starts are found once per page (`TreeWalk.characterColumn`).
+    @Test func linkColumnsCountCharactersOnEveryLine() {
+        let result = render("å [a](a.md)\nåäö [b](b.md) [c](c.md)\n\n😀 [d](d.md)\n\n[e](e.md)")
+        #expect(result.links.map(\.location) == [(4, 3), (5, 5), (5, 15), (7, 3), (9, 1)].map {
+            SourceLocation(file: "content/regelverk/sida.md", line: $0.0, column: $0.1)
+        })
+    }
+
     struct Shout: Directive {
         let name = "shout"
         func render(_ block: DirectiveBlock, context: DirectiveContext) -> DirectiveOutput {

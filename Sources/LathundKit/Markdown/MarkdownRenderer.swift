@@ -389,7 +389,15 @@ private struct TreeWalk {
     private mutating func characterColumn(line: Int, byteColumn: Int, markdown: UnsafeBufferPointer<UInt8>) -> Int {
         if lineStarts.isEmpty {
             lineStarts.append(0)
-            for (offset, byte) in markdown.enumerated() where byte == 0x0A { lineStarts.append(offset + 1) }
+            // Each line break found by memchr, not byte by byte in Swift (0,9 % of a build: every page with a link or
+            // heading has a location).
+            if let base = markdown.baseAddress {
+                var offset = 0
+                while offset < markdown.count, let found = memchr(base + offset, 0x0A, markdown.count - offset) {
+                    offset = UnsafeRawPointer(found) - UnsafeRawPointer(base) + 1
+                    lineStarts.append(offset)
+                }
+            }
         }
         guard byteColumn > 1, line - 1 < lineStarts.count else { return byteColumn }
         // Nodes come in document order: count on from the last position on the same line, so a line with many
