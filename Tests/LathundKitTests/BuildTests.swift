@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 @testable import LathundKit
 
@@ -171,6 +172,31 @@ func fixture(_ name: String) throws -> URL {
             #expect(!StagedOutput.isSafe(path), "\(path)")
         }
         #expect(StagedOutput.isSafe("regelverk/sgi/index.html"))
+    }
+
+    /// Paths are judged by their bytes, as the file system reads them, not by `Character`: a `/` or a `\\`
+    /// followed by a combining mark is one `Character` with it. Red before: `../\u{301}x` (which writes beside the
+    /// output folder), `a/..\u{301}/../../x` and `a\\\u{301}b` were safe.
+    @Test func stagedOutputJudgesPathsByTheirBytes() async {
+        for path in ["../\u{301}x", "a/../\u{301}../x", "a\\\u{301}b", "\u{0}\u{301}", "/\u{301}etc"] {
+            #expect(!StagedOutput.isSafe(path), "\(path.unicodeScalars.map(\.value))")
+        }
+        for path in ["...", "a/.../b", ".x/..y/x..", "e\u{301}/\u{301}"] {
+            #expect(StagedOutput.isSafe(path), "\(path.unicodeScalars.map(\.value))")
+        }
+        /// What the file system does: names between `/` bytes; none empty, `.` or `..`; no NUL, no backslash.
+        func reference(_ path: String) -> Bool {
+            let scalars = Array(path.unicodeScalars)
+            guard !scalars.contains(where: { $0 == "\u{0}" || $0 == "\\" }) else { return false }
+            return scalars.split(separator: "/", omittingEmptySubsequences: false).allSatisfy { name in
+                !name.isEmpty && !name.allSatisfy { $0 == "." } || name.count > 2
+            }
+        }
+        let pieces = ["a", "é", "e\u{301}", ".", "..", "/", "\u{301}", "\\", "\u{0}", "😀", "-"]
+        await propertyCheck(count: 2_000, input: Gen.element(of: pieces).array(of: 0...8)) { parts in
+            let path = parts.map { $0 ?? "" }.joined()
+            #expect(StagedOutput.isSafe(path) == reference(path), "\(path.unicodeScalars.map(\.value))")
+        }
     }
 }
 

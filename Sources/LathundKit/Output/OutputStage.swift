@@ -49,6 +49,8 @@ struct OutputStage: Stage {
                 let spare = cache?.cache.takeSpare()
                 return options.useCache ? spare : nil
             }
+            // A page's files are in a folder of its own (`regelverk/sgi/index.html`).
+            staged.reserve(files: files.reduce(0) { $0 + $1.paths.count }, folders: files.count { $0.isPage } + 64)
             do {
                 // Read under the output's lock: the previous site cannot change until this build is done.
                 let previous = options.useCache
