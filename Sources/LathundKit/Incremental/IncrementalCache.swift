@@ -211,35 +211,50 @@ struct IncrementalCache {
         return value
     }
     /// Saves what a successful build wrote. Written beside and renamed into place, so a killed build leaves the
-    /// previous record or none; the record is written last, as it is what makes the outputs trusted.
+    /// previous record or none; the record is written last, as it is what makes the outputs trusted. The three
+    /// files are made (and the two lists written) on `jobs` threads: after the site is swapped in, nothing else
+    /// runs (100 000 pages: about 0,2 s of one thread).
     func save(record: Record, outputs: [(path: String, hash: UInt64)], renderKeys: [(path: String, hash: UInt64)],
               jobs: Int = 1) {
-        // In the order the build made the files: only `parse` reads them, into a dictionary.
-        func lines(_ hashes: [(path: String, hash: UInt64)]) -> Data {
-            var bytes: [UInt8] = []
-            bytes.reserveCapacity(hashes.count * 60)
-            let digits = Array("0123456789abcdef".utf8)
-            for (path, hash) in hashes {
-                for shift in stride(from: 60, through: 0, by: -4) { bytes.append(digits[Int((hash >> UInt64(shift)) & 15)]) }
-                bytes.append(0x20)
-                bytes += path.utf8
-                bytes.append(0x0A)
-            }
-            return Data(bytes)
-        }
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try? FileManager.default.removeItem(at: recordURL)
-            try lines(outputs).write(to: outputsURL, options: .atomic)
-            try lines(renderKeys).write(to: rendersURL, options: .atomic)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            let head = Head(version: record.version, fingerprint: record.fingerprint,
-                            outputIdentity: record.outputIdentity, pageCount: record.pageCount)
-            try (encoder.encode(head) + Data([0x0A]) + Self.encode(record, jobs: jobs)).write(to: recordURL, options: .atomic)
+            let (outputsURL, rendersURL) = (outputsURL, rendersURL)
+            let made = Parallel.map([0, 1, 2], jobs: jobs) { part -> Result<Data?, Error> in
+                Result {
+                    switch part {
+                    case 0: try Self.lines(outputs).write(to: outputsURL, options: .atomic)
+                    case 1: try Self.lines(renderKeys).write(to: rendersURL, options: .atomic)
+                    default:
+                        let encoder = JSONEncoder()
+                        encoder.outputFormatting = [.sortedKeys]
+                        let head = Head(version: record.version, fingerprint: record.fingerprint,
+                                        outputIdentity: record.outputIdentity, pageCount: record.pageCount)
+                        return try encoder.encode(head) + Data([0x0A]) + Self.encode(record, jobs: jobs)
+                    }
+                    return nil
+                }
+            }
+            for result in made { _ = try result.get() }
+            try made[2].get()!.write(to: recordURL, options: .atomic)
         } catch {
             try? FileManager.default.removeItem(at: recordURL)  // a cache that cannot be written is no cache
         }
+    }
+
+    /// Lines of `HHHHHHHHHHHHHHHH path` (what `parse` reads), in the order the build made the files: only `parse`
+    /// reads them, into a dictionary.
+    private static func lines(_ hashes: [(path: String, hash: UInt64)]) -> Data {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(hashes.count * 60)
+        let digits = Array("0123456789abcdef".utf8)
+        for (path, hash) in hashes {
+            for shift in stride(from: 60, through: 0, by: -4) { bytes.append(digits[Int((hash >> UInt64(shift)) & 15)]) }
+            bytes.append(0x20)
+            bytes += path.utf8
+            bytes.append(0x0A)
+        }
+        return Data(bytes)
     }
 
     /// The record as JSON that `JSONDecoder` reads back into the same record. Its pages (one per page of the site)
