@@ -40,7 +40,8 @@ final class InputFiles: Sendable {
     func data(_ path: String) throws -> Data {
         if let data = read.withLock({ $0[path] }) { return data }
         Self.counts.withLock { counts in counts?[path, default: 0] += 1 }
-        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        // `isDirectory: false`: without it, making the URL asks the file system (a `stat` per file).
+        let data = try Data(contentsOf: URL(fileURLWithPath: path, isDirectory: false))
         read.withLock { $0[path] = data }
         return data
     }
