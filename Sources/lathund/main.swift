@@ -50,9 +50,11 @@ struct PipelineOptions: ParsableArguments {
     }
 }
 
-/// Writes to standard error: the one place the command does (diagnostics, errors, the progress line).
+/// Writes to standard error: the one place the command does (diagnostics, errors, the progress line). A failed
+/// write (standard error sent to a file on a full disk) loses the text and nothing else: the exit status still
+/// tells. `FileHandle.write(_:)` would stop the process there (a trap, SIGILL in a release build).
 func writeToStandardError(_ text: String) {
-    FileHandle.standardError.write(Data(text.utf8))
+    try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
 }
 
 /// Writes a line to standard error.
@@ -127,7 +129,7 @@ func printReadability(_ pages: [BuildResult.PageSummary]) {
         guard let lix = page.lix, let band = page.lixBand else { continue }
         text += "\(page.file): LIX \(Int(lix.rounded())) (\(band)), \(page.words) ord\n"
     }
-    FileHandle.standardOutput.write(Data(text.utf8))
+    try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
 }
 
 struct Build: ParsableCommand {
@@ -201,9 +203,10 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
-/// A line on standard output, unbuffered (`print` holds lines back when the output is not a terminal).
+/// A line on standard output, unbuffered (`print` holds lines back when the output is not a terminal); lost,
+/// not a crash, when it cannot be written.
 func say(_ line: String) {
-    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    try? FileHandle.standardOutput.write(contentsOf: Data((line + "\n").utf8))
 }
 
 struct New: ParsableCommand {

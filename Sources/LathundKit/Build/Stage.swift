@@ -81,7 +81,7 @@ struct StageStatistics {
         let line = String(format: "stage %@ wall %7.2f s  cpu %7.2f s  peak %6.0f MiB  rss %6.0f MiB  heap %6.0f MiB\n",
                           stage.padding(toLength: 12, withPad: " ", startingAt: 0), seconds, now - cpu, memory.peak, memory.current,
                           Double(lathund_heap_in_use()) / 1_048_576)
-        FileHandle.standardError.write(Data(line.utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))  // write(_:) traps when it fails (a full disk)
         cpu = now
         Self.resetPeak()
     }
@@ -105,7 +105,7 @@ struct StageStatistics {
 
     private static func resetPeak() {
         if let file = FileHandle(forWritingAtPath: "/proc/self/clear_refs") {
-            file.write(Data("5".utf8))
+            try? file.write(contentsOf: Data("5".utf8))
             try? file.close()
         }
     }
