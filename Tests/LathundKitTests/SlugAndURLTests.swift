@@ -146,6 +146,22 @@ import Testing
         #expect(redirect.contains("<link rel=\"canonical\" href=\"https://test.example/regelverk/sgi/\">"))
     }
 
+    /// A '..' followed by '/' and a combining mark is one `Character` ("/\u{301}") but leaves the folder all the
+    /// same: the alias gets its own `bad-alias` error, not the Output stage's generic `output-write`.
+    @Test func anAliasIsJudgedByItsUnicodeScalars() throws {
+        for alias in ["/../\u{301}x/", "/a/..\u{301}/../\u{301}b/", "/./\u{308}/"] {
+            #expect(Alias.url(alias) == nil, "\(alias.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+        #expect(Alias.url("/gammal//s\u{301}da/") == "/gammal/s\u{301}da/")
+        #expect(Alias.url("/..\u{301}/") == "/..\u{301}/", "a name of two dots and a mark is a name")
+        let site = try TestSite(files: ["a.md": page("A", extra: "aliases: [\"/../\u{301}x/\"]\n")])
+        defer { site.cleanUp() }
+        let result = try site.build()
+        #expect(!result.succeeded)
+        #expect(result.messages("bad-alias").count == 1, "\(result.diagnostics)")
+        #expect(result.messages("output-write").isEmpty, "\(result.diagnostics)")
+    }
+
     @Test func draftsAreLeftOutUnlessAskedFor() throws {
         let site = try TestSite(files: ["utkast.md": page("Utkast", extra: "draft: true\n")])
         defer { site.cleanUp() }

@@ -32,11 +32,13 @@ struct Alias {
         return Staged(aliases, diagnostics)
     }
 
-    /// Normalises an alias to a site URL (`/gammal/adress/`), or nil when it would leave the site.
+    /// Normalises an alias to a site URL (`/gammal/adress/`), or nil when it would leave the site. Split by
+    /// Unicode scalars, as the file system splits the path: split by `Character`, a `/` followed by a combining
+    /// mark is one character, and `/../\u{301}x/` passed as one harmless name.
     static func url(_ alias: String) -> String? {
         guard alias.hasPrefix("/"), !LinkSafety.hasUnsafeCharacters(alias), !alias.contains("?"),
               !alias.contains("#") else { return nil }
-        let parts = alias.split(separator: "/")
+        let parts = alias.unicodeScalars.split(separator: "/").map { String(String.UnicodeScalarView($0)) }
         guard !parts.isEmpty, parts.allSatisfy({ $0 != "." && $0 != ".." }) else { return nil }
         return "/" + parts.joined(separator: "/") + "/"
     }
