@@ -101,7 +101,11 @@ struct OutputStage: Stage {
     /// from the previous site instead, and so are files whose render key is the previous build's, without being
     /// made. Returns each file's hash and each keyed file's render key, for the cache.
     func writeAll(previous: IncrementalCache.Outputs, to staged: some OutputWriter) throws -> Written {
-        let results = Parallel.map(files, jobs: setup.jobs) { file -> Result<([UInt64], UInt64?, Bool), Error> in
+        // The files that are not pages first: the sitemap and the feed list every page (100 000 pages: about a
+        // second of one thread), and made last, they ran alone after the other threads had run out of pages.
+        let order = files.indices.filter { !files[$0].isPage } + files.indices.filter { files[$0].isPage }
+        let made = Parallel.map(order, jobs: setup.jobs) { position -> Result<([UInt64], UInt64?, Bool), Error> in
+            let file = files[position]
             func put(_ bytes: UnsafeRawBufferPointer, to path: String) throws -> UInt64 {
                 let hash = XXH64.hash(bytes)
                 try staged.write(bytes, to: path, unchanged: previous.hashes[path] == hash)
@@ -137,12 +141,14 @@ struct OutputStage: Stage {
                 return .failure(error)
             }
         }
+        var results = [Result<([UInt64], UInt64?, Bool), Error>?](repeating: nil, count: files.count)
+        for (position, result) in zip(order, made) { results[position] = result }
         var hashes: [(path: String, hash: UInt64)] = []
         var renderKeys: [(path: String, hash: UInt64)] = []
         var reused = 0
         hashes.reserveCapacity(files.count)
         for (file, result) in zip(files, results) {
-            switch result {
+            switch result! {
             case .success(let (fileHashes, key, wasReused)):
                 hashes += zip(file.paths, fileHashes).map { ($0, $1) }
                 if let key { renderKeys.append((file.paths[0], key)) }
