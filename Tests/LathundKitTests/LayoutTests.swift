@@ -93,6 +93,34 @@ import Testing
         #expect(keys.isSuperset(of: ["most_asked", "glossary_letters", "page_url", "page_title", "content_lead"]))
     }
 
+    /// The pages' links are made on `jobs` threads: the contexts and their render keys are the same on one thread
+    /// and on four, and a menu item's description is its page's summary, else its generated page's description.
+    @Test func contextsAreTheSameOnAnyNumberOfThreads() throws {
+        var files = ["_index.md": page("Start"), "regelverk/_index.md": page("Regler", "Om reglerna.")]
+        for number in 0..<40 { files["regelverk/p\(number).md"] = page("P\(number)", "[n](p\((number + 1) % 40).md)") }
+        let config = TestSite.config + "  - { title: \"Sök\", url: \"/sok/\" }\n  - { title: \"Ute\", url: \"https://x.se/\" }\n"
+        let site = try TestSite(files: files, config: config)
+        defer { site.cleanUp() }
+        let parsed = try site.parsed()
+        let search = GeneratedPage(url: "/sok/", title: "Sök", description: "Sök här.", layouts: ["page"], content: .notFound,
+                                   outputPath: "sok/index.html", isListed: false)
+        let index = SiteIndex.build(pages: parsed.pages, generated: [search], assets: []).value
+        func contexts(jobs: Int) -> LayoutContexts {
+            LayoutContexts(index: index, faq: FAQIndex(pages: parsed.catalog.pages), config: parsed.config, links: parsed.links,
+                           jobs: jobs)
+        }
+        let (one, four) = (contexts(jobs: 1), contexts(jobs: 4))
+        #expect(index.pages.count == 42)
+        for position in index.pages.indices {
+            #expect(one.linkKey(position) == four.linkKey(position))
+            #expect(one.renderKey(position, site: 1, layout: "page") == four.renderKey(position, site: 1, layout: "page"))
+            #expect("\(one.pageContext(position, html: "x"))" == "\(four.pageContext(position, html: "x"))")
+        }
+        let summary = index.pages[try #require(index.indexByURL["/regelverk/"])].summary
+        #expect(!summary.isEmpty)
+        #expect(one.menu(currentURL: "/").map(\.description) == [summary, "Sök här.", nil])
+    }
+
     /// layouts/README.md's key tables are the context types' own lists (`LayoutContext.documentation`), which also
     /// give the layout check its vocabulary: a key added, renamed or removed in the code and not in the README fails.
     @Test func readmeListsEveryContextKey() throws {

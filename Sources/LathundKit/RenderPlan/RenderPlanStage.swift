@@ -42,7 +42,7 @@ struct RenderPlanStage: Stage {
             var contexts = LayoutContexts(index: indexes.index, faq: markdown.markdown.faq, config: setup.config,
                                           links: markdown.markdown.links, assets: assets,
                                           abbreviations: AbbreviationMarker(glossary: data.glossary),
-                                          sourceAges: checks.sourceAges, changeLog: indexes.changeLog)
+                                          sourceAges: checks.sourceAges, changeLog: indexes.changeLog, jobs: setup.jobs)
             // The header, menu and footer are rendered once per menu, not once per page.
             let fragments = LayoutFragments(layouts: layouts, assetHref: contexts.assetHref)
             contexts.render(fragments, original: layouts,
