@@ -139,9 +139,9 @@ struct RenderPlanStage: Stage {
         var files = indexes.aliases.map { alias in
             OutputFile(alias.path) { layouts.render(RedirectContext(to: alias.target, links: links, site: site)) }
         }
-        let sitemap = { @Sendable in SitemapContext(index: index, changed: changed, links: links, site: site) }
-        files.append(OutputFile("sitemap.xml", key: { IncrementalRenderKey.format(sitemap(), site: siteKey) }) {
-            layouts.render(sitemap())
+        let sitemap = MadeOnce { SitemapContext(index: index, changed: changed, links: links, site: site) }
+        files.append(OutputFile("sitemap.xml", key: { IncrementalRenderKey.format(sitemap.value, site: siteKey) }) {
+            layouts.render(sitemap.take())
         })
         files.append(Self.feedFile(index: index, changed: changed, config: config, links: links, layouts: layouts,
                                    site: site, siteKey: siteKey))
@@ -150,8 +150,33 @@ struct RenderPlanStage: Stage {
 
     static func feedFile(index: SiteIndex, changed: [Day?], config: SiteConfig, links: SiteLinks, layouts: Layouts,
                          site: SiteContext, siteKey: UInt64) -> OutputFile {
-        let feed = { @Sendable in FeedContext(index: index, changed: changed, config: config, links: links, site: site) }
-        return OutputFile("feed.xml", key: { IncrementalRenderKey.format(feed(), site: siteKey) }) { layouts.render(feed()) }
+        let feed = MadeOnce { FeedContext(index: index, changed: changed, config: config, links: links, site: site) }
+        return OutputFile("feed.xml", key: { IncrementalRenderKey.format(feed.value, site: siteKey) }) {
+            layouts.render(feed.take())
+        }
+    }
+
+    /// A value that a file's render key and the file itself are made from: the sitemap's and the feed's contexts,
+    /// which list every page (100 000 pages: about 0,2 s of one thread each), were made once for the key and again
+    /// for the file. Made once, by whichever asks first; the file takes it, so it is not kept after the write.
+    final class MadeOnce<Value: Sendable>: Sendable {
+        private let make: @Sendable () -> Value
+        private let made = Locked<Value?>(nil)
+
+        init(_ make: @escaping @Sendable () -> Value) { self.make = make }
+
+        /// The value, made now if it was not yet, and kept for `take`.
+        var value: Value {
+            made.withLock { made in
+                if let made { return made }
+                let value = make()
+                made = value
+                return value
+            }
+        }
+
+        /// The value, made now if it was not yet; no longer kept.
+        func take() -> Value { made.withLock { $0.take() } ?? make() }
     }
 
     /// The other files besides the pages: dataset JSON, the search index, robots.txt, the asset manifest, the
