@@ -330,19 +330,34 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         }
         guard descriptor >= 0 else { throw WriteError(path: relativePath, reason: String(cString: strerror(errno))) }
         defer { close(descriptor) }
+        // A reused file's last page is filled with zeros, cut off again below: a page written in part must first
+        // be read from disk when the old file has bytes there, and the spare's files are seldom in the page
+        // cache (100 000 pages: 75 000 waits of the stage's threads on such reads).
+        let padding = reused ? (Self.zeros.count - bytes.count % Self.zeros.count) % Self.zeros.count : 0
         var offset = 0
-        while offset < bytes.count {
-            let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        while offset < bytes.count + padding {
+            let written = Self.zeros.withUnsafeBytes { zeros in
+                let padded = max(0, offset - bytes.count)
+                var parts = [iovec(iov_base: UnsafeMutableRawPointer(mutating: zeros.baseAddress! + padded), iov_len: padding - padded)]
+                if offset < bytes.count {
+                    parts.insert(iovec(iov_base: UnsafeMutableRawPointer(mutating: bytes.baseAddress! + offset),
+                                       iov_len: bytes.count - offset), at: 0)
+                }
+                return writev(descriptor, parts, Int32(parts.count))
+            }
             if written < 0 {
                 if errno == EINTR { continue }
                 throw WriteError(path: relativePath, reason: String(cString: strerror(errno)))
             }
             offset += written
         }
-        if reused, ftruncate(descriptor, off_t(bytes.count)) != 0 {  // the old file may have been longer
+        if reused, ftruncate(descriptor, off_t(bytes.count)) != 0 {  // the padding, and the old file may have been longer
             throw WriteError(path: relativePath, reason: String(cString: strerror(errno)))
         }
     }
+
+    /// A page of zeros, to fill a reused file's last page (`write`).
+    private static let zeros = [UInt8](repeating: 0, count: max(4_096, sysconf(Int32(_SC_PAGESIZE))))
 
     /// Puts the live site's file at `relativePath` in the staging folder as a hard link, for a file the caller
     /// knows is unchanged without making it. False when there is no such file to link: then write it.
