@@ -1,4 +1,5 @@
 import Foundation
+import PropertyBased
 import Testing
 @testable import LathundKit
 
@@ -152,5 +153,65 @@ import Testing
         #expect(result.html.contains("<p class=\"shout\">&lt;HEJ&gt;\n</p>"))
         #expect(result.html.contains("<pre><code class=\"language-swift\">let x = 1\n</code></pre>"))
         #expect(result.diagnostics.map(\.description) == ["content/regelverk/sida.md:10:1: error: nothing to shout [shout-empty]"])
+    }
+}
+
+/// `SiteLinks.resolve` searches and splits an ASCII destination by bytes; it must resolve every destination as
+/// the version that did it by `Character` (kept below), also where a `/`, `#` or `?` is followed by a combining
+/// mark (one `Character`, no separator).
+@Suite struct SiteLinksSplitTests {
+    @Test func resolvingByBytesEqualsResolvingByCharacters() async {
+        let links = SiteLinks(pageURLs: ["a/b.md": "/a/b/", "b.md": "/b/", "a/_index.md": "/a/", "\u{301}x.md": "/x/"],
+                              assetPaths: ["a/bild.png"], basePath: "/kb/", baseURL: "https://x.example/kb/")
+        let pieces = ["a", "b", ".md", "b.md", "/", "//", ".", "..", "#", "?", "x", "å", "\u{301}", "bild.png", "_index.md",
+                      "%20", " ", "q=1"]
+        let from = ["a/sida.md", "sida.md", "a/b/c.md", "å/\u{301}sida.md"]
+        await propertyCheck(count: 4000, input: Gen.element(of: pieces).array(of: 0...8)) { parts in
+            let destination = parts.map { $0 ?? "" }.joined()
+            for relativePath in from {
+                let resolved = links.resolve(destination, from: relativePath)
+                let reference = Self.referenceResolve(links, destination, from: relativePath)
+                #expect(resolved.target == reference.target && resolved.href == reference.href,
+                        "\(destination.debugDescription) from \(relativePath)")
+            }
+            #expect(SiteLinks.split(destination, omittingEmpty: false)
+                    == destination.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
+        }
+    }
+
+    /// `resolve` as it was, by `Character`.
+    static func referenceResolve(_ links: SiteLinks, _ destination: String, from relativePath: String)
+        -> (target: SiteLinks.Target, href: String?) {
+        let trimmed = destination.trimmingWhitespace()
+        if LinkSafety.hasUnsafeCharacters(trimmed) { return (.unsafe, "") }
+        if trimmed.isEmpty || SiteLinks.hasScheme(trimmed) || trimmed.hasPrefix("//") { return (.external, nil) }
+        var rest = Substring(trimmed)
+        var fragment: String?
+        if let hash = rest.firstIndex(of: "#") {
+            fragment = String(rest[rest.index(after: hash)...])
+            rest = rest[..<hash]
+        }
+        var query = ""
+        if let mark = rest.firstIndex(of: "?") {
+            query = String(rest[mark...])
+            rest = rest[..<mark]
+        }
+        let suffix = query + (fragment.map { "#" + $0 } ?? "")
+        let path = String(rest).removingPercentEncoding ?? String(rest)
+        if LinkSafety.hasUnsafeCharacters(path) { return (.unsafe, "") }
+        if path.isEmpty { return (fragment.map { .samePage(fragment: $0) } ?? .external, nil) }
+        if path.hasPrefix("/") { return (.siteURL(path: path, fragment: fragment), links.href(path) + suffix) }
+        let folder = relativePath.split(separator: "/").dropLast().map(String.init)
+        guard let normalized = SiteLinks.normalize(folder + path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)) else {
+            return (.missing(path: path), nil)
+        }
+        if let url = links.pageURLs[normalized] { return (.page(url: url, fragment: fragment), links.href(url) + suffix) }
+        if links.assetPaths.contains(normalized) {
+            return (.asset(url: "/" + normalized), links.href("/" + normalized) + suffix)
+        }
+        if normalized.hasSuffix("/") || normalized.isEmpty, let url = links.pageURLs[normalized + "_index.md"] {
+            return (.page(url: url, fragment: fragment), links.href(url) + suffix)
+        }
+        return (.missing(path: path), nil)
     }
 }

@@ -53,13 +53,16 @@ struct SiteLinks: Sendable {
         if LinkSafety.hasUnsafeCharacters(trimmed) { return (.unsafe, "") }
         if trimmed.isEmpty || Self.hasScheme(trimmed) || trimmed.hasPrefix("//") { return (.external, nil) }
         var rest = Substring(trimmed)
+        // An ASCII destination (nearly every one) is searched and split by bytes: each byte is a `Character`, so the
+        // result is the same, and `Character` look-ups were 2,8 % of a build's instructions.
+        let ascii = trimmed.utf8.allSatisfy { $0 < 0x80 }
         var fragment: String?
-        if let hash = rest.firstIndex(of: "#") {
+        if let hash = ascii ? rest.utf8.firstIndex(of: UInt8(ascii: "#")) : rest.firstIndex(of: "#") {
             fragment = String(rest[rest.index(after: hash)...])
             rest = rest[..<hash]
         }
         var query = ""
-        if let mark = rest.firstIndex(of: "?") {
+        if let mark = ascii ? rest.utf8.firstIndex(of: UInt8(ascii: "?")) : rest.firstIndex(of: "?") {
             query = String(rest[mark...])
             rest = rest[..<mark]
         }
@@ -73,8 +76,8 @@ struct SiteLinks: Sendable {
         if path.hasPrefix("/") {
             return (.siteURL(path: path, fragment: fragment), href(path) + suffix)
         }
-        let folder = relativePath.split(separator: "/").dropLast().map(String.init)
-        guard let normalized = Self.normalize(folder + path.split(separator: "/", omittingEmptySubsequences: false).map(String.init)) else {
+        let folder = Array(Self.split(relativePath, omittingEmpty: true).dropLast())
+        guard let normalized = Self.normalize(folder + Self.split(path, omittingEmpty: false)) else {
             return (.missing(path: path), nil)
         }
         if let url = pageURLs[normalized] {
@@ -100,6 +103,15 @@ struct SiteLinks: Sendable {
             }
         }
         return false
+    }
+
+    /// `text` split at each `/` `Character`: by bytes when it is ASCII (each byte a `Character`), else by
+    /// `Character`s (a `/` followed by a combining mark is no separator).
+    static func split(_ text: String, omittingEmpty: Bool) -> [String] {
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.split(separator: "/", omittingEmptySubsequences: omittingEmpty).map(String.init)
+        }
+        return text.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: omittingEmpty).map { String($0)! }
     }
 
     /// Joins path parts, resolving `.` and `..`; nil when the path climbs out of `content/`.

@@ -77,8 +77,10 @@ struct AnalysisBuilder {
 /// are stemmed every time), so its memory has a bound whatever the site.
 final class StemMemo {
     static let limit = 1 << 16
-    private var slots = WordSlots()
-    private var entries: [(stem: String, key: String, ending: UInt64)] = []
+    // Unchecked: only `stem(of:hash:)` and `count` touch them, one access at a time on the memo's one thread
+    // (`current`), and the run-time exclusivity checks of a class's properties were 0,6 % of a build's instructions.
+    @exclusivity(unchecked) private var slots = WordSlots()
+    @exclusivity(unchecked) private var entries: [(stem: String, key: String, ending: UInt64)] = []
 
     var count: Int { entries.count }
 
