@@ -47,7 +47,7 @@ import Testing
     @Test func localizeSwapsEveryLabelAndAlignment() {
         func localize(_ text: String) -> String {
             var text = text
-            return text.withUTF8 { MarkdownRenderer.localize($0) }
+            return text.withUTF8 { String(decoding: MarkdownRenderer.localize($0), as: UTF8.self) }
         }
         #expect(localize("") == "")
         #expect(localize("<p>Ingen tabell, å ä ö.</p>") == "<p>Ingen tabell, å ä ö.</p>")

@@ -94,6 +94,8 @@ enum PropertyRun {
             #expect(diagnostic.location.line >= 0 && diagnostic.location.column >= 0, "\(note)")
         }
         if let rendered {
+            // The HTML goes to the page's file as cmark-gfm's bytes, never made a `String` (which would repair them).
+            #expect(String(validating: rendered.htmlBytes, as: UTF8.self) != nil, "HTML is valid UTF-8; \(note)")
             #expect(!rendered.html.contains("<script"), "raw HTML is never passed through; \(note)")
             #expect(!rendered.html.lowercased().contains("href=\"javascript:"), "\(note)")
             let readability = Readability(text: rendered.plainText)

@@ -56,6 +56,11 @@ struct Readability: Sendable, Equatable {
         return text.withUTF8 { Self.count(UTF8Text(bytes: $0)) }
     }
 
+    /// `measure` of a text given as its UTF-8 bytes (valid UTF-8).
+    static func measure(bytes: [UInt8]) -> (readability: Readability, spaceSeparatedWords: Int) {
+        bytes.withUnsafeBufferPointer { Self.count(UTF8Text(bytes: $0)) }
+    }
+
     /// The tokenizer above over UTF-8 bytes: ASCII and Latin-1 letters are looked up in a table, only other
     /// scalars ask Unicode's properties. `ReadabilityTests` keeps it equal to a plain scalar-by-scalar version.
     private static func count(_ text: UTF8Text) -> (readability: Readability, spaceSeparatedWords: Int) {

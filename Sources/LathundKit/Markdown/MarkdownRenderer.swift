@@ -20,11 +20,16 @@ struct LinkReference: Sendable {
 
 /// The Markdown stage's result for one page.
 struct RenderedMarkdown: Sendable {
-    var html: String
+    /// The HTML as cmark-gfm wrote it (then `localize`d): UTF-8 bytes, kept as bytes into the spool and the page's
+    /// file (making a `String` of it validated and copied it: 1,8 % of a build's instructions).
+    var htmlBytes: [UInt8]
+    var html: String { String(decoding: htmlBytes, as: UTF8.self) }
     var headings: [Heading]
     var links: [LinkReference]
-    /// The page's text without markup: for summaries, search and readability.
-    var plainText: String
+    /// The page's text without markup: for summaries, search and readability. UTF-8 bytes, as cmark-gfm's
+    /// literals are (valid: see `localize`), read as bytes by the readability, the search analysis and the spool.
+    var plainBytes: [UInt8]
+    var plainText: String { String(decoding: plainBytes, as: UTF8.self) }
     /// Text of the first paragraph.
     var firstParagraph: String
     /// How many of `headings` are in the page's opening (`ContentLead`): the text before the first level-2
@@ -129,7 +134,7 @@ struct MarkdownRenderer: Sendable {
                                                      detached: &detached)
         Self.wrapTables(walk.tables, memory: memory)
 
-        var html = ""
+        var html: [UInt8] = []
         if wantsHTML {
             guard let rendered = cmark_render_html_with_mem(document, options, cmark_parser_get_syntax_extensions(parser),
                                                             memory) else {
@@ -139,7 +144,7 @@ struct MarkdownRenderer: Sendable {
                                                      count: strlen(rendered)))
             memory.pointee.free(rendered)
         }
-        return Staged(RenderedMarkdown(html: html, headings: headings, links: links, plainText: walk.plainText,
+        return Staged(RenderedMarkdown(htmlBytes: html, headings: headings, links: links, plainBytes: walk.plainBytes,
                                        firstParagraph: walk.firstParagraph ?? "", leadHeadingCount: leadHeadingCount),
                       directiveDiagnostics)
     }
@@ -228,8 +233,10 @@ struct MarkdownRenderer: Sendable {
         (" style=\"text-align: right\"", " class=\"align-right\""),
     ].map { ($0.0, Array($0.1.utf8)) }
 
-    static func localize(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        guard let base = bytes.baseAddress, bytes.count > 0 else { return "" }
+    /// cmark-gfm's HTML is valid UTF-8 (its input is a Swift string, and it is run with `CMARK_OPT_VALIDATE_UTF8`;
+    /// every string put into its tree is a Swift string too), so the bytes are kept as they are.
+    static func localize(_ bytes: UnsafeBufferPointer<UInt8>) -> [UInt8] {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return [] }
         let count = bytes.count
         /// The next position of each pattern at or after `from` (count when there is none).
         func find(_ pattern: String, from: Int) -> Int {
@@ -237,7 +244,7 @@ struct MarkdownRenderer: Sendable {
             return offset < 0 ? count : from + offset
         }
         var next = replacements.map { find($0.from, from: 0) }
-        guard next.contains(where: { $0 < count }) else { return String(decoding: bytes, as: UTF8.self) }
+        guard next.contains(where: { $0 < count }) else { return Array(bytes) }
         var output: [UInt8] = []
         output.reserveCapacity(count + 256)
         var position = 0
@@ -250,7 +257,7 @@ struct MarkdownRenderer: Sendable {
             }
         }
         output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[position...]))
-        return String(decoding: output, as: UTF8.self)
+        return output
     }
 }
 
@@ -271,7 +278,7 @@ private struct TreeWalk {
     var links: [FoundLink] = []
     var fences: [FoundFence] = []
     /// The plain text as UTF-8 bytes: each text node's literal is appended as cmark holds it (no `String` per
-    /// node); `plainText` makes the one string at the end.
+    /// node, and none of the whole).
     var plainBytes: [UInt8] = []
     var firstParagraph: String?
     /// GFM table nodes, to wrap in a scroll region.
@@ -285,8 +292,6 @@ private struct TreeWalk {
         self.markdown = markdown
         plainBytes.reserveCapacity(markdown.utf8.count)
     }
-
-    var plainText: String { String(decoding: plainBytes, as: UTF8.self) }
 
     /// A node's literal (text, code) as cmark holds it, NUL-terminated; empty for none.
     static func literal(_ node: OpaquePointer) -> UnsafeBufferPointer<UInt8> {

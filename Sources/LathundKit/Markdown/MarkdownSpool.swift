@@ -59,12 +59,18 @@ final class MarkdownSpool: @unchecked Sendable {
     /// is kept in memory instead.
     @discardableResult
     func put(_ relativePath: String, html: String, text: String) -> Bool {
-        var html = html
-        var text = text
+        put(relativePath, html: Array(html.utf8), text: Array(text.utf8))
+    }
+
+    /// `put` with the HTML and the text as UTF-8 bytes (the Markdown stage's).
+    @discardableResult
+    func put(_ relativePath: String, html: [UInt8], text: [UInt8]) -> Bool {
         let chunk: (offset: Int64, bytes: [UInt8])? = lock.withLock {
             let offset = pendingStart + Int64(pending.count)
-            let htmlCount = html.withUTF8 { bytes in pending.append(contentsOf: bytes); return bytes.count }
-            let textCount = text.withUTF8 { bytes in pending.append(contentsOf: bytes); return bytes.count }
+            pending.append(contentsOf: html)
+            let htmlCount = html.count
+            pending.append(contentsOf: text)
+            let textCount = text.count
             entries[relativePath] = Entry(offset: offset, htmlCount: htmlCount, textCount: textCount)
             guard pending.count >= Self.chunkSize else { return nil }
             let chunk = (pendingStart, pending)

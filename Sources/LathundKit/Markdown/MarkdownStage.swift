@@ -64,12 +64,12 @@ struct MarkdownStage: Stage {
                 unread = .error(SourceLocation(file: page.displayPath), .contentRead, "\(error)")
             }
             let rendered = markdown.render(page, html: spool != nil)
-            if spool?.put(page.relativePath, html: rendered.html, text: rendered.plainText) == true, let bodies {
+            if spool?.put(page.relativePath, html: rendered.htmlBytes, text: rendered.plainBytes) == true, let bodies {
                 page.body = ""
                 bodies.release(index)
             }
             let parsed = ParsedPage(page: page, markdown: rendered.value)
-            let analysis = SearchIndex.analyse(parsed.searchDocument(plainText: rendered.plainText, url: page.url))
+            let analysis = parsed.searchAnalysis(plainBytes: rendered.plainBytes, url: page.url)
             let analysed = IncrementalPageMemory.Analysed(key: key, rendered: parsed, analysis: analysis,
                                                           diagnostics: rendered.diagnostics + (unread.map { [$0] } ?? []))
             if unread == nil { memory?.store(analysed, for: page.relativePath) }
@@ -120,7 +120,7 @@ struct PageMarkdown: Sendable {
     func output(_ page: Page) throws -> (html: [UInt8], plainText: String) {
         if let kept = try spool?.get(page.relativePath) { return (kept.html, kept.text) }
         let rendered = render(try page.withBody())
-        return (Array(rendered.html.utf8), rendered.plainText)
+        return (rendered.htmlBytes, rendered.plainText)
     }
 
     func render(_ page: Page, html: Bool = true) -> Staged<RenderedMarkdown> {

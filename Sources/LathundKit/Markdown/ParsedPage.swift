@@ -33,7 +33,7 @@ final class ParsedPage: Sendable {
         } else {
             summary = Summary.shorten(markdown.firstParagraph, limit: 200)
         }
-        (readability, wordCount) = Readability.measure(markdown.plainText)
+        (readability, wordCount) = Readability.measure(bytes: markdown.plainBytes)
         answer = page.frontMatter.faq == nil ? "" : Summary.shorten(markdown.plainText, limit: 600)
     }
 
@@ -54,10 +54,20 @@ final class ParsedPage: Sendable {
     /// page's address as the site links it. The home page is found by its title and description only: its text
     /// points to other pages, which answer better.
     func searchDocument(plainText: String, url: String) -> SearchIndex.Document {
+        searchDocument(plainTextIfWanted: page.kind == .home ? "" : plainText, url: url)
+    }
+
+    /// The search analysis of this page, from the plain text of its rendered Markdown as UTF-8 bytes (as
+    /// `searchDocument` gives it to `SearchIndex.analyse`).
+    func searchAnalysis(plainBytes: [UInt8], url: String) -> SearchIndex.Analysis {
+        SearchIndex.analyse(searchDocument(plainTextIfWanted: "", url: url), body: page.kind == .home ? [] : plainBytes)
+    }
+
+    private func searchDocument(plainTextIfWanted plainText: String, url: String) -> SearchIndex.Document {
         let home = page.kind == .home
         return SearchIndex.Document(url: url, title: title, section: page.section, description: summary,
                                     headings: home ? [] : headings.map(\.text),
-                                    question: page.frontMatter.faq?.question, body: home ? "" : plainText,
+                                    question: page.frontMatter.faq?.question, body: plainText,
                                     kind: page.kind == .page ? .page : .list)
     }
 

@@ -37,6 +37,12 @@ struct AnalysisBuilder {
     /// Adds the words of `text` with `weight`; each stem keeps the best `bonus`, and is flagged when it is in
     /// the FAQ `question`.
     mutating func add(_ text: String, weight: UInt32, bonus: UInt8 = 0, question: Bool = false) {
+        var text = text
+        text.withUTF8 { add(bytes: $0, weight: weight, bonus: bonus, question: question) }
+    }
+
+    /// `add` of a text given as its UTF-8 bytes.
+    mutating func add(bytes text: UnsafeBufferPointer<UInt8>, weight: UInt32, bonus: UInt8 = 0, question: Bool = false) {
         Tokenizer.forEachWordBytes(in: text) { word in
             let slot = slot(of: word)
             frequencies[slot] &+= weight

@@ -163,8 +163,12 @@ struct SearchIndex: Sendable {
 
     static func analyse(_ document: Document) -> Analysis { analyse(document, memo: .current) }
 
+    /// `analyse` of a document whose body is given as UTF-8 bytes instead of `document.body` (the Markdown stage's
+    /// plain text, never made a `String`).
+    static func analyse(_ document: Document, body: [UInt8]) -> Analysis { analyse(document, body: body, memo: .current) }
+
     /// `memo`: the stems already known (the thread's own, unless a test gives one).
-    static func analyse(_ document: Document, memo: StemMemo) -> Analysis {
+    static func analyse(_ document: Document, body: [UInt8]? = nil, memo: StemMemo) -> Analysis {
         var builder = AnalysisBuilder(kind: document.kind, memo: memo)
         let titleWords = Tokenizer.words(document.title)
         let titleStems = titleWords.map(SwedishStemmer.stem).filter { !stopSet.contains($0) }
@@ -178,7 +182,11 @@ struct SearchIndex: Sendable {
             builder.add(question, weight: questionWeight, bonus: questionBonus, question: true)
         }
         builder.add(document.description, weight: bodyWeight)
-        builder.add(document.body, weight: bodyWeight)
+        if let body {
+            body.withUnsafeBufferPointer { builder.add(bytes: $0, weight: bodyWeight) }
+        } else {
+            builder.add(document.body, weight: bodyWeight)
+        }
         // A page whose file name is one word is about that word (`/regelverk/sjukpenning/`, written without å, ä
         // and ö). A glossary term's address is the glossary's.
         if document.kind != .term, let segment = document.url.split(separator: "#").first?.split(separator: "/").last {

@@ -26,61 +26,64 @@ enum Tokenizer {
     /// valid only during the call.
     static func forEachWordBytes(in text: String, _ visit: (UnsafeBufferPointer<UInt8>) -> Void) {
         var text = text
-        text.withUTF8 { bytes in
-            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 3 + 4) { word in
-                var length = 0
-                @inline(__always) func flush() {
-                    if length > 0 {
-                        visit(UnsafeBufferPointer(rebasing: word[0..<length]))
-                        length = 0
-                    }
+        text.withUTF8 { forEachWordBytes(in: $0, visit) }
+    }
+
+    /// `forEachWordBytes` of a text given as its UTF-8 bytes (valid UTF-8).
+    static func forEachWordBytes(in bytes: UnsafeBufferPointer<UInt8>, _ visit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count * 3 + 4) { word in
+            var length = 0
+            @inline(__always) func flush() {
+                if length > 0 {
+                    visit(UnsafeBufferPointer(rebasing: word[0..<length]))
+                    length = 0
                 }
-                let count = bytes.count
-                var index = 0
-                while index < count {
-                    let byte = bytes[index]
-                    if byte < 0x80 {
-                        if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
-                            word[length] = byte; length += 1
-                        } else if byte >= 0x41 && byte <= 0x5A {
-                            word[length] = byte + 0x20; length += 1
-                        } else {
-                            flush()
-                        }
-                        index += 1
-                        continue
-                    }
-                    if byte == 0xC3, index + 1 < count {
-                        let next = bytes[index + 1]
-                        if next >= 0xA0 && next != 0xB7 {  // à…ÿ except ÷: lower-case letters
-                            word[length] = 0xC3; word[length + 1] = next; length += 2
-                            index += 2
-                            continue
-                        }
-                        if next <= 0x9E && next != 0x97 {  // À…Þ except ×: upper-case letters, + 0x20
-                            word[length] = 0xC3; word[length + 1] = next + 0x20; length += 2
-                            index += 2
-                            continue
-                        }
-                    }
-                    let (value, size) = UTF8Text(bytes: bytes).scalar(at: index)
-                    if let scalar = Unicode.Scalar(value), isWordScalar(scalar) {
-                        if scalar.properties.changesWhenLowercased {
-                            for lower in scalar.properties.lowercaseMapping.unicodeScalars {
-                                for unit in UTF8.encode(lower)! { word[length] = unit; length += 1 }
-                            }
-                        } else {
-                            for offset in 0..<size {
-                                word[length] = bytes[index + offset]; length += 1
-                            }
-                        }
+            }
+            let count = bytes.count
+            var index = 0
+            while index < count {
+                let byte = bytes[index]
+                if byte < 0x80 {
+                    if (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x30 && byte <= 0x39) {
+                        word[length] = byte; length += 1
+                    } else if byte >= 0x41 && byte <= 0x5A {
+                        word[length] = byte + 0x20; length += 1
                     } else {
                         flush()
                     }
-                    index += size
+                    index += 1
+                    continue
                 }
-                flush()
+                if byte == 0xC3, index + 1 < count {
+                    let next = bytes[index + 1]
+                    if next >= 0xA0 && next != 0xB7 {  // à…ÿ except ÷: lower-case letters
+                        word[length] = 0xC3; word[length + 1] = next; length += 2
+                        index += 2
+                        continue
+                    }
+                    if next <= 0x9E && next != 0x97 {  // À…Þ except ×: upper-case letters, + 0x20
+                        word[length] = 0xC3; word[length + 1] = next + 0x20; length += 2
+                        index += 2
+                        continue
+                    }
+                }
+                let (value, size) = UTF8Text(bytes: bytes).scalar(at: index)
+                if let scalar = Unicode.Scalar(value), isWordScalar(scalar) {
+                    if scalar.properties.changesWhenLowercased {
+                        for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+                            for unit in UTF8.encode(lower)! { word[length] = unit; length += 1 }
+                        }
+                    } else {
+                        for offset in 0..<size {
+                            word[length] = bytes[index + offset]; length += 1
+                        }
+                    }
+                } else {
+                    flush()
+                }
+                index += size
             }
+            flush()
         }
     }
 
