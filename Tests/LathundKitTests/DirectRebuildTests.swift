@@ -78,6 +78,24 @@ import Testing
         try build(site, memory, direct: true, "text after the title") { try edit(site, "aa-prov/gamma.md") { $0 + "\nMer.\n" } }
     } }
 
+    /// On the direct path the search index is patched by stem (`SearchPatch`): new words (a compound of a word, one
+    /// with å, ä and ö), a word's most used ending changed, a page's last use of words removed. A new two-letter
+    /// key changes the shards' keys: the index is made whole. The files are a clean build's after each.
+    @Test func searchEditsPatchTheIndexByStem() throws { try withServedSite { site, memory in
+        func step(_ patched: Bool, _ step: String, _ change: () throws -> Void) throws {
+            try build(site, memory, direct: true, step, after: change)
+            #expect(memory.search?.lastPatched == patched, "\(step)")
+        }
+        let words = "\nEtt sjukpenningbrevqz och ett läkarbrevqz.\n"
+        try step(true, "new words") { try edit(site, "aa-prov/alfa.md") { $0 + words } }
+        try step(true, "an ending used more") {
+            try edit(site, "aa-prov/beta.md") { $0 + "\nKarensavdragen karensavdragen karensavdragen karensavdragen.\n" }
+        }
+        try step(true, "the words removed") { try edit(site, "aa-prov/alfa.md") { $0.replacingOccurrences(of: words, with: "") } }
+        try step(false, "a new two-letter key") { try edit(site, "aa-prov/gamma.md") { $0 + "\nXqxqxq.\n" } }
+        try step(true, "after it") { try edit(site, "aa-prov/gamma.md") { $0 + "\nSjukpenningbrevqz.\n" } }
+    } }
+
     /// The first paragraph is the page's summary: its section's list, its neighbours' previous/next, the
     /// backlinks of the page it links to and the feed show it.
     @Test func aNewSummaryIsShownWhereOtherPagesListThePage() throws { try withServedSite { site, memory in

@@ -173,6 +173,73 @@ import Testing
         check("some pages")
     }
 
+    /// In `lathund serve` an index whose documents changed a little is patched by stem (`SearchPatch`): after each
+    /// kind of change its files and vocabulary are an index made whole's, and it is patched unless its shards' keys
+    /// change (a shard split or merged, a new two-letter key) or a new stem is not made of scalars below U+0300.
+    @Test func aPatchedIndexIsTheIndexMadeWhole() {
+        var random = SeededRandom(seed: 5)
+        let words = ["sjukpenning", "sjukpenningen", "sjukpenninggrund", "grund", "grunden", "kommuniceringsbrev", "brev",
+                     "breven", "beslut", "beslutsbrev", "läkarintyg", "intyg", "intyget", "intygen", "försäkringskassan",
+                     "arbetsgivare", "arbetsgivaren", "ersättning", "möte", "överklagande", "2669"]
+        func body() -> String {
+            (0..<Int.random(in: 5...25, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " ")
+        }
+        var documents = (0..<60).map { number in
+            document("/sida-\(number)/", title: "Sida \(number)", body: body(), question: number % 11 == 0 ? "Vad gäller?" : nil)
+        }
+        let memory = SearchMemory()
+        var analyses = documents.map(SearchIndex.analyse)
+        func check(_ change: String, patched: Bool) {
+            let clean = SearchIndex(analyses: documents.map(SearchIndex.analyse), synonyms: [], jobs: 2)
+            let kept = SearchIndex(analyses: analyses, synonyms: [], jobs: 2, memory: memory)
+            #expect(kept.files.map(\.path) == clean.files.map(\.path), "\(change)")
+            for (kept, clean) in zip(kept.files, clean.files) where kept.text != clean.text {
+                Issue.record("\(change): \(kept.path) differs")
+            }
+            #expect(kept.vocabulary == clean.vocabulary, "\(change)")
+            #expect(memory.lastPatched == patched, "\(change)")
+        }
+        func edit(_ position: Int, _ change: (inout SearchIndex.Document) -> Void) {
+            change(&documents[position])
+            analyses[position] = SearchIndex.analyse(documents[position])
+        }
+        check("first build", patched: false)
+        edit(7) { $0.body += " sjukbrev" }
+        check("a new word, a compound of a word", patched: true)
+        edit(8) { $0.body += " arbete intygsbrev" }
+        check("new words, one a part of a word", patched: true)
+        edit(7) { $0.body = "beslut" }
+        edit(8) { $0.body = "grund" }
+        check("the only uses of words removed", patched: true)
+        for position in [3, 4, 5] { edit(position) { $0.body = "intygen intygen intygen brev" } }
+        check("a word's most used ending changed", patched: true)
+        edit(9) { $0.body += " läkarbrev försäkringsbrev bråket" }
+        check("new words with å, ä and ö", patched: true)
+        edit(9) { $0.body = "möte" }
+        check("words with å, ä and ö removed", patched: true)
+        edit(10) { $0.body += " zebrafink" }
+        check("a new two-letter key", patched: false)
+        edit(10) { $0.body = "intyg" }
+        check("a two-letter key gone", patched: false)
+        // Words made up until the "sj" shard is split, one step at a time; then back.
+        var added = 0
+        while true {
+            edit(12) { $0.body += (0..<40).map { " sjq\(String(added + $0, radix: 36))x" }.joined() }
+            added += 40
+            let split = SearchIndex(analyses: analyses, synonyms: [], jobs: 1).files
+                .contains { $0.path.hasPrefix("search/terms/736a") && $0.path.count > 22 }
+            check("\(added) words in sj", patched: !split)
+            if split || added > 4_000 { break }
+        }
+        #expect(added < 4_000, "precondition: the sj shard is split")
+        edit(12) { $0.body = "sjukpenning" }
+        check("a split shard merged", patched: false)
+        edit(13) { $0.body += " sjukbrev" }
+        check("a new word after the merge", patched: true)
+        edit(14) { $0.body += " sjuke\u{301}l" }
+        check("a new word with a combining mark", patched: false)
+    }
+
     /// A posting as `search.js` reads it.
     struct Decoded: Equatable {
         var frequency: Int, lengthCode: Int, kind: Int, bonus: Int, flags: Int

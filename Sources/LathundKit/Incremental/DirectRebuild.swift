@@ -298,7 +298,10 @@ struct DirectRebuild: Stage {
                                                   links: links, layouts: plan.layouts, site: contexts.site,
                                                   siteKey: plan.siteKey))
         }
-        for (path, text) in search.index.files { files.append(OutputFile(path) { text }) }
+        // Of an index patched by stem, only the files it changed.
+        for (path, text) in search.index.files where search.index.changed?.contains(path) ?? true {
+            files.append(OutputFile(path) { text })
+        }
         for file in search.index.termFiles { files.append(OutputFile(file.path, key: { file.key }, file.make)) }
         return files
     }

@@ -93,6 +93,9 @@ struct SearchIndex: Sendable {
     }
     /// Every stem a page has (not only inside a compound), with the word the pages use most for it.
     let vocabulary: [String: String]
+    /// The files under `search/` whose bytes may differ from the last build's (an index patched by stem,
+    /// `SearchPatch`); nil: any of them.
+    let changed: Set<String>?
 
     static func documentPath(_ document: Int) -> String { "search/doc/\(document).json" }
 
@@ -235,12 +238,41 @@ struct SearchIndex: Sendable {
     /// is made on `jobs` threads; the files are the same whatever `jobs` is.
     /// `memory`: the last build's postings and shards, in a process that builds again (`lathund serve`): only the
     /// documents whose analysis changed are taken out of and put into the postings (`SearchMemory`), and a shard
-    /// whose stems and postings are the same is not written out again.
+    /// whose stems and postings are the same is not written out again. Without `lazyShards` the memory keeps the
+    /// index's layout too (`Layout`): a build that changed few stems does only those again (`SearchPatch`).
     init(analyses: consuming [Analysis], synonyms: [Synonym], jobs: Int = 1, memory: SearchMemory? = nil,
          lazyShards: Bool = false) {
         let documentCount = analyses.count
         var kinds = [(documents: Int, length: Int)](repeating: (0, 0), count: Kind.allCases.count)
-        var entries = if let memory { memory.entries(analyses, kinds: &kinds) } else { Self.stemEntries(&analyses, kinds: &kinds) }
+        let entries: [String: StemEntry]
+        if let memory {
+            let changed = memory.update(analyses, kinds: &kinds)
+            if !lazyShards, let changed,
+               let patched = memory.patch(changed, documents: documentCount, kinds: kinds, synonyms: synonyms) {
+                self = patched
+                return
+            }
+            entries = memory.entries()
+        } else {
+            entries = Self.stemEntries(&analyses, kinds: &kinds)
+        }
+        self.init(entries: entries, documents: documentCount, kinds: kinds, synonyms: synonyms, jobs: jobs,
+                  memory: memory, lazyShards: lazyShards)
+    }
+
+    init(files: [(path: String, text: String)], termFiles: [TermFile], vocabulary: [String: String],
+         changed: Set<String>?) {
+        self.files = files
+        self.termFiles = termFiles
+        self.vocabulary = vocabulary
+        self.changed = changed
+    }
+
+    /// The index made from every stem's postings and endings; with `memory` (and not `lazyShards`), its layout is
+    /// kept for the next build.
+    private init(entries: [String: StemEntry], documents documentCount: Int,
+                 kinds: [(documents: Int, length: Int)], synonyms: [Synonym], jobs: Int, memory: SearchMemory?,
+                 lazyShards: Bool) {
         let memo = memory?.shards
         var vocabulary: [String: String] = [:]
         vocabulary.reserveCapacity(entries.count)
@@ -248,64 +280,95 @@ struct SearchIndex: Sendable {
         for (stem, entry) in entries {
             vocabulary[stem] = stem + entry.commonEnding
             // Numbers are not misspelt words: the vocabulary files, for typos and "Menade du", leave them out.
-            guard !stem.unicodeScalars.allSatisfy({ $0.properties.numericType != nil }) else { continue }
+            guard !Self.isNumber(stem) else { continue }
             words[Self.folded(stem).unicodeScalars.count, default: []].append(stem)
         }
         var postings = entries.mapValues(\.postings)
-        Self.addCompoundParts(to: &postings)
-        entries = [:]
+        var contributors: [String: [String]]? = memory != nil && !lazyShards ? [:] : nil
+        Self.addCompoundParts(to: &postings, contributors: &contributors)
 
         let round = memo?.round()
-        var made = Array(Self.shards(postings, jobs: jobs, memo: round, lazy: lazyShards).joined())
+        var groups = Self.shards(postings, jobs: jobs, memo: round, lazy: lazyShards)
         if let round { memo?.keep(round) }
+        var layout = contributors.map { Layout(contributors: $0, vocabulary: vocabulary, groups: groups, words: words) }
+        var made = groups.flatMap(\.shards)
+        groups = []  // the shards' JSON only in `made`, each let go as its file is made
         let spellings = Self.spellings(of: vocabulary.keys, keys: Set(made.map(\.key)))
-        var files: [(String, String)] = []
+        var files: [(path: String, text: String)] = []
         var termFiles: [TermFile] = []
-        var keys: [String] = []
         let binary = lazyShards ? IncrementalCache.executableStamp() : ""
         for position in made.indices {
             let (key, stems, terms) = made[position]
             // Each shard's JSON is let go as its file is made: not the terms of every shard twice (100 000 pages:
             // about 126 MB each) at the stage's peak.
             made[position].text = nil
-            keys.append(key)
-            let aliases = (spellings[key] ?? [:]).sorted { $0.key < $1.key }.map { spelling, stems in
-                (spelling, JSONText.array(stems.sorted().map(JSONText.string)))
-            }
-            let path = "search/terms/\(Self.hex(key)).json", spellingsJSON = JSONText.object(aliases)
+            let path = Self.termsPath(key), spellingsJSON = Self.spellingsJSON(spellings[key] ?? [:])
             guard let terms else {
                 let pairs = stems.map { ($0, postings[$0]!) }
                 termFiles.append(TermFile(path: path, key: Self.termsKey(pairs, spellings: spellingsJSON, binary: binary)) {
-                    "{\"terms\":" + Self.shardJSON(pairs) + ",\"spellings\":" + spellingsJSON + "}\n"
+                    Self.termsFile(terms: Self.shardJSON(pairs), spellings: spellingsJSON)
                 })
                 continue
             }
-            files.append((path, "{\"terms\":" + terms + ",\"spellings\":" + spellingsJSON + "}\n"))
+            let text = Self.termsFile(terms: terms, spellings: spellingsJSON)
+            layout?.shards[key] = Layout.Shard(stems: stems, spellings: spellings[key] ?? [:], text: text)
+            files.append((path, text))
         }
         for (length, stems) in words {
-            let entries = stems.sorted().map { stem -> String in
-                let word = vocabulary[stem]!
-                let ending = String(word.unicodeScalars.dropFirst(stem.unicodeScalars.count))
-                return JSONText.string(stem) + ":[" + String(postings[stem]!.count { $0.flags & 1 == 0 }) + ","
-                    + JSONText.string(ending) + "]"
-            }
-            files.append(("search/words/\(length).json", "{" + entries.joined(separator: ",") + "}\n"))
+            let text = Self.wordsFile(stems, vocabulary: vocabulary) { postings[$0]!.count { $0.flags & 1 == 0 } }
+            layout?.wordFiles[length] = text
+            files.append((Self.wordsPath(length), text))
         }
+        files.append(("search/index.json", Self.indexFile(documents: documentCount, kinds: kinds, keys: made.map(\.key),
+                                                          lengths: Array(words.keys), synonyms: synonyms)))
+        memory?.keep(layout)
+        self.init(files: files.sorted { $0.path < $1.path }, termFiles: termFiles, vocabulary: vocabulary, changed: nil)
+    }
 
-        files.append(("search/index.json", JSONText.object([
+    static func termsPath(_ key: String) -> String { "search/terms/\(hex(key)).json" }
+    static func wordsPath(_ length: Int) -> String { "search/words/\(length).json" }
+
+    /// A stem made only of digits and other numerals: not a word that can be misspelt.
+    static func isNumber(_ stem: String) -> Bool { stem.unicodeScalars.allSatisfy { $0.properties.numericType != nil } }
+
+    /// `search/terms/KEY.json`: the shard's terms (`shardJSON`) and its spellings (`spellingsJSON`).
+    static func termsFile(terms: String, spellings: String) -> String {
+        "{\"terms\":" + terms + ",\"spellings\":" + spellings + "}\n"
+    }
+
+    /// A shard's spellings without å, ä and ö, each with the stems it leads to, sorted.
+    static func spellingsJSON(_ spellings: [String: [String]]) -> String {
+        JSONText.object(spellings.sorted { $0.key < $1.key }.map { spelling, stems in
+            (spelling, JSONText.array(stems.sorted().map(JSONText.string)))
+        })
+    }
+
+    /// `search/words/N.json` of `stems`: each with its number of documents (not counting compound matches) and the
+    /// ending of its word in `vocabulary`.
+    static func wordsFile(_ stems: some Sequence<String>, vocabulary: [String: String],
+                          documents: (String) -> Int) -> String {
+        let entries = stems.sorted().map { stem -> String in
+            let word = vocabulary[stem]!
+            let ending = String(word.unicodeScalars.dropFirst(stem.unicodeScalars.count))
+            return JSONText.string(stem) + ":[" + String(documents(stem)) + "," + JSONText.string(ending) + "]"
+        }
+        return "{" + entries.joined(separator: ",") + "}\n"
+    }
+
+    /// `search/index.json`.
+    static func indexFile(documents: Int, kinds: [(documents: Int, length: Int)], keys: [String], lengths: [Int],
+                          synonyms: [Synonym]) -> String {
+        JSONText.object([
             ("version", "2"),
-            ("documents", String(documentCount)),
+            ("documents", String(documents)),
             ("kinds", JSONText.object(Kind.allCases.map { kind in
                 (kind.name, "[\(kinds[kind.rawValue].documents),\(kinds[kind.rawValue].length)]")
             })),
             ("keys", JSONText.array(keys.sorted().map(JSONText.string))),
-            ("words", JSONText.array(words.keys.sorted().map(String.init))),
+            ("words", JSONText.array(lengths.sorted().map(String.init))),
             ("stop", JSONText.array(Self.stopWords.map(JSONText.string))),
             ("synonyms", JSONText.array(synonyms.map(\.json))),
-        ]) + "\n"))
-        self.files = files.sorted { $0.0 < $1.0 }
-        self.termFiles = termFiles
-        self.vocabulary = vocabulary
+        ]) + "\n"
     }
 
     /// Every stem's postings and endings, with each kind's document count and total length added to `kinds`;
@@ -370,12 +433,19 @@ struct SearchIndex: Sendable {
         }
     }
 
+    /// One two-letter key's stems with their shares of a shard's JSON (`stemJSONCount`), and the shards they make.
+    struct ShardGroup: Sendable {
+        let key: String
+        let counts: [(stem: String, count: Int)]
+        var shards: [(key: String, stems: [String], text: String?)]
+    }
+
     /// The term shards' stems and JSON by key (no JSON when `lazy`): each two-letter shard, with the shards it
     /// splits into, is made on its own thread. Whether a shard is split is decided from its length, counted from
     /// each stem's share (`stemJSONCount`, once per stem), so JSON is made only for the shards that are written:
     /// not again at each level a large shard is split through (at 100 000 pages most shards are split once or more).
     private static func shards(_ postings: [String: [Posting]], jobs: Int, memo: ShardMemo.Round?,
-                               lazy: Bool) -> [[(key: String, stems: [String], text: String?)]] {
+                               lazy: Bool) -> [ShardGroup] {
         /// A shard's JSON, made or taken from the last build's when its stems and postings hash the same.
         @Sendable func json(_ stems: [String]) -> String? {
             guard !lazy else { return nil }
@@ -387,24 +457,26 @@ struct SearchIndex: Sendable {
         var shards: [String: [String]] = [:]
         for stem in postings.keys { shards[key(stem, length: 2), default: []].append(stem) }
         return Parallel.map(shards.sorted { $0.key < $1.key }, jobs: jobs) { key, stems in
-            var made: [(key: String, stems: [String], text: String?)] = []
-            /// Writes one shard, or splits it by one more letter when it is too large; stems no longer than the
-            /// key stay in the key's own shard.
-            func emit(key: String, stems: [(stem: String, count: Int)], length: Int) {
-                let longer = stems.filter { $0.stem.unicodeScalars.count > length }
-                guard shardJSONCount(stemCounts: stems.lazy.map(\.count)) > shardLimit, !longer.isEmpty, length < 8 else {
-                    let sorted = stems.map(\.stem).sorted()
-                    return made.append((key, sorted, json(sorted)))
-                }
-                let short = stems.filter { $0.stem.unicodeScalars.count <= length }.map(\.stem).sorted()
-                if !short.isEmpty { made.append((key, short, json(short))) }
-                var groups: [String: [(stem: String, count: Int)]] = [:]
-                for entry in longer { groups[Self.key(entry.stem, length: length + 1), default: []].append(entry) }
-                for (subkey, group) in groups { emit(key: subkey, stems: group, length: length + 1) }
-            }
-            emit(key: key, stems: stems.map { ($0, stemJSONCount($0, postings[$0]!)) }, length: 2)
-            return made
+            let counts = stems.map { (stem: $0, count: stemJSONCount($0, postings[$0]!)) }
+            let made = split(key: key, stems: counts, length: 2).map { (key: $0.key, stems: $0.stems, text: json($0.stems)) }
+            return ShardGroup(key: key, counts: counts, shards: made)
         }
+    }
+
+    /// The shards of the stems whose first `length` letters are `key`: one, or, when it is too large, split by one
+    /// more letter (stems no longer than the key stay in the key's own shard). Each shard's stems are sorted.
+    static func split(key: String, stems: [(stem: String, count: Int)], length: Int) -> [(key: String, stems: [String])] {
+        let longer = stems.filter { $0.stem.unicodeScalars.count > length }
+        guard shardJSONCount(stemCounts: stems.lazy.map(\.count)) > shardLimit, !longer.isEmpty, length < 8 else {
+            return [(key, stems.map(\.stem).sorted())]
+        }
+        var made: [(key: String, stems: [String])] = []
+        let short = stems.filter { $0.stem.unicodeScalars.count <= length }.map(\.stem).sorted()
+        if !short.isEmpty { made.append((key, short)) }
+        var groups: [String: [(stem: String, count: Int)]] = [:]
+        for entry in longer { groups[Self.key(entry.stem, length: length + 1), default: []].append(entry) }
+        for (subkey, group) in groups { made += split(key: subkey, stems: group, length: length + 1) }
+        return made
     }
 
     /// A stem with å, ä or ö is also listed under its spelling without them, in the shard that spelling's
@@ -414,13 +486,17 @@ struct SearchIndex: Sendable {
         var spellings: [String: [String: [String]]] = [:]
         for stem in stems {
             let spelling = folded(stem)
-            guard spelling != stem else { continue }
-            let scalars = Array(spelling.unicodeScalars)
-            guard let key = stride(from: min(8, scalars.count), through: 1, by: -1).lazy
-                .map({ String(String.UnicodeScalarView(scalars[..<$0])) }).first(where: keys.contains) else { continue }
+            guard spelling != stem, let key = spellingKey(spelling, keys: keys) else { continue }
             spellings[key, default: [:]][spelling, default: []].append(stem)
         }
         return spellings
+    }
+
+    /// The shard key a spelling leads to: the longest of its starts (at most 8 letters) that is a key.
+    static func spellingKey(_ spelling: String, keys: Set<String>) -> String? {
+        let scalars = Array(spelling.unicodeScalars)
+        return stride(from: min(8, scalars.count), through: 1, by: -1).lazy
+            .map({ String(String.UnicodeScalarView(scalars[..<$0])) }).first(where: keys.contains)
     }
 
     /// A stem as `search.js` compares spellings (`fold`): lower case, å and ä as a, ö as o, é as e. The vocabulary
@@ -442,49 +518,68 @@ struct SearchIndex: Sendable {
     /// Makes a stem that is the start or end of a longer stem ("brev" in "kommuniceringsbrev", "sjukpenning" in
     /// "sjukpenninggrund") find the longer word's documents, flagged as compound matches.
     static func addCompoundParts(to postings: inout [String: [Posting]]) {
+        var contributors: [String: [String]]?
+        addCompoundParts(to: &postings, contributors: &contributors)
+    }
+
+    /// `contributors`, when given: each part's longer stems, whose documents it finds (`SearchPatch`).
+    static func addCompoundParts(to postings: inout [String: [Posting]], contributors: inout [String: [String]]?) {
         var additions: [String: [Posting]] = [:]
         for (stem, docs) in postings {
-            let scalars = Array(stem.unicodeScalars)
-            // Longer "words" are not compounds (a 1 MB run of letters took hours: the cuts are quadratic).
-            guard scalars.count >= minimumPart * 2 - 1, scalars.count <= maximumCompoundLength else { continue }
-            var parts = Set<String>()
-            for cut in minimumPart...(scalars.count - 3) {
-                let head = String(String.UnicodeScalarView(scalars[..<cut]))
-                if postings[head] != nil { parts.insert(head) }
-                if scalars[cut - 1] == "s", cut - 1 >= minimumPart {
-                    let linked = String(String.UnicodeScalarView(scalars[..<(cut - 1)]))
-                    if postings[linked] != nil { parts.insert(linked) }
-                }
-            }
-            for cut in 3...(scalars.count - minimumPart) {
-                let tail = String(String.UnicodeScalarView(scalars[cut...]))
-                if postings[tail] != nil { parts.insert(tail) }
-            }
-            for part in parts where part != stem {
-                additions[part, default: []] += docs.map { Posting(document: $0.document, value: ($0.value & ~3) | 1) }
+            for part in compoundParts(of: stem, exists: { postings[$0] != nil }) {
+                additions[part, default: []] += docs.map(compound)
+                contributors?[part, default: []].append(stem)
             }
         }
-        // Per part and document the strongest compound posting, for documents that lack the part itself; both
-        // lists are in document order, so one merge.
-        for (part, list) in additions {
-            let candidates = list.sorted { $0.doc != $1.doc ? $0.doc < $1.doc : $0.strength > $1.strength }
-            let existing = postings[part] ?? []
-            var merged: [Posting] = []
-            merged.reserveCapacity(existing.count + candidates.count)
-            var position = 0
-            var previousDoc = -1
-            for candidate in candidates where candidate.doc != previousDoc {
-                previousDoc = candidate.doc
-                while position < existing.count && existing[position].doc < candidate.doc {
-                    merged.append(existing[position])
-                    position += 1
-                }
-                if position < existing.count && existing[position].doc == candidate.doc { continue }
-                merged.append(candidate)
+        for (part, list) in additions { postings[part] = withCompounds(postings[part] ?? [], list) }
+    }
+
+    /// The stems (`exists`) that are a start or an end of `stem`, other than itself: a start of at least
+    /// `minimumPart` letters that leaves 3 (also without a linking "s"), or an end of at least `minimumPart` that
+    /// leaves 3.
+    static func compoundParts(of stem: String, exists: (String) -> Bool) -> Set<String> {
+        let scalars = Array(stem.unicodeScalars)
+        // Longer "words" are not compounds (a 1 MB run of letters took hours: the cuts are quadratic).
+        guard scalars.count >= minimumPart * 2 - 1, scalars.count <= maximumCompoundLength else { return [] }
+        var parts = Set<String>()
+        for cut in minimumPart...(scalars.count - 3) {
+            let head = String(String.UnicodeScalarView(scalars[..<cut]))
+            if exists(head) { parts.insert(head) }
+            if scalars[cut - 1] == "s", cut - 1 >= minimumPart {
+                let linked = String(String.UnicodeScalarView(scalars[..<(cut - 1)]))
+                if exists(linked) { parts.insert(linked) }
             }
-            merged += existing[position...]
-            postings[part] = merged
         }
+        for cut in 3...(scalars.count - minimumPart) {
+            let tail = String(String.UnicodeScalarView(scalars[cut...]))
+            if exists(tail) { parts.insert(tail) }
+        }
+        parts.remove(stem)
+        return parts
+    }
+
+    /// A longer stem's posting as its part's: flagged as a compound match.
+    static func compound(_ posting: Posting) -> Posting { Posting(document: posting.document, value: (posting.value & ~3) | 1) }
+
+    /// A part's postings with the compound postings `list` of its longer stems: per document the strongest, for
+    /// documents that lack the part itself; both lists are in document order, so one merge.
+    static func withCompounds(_ existing: [Posting], _ list: [Posting]) -> [Posting] {
+        let candidates = list.sorted { $0.doc != $1.doc ? $0.doc < $1.doc : $0.strength > $1.strength }
+        var merged: [Posting] = []
+        merged.reserveCapacity(existing.count + candidates.count)
+        var position = 0
+        var previousDoc = -1
+        for candidate in candidates where candidate.doc != previousDoc {
+            previousDoc = candidate.doc
+            while position < existing.count && existing[position].doc < candidate.doc {
+                merged.append(existing[position])
+                position += 1
+            }
+            if position < existing.count && existing[position].doc == candidate.doc { continue }
+            merged.append(candidate)
+        }
+        merged += existing[position...]
+        return merged
     }
 
     static func key(_ stem: String, length: Int) -> String { String(String.UnicodeScalarView(stem.unicodeScalars.prefix(length))) }
@@ -579,6 +674,9 @@ final class ShardMemo: Sendable {
         last.withLock { $0 = texts }
         counts.withLock { $0 = (round.taken.withLock { $0 }, round.made.withLock { $0 }) }
     }
+
+    /// Counts a build whose index was patched by stem (`SearchPatch`): the shards it kept and those it made again.
+    func counted(taken: Int, made: Int) { counts.withLock { $0 = (taken, made) } }
 
     /// How many shards' JSON the last build took from the one before, and how many it made.
     var lastCounts: (taken: Int, made: Int) { counts.withLock { $0 } }

@@ -4,7 +4,8 @@
 /// out of and puts into the postings only the documents that changed, instead of making three million postings
 /// (10 000 pages) again. The postings are the same as `SearchIndex.stemEntries` makes from all the analyses:
 /// documents in order, the endings counted in document order (`SearchIndexTests` compare the files after edits,
-/// additions and deletions). The shards' JSON is kept too (`ShardMemo`).
+/// additions and deletions). The shards' JSON is kept too (`ShardMemo`), and the last index's layout, which a
+/// build that changed few stems patches (`SearchPatch`).
 final class SearchMemory: Sendable {
     /// A stem's postings with each one's ending (`Ending.pack`), in document order, and the entry they count to.
     struct Kept: Sendable {
@@ -25,6 +26,9 @@ final class SearchMemory: Sendable {
 
     let shards = ShardMemo()
     private let state = Locked<State?>(nil)
+    /// The last build's index as `SearchPatch` patches it (nil: made with `lazyShards`, or none yet).
+    private let layout = Locked<SearchIndex.Layout?>(nil)
+    private let patched = Locked(false)
     private let counts = Locked(Counts())
 
     var lastCounts: Counts { counts.withLock { $0 } }
@@ -32,10 +36,10 @@ final class SearchMemory: Sendable {
     /// The analyses of the last build's documents, in document order (nil before the first).
     var lastAnalyses: [SearchIndex.Analysis]? { state.withLock { $0?.analyses } }
 
-    /// Every stem's postings and endings for `analyses`, with each kind's document count and total length
-    /// added to `kinds`; keeps them for the next build.
-    func entries(_ analyses: [SearchIndex.Analysis],
-                 kinds: inout [(documents: Int, length: Int)]) -> [String: SearchIndex.StemEntry] {
+    /// Takes out of and puts into every stem's postings and endings the documents of `analyses` that changed, and
+    /// adds each kind's document count and total length to `kinds`. Returns the stems whose postings or most used
+    /// ending changed, or nil when they were all made anew.
+    func update(_ analyses: [SearchIndex.Analysis], kinds: inout [(documents: Int, length: Int)]) -> Set<String>? {
         for analysis in analyses {
             kinds[analysis.kind.rawValue].documents += 1
             kinds[analysis.kind.rawValue].length += analysis.length
@@ -53,11 +57,14 @@ final class SearchMemory: Sendable {
         let removed = max(0, state.analyses.count - analyses.count)
         // Many changes (a page added or removed moves every document after it): all anew.
         let anew = changed.count + removed > max(64, analyses.count / 8)
+        var stems: Set<String>?
         if anew {
             state = State()
             changed = Array(analyses.indices)
+            var touched: [String: SearchIndex.StemEntry?] = [:]
+            for document in analyses.indices { Self.put(document, analyses[document], into: &state.kept, touched: &touched) }
         } else {
-            var touched = Set<String>()
+            var touched: [String: SearchIndex.StemEntry?] = [:]
             for document in analyses.count..<(analyses.count + removed) {
                 Self.take(document, state.analyses[document], from: &state.kept, touched: &touched)
             }
@@ -66,23 +73,61 @@ final class SearchMemory: Sendable {
             }
             for document in changed { Self.put(document, analyses[document], into: &state.kept, touched: &touched) }
             // The first four endings seen are counted, in document order: counted again from the start.
-            for stem in touched {
+            for stem in touched.keys {
                 guard var kept = state.kept.removeValue(forKey: stem) else { continue }
                 kept.entry.endings = (0, 0, 0, 0)
                 kept.entry.counts = (0, 0, 0, 0)
                 for ending in kept.endings { kept.entry.count(ending) }
                 state.kept[stem] = kept
             }
-        }
-        if anew {
-            var touched = Set<String>()
-            for document in analyses.indices { Self.put(document, analyses[document], into: &state.kept, touched: &touched) }
+            stems = Set(touched.compactMap { stem, before in Self.same(before, state.kept[stem]?.entry) ? nil : stem })
         }
         state.analyses = analyses
-        let entries = state.kept.mapValues(\.entry)
         self.state.withLock { $0 = state }
         counts.withLock { $0 = Counts(documents: changed.count + removed, anew: anew) }
-        return entries
+        return stems
+    }
+
+    /// Every stem's postings and endings, as `update` left them.
+    func entries() -> [String: SearchIndex.StemEntry] {
+        state.withLock { $0?.kept.mapValues(\.entry) } ?? [:]
+    }
+
+    /// Keeps the layout of the index just made from every stem (nil: none, so the next build makes every stem again).
+    func keep(_ layout: SearchIndex.Layout?) {
+        self.layout.withLock { $0 = layout }
+        patched.withLock { $0 = false }
+    }
+
+    /// The index for the stems `update` changed, made by patching the last build's layout (`SearchPatch`); nil when
+    /// the layout is not kept or a patch cannot make what a whole index would (then it must be made whole).
+    func patch(_ changed: Set<String>, documents: Int, kinds: [(documents: Int, length: Int)],
+               synonyms: [Synonym]) -> SearchIndex? {
+        guard let layout = layout.withLock({ kept -> SearchIndex.Layout? in
+            defer { kept = nil }
+            return kept
+        }) else { return nil }
+        let made = state.withLock { state -> (SearchIndex, SearchPatch)? in
+            guard let state else { return nil }
+            var patch = SearchPatch(layout: layout, kept: state.kept, changed: changed)
+            return patch.run(documents: documents, kinds: kinds, synonyms: synonyms).map { ($0, patch) }
+        }
+        guard let (index, patch) = made else { return nil }
+        self.layout.withLock { $0 = patch.layout }
+        patched.withLock { $0 = true }
+        shards.counted(taken: patch.layout.shards.count - patch.dirtyShards.count, made: patch.dirtyShards.count)
+        return index
+    }
+
+    /// Whether the last build's index was patched by stem (`patch`), not made from every stem.
+    var lastPatched: Bool { patched.withLock { $0 } }
+
+    /// Whether two entries have the same postings and the same most used ending (what the index shows of them).
+    static func same(_ a: SearchIndex.StemEntry?, _ b: SearchIndex.StemEntry?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        guard a.postings.count == b.postings.count else { return false }
+        let samePostings = a.postings.withUnsafeBytes { x in b.postings.withUnsafeBytes { y in x.elementsEqual(y) } }
+        return samePostings && a.commonEnding == b.commonEnding
     }
 
     /// The same analysis: the same arrays (a page the Markdown stage did not do again), or equal ones.
@@ -106,9 +151,9 @@ final class SearchMemory: Sendable {
 
     /// Takes the postings of `document` (whose analysis was `analysis`) out.
     private static func take(_ document: Int, _ analysis: SearchIndex.Analysis, from kept: inout [String: Kept],
-                             touched: inout Set<String>) {
+                             touched: inout [String: SearchIndex.StemEntry?]) {
         for stem in analysis.stems {
-            touched.insert(stem)
+            if touched.index(forKey: stem) == nil { touched.updateValue(kept[stem]?.entry, forKey: stem) }
             guard var entry = kept.removeValue(forKey: stem) else { continue }
             let at = position(of: Int32(document), in: entry.entry.postings)
             if at < entry.entry.postings.count, entry.entry.postings[at].document == Int32(document) {
@@ -120,13 +165,14 @@ final class SearchMemory: Sendable {
     }
 
     /// Puts the postings of `document` in, in document order.
+    /// `touched`: each stem's entry before the first change.
     private static func put(_ document: Int, _ analysis: SearchIndex.Analysis, into kept: inout [String: Kept],
-                            touched: inout Set<String>) {
+                            touched: inout [String: SearchIndex.StemEntry?]) {
         analysis.forEach { stemBytes, frequency, bonus, inQuestion, ending in
             let stem = String(decoding: stemBytes, as: UTF8.self)
             let posting = SearchIndex.Posting(document: Int32(document), value: SearchIndex.Posting.value(
                 frequency: frequency, length: analysis.length, kind: analysis.kind, bonus: bonus, flags: inQuestion ? 2 : 0))
-            touched.insert(stem)
+            if touched.index(forKey: stem) == nil { touched.updateValue(kept[stem]?.entry, forKey: stem) }
             kept[stem, default: Kept()].insert(posting, ending: ending)
         }
     }
