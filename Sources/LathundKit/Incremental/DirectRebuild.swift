@@ -359,8 +359,10 @@ struct DirectRebuild: Stage {
                 guard let identity = StagedOutput.identity(of: output.path) else { return }
                 var record = record
                 record.outputIdentity = identity
-                cache.save(record: record, outputs: outputs.hashes.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-                           renderKeys: outputs.renderKeys.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }, jobs: jobs)
+                // In the dictionaries' order, as the Output stage's in the order it made the files: only a
+                // dictionary reads them back (`IncrementalCache.lines`).
+                cache.save(record: record, outputs: outputs.hashes.map { ($0.key, $0.value) },
+                           renderKeys: outputs.renderKeys.map { ($0.key, $0.value) }, jobs: jobs)
                 memory.keep(outputs: (identity, outputs))
             }
         }
