@@ -68,4 +68,25 @@ import Testing
         #expect(try CLI.run(["build", "--quiet", "--clean", "--output", "ren"], in: site.root).status == 0)
         #expect(TestSite.differences(site.snapshot(), site.snapshot("ren")).isEmpty)
     }
+
+    /// A write into the served folder (`writeInPlace`, `lathund serve`) that fails after others may have been
+    /// renamed into it (a name too long for the file system): the error does not claim the previous site is
+    /// unchanged, and the next build that can write equals a clean build.
+    @Test func aFailedWriteInPlaceDoesNotClaimThePreviousSiteIsUnchanged() throws {
+        let site = try TestSite(files: ["a.md": page("A", "Text."), "b.md": page("B", "Se [a](a.md).")])
+        defer { site.cleanUp() }
+        #expect(try site.build { $0.writeInPlace = true }.succeeded)
+        try site.write("content/a.md", page("A", "Ny text."))
+        try site.write("content/c.md", page("C", extra: "slug: \(String(repeating: "x", count: 300))\n"))
+        let failed = try site.build { $0.writeInPlace = true }
+        let error = try #require(failed.messages("output-write").first, "\(failed.diagnostics)")
+        #expect(error.message.contains("File name too long"), "\(error)")
+        #expect(!error.message.contains("the previous site is unchanged"), "\(error)")
+        #expect(error.message.contains("the folder holds some files of this build"), "\(error)")
+
+        try site.remove("content/c.md")
+        #expect(try site.build { $0.writeInPlace = true }.succeeded)
+        try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        #expect(TestSite.differences(site.snapshot(), site.snapshot("clean-site")).isEmpty)
+    }
 }

@@ -72,6 +72,21 @@ final class InPlaceOutput: OutputWriter, @unchecked Sendable {
         }
     }
 
+    /// A write that failed after others were renamed into the folder: it holds files of this build beside the last
+    /// one's, so the error must not say the previous site is unchanged. The record is gone (removed before the first
+    /// write), so the next build stages the whole folder again.
+    struct PartlyWritten: Error, CustomStringConvertible {
+        let error: any Error
+        var description: String {
+            "\(error); the folder holds some files of this build until a build succeeds, which writes it whole again"
+        }
+
+        /// Runs `write`, and wraps what it throws.
+        static func wrapping<T>(_ write: () throws -> T) throws -> T {
+            do { return try write() } catch { throw PartlyWritten(error: error) }
+        }
+    }
+
     /// A file whose render key is unchanged is in the folder already.
     func reuse(_ relativePath: String) throws -> Bool { true }
 

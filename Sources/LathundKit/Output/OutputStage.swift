@@ -34,7 +34,9 @@ struct OutputStage: Stage {
                     // Untrusted until every file is written.
                     try? FileManager.default.removeItem(at: cache.recordURL)
                     options.pageMemory?.keep(outputs: nil)
-                    let (written, renderKeys, reused) = try writeAll(previous: previous, to: folder)
+                    let (written, renderKeys, reused) = try InPlaceOutput.PartlyWritten.wrapping {
+                        try writeAll(previous: previous, to: folder)
+                    }
                     folder.remove(Set(previous.hashes.keys).subtracting(written.map(\.path)))
                     output.reusedPages = reused
                     // After the build is reported (`lathund serve`), still under the folder's lock (`folder`).
@@ -73,8 +75,8 @@ struct OutputStage: Stage {
                 throw error
             }
         } catch {
-            return Staged(output, [.error(SourceLocation(file: setup.outputDisplay), .outputWrite,
-                                          "\(error); the previous site is unchanged")])
+            let after = error is InPlaceOutput.PartlyWritten ? "" : "; the previous site is unchanged"
+            return Staged(output, [.error(SourceLocation(file: setup.outputDisplay), .outputWrite, "\(error)\(after)")])
         }
         return Staged(output)
     }
