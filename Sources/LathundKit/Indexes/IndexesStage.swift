@@ -15,9 +15,9 @@ struct IndexesStage: Stage {
     struct Output {
         let index: SiteIndex
         let aliases: [Alias]
-        /// The search index. A build that redid few pages hands it on while it is still being made on another
-        /// thread (`searchAside`): `search.value` waits for it, and the Render plan stage asks for it last, so that
-        /// it plans the pages meanwhile.
+        /// The search index, handed on while it may still be being made on another thread (`searchAside`):
+        /// `search.value` waits for it, and the Render plan stage asks for it last, so that it plans the pages
+        /// meanwhile.
         let search: Pending<Search>
         let changeLog: ChangeLog
     }
@@ -62,9 +62,7 @@ struct IndexesStage: Stage {
         diagnostics += aliases.diagnostics
         let search: Pending<Search>
         if let aside {
-            // Only a build that redid few pages hands the index on unfinished: one that redid many holds its
-            // largest memory while the index is made, and the Render plan stage's contexts are not added to it.
-            search = lazyShards ? aside : Pending(aside.value)
+            search = aside
         } else {
             // Documents 0..<index.pages.count are the pages, in order; then the generated pages' (GeneratedDocuments).
             let generatedDocuments = GeneratedDocuments.make(index.generated, links: markdown.markdown.links)
