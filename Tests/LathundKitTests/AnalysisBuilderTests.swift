@@ -115,4 +115,15 @@ import Testing
             }
         }
     }
+
+    /// `SearchIndex.fileName` splits an ASCII address by bytes: it must give what the `Character` splits give,
+    /// also where `#` or `/` is followed by a combining mark (one `Character`, no separator).
+    @Test func fileNameByBytesEqualsTheCharacterSplit() async {
+        let pieces = ["/", "#", "a", "sida", "-", "1", "å", "\u{301}", "x#y", "//", "%C3%A5"]
+        await propertyCheck(count: 3000, input: Gen.element(of: pieces).array(of: 0...8)) { parts in
+            let url = parts.map { $0 ?? "" }.joined()
+            #expect(SearchIndex.fileName(url) == url.split(separator: "#").first?.split(separator: "/").last.map(String.init),
+                    "\(url.debugDescription)")
+        }
+    }
 }

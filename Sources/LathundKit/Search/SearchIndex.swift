@@ -192,13 +192,23 @@ struct SearchIndex: Sendable {
         }
         // A page whose file name is one word is about that word (`/regelverk/sjukpenning/`, written without å, ä
         // and ö). A glossary term's address is the glossary's.
-        if document.kind != .term, let segment = document.url.split(separator: "#").first?.split(separator: "/").last {
-            let name = Tokenizer.words(String(segment)).map(SwedishStemmer.stem)
+        if document.kind != .term, let segment = fileName(document.url) {
+            let name = Tokenizer.words(segment).map(SwedishStemmer.stem)
             if name.count == 1, let slot = builder.stems.firstIndex(where: { folded($0) == name[0] }) {
                 builder.raiseBonus(slot: slot, by: fileNameBonus)
             }
         }
         return builder.analysis
+    }
+
+    /// The last part of `url`'s path, before any `#`: `url.split(separator: "#").first?.split(separator: "/").last`,
+    /// by bytes when the address is ASCII (each byte a `Character`; the `Character` splits were 18 000
+    /// instructions a page, 0,5 % of a build).
+    static func fileName(_ url: String) -> String? {
+        guard url.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return url.split(separator: "#").first?.split(separator: "/").last.map(String.init)
+        }
+        return url.utf8.split(separator: UInt8(ascii: "#")).first?.split(separator: UInt8(ascii: "/")).last.flatMap(String.init)
     }
 
     /// A stem's postings and the endings its documents use, counted (the first four endings seen).
