@@ -42,8 +42,13 @@ def snapshot(site):
 
 def document_number(site, url):
     meta = json.loads((site / "search/index.json").read_text())
+    bundled = meta.get("version", 2) >= 3  # format 3: search/doc/B.json holds documents 16 B … 16 B + 15
     for n in range(meta["documents"]):
-        if json.loads((site / f"search/doc/{n}.json").read_text())["url"] == url:
+        if bundled:
+            document = json.loads((site / f"search/doc/{n // 16}.json").read_text())[n % 16]
+        else:
+            document = json.loads((site / f"search/doc/{n}.json").read_text())
+        if document["url"] == url:
             return n
     raise SystemExit(f"no search document for {url}")
 

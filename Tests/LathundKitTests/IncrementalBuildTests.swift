@@ -308,6 +308,43 @@ import Testing
         #expect(try inode("site/avsnitt-2/sida-10/index.html") != unchanged)
     }
 
+    /// How the previous site's search-document bundle is, when a page of it is edited.
+    enum OldBundle: String, CaseIterable, Sendable {
+        case intact
+        /// Removed by hand.
+        case missing
+        /// Changed by hand, still a bundle of as many documents: its bytes are not the ones the build recorded.
+        case damaged
+    }
+
+    /// A page's document is a line of its bundle (`search/doc/B.json`, 16 documents): after one page's edit its
+    /// bundle is written again, with the other pages linked and their lines taken from the previous site's bundle,
+    /// or rendered again when that bundle is missing or not the one the previous build wrote. The site equals a
+    /// clean build each time.
+    @Test(arguments: OldBundle.allCases) func aPageEditRewritesItsSearchBundle(_ old: OldBundle) throws {
+        let site = try DeterminismTests.generatedSite(pages: 40)
+        defer { site.cleanUp() }
+        let first = try site.build()
+        let bundles = try FileManager.default.contentsOfDirectory(atPath: site.root.appendingPathComponent("site/search/doc").path)
+        let meta = try #require(site.read("site/search/index.json"))
+        #expect(meta.contains("\"documents\":\(first.pages.count),"))
+        #expect(bundles.sorted() == (0 ..< (first.pages.count + 15) / 16).map { "\($0).json" }.sorted())
+        let edited = try #require(bundles.sorted().first { site.read("site/search/doc/" + $0)?.contains("/sida-9/") == true })
+        switch old {
+        case .intact: break
+        case .missing: try site.remove("site/search/doc/" + edited)
+        case .damaged:
+            let text = try #require(site.read("site/search/doc/" + edited))
+            try site.write("site/search/doc/" + edited, text.replacingOccurrences(of: "sida", with: "SIDA"))
+        }
+        try Self.edit(site, "content/avsnitt-1/sida-9.md") { $0 + "\nEn ny mening.\n" }
+        let result = try site.build()
+        // The edited bundle's 15 other pages are linked when its old lines can be trusted, else rendered.
+        #expect(result.reusedPages == first.pages.count - (old == .intact ? 1 : 16))
+        try site.build { $0.useCache = false; $0.outputDirectory = "clean-site" }
+        Self.expectSiteEqualsCleanSite(site)
+    }
+
     /// Pages whose render key is unchanged are linked from the previous site without being rendered; pages
     /// whose layout context changed through another page are rendered again.
     @Test func pagesAreRenderedOnlyWhenWhatTheyAreMadeFromChanged() throws {

@@ -409,7 +409,7 @@ import Testing
             document("/d/", title: "D", body: "ett två tre fyra", kind: .term),
         ])
         let meta = try #require(index["search/index.json"] as? [String: Any])
-        #expect(meta["version"] as? Int == 2)
+        #expect(meta["version"] as? Int == 3)
         let kinds = try #require(meta["kinds"] as? [String: [Int]])
         #expect(kinds["page"] == [1, 4])
         #expect(kinds["list"] == [1, 3])
@@ -515,7 +515,8 @@ import Testing
         #expect(!doc.text.contains("<"))
         #expect(!doc.text.contains(">"))
         #expect(!doc.text.contains("\u{2028}"))
-        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(doc.text.utf8)) as? [String: Any])
+        let bundle = try #require(try JSONSerialization.jsonObject(with: Data(doc.text.utf8)) as? [[String: Any]])
+        let parsed = try #require(bundle.first)
         #expect(parsed["title"] as? String == "<script>alert(1)</script>")
     }
 }
@@ -602,8 +603,12 @@ struct BuiltSearchIndex {
 
     init(documents: [SearchIndex.Document], synonyms: [Synonym], jobs: Int) {
         let index = SearchIndex(analyses: Parallel.map(documents, jobs: jobs, SearchIndex.analyse), synonyms: synonyms, jobs: jobs)
-        files = (index.files + documents.enumerated().map { (SearchIndex.documentPath($0.offset), SearchIndex.documentFile($0.element)) })
-            .sorted { $0.path < $1.path }
+        let bundles = DocumentBundle.ranges(pages: documents.count, generated: 0).map { range in
+            (SearchIndex.bundlePath(range.bundle), String(decoding: SearchIndex.bundleFile(documents[range.pages].map {
+                Array(SearchIndex.documentFile($0).utf8)
+            }), as: UTF8.self))
+        }
+        files = (index.files + bundles).sorted { $0.path < $1.path }
     }
 }
 

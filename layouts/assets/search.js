@@ -227,7 +227,7 @@ export function stem(word) {
 
 // ---------------------------------------------------------------------------
 // Search: createSearch({ load }) reads the index the build writes under
-// search/ (format 2; docs/search.md and Sources/LathundKit/Search/SearchIndex.swift).
+// search/ (format 3; docs/search.md and Sources/LathundKit/Search/SearchIndex.swift).
 //
 //   search/index.json      { version, documents, kinds, keys, words, stop, synonyms }
 //   search/terms/HEX.json  { terms: { stem: [doc, posting, gap, posting, …] },
@@ -238,7 +238,8 @@ export function stem(word) {
 //   search/words/N.json    { stem: [documents, "ending"] }: the stems that have N
 //                          letters without å, ä and ö; loaded only for a word that
 //                          matches nothing
-//   search/doc/N.json      { url, title, section, description, kind, faq, text }
+//   search/doc/B.json      [{ url, title, section, description, kind, faq, text }, …]:
+//                          documents B × 16 … B × 16 + 15, one a line
 //
 // A posting is ((((frequency × 128 + length code) × 4 + kind) × 32 + bonus) × 4 + flags:
 // the stem's weighted frequency in the document, the document's length as
@@ -291,6 +292,8 @@ function spellings(word) {
   return digraphs === folded ? [folded] : [folded, digraphs];
 }
 
+/** Documents per search/doc/B.json (SearchIndex.documentsPerBundle). */
+const DOCS_PER_BUNDLE = 16;
 const K1 = 1.2;
 const B = 0.75;
 /** Kinds as index.json lists them; a list page or a glossary term weighs less than a page about the words. */
@@ -360,7 +363,7 @@ function parts(word) {
 
 export async function createSearch({ load }) {
   const meta = await load("search/index.json");
-  if (meta.version !== 2) throw new Error(`search/index.json has format ${meta.version}; this search.js reads format 2`);
+  if (meta.version !== 3) throw new Error(`search/index.json has format ${meta.version}; this search.js reads format 3`);
   const kindNames = Object.keys(meta.kinds);
   const averageLength = kindNames.map((name) => {
     const [documents, length] = meta.kinds[name];
@@ -410,9 +413,11 @@ export async function createSearch({ load }) {
     return (await Promise.all([...lengths].sort((a, b) => a - b).map(vocabulary))).flat();
   }
 
+  /** Document `id`: item `id % DOCS_PER_BUNDLE` of its bundle, each bundle loaded once. */
   function document(id) {
-    if (!docs.has(id)) docs.set(id, Promise.resolve(load(`search/doc/${id}.json`)));
-    return docs.get(id);
+    const bundle = Math.floor(id / DOCS_PER_BUNDLE);
+    if (!docs.has(bundle)) docs.set(bundle, Promise.resolve(load(`search/doc/${bundle}.json`)));
+    return docs.get(bundle).then((documents) => documents[id % DOCS_PER_BUNDLE]);
   }
 
   /** The postings of `term` in its shard, or null. */

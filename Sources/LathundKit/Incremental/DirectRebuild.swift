@@ -138,7 +138,12 @@ struct DirectRebuild: Stage {
         diagnostics = diagnostics.sortedForOutput()
         guard diagnostics.errorCount == 0 else { return Staged(nil) }
         let readers = readers(of: edit, index: index, targets: found.targets, linkChanged: linkChanged)
-        let contexts = kept.plan.contexts.replacing(edit.position, in: withBodies(index, readers))
+        // Every page of the readers' bundles, which are written again (their pages are rendered when the bundle in
+        // the folder is not the recorded one).
+        let bundled = Set(readers.map { $0 / SearchIndex.documentsPerBundle }).flatMap {
+            $0 * SearchIndex.documentsPerBundle ..< min(($0 + 1) * SearchIndex.documentsPerBundle, index.pages.count)
+        }
+        let contexts = kept.plan.contexts.replacing(edit.position, in: withBodies(index, bundled))
         let files = files(readers, edit: edit, contexts: contexts, search: search, linkChanged: linkChanged)
         let output = OutputStage(options: options, setup: setup, files: files, write: true, cache: nil)
         guard let folder = try? InPlaceOutput(output: setup.outputURL) else { return Staged(nil) }
@@ -270,8 +275,9 @@ struct DirectRebuild: Stage {
         return index
     }
 
-    /// The files that may have changed: the pages at `positions` with their search documents, the feed when the
-    /// page's summary changed, and the search index's files. Every other file is the last build's.
+    /// The files that may have changed: the bundles of search documents that hold the pages at `positions`, with
+    /// their pages, the feed when the page's summary changed, and the search index's files. Every other file is
+    /// the last build's.
     private func files(_ positions: [Int], edit: Edit, contexts: LayoutContexts, search: IndexesStage.Search,
                        linkChanged: Bool) -> [OutputFile] {
         let plan = kept.plan
@@ -282,16 +288,20 @@ struct DirectRebuild: Stage {
         markdown.spool?.put(edit.relativePath, html: edit.html, text: edit.plainText)
         let shared = RenderPlanStage.PageRendering(index: contexts.index, markdown: markdown, links: links,
                                                    layouts: plan.pageLayouts, contexts: contexts, siteKey: plan.siteKey)
+        // The bundles that hold the pages' search documents, each with all its pages: the others are linked, their
+        // documents' lines kept from the bundle in the folder (or rendered again when it is not the recorded one).
+        let pageCount = contexts.index.pages.count
+        let ranges = DocumentBundle.ranges(pages: pageCount, generated: kept.generatedDocuments.count)
         var files: [OutputFile] = []
-        for position in positions {
-            let page = contexts.index.pages[position].page
-            guard let layout = LayoutChoice.layout(for: page, in: plan.layouts, displayRoot: setup.layoutsDisplay).value
-            else { continue }
-            files.append(OutputFile([page.outputPath, SearchIndex.documentPath(position)], key: {
-                shared.contexts.renderKey(position, site: shared.siteKey, layout: layout)
-            }) {
-                try shared.files(position, layout: layout)
-            })
+        for range in Set(positions.map { $0 / SearchIndex.documentsPerBundle }).sorted().map({ ranges[$0] }) {
+            let pages = range.pages.compactMap { position -> DocumentBundle.Page? in
+                let page = contexts.index.pages[position].page
+                return LayoutChoice.layout(for: page, in: plan.layouts, displayRoot: setup.layoutsDisplay).value
+                    .map { shared.bundlePage(position, layout: $0) }
+            }
+            guard pages.count == range.pages.count else { continue }
+            files.append(OutputFile(DocumentBundle(path: SearchIndex.bundlePath(range.bundle), pages: pages,
+                                                   generated: Array(kept.generatedDocuments[range.generated]))))
         }
         if linkChanged {
             files.append(RenderPlanStage.feedFile(index: contexts.index, changed: kept.changeLog.changed, config: setup.config,
@@ -345,7 +355,7 @@ struct DirectRebuild: Stage {
                                  outputPath: setup.outputDisplay, timings: [], pages: record.pages,
                                  overdueReviews: record.overdueReviews, oldSources: record.oldSources,
                                  latestChanges: record.latestChanges, succeeded: true)
-        result.reusedPages = index.pages.count - files.count(where: \.isPage) + written.reused
+        result.reusedPages = index.pages.count - files.reduce(0) { $0 + $1.pages } + written.reused
         result.redone = memory.lastCounts
         return result
     }

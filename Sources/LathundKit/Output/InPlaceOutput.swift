@@ -90,6 +90,11 @@ final class InPlaceOutput: OutputWriter, @unchecked Sendable {
     /// A file whose render key is unchanged is in the folder already.
     func reuse(_ relativePath: String) throws -> Bool { true }
 
+    /// The folder's file: a file is read before the same build writes it.
+    func previousFile(_ relativePath: String) -> [UInt8]? {
+        StagedOutput.isSafe(relativePath) ? Self.bytes(at: output.path + "/" + relativePath) : nil
+    }
+
     private func makeFolder(_ folder: String, for relativePath: String) throws {
         if folder == output.path || lock.withLock({ folders.contains(folder) }) { return }
         try makeFolder(String(folder[..<folder.lastIndex(of: "/")!]), for: relativePath)
@@ -129,4 +134,14 @@ protocol OutputWriter: Sendable {
     /// Keeps the previous build's file at that path, which the caller knows is unchanged without making it;
     /// false when there is none to keep (then write it).
     func reuse(_ relativePath: String) throws -> Bool
+    /// The bytes of the previous build's file at that path (the live site's), or nil when it cannot be read.
+    func previousFile(_ relativePath: String) -> [UInt8]?
+}
+
+extension OutputWriter {
+    /// The bytes of the file at `path`, or nil when it cannot be read.
+    static func bytes(at path: String) -> [UInt8]? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return [UInt8](data)
+    }
 }

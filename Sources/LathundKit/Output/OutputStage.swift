@@ -52,7 +52,7 @@ struct OutputStage: Stage {
                 return options.useCache ? spare : nil
             }
             // A page's files are in a folder of its own (`regelverk/sgi/index.html`).
-            staged.reserve(files: files.reduce(0) { $0 + $1.paths.count }, folders: files.count { $0.isPage } + 64)
+            staged.reserve(files: files.reduce(0) { $0 + $1.paths.count }, folders: files.reduce(0) { $0 + $1.pages } + 64)
             do {
                 // Read under the output's lock: the previous site cannot change until this build is done.
                 let previous = options.useCache
@@ -99,65 +99,117 @@ struct OutputStage: Stage {
     /// Each file's hash and each keyed file's render key, and how many pages were linked without being made.
     typealias Written = (hashes: [(path: String, hash: UInt64)], renderKeys: [(path: String, hash: UInt64)], reused: Int)
 
+    /// What one `OutputFile` left: each path's hash, the render keys it recorded (by index into its paths) and
+    /// how many of its pages were linked without being made.
+    private struct Made {
+        var hashes: [UInt64]
+        var keys: [(Int, UInt64)] = []
+        var reused = 0
+    }
+
     /// Makes and writes every file; a file with the same bytes as the previous build's (by hash) is linked
     /// from the previous site instead, and so are files whose render key is the previous build's, without being
     /// made. Returns each file's hash and each keyed file's render key, for the cache.
     func writeAll(previous: IncrementalCache.Outputs, to staged: some OutputWriter) throws -> Written {
         // The files that are not pages first: the sitemap and the feed list every page (100 000 pages: about a
         // second of one thread), and made last, they ran alone after the other threads had run out of pages.
-        let order = files.indices.filter { !files[$0].isPage } + files.indices.filter { files[$0].isPage }
-        let made = Parallel.map(order, jobs: setup.jobs) { position -> Result<([UInt64], UInt64?, Bool), Error> in
-            let file = files[position]
-            func put(_ bytes: UnsafeRawBufferPointer, to path: String) throws -> UInt64 {
-                let hash = XXH64.hash(bytes)
-                try staged.write(bytes, to: path, unchanged: previous.hashes[path] == hash)
-                return hash
-            }
-            do {
-                let key = file.key?()
-                if let key, previous.renderKeys[file.paths[0]] == key {
-                    let hashes = file.paths.compactMap { previous.hashes[$0] }
-                    if hashes.count == file.paths.count, try file.paths.allSatisfy({ try staged.reuse($0) }) {
-                        return .success((hashes, key, true))
-                    }
-                }
-                switch file.source {
-                case .texts(let make):
-                    var hashes: [UInt64] = []
-                    for (path, text) in zip(file.paths, try make()) {
-                        var text = text
-                        hashes.append(try text.withUTF8 { try put(UnsafeRawBufferPointer($0), to: path) })
-                    }
-                    return .success((hashes, key, false))
-                case .pages(let make):
-                    let hashes = try zip(file.paths, try make()).map { path, bytes in
-                        try bytes.withUnsafeBytes { try put($0, to: path) }
-                    }
-                    return .success((hashes, key, false))
-                case .copy(let source):
-                    return .success(([try setup.inputs.data(source).withUnsafeBytes { try put($0, to: file.paths[0]) }], nil, false))
-                case .bytes(let contents):
-                    return .success(([try contents.withUnsafeBytes { try put($0, to: file.paths[0]) }], nil, false))
-                }
-            } catch {
-                return .failure(error)
-            }
+        let order = files.indices.filter { files[$0].pages == 0 } + files.indices.filter { files[$0].pages > 0 }
+        let inOrder = Parallel.map(order, jobs: setup.jobs) { position -> Result<Made, Error> in
+            Result(catching: { try write(files[position], previous: previous, to: staged) })
         }
-        var results = [Result<([UInt64], UInt64?, Bool), Error>?](repeating: nil, count: files.count)
-        for (position, result) in zip(order, made) { results[position] = result }
+        var results = [Result<Made, Error>?](repeating: nil, count: files.count)
+        for (position, result) in zip(order, inOrder) { results[position] = result }
         var hashes: [(path: String, hash: UInt64)] = []
         var renderKeys: [(path: String, hash: UInt64)] = []
         var reused = 0
-        hashes.reserveCapacity(files.count)
+        hashes.reserveCapacity(files.reduce(0) { $0 + $1.paths.count })
         for (file, result) in zip(files, results) {
-            switch result! {
-            case .success(let (fileHashes, key, wasReused)):
-                hashes += zip(file.paths, fileHashes).map { ($0, $1) }
-                if let key { renderKeys.append((file.paths[0], key)) }
-                if wasReused, file.isPage { reused += 1 }
-            case .failure(let error): throw error
-            }
+            let made = try result!.get()
+            hashes += zip(file.paths, made.hashes).map { ($0, $1) }
+            renderKeys += made.keys.map { (file.paths[$0], $1) }
+            reused += made.reused
         }
         return (hashes, renderKeys, reused)
+    }
+
+    private func write(_ file: OutputFile, previous: IncrementalCache.Outputs, to staged: some OutputWriter) throws -> Made {
+        func put(_ bytes: UnsafeRawBufferPointer, to path: String) throws -> UInt64 {
+            let hash = XXH64.hash(bytes)
+            try staged.write(bytes, to: path, unchanged: previous.hashes[path] == hash)
+            return hash
+        }
+        if case .bundle(let bundle) = file.source { return try write(bundle, previous: previous, to: staged) }
+        let key = file.key?()
+        let keys = key.map { [(0, $0)] } ?? []
+        if let key, previous.renderKeys[file.paths[0]] == key {
+            let hashes = file.paths.compactMap { previous.hashes[$0] }
+            if hashes.count == file.paths.count, try file.paths.allSatisfy({ try staged.reuse($0) }) {
+                return Made(hashes: hashes, keys: keys, reused: file.pages)
+            }
+        }
+        switch file.source {
+        case .texts(let make):
+            var hashes: [UInt64] = []
+            for (path, text) in zip(file.paths, try make()) {
+                var text = text
+                hashes.append(try text.withUTF8 { try put(UnsafeRawBufferPointer($0), to: path) })
+            }
+            return Made(hashes: hashes, keys: keys)
+        case .pages(let make):
+            let hashes = try zip(file.paths, try make()).map { path, bytes in
+                try bytes.withUnsafeBytes { try put($0, to: path) }
+            }
+            return Made(hashes: hashes, keys: keys)
+        case .copy(let source):
+            return Made(hashes: [try setup.inputs.data(source).withUnsafeBytes { try put($0, to: file.paths[0]) }])
+        case .bytes(let contents):
+            return Made(hashes: [try contents.withUnsafeBytes { try put($0, to: file.paths[0]) }])
+        case .bundle:
+            preconditionFailure("written above")
+        }
+    }
+
+    /// A bundle's pages and the bundle (`DocumentBundle`): all linked when the bundle's key is the previous
+    /// build's; else each page whose key is the previous build's is linked and its document's line taken from the
+    /// previous site's bundle (when its bytes are the recorded ones), and the other pages are rendered.
+    private func write(_ bundle: DocumentBundle, previous: IncrementalCache.Outputs, to staged: some OutputWriter) throws -> Made {
+        let keys = bundle.pages.map { $0.key() }
+        let generated = bundle.generated.map { Array(SearchIndex.documentFile($0).utf8) }
+        let bundleKey = DocumentBundle.key(pages: keys, generated: generated)
+        let allKeys = Array(keys.enumerated()) + [(keys.count, bundleKey)]
+        let paths = bundle.pages.map(\.path) + [bundle.path]
+        if previous.renderKeys[bundle.path] == bundleKey {
+            let hashes = paths.compactMap { previous.hashes[$0] }
+            if hashes.count == paths.count, try paths.allSatisfy({ try staged.reuse($0) }) {
+                return Made(hashes: hashes, keys: allKeys, reused: keys.count)
+            }
+        }
+        let unchanged = keys.indices.filter { previous.renderKeys[paths[$0]] == keys[$0] && previous.hashes[paths[$0]] != nil }
+        var oldLines: [[UInt8]]?
+        if !unchanged.isEmpty, let recorded = previous.hashes[bundle.path], let bytes = staged.previousFile(bundle.path),
+           XXH64.hash(bytes) == recorded {
+            oldLines = SearchIndex.bundleLines(bytes, count: keys.count + generated.count)
+        }
+        var made = Made(hashes: [], keys: allKeys)
+        var lines: [[UInt8]] = []
+        lines.reserveCapacity(keys.count + generated.count)
+        for (offset, page) in bundle.pages.enumerated() {
+            if let oldLines, unchanged.contains(offset), try staged.reuse(page.path) {
+                made.hashes.append(previous.hashes[page.path]!)
+                made.reused += 1
+                lines.append(oldLines[offset])
+                continue
+            }
+            let (html, document) = try page.make()
+            let hash = XXH64.hash(html)
+            try html.withUnsafeBytes { try staged.write($0, to: page.path, unchanged: previous.hashes[page.path] == hash) }
+            made.hashes.append(hash)
+            lines.append(document)
+        }
+        let bytes = SearchIndex.bundleFile(lines + generated)
+        let hash = XXH64.hash(bytes)
+        try bytes.withUnsafeBytes { try staged.write($0, to: bundle.path, unchanged: previous.hashes[bundle.path] == hash) }
+        made.hashes.append(hash)
+        return made
     }
 }

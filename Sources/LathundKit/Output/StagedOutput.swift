@@ -366,6 +366,11 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         return try linkLive(relativePath, to: try prepare(relativePath))
     }
 
+    /// The live site's file (the previous build's).
+    func previousFile(_ relativePath: String) -> [UInt8]? {
+        Self.isSafe(relativePath) ? Self.bytes(at: outputPath + "/" + relativePath) : nil
+    }
+
     /// For a file the caller knows the live site has with the right bytes: true when the trusted spare holds it as
     /// a hard link of the live file already, so nothing is to be done.
     private func keepsSpareFile(_ relativePath: String) -> Bool {

@@ -202,6 +202,7 @@ struct LayoutContexts: Sendable {
         chain.add(sharedKey)
         chain.add(page.relativePath)
         chain.add(page.url)
+        chain.add(UInt64(position))  // its search document's place in its bundle
         chain.add(page.sourceHash)
         chain.add(layout)
         chain.add(changeLog.changed[position]?.description ?? "\u{0}")

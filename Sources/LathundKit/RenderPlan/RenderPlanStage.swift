@@ -75,21 +75,21 @@ struct RenderPlanStage: Stage {
         // closure (about 2 KB a page, all alive until the Output stage has written the page).
         let shared = PageRendering(index: index, markdown: markdown.markdown, links: links, layouts: pageLayouts,
                                    contexts: contexts, siteKey: siteKey)
-        var files: [OutputFile] = []
         var diagnostics: [Diagnostic] = []
+        var pages: [DocumentBundle.Page] = []
+        pages.reserveCapacity(index.pages.count)
         for position in index.pages.indices {
             let page = index.pages[position].page
             let choice = LayoutChoice.layout(for: page, in: layouts, displayRoot: setup.layoutsDisplay)
             diagnostics += choice.diagnostics
+            // Without a layout the build has an error and writes nothing.
             guard let layout = choice.value else { continue }
-            // The page and its search document, made from one rendering of its Markdown, or both linked from
-            // the previous site when nothing they are made from changed (`IncrementalRenderKey`).
-            files.append(OutputFile([page.outputPath, SearchIndex.documentPath(position)], key: {
-                shared.contexts.renderKey(position, site: shared.siteKey, layout: layout)
-            }) {
-                try shared.files(position, layout: layout)
-            })
+            pages.append(shared.bundlePage(position, layout: layout))
         }
+        // The pages with their search documents, a bundle at a time, made from one rendering of each page's
+        // Markdown, or linked from the previous site when nothing they are made from changed (`IncrementalRenderKey`).
+        // The generated pages' documents follow the pages' (as in the Indexes stage, which makes the same).
+        var files = shared.bundles(pages, generated: GeneratedDocuments.make(index.generated, links: links))
         for page in index.generated {
             guard let layout = layouts.resolve(page.layouts) else { continue }
             files.append(OutputFile(page.outputPath) { pageLayouts.render(contexts.generatedContext(page), layout: layout) })
@@ -116,14 +116,30 @@ struct RenderPlanStage: Stage {
             self.siteKey = siteKey
         }
 
-        /// The page at `position` and its search document, from one rendering of its Markdown; the page's HTML
-        /// stays UTF-8 bytes from the spool to the file.
-        func files(_ position: Int, layout: String) throws -> [[UInt8]] {
+        /// The page at `position` and its search document's line, from one rendering of its Markdown; the page's
+        /// HTML stays UTF-8 bytes from the spool to the file.
+        func files(_ position: Int, layout: String) throws -> (html: [UInt8], document: [UInt8]) {
             let parsed = index.pages[position]
             let rendered = try markdown.output(parsed.page)
             let document = parsed.searchDocument(plainText: rendered.plainText, url: links.href(parsed.page.url))
-            return [layouts.renderBytes(contexts.pageContext(position, html: rendered.html), layout: layout),
-                    Array(SearchIndex.documentFile(document).utf8)]
+            return (layouts.renderBytes(contexts.pageContext(position, html: rendered.html), layout: layout),
+                    Array(SearchIndex.documentFile(document).utf8))
+        }
+
+        /// The page at `position` in its bundle: its HTML file, its render key and how it is made.
+        func bundlePage(_ position: Int, layout: String) -> DocumentBundle.Page {
+            DocumentBundle.Page(path: index.pages[position].page.outputPath,
+                                key: { self.contexts.renderKey(position, site: self.siteKey, layout: layout) },
+                                make: { try self.files(position, layout: layout) })
+        }
+
+        /// The bundles of search documents (`DocumentBundle`): `pages` (every page, in order), then the `generated`
+        /// pages' documents.
+        func bundles(_ pages: [DocumentBundle.Page], generated: [SearchIndex.Document]) -> [OutputFile] {
+            DocumentBundle.ranges(pages: pages.count, generated: generated.count).map { range in
+                OutputFile(DocumentBundle(path: SearchIndex.bundlePath(range.bundle), pages: Array(pages[range.pages]),
+                                          generated: Array(generated[range.generated])))
+            }
         }
     }
 
@@ -182,7 +198,6 @@ struct RenderPlanStage: Stage {
     /// The other files besides the pages: dataset JSON, the search index, robots.txt, the asset manifest, the
     /// content's other files and the layout assets.
     private func siteFiles(assets: FingerprintedAssets, search: IndexesStage.Search) -> [OutputFile] {
-        let index = indexes.index
         let links = markdown.markdown.links
         var files: [OutputFile] = []
         for dataset in data.datasets.datasets {
@@ -190,11 +205,6 @@ struct RenderPlanStage: Stage {
         }
         for (path, text) in search.index.files { files.append(OutputFile(path) { text }) }
         for file in search.index.termFiles { files.append(OutputFile(file.path, key: { file.key }, file.make)) }
-        for (offset, document) in search.generatedDocuments.enumerated() {
-            files.append(OutputFile(SearchIndex.documentPath(index.pages.count + offset)) {
-                SearchIndex.documentFile(document)
-            })
-        }
         files.append(OutputFile("robots.txt") { SiteFiles.robots(links: links) })
         if !assets.files.isEmpty { files.append(OutputFile("assets/manifest.json") { assets.manifest }) }
         files += content.assets.map { OutputFile(copying: $0.absolutePath, to: $0.relativePath) }

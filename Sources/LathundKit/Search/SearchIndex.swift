@@ -1,6 +1,6 @@
 import Foundation
 
-/// The search index written under `site/search/` (part of the Indexes stage), format 2 (docs/search.md):
+/// The search index written under `site/search/` (part of the Indexes stage), format 3 (docs/search.md):
 ///
 /// - `search/index.json`: format version, document count, each document kind's count and total length, the
 ///   shard keys, the lengths that have a vocabulary file, and the synonyms.
@@ -14,9 +14,9 @@ import Foundation
 /// - `search/words/N.json`: the vocabulary whose stems have N letters (`folded`: å, ä and ö as a, a and o):
 ///   `{stem: [documents, "ending"]}` (stem + ending is the word the pages use most). Loaded only when a query
 ///   word matches nothing: typos anywhere in a word, spellings without å, ä and ö, "Menade du …?".
-/// - `search/doc/N.json`: url, title, section, description, kind and the plain text for excerpts
-///   (`documentFile`, made by the Output stage when it writes the page, so the index never holds the pages'
-///   text).
+/// - `search/doc/B.json`: documents `16 B ..< 16 B + 16`, a JSON array with one document a line (`bundleFile`):
+///   url, title, section, description, kind and the plain text for excerpts (`documentFile`, made by the Output
+///   stage when it writes the pages, so the index never holds the pages' text).
 struct SearchIndex: Sendable {
     /// What a document is; `search.js` normalises lengths per kind and weighs kinds (`index.json` `kinds`).
     enum Kind: Int, Sendable, CaseIterable {
@@ -97,10 +97,46 @@ struct SearchIndex: Sendable {
     /// `SearchPatch`); nil: any of them.
     let changed: Set<String>?
 
-    static func documentPath(_ document: Int) -> String { "search/doc/\(document).json" }
+    /// How many documents one `search/doc/B.json` holds: documents `B × 16 ..< B × 16 + 16`. 16 keeps a query's
+    /// loads small (a result list of 10 loads at most 10 bundles) and the site's files few (100 000 pages: 6 250
+    /// bundles instead of 100 000 files).
+    static let documentsPerBundle = 16
 
-    /// `search/doc/N.json`: made when it is written, from the document's text at that time. Blocks of the text
-    /// (headings, paragraphs, list items) end with a line break.
+    /// Bundle `bundle`: documents `bundle × 16 ..< bundle × 16 + 16`.
+    static func bundlePath(_ bundle: Int) -> String { "search/doc/\(bundle).json" }
+
+    /// `search/doc/B.json`: a JSON array of its documents' lines (`documentFile`), one a line:
+    /// `[\n` DOC `,\n` DOC … `\n]\n`.
+    static func bundleFile(_ lines: [[UInt8]]) -> [UInt8] {
+        var bytes: [UInt8] = Array("[\n".utf8)
+        bytes.reserveCapacity(lines.reduce(4) { $0 + $1.count + 1 })
+        for (offset, line) in lines.enumerated() {
+            if offset > 0 { bytes += Array(",\n".utf8) }
+            bytes += line.last == UInt8(ascii: "\n") ? line.dropLast() : line[...]
+        }
+        bytes += Array("\n]\n".utf8)
+        return bytes
+    }
+
+    /// The documents' lines of a bundle as `bundleFile` wrote them (each ending with a line break), or nil when
+    /// the bytes are not such a bundle of `count` documents.
+    static func bundleLines(_ bytes: [UInt8], count: Int) -> [[UInt8]]? {
+        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        guard lines.count == count + 3, lines.first?.elementsEqual("[".utf8) == true,
+              lines[lines.count - 2].elementsEqual("]".utf8), lines.last?.isEmpty == true else { return nil }
+        lines = Array(lines[1 ..< lines.count - 2])
+        var documents: [[UInt8]] = []
+        documents.reserveCapacity(count)
+        for (offset, line) in lines.enumerated() {
+            let last = offset == lines.count - 1
+            guard last || line.last == UInt8(ascii: ","), line.first == UInt8(ascii: "{") else { return nil }
+            documents.append(Array(last ? line[...] : line.dropLast()) + [UInt8(ascii: "\n")])
+        }
+        return documents
+    }
+
+    /// A document's line in its bundle (`search/doc/B.json`): made when it is written, from the document's text at
+    /// that time. Blocks of the text (headings, paragraphs, list items) end with a line break.
     static func documentFile(_ document: Document) -> String {
         // No more than 20 000 bytes are no more than 20 000 characters: only a longer text is walked.
         let text = document.body.utf8.count <= 20_000 ? document.body : String(document.body.prefix(20_000))
@@ -369,7 +405,7 @@ struct SearchIndex: Sendable {
     static func indexFile(documents: Int, kinds: [(documents: Int, length: Int)], keys: [String], lengths: [Int],
                           synonyms: [Synonym]) -> String {
         JSONText.object([
-            ("version", "2"),
+            ("version", "3"),
             ("documents", String(documents)),
             ("kinds", JSONText.object(Kind.allCases.map { kind in
                 (kind.name, "[\(kinds[kind.rawValue].documents),\(kinds[kind.rawValue].length)]")
