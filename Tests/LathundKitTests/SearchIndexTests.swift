@@ -213,6 +213,11 @@ import Testing
         check("the only uses of words removed", patched: true)
         for position in [3, 4, 5] { edit(position) { $0.body = "intygen intygen intygen brev" } }
         check("a word's most used ending changed", patched: true)
+        // The last document of a stem's postings, edited again and again: its endings are counted once.
+        for round in 0..<6 {
+            edit(59) { $0.body += " intyget beslutet" }
+            check("the last document edited, \(round)", patched: true)
+        }
         edit(9) { $0.body += " läkarbrev försäkringsbrev bråket" }
         check("new words with å, ä and ö", patched: true)
         edit(9) { $0.body = "möte" }

@@ -61,26 +61,18 @@ final class SearchMemory: Sendable {
         if anew {
             state = State()
             changed = Array(analyses.indices)
-            var touched: [String: SearchIndex.StemEntry?] = [:]
-            for document in analyses.indices { Self.put(document, analyses[document], into: &state.kept, touched: &touched) }
+            var none: [String: Touch]?
+            for document in analyses.indices { Self.put(document, analyses[document], into: &state.kept, touched: &none) }
         } else {
-            var touched: [String: SearchIndex.StemEntry?] = [:]
+            var touched: [String: Touch]? = [:]
             for document in analyses.count..<(analyses.count + removed) {
-                Self.take(document, state.analyses[document], from: &state.kept, touched: &touched)
+                Self.take(document, state.analyses[document], from: &state.kept, touched: &touched!)
             }
             for document in changed where document < state.analyses.count {
-                Self.take(document, state.analyses[document], from: &state.kept, touched: &touched)
+                Self.take(document, state.analyses[document], from: &state.kept, touched: &touched!)
             }
             for document in changed { Self.put(document, analyses[document], into: &state.kept, touched: &touched) }
-            // The first four endings seen are counted, in document order: counted again from the start.
-            for stem in touched.keys {
-                guard var kept = state.kept.removeValue(forKey: stem) else { continue }
-                kept.entry.endings = (0, 0, 0, 0)
-                kept.entry.counts = (0, 0, 0, 0)
-                for ending in kept.endings { kept.entry.count(ending) }
-                state.kept[stem] = kept
-            }
-            stems = Set(touched.compactMap { stem, before in Self.same(before, state.kept[stem]?.entry) ? nil : stem })
+            stems = Self.count(touched!, in: &state.kept)
         }
         state.analyses = analyses
         self.state.withLock { $0 = state }
@@ -122,12 +114,46 @@ final class SearchMemory: Sendable {
     /// Whether the last build's index was patched by stem (`patch`), not made from every stem.
     var lastPatched: Bool { patched.withLock { $0 } }
 
-    /// Whether two entries have the same postings and the same most used ending (what the index shows of them).
-    static func same(_ a: SearchIndex.StemEntry?, _ b: SearchIndex.StemEntry?) -> Bool {
-        guard let a, let b else { return a == nil && b == nil }
-        guard a.postings.count == b.postings.count else { return false }
-        let samePostings = a.postings.withUnsafeBytes { x in b.postings.withUnsafeBytes { y in x.elementsEqual(y) } }
-        return samePostings && a.commonEnding == b.commonEnding
+    /// What a build did to a stem: its counted endings before (nil: it had no postings), and the postings, with
+    /// their endings, taken out and put in.
+    private struct Touch {
+        var before: SearchIndex.StemEntry?
+        var taken: [(posting: SearchIndex.Posting, ending: UInt64)] = []
+        var put: [(posting: SearchIndex.Posting, ending: UInt64)] = []
+
+        init(_ entry: SearchIndex.StemEntry?) {
+            before = entry.map { SearchIndex.StemEntry(postings: [], endings: $0.endings, counts: $0.counts) }
+        }
+    }
+
+    /// Counts the touched stems' endings again and returns the stems whose postings or most used ending changed.
+    /// The first four endings seen are counted, in document order: from the start when a document's ending changed;
+    /// otherwise the counts are the ones before (`put` counted an ending added at the end again).
+    private static func count(_ touched: [String: Touch], in kept: inout [String: Kept]) -> Set<String> {
+        var changed = Set<String>()
+        for (stem, touch) in touched {
+            let taken = touch.taken.sorted { $0.posting.document < $1.posting.document }
+            let put = touch.put.sorted { $0.posting.document < $1.posting.document }
+            let sameEndings = taken.elementsEqual(put) { $0.posting.document == $1.posting.document && $0.ending == $1.ending }
+            let samePostings = taken.elementsEqual(put) { $0.posting.document == $1.posting.document && $0.posting.value == $1.posting.value }
+            if var entry = kept.removeValue(forKey: stem) {
+                if sameEndings, let before = touch.before {
+                    entry.entry.endings = before.endings
+                    entry.entry.counts = before.counts
+                } else {
+                    entry.entry.endings = (0, 0, 0, 0)
+                    entry.entry.counts = (0, 0, 0, 0)
+                    for ending in entry.endings { entry.entry.count(ending) }
+                }
+                kept[stem] = entry
+            }
+            let after = kept[stem]?.entry
+            if !samePostings || (after == nil) != (touch.before == nil)
+                || (!sameEndings && touch.before?.commonEnding != after?.commonEnding) {
+                changed.insert(stem)
+            }
+        }
+        return changed
     }
 
     /// The same analysis: the same arrays (a page the Markdown stage did not do again), or equal ones.
@@ -151,12 +177,13 @@ final class SearchMemory: Sendable {
 
     /// Takes the postings of `document` (whose analysis was `analysis`) out.
     private static func take(_ document: Int, _ analysis: SearchIndex.Analysis, from kept: inout [String: Kept],
-                             touched: inout [String: SearchIndex.StemEntry?]) {
+                             touched: inout [String: Touch]) {
         for stem in analysis.stems {
-            if touched.index(forKey: stem) == nil { touched.updateValue(kept[stem]?.entry, forKey: stem) }
+            if touched[stem] == nil { touched[stem] = Touch(kept[stem]?.entry) }
             guard var entry = kept.removeValue(forKey: stem) else { continue }
             let at = position(of: Int32(document), in: entry.entry.postings)
             if at < entry.entry.postings.count, entry.entry.postings[at].document == Int32(document) {
+                touched[stem]!.taken.append((entry.entry.postings[at], entry.endings[at]))
                 entry.entry.postings.remove(at: at)
                 entry.endings.remove(at: at)
             }
@@ -164,15 +191,17 @@ final class SearchMemory: Sendable {
         }
     }
 
-    /// Puts the postings of `document` in, in document order.
-    /// `touched`: each stem's entry before the first change.
+    /// Puts the postings of `document` in, in document order (noted in `touched`, unless nil).
     private static func put(_ document: Int, _ analysis: SearchIndex.Analysis, into kept: inout [String: Kept],
-                            touched: inout [String: SearchIndex.StemEntry?]) {
+                            touched: inout [String: Touch]?) {
         analysis.forEach { stemBytes, frequency, bonus, inQuestion, ending in
             let stem = String(decoding: stemBytes, as: UTF8.self)
             let posting = SearchIndex.Posting(document: Int32(document), value: SearchIndex.Posting.value(
                 frequency: frequency, length: analysis.length, kind: analysis.kind, bonus: bonus, flags: inQuestion ? 2 : 0))
-            if touched.index(forKey: stem) == nil { touched.updateValue(kept[stem]?.entry, forKey: stem) }
+            if touched != nil {
+                if touched?[stem] == nil { touched?[stem] = Touch(kept[stem]?.entry) }
+                touched?[stem]?.put.append((posting, ending))
+            }
             kept[stem, default: Kept()].insert(posting, ending: ending)
         }
     }
