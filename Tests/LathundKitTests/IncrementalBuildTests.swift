@@ -38,7 +38,7 @@ import Testing
     static func expectSiteEqualsCleanSite(_ site: TestSite) {
         let built = site.snapshot("site")
         let expected = site.snapshot("clean-site")
-        #expect(built.count > 100)
+        #expect(built.count > 50)
         let differing = TestSite.differences(built, expected)
         #expect(differing.isEmpty, "differs from a clean build: \(differing.prefix(8).map { "\($0): \(built[$0].map(\.description) ?? "missing") vs \(expected[$0].map(\.description) ?? "missing")" })")
     }
