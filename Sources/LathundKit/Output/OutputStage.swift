@@ -134,18 +134,14 @@ struct OutputStage: Stage {
 
     private func write(_ file: OutputFile, previous: IncrementalCache.Outputs, to staged: some OutputWriter) throws -> Made {
         func put(_ bytes: UnsafeRawBufferPointer, to path: String) throws -> UInt64 {
-            let hash = XXH64.hash(bytes)
-            try staged.write(bytes, to: path, unchanged: previous.hashes[path] == hash)
-            return hash
+            try Self.put(bytes, to: path, previous: previous, staged: staged)
         }
         if case .bundle(let bundle) = file.source { return try write(bundle, previous: previous, to: staged) }
         let key = file.key?()
         let keys = key.map { [(0, $0)] } ?? []
-        if let key, previous.renderKeys[file.paths[0]] == key {
-            let hashes = file.paths.compactMap { previous.hashes[$0] }
-            if hashes.count == file.paths.count, try file.paths.allSatisfy({ try staged.reuse($0) }) {
-                return Made(hashes: hashes, keys: keys, reused: file.pages)
-            }
+        if let key, previous.renderKeys[file.paths[0]] == key,
+           let hashes = try Self.link(file.paths, previous: previous, staged: staged) {
+            return Made(hashes: hashes, keys: keys, reused: file.pages)
         }
         switch file.source {
         case .texts(let make):
@@ -178,11 +174,8 @@ struct OutputStage: Stage {
         let bundleKey = DocumentBundle.key(pages: keys, generated: generated)
         let allKeys = Array(keys.enumerated()) + [(keys.count, bundleKey)]
         let paths = bundle.pages.map(\.path) + [bundle.path]
-        if previous.renderKeys[bundle.path] == bundleKey {
-            let hashes = paths.compactMap { previous.hashes[$0] }
-            if hashes.count == paths.count, try paths.allSatisfy({ try staged.reuse($0) }) {
-                return Made(hashes: hashes, keys: allKeys, reused: keys.count)
-            }
+        if previous.renderKeys[bundle.path] == bundleKey, let hashes = try Self.link(paths, previous: previous, staged: staged) {
+            return Made(hashes: hashes, keys: allKeys, reused: keys.count)
         }
         let unchanged = keys.indices.filter { previous.renderKeys[paths[$0]] == keys[$0] && previous.hashes[paths[$0]] != nil }
         var oldLines: [[UInt8]]?
@@ -201,15 +194,27 @@ struct OutputStage: Stage {
                 continue
             }
             let (html, document) = try page.make()
-            let hash = XXH64.hash(html)
-            try html.withUnsafeBytes { try staged.write($0, to: page.path, unchanged: previous.hashes[page.path] == hash) }
-            made.hashes.append(hash)
+            made.hashes.append(try html.withUnsafeBytes { try Self.put($0, to: page.path, previous: previous, staged: staged) })
             lines.append(document)
         }
         let bytes = SearchIndex.bundleFile(lines + generated)
-        let hash = XXH64.hash(bytes)
-        try bytes.withUnsafeBytes { try staged.write($0, to: bundle.path, unchanged: previous.hashes[bundle.path] == hash) }
-        made.hashes.append(hash)
+        made.hashes.append(try bytes.withUnsafeBytes { try Self.put($0, to: bundle.path, previous: previous, staged: staged) })
         return made
+    }
+
+    /// Links `paths` from the live site, whose render key is the previous build's: their previous hashes, or nil when
+    /// one has none or cannot be linked (then they are made).
+    private static func link(_ paths: [String], previous: IncrementalCache.Outputs, staged: some OutputWriter) throws -> [UInt64]? {
+        let hashes = paths.compactMap { previous.hashes[$0] }
+        guard hashes.count == paths.count, try paths.allSatisfy({ try staged.reuse($0) }) else { return nil }
+        return hashes
+    }
+
+    /// Writes `bytes` at `path`, told whether the previous build wrote the same bytes there (by hash); their hash.
+    private static func put(_ bytes: UnsafeRawBufferPointer, to path: String, previous: IncrementalCache.Outputs,
+                            staged: some OutputWriter) throws -> UInt64 {
+        let hash = XXH64.hash(bytes)
+        try staged.write(bytes, to: path, unchanged: previous.hashes[path] == hash)
+        return hash
     }
 }
