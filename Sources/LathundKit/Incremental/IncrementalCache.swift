@@ -166,13 +166,13 @@ struct IncrementalCache {
     }
 
     /// The previous build's output hashes and pages' render keys (`IncrementalRenderKey`), by path, when its site is still
-    /// the output folder.
-    func loadOutputs(outputIdentity: String?) -> Outputs {
+    /// the output folder. `renderKeys: false`: the hashes only (a clean build, which makes every page anew).
+    func loadOutputs(outputIdentity: String?, renderKeys: Bool = true) -> Outputs {
         guard let outputIdentity, let head = loadHead(), head.outputIdentity == outputIdentity,
               let outputs = try? Data(contentsOf: outputsURL), let renders = try? Data(contentsOf: rendersURL)
         else { return Outputs() }
         return Outputs(hashes: Self.parse(outputs, capacity: head.pageCount * 2 + 64),
-                       renderKeys: Self.parse(renders, capacity: head.pageCount))
+                       renderKeys: renderKeys ? Self.parse(renders, capacity: head.pageCount) : [:])
     }
     /// What a build wrote: each file's XXH64 and each page's render key, by path.
     struct Outputs: Sendable {

@@ -47,17 +47,19 @@ struct OutputStage: Stage {
                     return Staged(output)
                 }
             }
-            let staged = try StagedOutput(output: setup.outputURL, failAfterWrites: options.failAfterWrites) {
+            let staged = try StagedOutput(output: setup.outputURL, linksUnchanged: options.useCache,
+                                          failAfterWrites: options.failAfterWrites) {
                 let spare = cache?.cache.takeSpare()
                 return options.useCache ? spare : nil
             }
             // A page's files are in a folder of its own (`regelverk/sgi/index.html`).
             staged.reserve(files: files.reduce(0) { $0 + $1.paths.count }, folders: files.reduce(0) { $0 + $1.pages } + 64)
             do {
-                // Read under the output's lock: the previous site cannot change until this build is done.
-                let previous = options.useCache
-                    ? cache?.cache.loadOutputs(outputIdentity: StagedOutput.identity(of: setup.outputURL.path)) ?? .init()
-                    : .init()
+                // Read under the output's lock: the previous site cannot change until this build is done. A clean
+                // build reuses nothing (no render keys; `staged` links nothing), but the hashes tell it which of the
+                // previous site's files, kept as the spare, already hold what it writes (`StagedOutput.commit`).
+                let previous = cache?.cache.loadOutputs(outputIdentity: StagedOutput.identity(of: setup.outputURL.path),
+                                                        renderKeys: options.useCache) ?? .init()
                 let (written, renderKeys, reused) = try writeAll(previous: previous, to: staged)
                 output.reusedPages = reused
                 try staged.commit(previous: previous.hashes.keys)

@@ -14,15 +14,19 @@ import Glibc
 /// after deleting as many took four times as long as writing over them). A file that is also a hard link of the
 /// live site is never written through: it is replaced.
 ///
-/// After a build that linked its unchanged files from the live site, those files in the spare (the site before)
-/// are hard links of the live site's: only the files it wrote, and those it no longer makes, differ (`Spare`,
-/// kept in the build cache). The next build that is given that record, and finds the spare and the live site
-/// still the folders it names, leaves the files the record does not name as they are (no link, no `stat`) and
-/// removes only the old files it does not make again, instead of walking the whole folder: a one-page build
-/// touches a few files, not all 20 000. The swap of the whole folder stays as it was.
+/// After a build that knew the previous site's files (the cache's record of them), the spare (the site before) holds
+/// the new site's bytes at every path but those it records (`Spare`, kept in the build cache): the files the build
+/// wrote with other bytes, and those it no longer makes. After an incremental build the spare's other files are
+/// hard links of the live site's; after a clean build, which links nothing, they are the previous site's own files,
+/// which it checked were not changed since that site was swapped in (`commit`). The next build that is given the
+/// record, and finds the spare and the live site still the folders it names, leaves the files the record does not
+/// name as they are (no link, no `stat`) and removes only the old files it does not make again, instead of walking
+/// the whole folder: a one-page build touches a few files, not all 20 000, also right after a clean build. The swap
+/// of the whole folder stays as it was.
 final class StagedOutput: OutputWriter, @unchecked Sendable {
-    // @unchecked: the `var`s below (`createdFolders`, `written`, `fresh`, `writes`) are changed only while `lock`
-    // is held, and read without it only by `commit`, after every write has returned; the rest is set in `init`.
+    // @unchecked: the `var`s below (`createdFolders`, `written`, `fresh`, `sameInLive`, `writes`) are changed only
+    // while `lock` is held, and read without it only by `commit`, after every write has returned; the rest is set in
+    // `init`.
     let output: URL
     let staging: URL
     /// `output.path` and `staging.path`, made once.
@@ -36,6 +40,14 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     private var written = Set<String>()
     /// Relative paths whose bytes were written (not linked from the live site).
     private var fresh = Set<String>()
+    /// Of `fresh`, in a build that links nothing: the paths whose bytes the previous site's file has by the cache's
+    /// record, and whose file was not changed since that site was swapped in (`liveFileUntouched`).
+    private var sameInLive = Set<String>()
+    /// The build links the live site's unchanged files (false in a clean build, which writes every file).
+    private let linksUnchanged: Bool
+    /// When the live site was swapped in: the change time of its folder, which the swap set. A file or folder of
+    /// the live site changed since then has a later change time.
+    private let liveSwapped: timespec?
     /// When the spare is the folder `Spare` describes: the paths that differ from the live site's.
     private let trusted: Set<String>?
     /// After `commit` with the previous build's paths: the paths where the spare, which now holds the previous
@@ -110,8 +122,9 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     }
 
     /// What a build left in the spare folder (`.SITE.spare`, the site before it): every path where the spare's
-    /// file is not a hard link of the live site's file at the same path. Trusted only while the spare and the live
-    /// site are the folders it names (`identity`), and taken out of the cache before a build changes either.
+    /// file may not have the bytes of the live site's file at the same path (at the others it is a hard link of
+    /// it, or a file checked to hold its bytes). Trusted only while the spare and the live site are the folders it
+    /// names (`identity`), and taken out of the cache before a build changes either.
     struct Spare: Equatable {
         var spareIdentity: String
         var liveIdentity: String
@@ -120,13 +133,15 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
 
     /// Takes the output's lock (one build at a time), removes leftovers of earlier builds and creates the
     /// staging folder. `takeSpare`, called under the lock, gives (and forgets) what the last build recorded of
-    /// the spare.
-    init(output: URL, failAfterWrites: Int? = nil, takeSpare: () -> Spare? = { nil }) throws {
+    /// the spare. `linksUnchanged: false` (a clean build): files the caller calls unchanged are written all the same.
+    init(output: URL, linksUnchanged: Bool = true, failAfterWrites: Int? = nil, takeSpare: () -> Spare? = { nil }) throws {
         self.output = output.standardizedFileURL
+        self.linksUnchanged = linksUnchanged
         self.failAfterWrites = failAfterWrites
         let parent = self.output.deletingLastPathComponent()
         lockDescriptor = try Self.lock(self.output)
         Self.removeLeftovers(of: self.output)
+        liveSwapped = Self.changeTime(of: self.output.path)
         let prefix = Self.stagingPrefix(for: self.output)
         staging = parent.appendingPathComponent(prefix + String(getpid()))
         outputPath = self.output.path
@@ -299,10 +314,16 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     /// which made the output stage many times slower on thousands of pages). When the caller knows the bytes
     /// are `unchanged` from the previous site's file at the same path, that file is hard linked instead.
     func write(_ bytes: UnsafeRawBufferPointer, to relativePath: String, unchanged: Bool = false) throws {
-        if unchanged, keepsSpareFile(relativePath) { return }
+        if unchanged, linksUnchanged, keepsSpareFile(relativePath) { return }
         let target = try prepare(relativePath)
-        if unchanged, try linkLive(relativePath, to: target) { return }
-        lock.withLock { _ = fresh.insert(relativePath) }
+        if unchanged, linksUnchanged, try linkLive(relativePath, to: target) { return }
+        // Before the file is written: replacing the staged file, when it is a hard link of the live one, changes
+        // the live file's change time.
+        let same = unchanged && liveFileUntouched(relativePath)
+        lock.withLock {
+            fresh.insert(relativePath)
+            if same { sameInLive.insert(relativePath) }
+        }
         var descriptor: Int32 = -1
         var reused = false
         if recycled {
@@ -411,6 +432,54 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         }
     }
 
+    /// The change time (`st_ctim`) of what is at `path`, links not followed.
+    static func changeTime(of path: String) -> timespec? {
+        var info = stat()
+        return lstat(path, &info) == 0 ? info.st_ctim : nil
+    }
+
+    /// Whether `path` in the live site is not changed since the live site was swapped in (`liveSwapped`): a file
+    /// for the file's path, a folder for a folder's. Every file and folder of a site was made or linked before
+    /// the clock ticked ahead of its swap (`waitForClockTick`); writing, replacing, adding or removing anything
+    /// since gives it (or its folder) a change time no earlier than the swap's. So a clean build, which reads the
+    /// previous site's record but not its files, does not take what a hand or a tool changed in the live site
+    /// for the record's bytes.
+    private func liveUntouched(_ relativePath: String, kind: mode_t) -> Bool {
+        var info = stat()
+        guard let liveSwapped, Self.isSafe(relativePath), lstat(outputPath + "/" + relativePath, &info) == 0,
+              info.st_mode & S_IFMT == kind else { return false }
+        return (info.st_ctim.tv_sec, info.st_ctim.tv_nsec) < (liveSwapped.tv_sec, liveSwapped.tv_nsec)
+    }
+
+    /// Waits until the coarse clock, which change times come from (the fine one when a file's time was read since
+    /// its last change), is past the fine clock's present time: whatever changed before has an earlier change time
+    /// than whatever changes after. At most one tick (4 ms here).
+    static func waitForClockTick() {
+        var now = timespec(), coarse = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        repeat {
+            var pause = timespec(tv_sec: 0, tv_nsec: 250_000)
+            nanosleep(&pause, nil)
+            clock_gettime(CLOCK_REALTIME_COARSE, &coarse)
+        } while (coarse.tv_sec, coarse.tv_nsec) <= (now.tv_sec, now.tv_nsec)
+    }
+
+    private func liveFileUntouched(_ relativePath: String) -> Bool { liveUntouched(relativePath, kind: S_IFREG) }
+
+    /// The paths of `written` files whose bytes the live site's file has (by the record) and still holds, when
+    /// every folder of the live site on the record's paths is untouched too. Nil when one was changed: then the
+    /// live site, the next spare, may hold a file the record does not name, which a build that trusts the spare
+    /// would keep.
+    private func unchangedInLive(previous: some Collection<String>) -> Set<String>? {
+        guard !sameInLive.isEmpty else { return [] }
+        var folders = Set<Substring>()
+        for path in previous {
+            var end = path.endIndex
+            while let slash = path[..<end].lastIndex(of: "/"), folders.insert(path[..<slash]).inserted { end = slash }
+        }
+        return folders.allSatisfy { liveUntouched(String($0), kind: S_IFDIR) } ? sameInLive : nil
+    }
+
     /// Identifies a folder for the build cache, which trusts the previous site's files only while the output
     /// folder is still the one that build committed: device, inode and the folder's change time. The inode alone
     /// is not enough: a folder deleted and made again by hand can get the same inode number back (it did, in
@@ -452,10 +521,12 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         var marker = Self.marker
         try marker.withUTF8 { try write(UnsafeRawBufferPointer($0), to: Self.markerName) }
         if let trusted { try removeStale(trusted, previous: previous) } else { try removeUnwritten() }
-        if !previous.isEmpty {
-            leftInSpare = fresh.union(previous.filter { !written.contains($0) })
+        if !previous.isEmpty, let same = unchangedInLive(previous: previous) {
+            // The live site (after the swap, the spare) has the bytes this build wrote where it had them already.
+            leftInSpare = fresh.subtracting(same).union(previous.filter { !written.contains($0) })
         }
         KillPoint.reached("before-swap")
+        Self.waitForClockTick()  // every file of the new site older than its swap (`liveUntouched`)
         let fileManager = FileManager.default
         var isFolder: ObjCBool = false
         if fileManager.fileExists(atPath: output.path, isDirectory: &isFolder) {
