@@ -179,6 +179,22 @@ import Testing
         }
     }
 
+    /// A file added to the live site by hand after a build (into a page's folder, or in a new folder): the next
+    /// build keeps that site as its spare, and must not trust it, or the file is published again by every second
+    /// build. Each build equals a clean build.
+    @Test func aFileAddedToTheSiteByHandIsNotPublishedAgain() throws {
+        for (change, path) in [("a file added", "site/avsnitt-2/sida-2/extra.html"),
+                               ("a folder added", "site/avsnitt-2/ny/index.html")] {
+            let site = try Self.siteEditedOnce()
+            defer { site.cleanUp() }
+            try site.write(path, "för hand")
+            for (step, edited) in ["avsnitt-0/sida-0", "avsnitt-1/sida-1", "avsnitt-3/sida-3"].enumerated() {
+                try site.write("content/\(edited).md", page("Sida", "Ändrad i steg \(step)"))
+                try Self.expectCleanAfterBuild(site, "\(change), build \(step + 1) after it")
+            }
+        }
+    }
+
     /// The envelope of the spare's record and the stamps (`IncrementalCache.sealed`): what it sealed comes back
     /// whole, and a change of any one byte, a cut, another magic or another version is refused.
     @Test func aSealedFileOpensOnlyUnchanged() throws {

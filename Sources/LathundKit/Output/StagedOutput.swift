@@ -48,6 +48,9 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     /// When the live site was swapped in: the change time of its folder, which the swap set. A file or folder of
     /// the live site changed since then has a later change time.
     private let liveSwapped: timespec?
+    /// The live site's folder, opened once for `liveUntouched` (paths looked up from it, not from `/`); -1 when
+    /// there is none.
+    private let liveDescriptor: Int32
     /// When the spare is the folder `Spare` describes: the paths that differ from the live site's.
     private let trusted: Set<String>?
     /// After `commit` with the previous build's paths: the paths where the spare, which now holds the previous
@@ -141,7 +144,9 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         let parent = self.output.deletingLastPathComponent()
         lockDescriptor = try Self.lock(self.output)
         Self.removeLeftovers(of: self.output)
-        liveSwapped = Self.changeTime(of: self.output.path)
+        liveDescriptor = open(self.output.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        var live = stat()
+        liveSwapped = liveDescriptor >= 0 && fstat(liveDescriptor, &live) == 0 ? live.st_ctim : nil
         let prefix = Self.stagingPrefix(for: self.output)
         staging = parent.appendingPathComponent(prefix + String(getpid()))
         outputPath = self.output.path
@@ -187,6 +192,7 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     deinit {
         flock(lockDescriptor, LOCK_UN)
         close(lockDescriptor)
+        if liveDescriptor >= 0 { close(liveDescriptor) }
     }
 
     /// Takes the output folder's lock (`.SITE.lock` beside it), which one build at a time holds while it writes;
@@ -432,12 +438,6 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         }
     }
 
-    /// The change time (`st_ctim`) of what is at `path`, links not followed.
-    static func changeTime(of path: String) -> timespec? {
-        var info = stat()
-        return lstat(path, &info) == 0 ? info.st_ctim : nil
-    }
-
     /// Whether `path` in the live site is not changed since the live site was swapped in (`liveSwapped`): a file
     /// for the file's path, a folder for a folder's. Every file and folder of a site was made or linked before
     /// the clock ticked ahead of its swap (`waitForClockTick`); writing, replacing, adding or removing anything
@@ -446,8 +446,9 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     /// for the record's bytes.
     private func liveUntouched(_ relativePath: String, kind: mode_t) -> Bool {
         var info = stat()
-        guard let liveSwapped, Self.isSafe(relativePath), lstat(outputPath + "/" + relativePath, &info) == 0,
-              info.st_mode & S_IFMT == kind else { return false }
+        guard let liveSwapped, Self.isSafe(relativePath),
+              fstatat(liveDescriptor, relativePath, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT == kind
+        else { return false }
         return (info.st_ctim.tv_sec, info.st_ctim.tv_nsec) < (liveSwapped.tv_sec, liveSwapped.tv_nsec)
     }
 
@@ -466,18 +467,24 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
 
     private func liveFileUntouched(_ relativePath: String) -> Bool { liveUntouched(relativePath, kind: S_IFREG) }
 
-    /// The paths of `written` files whose bytes the live site's file has (by the record) and still holds, when
-    /// every folder of the live site on the record's paths is untouched too. Nil when one was changed: then the
-    /// live site, the next spare, may hold a file the record does not name, which a build that trusts the spare
-    /// would keep.
-    private func unchangedInLive(previous: some Collection<String>) -> Set<String>? {
-        guard !sameInLive.isEmpty else { return [] }
+    /// Whether every folder of the live site on the record's paths is unchanged since the site's swap
+    /// (`liveUntouched`). When one was changed, by a hand or a tool, the live site (after the swap, the spare) may
+    /// hold a file the record does not name, which a build that trusts the spare would keep (and every second
+    /// build after it would publish). On all cores: 10 000 pages have 10 000 folders (10–20 ms a build).
+    private func liveFoldersUntouched(_ previous: some Collection<String>) -> Bool {
         var folders = Set<Substring>()
+        folders.reserveCapacity(previous.count)
         for path in previous {
             var end = path.endIndex
-            while let slash = path[..<end].lastIndex(of: "/"), folders.insert(path[..<slash]).inserted { end = slash }
+            while let slash = path.utf8[..<end].lastIndex(of: UInt8(ascii: "/")), folders.insert(path[..<slash]).inserted {
+                end = slash
+            }
         }
-        return folders.allSatisfy { liveUntouched(String($0), kind: S_IFDIR) } ? sameInLive : nil
+        let list = Array(folders)
+        let chunks = stride(from: 0, to: list.count, by: 1_024).map { list[$0..<min($0 + 1_024, list.count)] }
+        return Parallel.map(chunks, jobs: ProcessInfo.processInfo.activeProcessorCount) { chunk in
+            chunk.allSatisfy { self.liveUntouched(String($0), kind: S_IFDIR) }
+        }.allSatisfy { $0 }
     }
 
     /// Identifies a folder for the build cache, which trusts the previous site's files only while the output
@@ -521,9 +528,9 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         var marker = Self.marker
         try marker.withUTF8 { try write(UnsafeRawBufferPointer($0), to: Self.markerName) }
         if let trusted { try removeStale(trusted, previous: previous) } else { try removeUnwritten() }
-        if !previous.isEmpty, let same = unchangedInLive(previous: previous) {
+        if !previous.isEmpty, liveFoldersUntouched(previous) {
             // The live site (after the swap, the spare) has the bytes this build wrote where it had them already.
-            leftInSpare = fresh.subtracting(same).union(previous.filter { !written.contains($0) })
+            leftInSpare = fresh.subtracting(sameInLive).union(previous.filter { !written.contains($0) })
         }
         KillPoint.reached("before-swap")
         Self.waitForClockTick()  // every file of the new site older than its swap (`liveUntouched`)
