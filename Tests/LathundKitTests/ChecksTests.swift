@@ -247,6 +247,51 @@ import Testing
         }
     }
 
+    /// The word runs (ASCII letters and digits, and Latin-1 letters written `C3 xx`, read without decoding) and the
+    /// space after them equal the scalar-by-scalar rules, on random text mixing ASCII, every `C3 xx` scalar
+    /// (× `C3 97` and ÷ `C3 B7` are not letters), other two-, three- and four-byte scalars, white space and
+    /// punctuation; and the runs between ASCII white space equal a count by bytes.
+    @Test func wordRunsWithLatin1LettersEqualScalarReference() async {
+        let latin1 = (UInt32(0xC0)...0xFF).map { String(Unicode.Scalar($0)!) }
+        let pieces = latin1 + ["a", "Z", "q", "0", "7", "ab", "X1", "sjukpenning", "\u{AA}", "\u{B5}", "\u{BA}", "\u{A0}",
+                               "«", "·", "ł", "Ž", "ж", "中", "\u{300}", "😀", " ", " ", " ", "  ", "\n", "\t", "\r", ".",
+                               ",", "-", "'", "’", "!", "?", ":", ";", "(", ")", "t.ex", "11,1", "Å.", "×", "÷",
+                               "sjukpenninggrundande", "ARBETSFÖRMÅGA", "Z9z0a1B2c3D4e5F6g7", "x@[`{/:"]
+        await propertyCheck(count: 3000, input: Gen.element(of: pieces).array(of: 0...80)) { parts in
+            let text = parts.map { $0 ?? "" }.joined()
+            var spaceSeparated = 0, inWord = false
+            for byte in text.utf8 {
+                let space = byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D
+                if !space && !inWord { spaceSeparated += 1 }
+                inWord = !space
+            }
+            let measured = Readability.measure(text)
+            #expect(measured.readability == Self.reference(text), "\(text.debugDescription)")
+            #expect(measured.spaceSeparatedWords == spaceSeparated, "\(text.debugDescription)")
+            #expect(Readability.measure(bytes: Array(text.utf8)) == measured, "\(text.debugDescription)")
+        }
+    }
+
+    /// The eight-byte test of ASCII letters and digits equals a byte-by-byte one, on random chunks of every byte
+    /// value and on chunks near the edges of the ranges (`/0 9:`, `@A Z[`, `` `a z{ ``, with the top bit set too).
+    @Test func asciiWordBytesEqualsByteByByte() async {
+        let edges: [UInt8] = [0x2F, 0x30, 0x39, 0x3A, 0x40, 0x41, 0x5A, 0x5B, 0x60, 0x61, 0x7A, 0x7B, 0x7F, 0x80, 0xB0,
+                              0xC1, 0xC3, 0xDA, 0xE1, 0xFA, 0xFF, 0x00, 0x20]
+        let byteGen = Gen.element(of: edges + edges + Array(0...255))
+        await propertyCheck(count: 5000, input: byteGen.array(of: 8...8)) { picked in
+            let bytes = picked.map { $0 ?? 0 }
+            let chunk = bytes.enumerated().reduce(UInt64(0)) { $0 | UInt64($1.element) << (8 * UInt64($1.offset)) }
+            let count = bytes.firstIndex { !Self.isASCIIWordByte($0) } ?? 8
+            let letters = bytes.prefix(count).filter { $0 > 0x39 }.count
+            #expect(Readability.asciiWordBytes(chunk) == (count, letters), "\(bytes)")
+        }
+    }
+
+    static func isASCIIWordByte(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+    }
+
     /// The rules of `Readability`'s tokenizer written the simple way, scalar by scalar (its first version).
     static func reference(_ text: String) -> Readability {
         var words = 0, sentences = 0, longWords = 0, letters = 0

@@ -79,12 +79,15 @@ struct Readability: Sendable, Equatable {
         var index = 0
         let end = text.bytes.count
         while index < end {
-            // Most characters are ASCII letters and digits inside a word: counted without decoding the next one.
+            // Most characters are ASCII letters and digits and Latin-1 letters (å ä ö é …) inside a word: counted
+            // without decoding them.
             let byte = text.bytes[index]
-            if Self.isASCIILetterOrDigit(byte) {
+            if Self.isASCIILetterOrDigit(byte) || Self.isC3Letter(text, at: index) {
                 if !inWord { inWord = true; wordStart = index }
                 if !inRun { runs += 1; inRun = true }
-                index = Self.endOfASCIIRun(text, from: index, letters: &letters)
+                index = Self.endOfWordRun(text, from: index, letters: &letters)
+                // A word's usual end, a space: taken as the white space below is, without another turn of the loop.
+                if index < end, text.bytes[index] == 0x20 { inRun = false; endWord(); index += 1 }
                 continue
             }
             // ASCII white space (the next most common) ends a word and a run, and a line feed a block's sentence:
@@ -141,16 +144,59 @@ struct Readability: Sendable, Equatable {
         return (Readability(words: words, sentences: sentences, longWords: longWords), runs)
     }
 
-    /// The end of the run of ASCII letters and digits at `index`, its letters added to `letters`: in a loop of
-    /// its own, as it changes nothing else (a loop over every state for each byte was 5 % of a build's instructions).
-    @inline(__always) private static func endOfASCIIRun(_ text: UTF8Text, from index: Int, letters: inout Int) -> Int {
+    /// The end of the run of ASCII letters and digits and two-byte Latin-1 letters (`C3 xx`: U+00C0–U+00FF but ×
+    /// and ÷) at `index`, its letters added to `letters`: in a loop of its own, as it changes nothing else (a loop
+    /// over every state for each byte was 5 % of a build's instructions). ASCII is taken eight bytes at a time
+    /// (`asciiWordBytes`); a `C3 xx` letter and the last bytes of the text one at a time.
+    @inline(__always) private static func endOfWordRun(_ text: UTF8Text, from index: Int, letters: inout Int) -> Int {
         var index = index, runLetters = 0
+        let end = text.bytes.count
+        let base = UnsafeRawPointer(text.bytes.baseAddress!)
         repeat {
-            runLetters &+= text.bytes[index] > 0x39 ? 1 : 0
-            index &+= 1
-        } while index < text.bytes.count && isASCIILetterOrDigit(text.bytes[index])
+            if index &+ 8 <= end {
+                let (count, chunkLetters) = asciiWordBytes(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: index,
+                                                                                                  as: UInt64.self)))
+                runLetters &+= chunkLetters
+                index &+= count
+                if count == 8 { continue }  // else `index` is at a byte that is no ASCII letter or digit
+            } else if isASCIILetterOrDigit(text.bytes[index]) {
+                runLetters &+= text.bytes[index] > 0x39 ? 1 : 0
+                index &+= 1
+                continue
+            }
+            guard isC3Letter(text, at: index) else { break }
+            runLetters &+= 1
+            index &+= 2
+        } while index < end
         letters += runLetters
         return index
+    }
+
+    /// How many of the eight bytes of `chunk` (the first in the low byte) before the first one that is not an
+    /// ASCII letter or digit, and how many of those are letters. Each byte is compared in its own 8 bits: for a byte
+    /// `b` below 0x80, `b + (0x80 - low)` has its top bit set exactly when `b >= low`, with no carry into the next.
+    @inline(__always) static func asciiWordBytes(_ chunk: UInt64) -> (count: Int, letters: Int) {
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        let low7 = chunk & ~high
+        let folded = low7 | 0x20 * ones  // A–Z to a–z
+        let digit = (low7 &+ 0x50 * ones) & ~(low7 &+ 0x46 * ones)  // 0x30 ≤ b ≤ 0x39
+        let letter = (folded &+ 0x1F * ones) & ~(folded &+ 0x05 * ones)  // 0x61 ≤ b | 0x20 ≤ 0x7A
+        let ascii = ~chunk & high
+        let wordByte = (digit | letter) & ascii
+        let stop = ~wordByte & high
+        let count = stop == 0 ? 8 : stop.trailingZeroBitCount >> 3
+        let prefix: UInt64 = count == 8 ? ~0 : (1 << (8 * UInt64(count))) &- 1
+        // The letters' top bits as 0 or 1 in each byte, summed into the top byte (`nonzeroBitCount` is about 20
+        // shifts, masks and a multiply without POPCNT, which the x86-64 baseline lacks).
+        return (count, Int((((letter & ascii & prefix) >> 7) &* ones) >> 56))
+    }
+
+    /// Whether the bytes at `index` are a Latin-1 letter written `C3 xx` (U+00C0–U+00FF, which are all letters but
+    /// × `C3 97` and ÷ `C3 B7`). The text is valid UTF-8, so a `C3` has its continuation byte.
+    @inline(__always) private static func isC3Letter(_ text: UTF8Text, at index: Int) -> Bool {
+        guard text.bytes[index] == 0xC3 else { return false }
+        let second = text.bytes[index &+ 1]
+        return second != 0x97 && second != 0xB7
     }
 
     /// Whether a period after the word from `start` to `end` does not end a sentence: its abbreviation key (below)
