@@ -95,6 +95,14 @@ import Testing
         #expect(result.firstParagraph == "Text med betoning och kod.")
     }
 
+    /// Every heading level, ATX and setext, gets its opening tag with the id and its own closing tag.
+    @Test func everyHeadingLevelIsWrappedInItsTags() {
+        let html = render("# Ett\n## Två\n### Tre\n#### Fyra\n##### Fem\n###### Sex\n\nSetext\n---\n").html
+        #expect(html == "<h1 id=\"ett\">\nEtt\n</h1>\n<h2 id=\"tva\">\nTvå\n</h2>\n<h3 id=\"tre\">\nTre\n</h3>\n"
+            + "<h4 id=\"fyra\">\nFyra\n</h4>\n<h5 id=\"fem\">\nFem\n</h5>\n<h6 id=\"sex\">\nSex\n</h6>\n"
+            + "<h2 id=\"setext\">\nSetext\n</h2>\n")
+    }
+
     @Test func linksAreRewrittenAndResolved() {
         let result = render("""
         [SGI](sgi.md#sgi-skydd) [start](../_index.md) [avsnitt](./) [bild](bild.png) [extern](https://fk.se/x.md)

@@ -71,11 +71,30 @@ import Testing
     }
 
     @Test func headingIdsAreUniquePerPage() {
-        var used = Set<String>()
+        var used = MarkdownRenderer.UsedIds()
         #expect(MarkdownRenderer.uniqueId("exempel", used: &used) == "exempel")
         #expect(MarkdownRenderer.uniqueId("exempel", used: &used) == "exempel-2")
         #expect(MarkdownRenderer.uniqueId("exempel", used: &used) == "exempel-3")
         #expect(MarkdownRenderer.uniqueId("", used: &used) == "rubrik")
+    }
+
+    /// `UsedIds` (a list, then a set past `listLimit` ids) gives the ids a `Set<String>` gives, on random runs of
+    /// up to four times `listLimit` ids that clash often, with bases that look like made ids (`a-2`).
+    @Test func usedIdsGiveTheIdsOfASet() async {
+        let bases = ["a", "a-2", "a-3", "a-2-2", "b", "", "rubrik", "rubrik-2", "å", "lang-rubrik-med-manga-ord"]
+        let limit = MarkdownRenderer.UsedIds.listLimit
+        await propertyCheck(count: 500, input: Gen.element(of: bases).array(of: 0...(4 * limit))) { picked in
+            var used = MarkdownRenderer.UsedIds(), reference = Set<String>()
+            for base in picked.map({ $0 ?? "" }) {
+                var candidate = base.isEmpty ? "rubrik" : base, counter = 2
+                while reference.contains(candidate) {
+                    candidate = "\(base.isEmpty ? "rubrik" : base)-\(counter)"
+                    counter += 1
+                }
+                reference.insert(candidate)
+                #expect(MarkdownRenderer.uniqueId(base, used: &used) == candidate, "\(picked)")
+            }
+        }
     }
 }
 

@@ -35,7 +35,7 @@ enum GlossaryLoader {
         var terms: [GlossaryTerm] = []
         var diagnostics: [Diagnostic] = []
         var seen: [String: SourceLocation] = [:]
-        var usedIds = Set<String>()
+        var usedIds = MarkdownRenderer.UsedIds()
         for item in sequence {
             guard case .mapping(let mapping) = item else {
                 let mark = item.mark

@@ -153,19 +153,45 @@ struct MarkdownRenderer: Sendable {
     private static func replaceHeadings(_ foundHeadings: [TreeWalk.FoundHeading], memory: UnsafeMutablePointer<cmark_mem>,
                                         detached: inout [OpaquePointer]) -> [Heading] {
         var headings: [Heading] = []
-        var usedIds = Set<String>()
+        headings.reserveCapacity(foundHeadings.count)
+        var usedIds = UsedIds()
+        var openingTag: [UInt8] = []
         for found in foundHeadings {
             let id = uniqueId(Slug.make(found.text), used: &usedIds)
             headings.append(Heading(level: found.level, text: found.text, id: id, location: found.location))
             guard let block = cmark_node_new_with_mem(CMARK_NODE_CUSTOM_BLOCK, memory) else { continue }
-            cmark_node_set_on_enter(block, "<h\(found.level) id=\"\(id)\">")
-            cmark_node_set_on_exit(block, "</h\(found.level)>")
+            // `<hN id="ID">` and `</hN>` made as C strings (cmark copies them); cmark's levels are 1–6.
+            let level = UInt8(min(max(found.level, 1), 6))
+            openingTag.removeAll(keepingCapacity: true)
+            openingTag.append(contentsOf: [UInt8(ascii: "<"), UInt8(ascii: "h"), UInt8(ascii: "0") + level])
+            openingTag.append(contentsOf: " id=\"".utf8)
+            openingTag.append(contentsOf: id.utf8)
+            openingTag.append(contentsOf: "\">\0".utf8)
+            openingTag.withUnsafeBufferPointer { tag in
+                tag.withMemoryRebound(to: CChar.self) { cmark_node_set_on_enter(block, $0.baseAddress) }
+            }
+            closingTag(level).withUTF8Buffer { tag in
+                tag.withMemoryRebound(to: CChar.self) { cmark_node_set_on_exit(block, $0.baseAddress) }
+            }
             while let child = cmark_node_first_child(found.node) { cmark_node_append_child(block, child) }
             cmark_node_insert_before(found.node, block)
             cmark_node_unlink(found.node)
             detached.append(found.node)
         }
         return headings
+    }
+
+    /// `</hN>`, with a terminating zero written out (a `String` passed as a C string is first copied into a new
+    /// array).
+    private static func closingTag(_ level: UInt8) -> StaticString {
+        switch level {
+        case 1: return "</h1>\0"
+        case 2: return "</h2>\0"
+        case 3: return "</h3>\0"
+        case 4: return "</h4>\0"
+        case 5: return "</h5>\0"
+        default: return "</h6>\0"
+        }
     }
 
     /// Each fenced block a directive is registered for becomes the directive's HTML; its links are added to
@@ -212,7 +238,8 @@ struct MarkdownRenderer: Sendable {
         return end ?? levels.count
     }
 
-    static func uniqueId(_ base: String, used: inout Set<String>) -> String {
+    /// `base` (or `rubrik` for an empty one), else the first of `base-2`, `base-3`, … not in `used`; added to `used`.
+    static func uniqueId(_ base: String, used: inout UsedIds) -> String {
         let stem = base.isEmpty ? "rubrik" : base
         var candidate = stem
         var counter = 2
@@ -222,6 +249,27 @@ struct MarkdownRenderer: Sendable {
         }
         used.insert(candidate)
         return candidate
+    }
+
+    /// The ids given so far in a page (or the glossary). A page has a few headings: they are compared one by one,
+    /// which is cheaper than hashing each id twice; past `listLimit` ids they go into a set.
+    struct UsedIds {
+        private var list: [String] = []
+        private var set: Set<String> = []
+        static let listLimit = 16
+
+        func contains(_ id: String) -> Bool {
+            list.count < Self.listLimit ? list.contains(id) : set.contains(id)
+        }
+
+        mutating func insert(_ id: String) {
+            if list.count < Self.listLimit {
+                list.append(id)
+                if list.count == Self.listLimit { set = Set(list) }
+            } else {
+                set.insert(id)
+            }
+        }
     }
 
     /// cmark-gfm writes English labels and alignment as style attributes (blocked by a strict CSP); swap both.
