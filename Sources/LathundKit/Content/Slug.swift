@@ -48,37 +48,49 @@ enum Slug {
     /// (U+00C0–U+00DE but ×) lower-case by +0x20, as `lowercased()` does; `latin1Folds` then gives each lower-case
     /// letter's ASCII letters. `SlugAndURLTests` keeps it equal to the scalar-by-scalar version.
     private static func latin1Slug(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        var result: [UInt8] = []
-        result.reserveCapacity(bytes.count)
-        var pendingDash = false
-        var index = 0
-        while index < bytes.count {
-            let byte = bytes[index]
-            var folded: UInt16 = 0  // up to two ASCII bytes, the first in the low byte; 0 for a separator
-            if byte < 0x80 {
-                switch byte {
-                case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): folded = UInt16(byte)
-                case UInt8(ascii: "A")...UInt8(ascii: "Z"): folded = UInt16(byte | 0x20)
-                default: break
+        // Written into a buffer on the stack, not an array: each byte of the slug stands for at least one byte of the
+        // text (a `-` for the separators before it, `ss` for the two of ß), so twice the text's length is room enough.
+        // (`String(unsafeUninitializedCapacity:)` would put a short slug on the heap that `String(decoding:)` keeps
+        // in the string itself.)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 2 * bytes.count) { result -> String? in
+            var count = 0
+            var pendingDash = false
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                var folded: UInt16 = 0  // up to two ASCII bytes, the first in the low byte; 0 for a separator
+                if byte < 0x80 {
+                    switch byte {
+                    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): folded = UInt16(byte)
+                    case UInt8(ascii: "A")...UInt8(ascii: "Z"): folded = UInt16(byte | 0x20)
+                    default: break
+                    }
+                    index += 1
+                } else {
+                    guard byte == 0xC2 || byte == 0xC3, index + 1 < bytes.count else { return nil }
+                    var scalar = Int(byte & 0x1F) << 6 | Int(bytes[index + 1] & 0x3F)
+                    if scalar >= 0xC0, scalar <= 0xDE, scalar != 0xD7 { scalar += 0x20 }
+                    if scalar >= 0xDF { folded = latin1Folds[scalar - 0xDF] }
+                    index += 2
                 }
-                index += 1
-            } else {
-                guard byte == 0xC2 || byte == 0xC3, index + 1 < bytes.count else { return nil }
-                var scalar = Int(byte & 0x1F) << 6 | Int(bytes[index + 1] & 0x3F)
-                if scalar >= 0xC0, scalar <= 0xDE, scalar != 0xD7 { scalar += 0x20 }
-                if scalar >= 0xDF { folded = latin1Folds[scalar - 0xDF] }
-                index += 2
+                if folded == 0 {
+                    pendingDash = true
+                    continue
+                }
+                if pendingDash, count > 0 {
+                    result[count] = UInt8(ascii: "-")
+                    count += 1
+                }
+                pendingDash = false
+                result[count] = UInt8(truncatingIfNeeded: folded)
+                count += 1
+                if folded > 0xFF {
+                    result[count] = UInt8(folded >> 8)
+                    count += 1
+                }
             }
-            if folded == 0 {
-                pendingDash = true
-                continue
-            }
-            if pendingDash, !result.isEmpty { result.append(UInt8(ascii: "-")) }
-            pendingDash = false
-            result.append(UInt8(truncatingIfNeeded: folded))
-            if folded > 0xFF { result.append(UInt8(folded >> 8)) }
+            return String(decoding: UnsafeBufferPointer(rebasing: result[..<count]), as: UTF8.self)
         }
-        return String(decoding: result, as: UTF8.self)
     }
 
     /// The ASCII of each lower-case scalar U+00DF–U+00FF (ß … ÿ), as in `make`'s switch; 0 for a separator.
