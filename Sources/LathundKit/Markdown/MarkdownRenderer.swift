@@ -167,10 +167,10 @@ struct MarkdownRenderer: Sendable {
             openingTag.append(contentsOf: " id=\"".utf8)
             openingTag.append(contentsOf: id.utf8)
             openingTag.append(contentsOf: "\">\0".utf8)
-            openingTag.withUnsafeBufferPointer { tag in
+            _ = openingTag.withUnsafeBufferPointer { tag in
                 tag.withMemoryRebound(to: CChar.self) { cmark_node_set_on_enter(block, $0.baseAddress) }
             }
-            closingTag(level).withUTF8Buffer { tag in
+            _ = closingTag(level).withUTF8Buffer { tag in
                 tag.withMemoryRebound(to: CChar.self) { cmark_node_set_on_exit(block, $0.baseAddress) }
             }
             while let child = cmark_node_first_child(found.node) { cmark_node_append_child(block, child) }

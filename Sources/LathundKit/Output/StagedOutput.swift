@@ -318,7 +318,8 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
 
     /// Writes a file with plain system calls: no `fsync` per file (Foundation's `Data.write` syncs every file,
     /// which made the output stage many times slower on thousands of pages). When the caller knows the bytes
-    /// are `unchanged` from the previous site's file at the same path, that file is hard linked instead.
+    /// are `unchanged` from the previous site's file at the same path, that file is hard linked instead (kept, in a
+    /// trusted spare); a clean build (`linksUnchanged: false`) writes it and notes whether the live file holds them.
     func write(_ bytes: UnsafeRawBufferPointer, to relativePath: String, unchanged: Bool = false) throws {
         if unchanged, linksUnchanged, keepsSpareFile(relativePath) { return }
         let target = try prepare(relativePath)
