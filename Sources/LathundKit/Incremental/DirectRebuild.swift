@@ -138,13 +138,12 @@ struct DirectRebuild: Stage {
         diagnostics = diagnostics.sortedForOutput()
         guard diagnostics.errorCount == 0 else { return Staged(nil) }
         let readers = readers(of: edit, index: index, targets: found.targets, linkChanged: linkChanged)
-        // Every page of the readers' bundles, which are written again (their pages are rendered when the bundle in
-        // the folder is not the recorded one).
-        let bundled = Set(readers.map { $0 / SearchIndex.documentsPerBundle }).flatMap {
-            $0 * SearchIndex.documentsPerBundle ..< min(($0 + 1) * SearchIndex.documentsPerBundle, index.pages.count)
-        }
-        let contexts = kept.plan.contexts.replacing(edit.position, in: withBodies(index, bundled))
-        let files = files(readers, edit: edit, contexts: contexts, search: search, linkChanged: linkChanged)
+        // The bundles that hold the readers' search documents are written again, each with all its pages (rendered
+        // when the bundle in the folder is not the recorded one).
+        let ranges = DocumentBundle.ranges(pages: index.pages.count, generated: kept.generatedDocuments.count)
+        let bundles = Set(readers.map { $0 / SearchIndex.documentsPerBundle }).sorted().map { ranges[$0] }
+        let contexts = kept.plan.contexts.replacing(edit.position, in: withBodies(index, bundles.flatMap { Array($0.pages) }))
+        let files = files(bundles, edit: edit, contexts: contexts, search: search, linkChanged: linkChanged)
         let output = OutputStage(options: options, setup: setup, files: files, write: true, cache: nil)
         guard let folder = try? InPlaceOutput(output: setup.outputURL) else { return Staged(nil) }
         cache.forgetSpare()
@@ -275,11 +274,11 @@ struct DirectRebuild: Stage {
         return index
     }
 
-    /// The files that may have changed: the bundles of search documents that hold the pages at `positions`, with
-    /// their pages, the feed when the page's summary changed, and the search index's files. Every other file is
-    /// the last build's.
-    private func files(_ positions: [Int], edit: Edit, contexts: LayoutContexts, search: IndexesStage.Search,
-                       linkChanged: Bool) -> [OutputFile] {
+    /// The files that may have changed: the `bundles` of search documents (`DocumentBundle.ranges`), with their
+    /// pages, the feed when the page's summary changed, and the search index's files. Every other file is the last
+    /// build's.
+    private func files(_ bundles: [(bundle: Int, pages: Range<Int>, generated: Range<Int>)], edit: Edit,
+                       contexts: LayoutContexts, search: IndexesStage.Search, linkChanged: Bool) -> [OutputFile] {
         let plan = kept.plan
         let links = kept.markdown.links
         // The page's HTML and text as just rendered; the other pages' are rendered again from their bodies.
@@ -288,12 +287,10 @@ struct DirectRebuild: Stage {
         markdown.spool?.put(edit.relativePath, html: edit.html, text: edit.plainText)
         let shared = RenderPlanStage.PageRendering(index: contexts.index, markdown: markdown, links: links,
                                                    layouts: plan.pageLayouts, contexts: contexts, siteKey: plan.siteKey)
-        // The bundles that hold the pages' search documents, each with all its pages: the others are linked, their
-        // documents' lines kept from the bundle in the folder (or rendered again when it is not the recorded one).
-        let pageCount = contexts.index.pages.count
-        let ranges = DocumentBundle.ranges(pages: pageCount, generated: kept.generatedDocuments.count)
+        // Each bundle with all its pages: those whose key is unchanged are linked, their documents' lines kept from
+        // the bundle in the folder (or rendered again when it is not the recorded one).
         var files: [OutputFile] = []
-        for range in Set(positions.map { $0 / SearchIndex.documentsPerBundle }).sorted().map({ ranges[$0] }) {
+        for range in bundles {
             let pages = range.pages.compactMap { position -> DocumentBundle.Page? in
                 let page = contexts.index.pages[position].page
                 return LayoutChoice.layout(for: page, in: plan.layouts, displayRoot: setup.layoutsDisplay).value
