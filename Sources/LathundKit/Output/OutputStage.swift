@@ -47,7 +47,7 @@ struct OutputStage: Stage {
                     return Staged(output)
                 }
             }
-            let staged = try StagedOutput(output: setup.outputURL, linksUnchanged: options.useCache,
+            let staged = try StagedOutput(output: setup.outputURL, linksUnchanged: options.useCache, jobs: setup.jobs,
                                           failAfterWrites: options.failAfterWrites) {
                 let spare = cache?.cache.takeSpare()
                 return options.useCache ? spare : nil

@@ -45,6 +45,8 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     private var sameInLive = Set<String>()
     /// The build links the live site's unchanged files (false in a clean build, which writes every file).
     private let linksUnchanged: Bool
+    /// The build's threads (`--jobs`), for `liveFoldersUntouched`.
+    private let jobs: Int
     /// When the live site was swapped in: the change time of its folder, which the swap set. A file or folder of
     /// the live site changed since then has a later change time.
     private let liveSwapped: timespec?
@@ -137,9 +139,11 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     /// Takes the output's lock (one build at a time), removes leftovers of earlier builds and creates the
     /// staging folder. `takeSpare`, called under the lock, gives (and forgets) what the last build recorded of
     /// the spare. `linksUnchanged: false` (a clean build): files the caller calls unchanged are written all the same.
-    init(output: URL, linksUnchanged: Bool = true, failAfterWrites: Int? = nil, takeSpare: () -> Spare? = { nil }) throws {
+    init(output: URL, linksUnchanged: Bool = true, jobs: Int = 1, failAfterWrites: Int? = nil,
+         takeSpare: () -> Spare? = { nil }) throws {
         self.output = output.standardizedFileURL
         self.linksUnchanged = linksUnchanged
+        self.jobs = jobs
         self.failAfterWrites = failAfterWrites
         let parent = self.output.deletingLastPathComponent()
         lockDescriptor = try Self.lock(self.output)
@@ -471,7 +475,7 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
     /// Whether every folder of the live site on the record's paths is unchanged since the site's swap
     /// (`liveUntouched`). When one was changed, by a hand or a tool, the live site (after the swap, the spare) may
     /// hold a file the record does not name, which a build that trusts the spare would keep (and every second
-    /// build after it would publish). On all cores: 10 000 pages have 10 000 folders (10–20 ms a build).
+    /// build after it would publish). On the build's threads: 10 000 pages have 10 000 folders (10–20 ms a build).
     private func liveFoldersUntouched(_ previous: some Collection<String>) -> Bool {
         var folders = Set<Substring>()
         folders.reserveCapacity(previous.count)
@@ -483,7 +487,7 @@ final class StagedOutput: OutputWriter, @unchecked Sendable {
         }
         let list = Array(folders)
         let chunks = stride(from: 0, to: list.count, by: 1_024).map { list[$0..<min($0 + 1_024, list.count)] }
-        return Parallel.map(chunks, jobs: ProcessInfo.processInfo.activeProcessorCount) { chunk in
+        return Parallel.map(chunks, jobs: jobs) { chunk in
             chunk.allSatisfy { self.liveUntouched(String($0), kind: S_IFDIR) }
         }.allSatisfy { $0 }
     }
